@@ -1,0 +1,251 @@
+package cache
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"skaerm/board"
+)
+
+// Board returns the current generation, decoded afresh: the caller owns it.
+// It returns ErrNoBoard if none has been stored.
+func (c *Cache) Board() (*board.Board, error) {
+	var data []byte
+	err := c.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketBoard).Get(keyBoard)
+		if v == nil {
+			return ErrNoBoard
+		}
+		data = bytes.Clone(v)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read board: %w", err)
+	}
+	var b board.Board
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("read board: decode: %w", err)
+	}
+	return &b, nil
+}
+
+// retentionTime is the time retention trims at: now, unless the local clock
+// is behind the backend's view of the board (a Pi booted without network
+// and a real-time clock), in which case the board's own time.
+func retentionTime(now time.Time, b *board.Board) time.Time {
+	if b.GeneratedAt.After(now) {
+		return b.GeneratedAt
+	}
+	return now
+}
+
+// ReplaceBoard stores b as the new generation in one transaction: trimmed to
+// the retention window, with its ETag, LastSync set to now, LastError
+// cleared and Generation bumped; media b does not refer to is dropped. If the
+// old generation held anything the new one does not (a profile, a name, any
+// text, media), the file is compacted before ReplaceBoard returns so the old
+// bytes are gone from disk; should that fail, the board is stored all the
+// same, the error says so, and the next write or Open compacts. Subscribers
+// are notified.
+func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
+	if b == nil {
+		return errors.New("replace board: no board")
+	}
+	now := c.clock.Now()
+	trimmed := b.Trim(board.WindowAt(retentionTime(now, b), b.Location()))
+	data, err := json.Marshal(trimmed)
+	if err != nil {
+		return fmt.Errorf("replace board: encode: %w", err)
+	}
+	keep := hashSet(trimmed.MediaHashes())
+
+	var (
+		gen        uint64
+		textGone   bool
+		mediaGone  int
+		compaction bool
+	)
+	_, err = c.update(func(tx *bolt.Tx) error {
+		bb := tx.Bucket(bucketBoard)
+		if old := bb.Get(keyBoard); old != nil {
+			var ob board.Board
+			// An old board that no longer decodes may hold anything: compact.
+			textGone = json.Unmarshal(old, &ob) != nil || lostText(&ob, trimmed)
+		}
+		if err := bb.Put(keyBoard, data); err != nil {
+			return err
+		}
+		var err error
+		if mediaGone, err = deleteMediaExcept(tx, keep); err != nil {
+			return err
+		}
+		m, err := readMeta(tx)
+		if err != nil {
+			return err
+		}
+		m.ETag = etag
+		m.Generation++
+		m.LastSync, m.LastAttempt, m.LastError = now, now, ""
+		gen = m.Generation
+		if err := writeMeta(tx, m); err != nil {
+			return err
+		}
+		compaction, err = oweCompaction(tx, textGone || mediaGone > 0)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("replace board: %w", err)
+	}
+	c.log.Info("board stored", "generation", gen, "bytes", len(data),
+		"profiles", len(trimmed.Profiles), "activities", len(trimmed.Activities),
+		"media_dropped", mediaGone, "text_dropped", textGone)
+	c.notify()
+	if compaction {
+		if err := c.autoCompaction(); err != nil {
+			return fmt.Errorf("board %d stored, but %w", gen, err)
+		}
+	}
+	return nil
+}
+
+// Prune applies retention to the stored board at the current time (a screen
+// offline for days keeps nothing older than yesterday), drops media the
+// board does not refer to and refused sign-ups older than the window, and
+// compacts the file if anything went. A board that changes gets a new
+// Generation (its ETag stays).
+func (c *Cache) Prune() error {
+	now := c.clock.Now()
+	var (
+		gen                  uint64
+		trimmed              bool
+		textGone             bool
+		mediaGone, refusedGo int
+		compaction           bool
+	)
+	_, err := c.update(func(tx *bolt.Tx) error {
+		at, loc := now, time.UTC
+		var keep map[string]bool
+		bb := tx.Bucket(bucketBoard)
+		if raw := bb.Get(keyBoard); raw != nil {
+			var b board.Board
+			if err := json.Unmarshal(raw, &b); err != nil {
+				return fmt.Errorf("decode board: %w", err)
+			}
+			at, loc = retentionTime(now, &b), b.Location()
+			t := b.Trim(board.WindowAt(at, loc))
+			data, err := json.Marshal(t)
+			if err != nil {
+				return fmt.Errorf("encode board: %w", err)
+			}
+			if !bytes.Equal(data, raw) {
+				trimmed = true
+				textGone = lostText(&b, t)
+				if err := bb.Put(keyBoard, data); err != nil {
+					return err
+				}
+				m, err := readMeta(tx)
+				if err != nil {
+					return err
+				}
+				m.Generation++
+				gen = m.Generation
+				if err := writeMeta(tx, m); err != nil {
+					return err
+				}
+			}
+			keep = hashSet(t.MediaHashes())
+		}
+		var err error
+		if mediaGone, err = deleteMediaExcept(tx, keep); err != nil {
+			return err
+		}
+		if refusedGo, err = deleteRefusedBefore(tx, board.WindowAt(at, loc).From); err != nil {
+			return err
+		}
+		removed := trimmed || mediaGone > 0 || refusedGo > 0
+		if compaction, err = oweCompaction(tx, removed); err != nil || !removed {
+			return cmp.Or(err, errUnchanged)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("prune cache: %w", err)
+	}
+	if trimmed || mediaGone > 0 || refusedGo > 0 {
+		c.log.Info("cache pruned", "board_trimmed", trimmed, "generation", gen,
+			"text_dropped", textGone, "media_dropped", mediaGone, "refused_dropped", refusedGo)
+		c.notify()
+	}
+	if compaction {
+		if err := c.autoCompaction(); err != nil {
+			return fmt.Errorf("prune cache: %w", err)
+		}
+	}
+	return nil
+}
+
+// oweCompaction records, in the same transaction as a removal, that the
+// file must be compacted, so a power cut before compaction cannot leave the
+// old bytes behind for good. It reports whether a compaction is owed (now or
+// from an earlier write that could not finish one).
+func oweCompaction(tx *bolt.Tx, removed bool) (bool, error) {
+	b := tx.Bucket(bucketMeta)
+	if removed {
+		return true, b.Put(keyCompact, []byte{1})
+	}
+	return b.Get(keyCompact) != nil, nil
+}
+
+// lostText reports whether old holds any text cur does not: a
+// profile or item gone, a name or description changed, a media hash dropped.
+// Times and numbers are not text; an item that only moved keeps its words.
+func lostText(old, cur *board.Board) bool {
+	have := map[string]bool{}
+	collectText(reflect.ValueOf(cur).Elem(), func(s string) { have[s] = true })
+	lost := false
+	collectText(reflect.ValueOf(old).Elem(), func(s string) {
+		if !have[s] {
+			lost = true
+		}
+	})
+	return lost
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// collectText calls fn with every non-empty string held in v.
+func collectText(v reflect.Value, fn func(string)) {
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); s != "" {
+			fn(s)
+		}
+	case reflect.Struct:
+		if v.Type() == timeType {
+			return
+		}
+		for i := range v.NumField() {
+			collectText(v.Field(i), fn)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			collectText(v.Index(i), fn)
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			collectText(v.Elem(), fn)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			collectText(it.Key(), fn)
+			collectText(it.Value(), fn)
+		}
+	}
+}
