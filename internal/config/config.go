@@ -1,0 +1,483 @@
+// Package config reads the screen's one configuration file
+// (/etc/skaerm/config.toml), checks every value, and watches the file and the
+// assets override folder so edits apply without a restart.
+//
+// # Basics
+//
+// [Load] or [Parse] return a [Config] that starts from [Default] and has been
+// validated: unknown keys are refused, and every error names the file, the
+// line and the key, and says what a good value looks like. The example file
+// ([Example]) documents every key with its default; the .deb ships it and
+// `skaerm config example` prints it.
+//
+// A [Watcher] re-reads the file when it changes and publishes only configs that
+// pass validation; a bad edit keeps the last good config and is reported
+// through [Watcher.LastError].
+//
+// # Caveats
+//
+// Validation checks syntax and ranges only; it does not open files
+// (ca_file, token_file, backlight_path) or devices: the component that
+// opens a path reports it missing. Paths must be absolute. Power schedule rules are checked here
+// but interpreted by the power package ([ParseScheduleRule] gives it the
+// parsed form). The watcher publishes every valid change; which sections
+// apply at once (screen, power, motion, log) and which wait for a restart
+// (backend, cache, status) is the caller's choice.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// DefaultPath is where the screen looks for its configuration file.
+const DefaultPath = "/etc/skaerm/config.toml"
+
+// Config is everything a screen can be told in its configuration file.
+type Config struct {
+	Backend Backend `toml:"backend"`
+	Cache   Cache   `toml:"cache"`
+	Sync    Sync    `toml:"sync"`
+	Screen  Screen  `toml:"screen"`
+	Power   Power   `toml:"power"`
+	Motion  Motion  `toml:"motion"`
+	Log     Log     `toml:"log"`
+	Status  Status  `toml:"status"`
+}
+
+// Backend says where the Screen API is and how to trust it.
+type Backend struct {
+	// URL is the backend's base URL. It must be https, except plain http to
+	// the loopback interface (the demo backend and tests).
+	URL string `toml:"url"`
+	// CAFile is an optional PEM file of extra trusted certificate
+	// authorities, for a backend with a private CA.
+	CAFile string `toml:"ca_file"`
+	// TokenFile holds the device token obtained by pairing.
+	TokenFile string `toml:"token_file"`
+}
+
+// Cache says where the local board cache lives.
+type Cache struct {
+	Path string `toml:"path"`
+}
+
+// Sync bounds how often and how much the screen fetches.
+type Sync struct {
+	PollInterval  Duration `toml:"poll_interval"`
+	MaxBoardBytes int64    `toml:"max_board_bytes"`
+	MaxMediaBytes int64    `toml:"max_media_bytes"`
+}
+
+// Screen is how the board is shown.
+type Screen struct {
+	// Locale overrides the department's language; "" follows the department.
+	Locale     string `toml:"locale"`
+	Fullscreen bool   `toml:"fullscreen"`
+	// IdleAfter is how long after the last touch the screen returns to the
+	// overview.
+	IdleAfter Duration `toml:"idle_after"`
+	// OfflineAfter is how long without a successful sync before the screen
+	// says its information may be out of date.
+	OfflineAfter Duration `toml:"offline_after"`
+	// AssetsDir is the override folder: logo.png, theme.toml, fonts/,
+	// pictograms/.
+	AssetsDir string `toml:"assets_dir"`
+}
+
+// Power is how and when the display is switched off.
+type Power struct {
+	// Backend is one of black, dpms, backlight, cec.
+	Backend string `toml:"backend"`
+	// BacklightPath is the sysfs bl_power file; "" means the first display
+	// under /sys/class/backlight.
+	BacklightPath string `toml:"backlight_path"`
+	CECDevice     string `toml:"cec_device"`
+	// Schedule holds rules such as "mon-fri off 22:00-06:00"; see
+	// [ParseScheduleRule].
+	Schedule []string `toml:"schedule"`
+	// BlankAfter is how long without a touch or motion before the display is
+	// switched off outside the schedule's off hours.
+	BlankAfter Duration `toml:"blank_after"`
+	// NightWake is how long the display stays on when woken during off hours.
+	NightWake Duration `toml:"night_wake"`
+}
+
+// Motion is the optional PIR sensor on a GPIO pin.
+type Motion struct {
+	Enabled  bool     `toml:"enabled"`
+	Pin      string   `toml:"pin"`
+	Pull     string   `toml:"pull"`
+	Edge     string   `toml:"edge"`
+	Debounce Duration `toml:"debounce"`
+}
+
+// Log is the log verbosity.
+type Log struct {
+	// Level is one of debug, info, warn, error.
+	Level string `toml:"level"`
+}
+
+// Status is the local status page.
+type Status struct {
+	// Listen is a loopback host:port; "" opens no port.
+	Listen string `toml:"listen"`
+}
+
+// Default returns the configuration used for every key the file leaves out.
+// Its Backend.URL is empty: a screen must be told where its backend is.
+func Default() Config {
+	return Config{
+		Backend: Backend{
+			TokenFile: "/var/lib/skaerm/token",
+		},
+		Cache: Cache{Path: "/var/lib/skaerm/cache.db"},
+		Sync: Sync{
+			PollInterval:  Duration(5 * time.Minute),
+			MaxBoardBytes: 8 << 20,
+			MaxMediaBytes: 16 << 20,
+		},
+		Screen: Screen{
+			Fullscreen:   true,
+			IdleAfter:    Duration(3 * time.Minute),
+			OfflineAfter: Duration(15 * time.Minute),
+			AssetsDir:    "/etc/skaerm/assets",
+		},
+		Power: Power{
+			Backend:    "black",
+			CECDevice:  "/dev/cec0",
+			Schedule:   []string{"daily off 22:00-06:00"},
+			BlankAfter: Duration(10 * time.Minute),
+			NightWake:  Duration(3 * time.Minute),
+		},
+		Motion: Motion{
+			Pin:      "GPIO17",
+			Pull:     "down",
+			Edge:     "rising",
+			Debounce: Duration(200 * time.Millisecond),
+		},
+		Log: Log{Level: "info"},
+	}
+}
+
+// Error is one problem in a configuration file. Line is 0 when the key is
+// not in the file (a default, or a rule across two keys).
+type Error struct {
+	File string // base name of the file, e.g. config.toml
+	Line int
+	Key  string // dotted key, e.g. sync.poll_interval
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	}
+	if e.Key != "" {
+		b.WriteString(e.Key)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ErrInvalid is matched (errors.Is) by every error Load and Parse return for
+// a file that was read but is not a valid configuration.
+var ErrInvalid = errors.New("invalid configuration")
+
+// Is lets errors.Is(err, ErrInvalid) find configuration errors.
+func (e *Error) Is(target error) bool { return target == ErrInvalid }
+
+// Load reads and validates the configuration file at path.
+func Load(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(filepath.Base(path), data)
+}
+
+// Parse decodes data over [Default] and validates the result. name is used
+// in error messages (usually the file's base name).
+func Parse(name string, data []byte) (Config, error) {
+	c := Default()
+	lines := scanKeyLines(data)
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
+		return Config{}, decodeError(name, data, err)
+	}
+	var errs []error
+	reported := map[string]bool{}
+	for _, k := range md.Undecoded() {
+		if parentReported(reported, k) {
+			continue
+		}
+		key := k.String()
+		reported[key] = true
+		msg := "unknown key"
+		if s := suggest(key); s != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		errs = append(errs, &Error{File: name, Line: lines[key], Key: key, Msg: msg})
+	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, placeErrors(name, lines, err)
+	}
+	return c, nil
+}
+
+func parentReported(reported map[string]bool, k toml.Key) bool {
+	for i := 1; i < len(k); i++ {
+		if reported[k[:i].String()] {
+			return true
+		}
+	}
+	return false
+}
+
+// typeErr matches the toml package's plain type-mismatch errors, which carry
+// the line and key only in their text.
+var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+func decodeError(name string, data []byte, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		line := pe.Position.Line
+		if s := pe.Position.Start; s > 0 && s <= len(data) {
+			// The toml package counts a newline that ends a broken line as
+			// the next line; the user's mistake is on the line it ends.
+			line = 1 + bytes.Count(data[:s], []byte("\n"))
+		}
+		e := &Error{File: name, Line: line, Key: pe.LastKey, Msg: pe.Message}
+		var de *durationError
+		if errors.As(err, &de) {
+			e.Msg = de.Error()
+		}
+		return e
+	}
+	if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
+		line := 0
+		fmt.Sscanf(m[1], "%d", &line)
+		return &Error{File: name, Line: line, Key: m[2], Msg: typeMessage(m[3])}
+	}
+	return &Error{File: name, Msg: err.Error()}
+}
+
+var typeMismatch = regexp.MustCompile(`TOML value has type (\S+); destination has type (\S+)`)
+
+// typeMessage turns the toml package's type mismatch into what to write.
+func typeMessage(msg string) string {
+	m := typeMismatch.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	want := map[string]string{
+		"boolean": "true or false",
+		"integer": "a whole number",
+		"slice":   `a list like ["…", "…"]`,
+		"string":  `a quoted string`,
+	}[m[2]]
+	if want == "" {
+		want = "a " + m[2]
+	}
+	got := "a " + m[1]
+	switch {
+	case strings.HasPrefix(m[1], "map"):
+		got = "a table"
+	case m[1] == "float64":
+		got = "a decimal number"
+	case m[1] == "int64":
+		got = "a number"
+	case strings.HasPrefix(m[1], "[]"):
+		got = "a list"
+	}
+	return fmt.Sprintf("is %s but must be %s", got, want)
+}
+
+// placeErrors adds the file name and line to each error from Validate.
+func placeErrors(name string, lines map[string]int, err error) error {
+	var out []error
+	for _, e := range unjoin(err) {
+		var ce *Error
+		if errors.As(e, &ce) {
+			placed := *ce
+			placed.File = name
+			placed.Line = lines[ce.Key]
+			out = append(out, &placed)
+			continue
+		}
+		out = append(out, &Error{File: name, Msg: e.Error()})
+	}
+	return errors.Join(out...)
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// Validate checks every value and returns all problems at once, each an
+// [*Error] naming its key, joined with errors.Join.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &Error{Key: key, Msg: fmt.Sprintf(format, args...)})
+	}
+
+	if err := checkBackendURL(c.Backend.URL); err != nil {
+		bad("backend.url", "%v", err)
+	}
+	if c.Backend.CAFile != "" && !filepath.IsAbs(c.Backend.CAFile) {
+		bad("backend.ca_file", "%q must be an absolute path", c.Backend.CAFile)
+	}
+	checkPath := func(key, p string) {
+		if p == "" {
+			bad(key, "must not be empty")
+		} else if !filepath.IsAbs(p) {
+			bad(key, "%q must be an absolute path", p)
+		}
+	}
+	checkPath("backend.token_file", c.Backend.TokenFile)
+	checkPath("cache.path", c.Cache.Path)
+	checkPath("screen.assets_dir", c.Screen.AssetsDir)
+
+	if d := c.Sync.PollInterval.D(); d < 30*time.Second {
+		bad("sync.poll_interval", "%s is too short; the backend allows at least 30s", d)
+	} else if d > 24*time.Hour {
+		bad("sync.poll_interval", "%s is too long; use at most 24h", d)
+	}
+	if n := c.Sync.MaxBoardBytes; n < 64<<10 || n > 256<<20 {
+		bad("sync.max_board_bytes", "%d is out of range (65536 to 268435456 bytes)", n)
+	}
+	if n := c.Sync.MaxMediaBytes; n < 64<<10 || n > 256<<20 {
+		bad("sync.max_media_bytes", "%d is out of range (65536 to 268435456 bytes)", n)
+	}
+
+	oneOf(bad, "screen.locale", c.Screen.Locale, "", "da", "nb", "de", "en")
+	positive(bad, "screen.idle_after", c.Screen.IdleAfter)
+	positive(bad, "screen.offline_after", c.Screen.OfflineAfter)
+	if c.Screen.OfflineAfter > 0 && c.Sync.PollInterval > 0 && c.Screen.OfflineAfter < c.Sync.PollInterval {
+		bad("screen.offline_after", "%s is shorter than sync.poll_interval (%s); the screen would look offline between syncs",
+			c.Screen.OfflineAfter, c.Sync.PollInterval)
+	}
+
+	oneOf(bad, "power.backend", c.Power.Backend, "black", "dpms", "backlight", "cec")
+	if p := c.Power.BacklightPath; p != "" && !filepath.IsAbs(p) {
+		bad("power.backlight_path", "%q must be an absolute path", p)
+	}
+	if c.Power.Backend == "cec" {
+		checkPath("power.cec_device", c.Power.CECDevice)
+	}
+	for i, r := range c.Power.Schedule {
+		if _, err := ParseScheduleRule(r); err != nil {
+			bad("power.schedule", "rule %d: %v", i+1, err)
+		}
+	}
+	positive(bad, "power.blank_after", c.Power.BlankAfter)
+	positive(bad, "power.night_wake", c.Power.NightWake)
+
+	if !gpioPin.MatchString(c.Motion.Pin) {
+		bad("motion.pin", "%q is not a GPIO line name (e.g. \"GPIO17\")", c.Motion.Pin)
+	}
+	oneOf(bad, "motion.pull", c.Motion.Pull, "up", "down", "none")
+	oneOf(bad, "motion.edge", c.Motion.Edge, "rising", "falling", "both")
+	if d := c.Motion.Debounce.D(); d < 0 || d > 10*time.Second {
+		bad("motion.debounce", "%s is out of range (0s to 10s)", d)
+	}
+
+	oneOf(bad, "log.level", c.Log.Level, "debug", "info", "warn", "error")
+
+	if c.Status.Listen != "" {
+		if err := checkLoopback(c.Status.Listen); err != nil {
+			bad("status.listen", "%v", err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+var gpioPin = regexp.MustCompile(`^GPIO([0-9]|[1-5][0-9])$`)
+
+func oneOf(bad func(string, string, ...any), key, v string, allowed ...string) {
+	for _, a := range allowed {
+		if v == a {
+			return
+		}
+	}
+	var shown []string
+	for _, a := range allowed {
+		shown = append(shown, fmt.Sprintf("%q", a))
+	}
+	bad(key, "%q is not one of %s", v, strings.Join(shown, ", "))
+}
+
+func positive(bad func(string, string, ...any), key string, d Duration) {
+	if d <= 0 {
+		bad(key, "%s must be longer than zero", d)
+	}
+}
+
+func checkBackendURL(raw string) error {
+	if raw == "" {
+		return errors.New(`is required (e.g. "https://manager.example.dk")`)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL", raw)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%q has no host (e.g. \"https://manager.example.dk\")", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q must be a plain base URL without user, query or fragment", raw)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopbackHost(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q must use https (plain http is allowed only to 127.0.0.1, localhost or [::1])", raw)
+	default:
+		return fmt.Errorf("%q must use https", raw)
+	}
+}
+
+func checkLoopback(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return fmt.Errorf("%q is not host:port (e.g. \"127.0.0.1:8470\")", addr)
+	}
+	if !isLoopbackHost(host) {
+		return fmt.Errorf("%q must be a loopback address (127.0.0.1, localhost or [::1]); the status page is not for the network", addr)
+	}
+	return nil
+}
+
+func isLoopbackHost(h string) bool {
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
