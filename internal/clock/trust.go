@@ -1,0 +1,219 @@
+package clock
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Trust sources reported in TrustState.Source.
+const (
+	SourceNTP     = "ntp"     // the kernel says NTP keeps the clock in sync
+	SourceBackend = "backend" // local clock + the offset measured against the backend
+	SourceNone    = "none"    // nothing to go by: the day is unknown
+)
+
+// minTrusted is the earliest time a clock may show and be believed: anything
+// before it is a Pi that booted without a saved time.
+var minTrusted = time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// ErrImplausibleDate means a backend's Date is before 2024 or missing,
+// so it cannot correct the clock.
+var ErrImplausibleDate = errors.New("backend date is implausible")
+
+// Offset is the difference between the backend's clock and the local one,
+// as the cache keeps it between restarts. It is valid only within the boot it
+// was measured in: a reboot resets the local clock.
+type Offset struct {
+	Offset     time.Duration `json:"offset"`      // backend time minus local time
+	MeasuredAt time.Time     `json:"measured_at"` // local (uncorrected) clock when measured
+	BootID     string        `json:"boot_id"`     // kernel boot id when measured
+}
+
+// TrustState says what the screen knows about the time.
+type TrustState struct {
+	// Known is true when the date can be believed: show "today".
+	Known bool `json:"known"`
+	// Synced is true when the kernel says NTP keeps the clock in sync.
+	Synced bool `json:"synced"`
+	// Source is SourceNTP, SourceBackend or SourceNone.
+	Source string `json:"source"`
+	// Offset is what is added to the local clock (SourceBackend only).
+	Offset time.Duration `json:"offset"`
+}
+
+// String says the state in plain words for logs and the doctor.
+func (s TrustState) String() string {
+	switch s.Source {
+	case SourceNTP:
+		return "clock synchronised by NTP"
+	case SourceBackend:
+		return fmt.Sprintf("clock not synchronised by NTP; corrected by %s from the backend's time", s.Offset.Round(time.Second))
+	}
+	return "clock not synchronised and no backend time to go by: today's date is unknown"
+}
+
+// TrustOptions configures NewTrusted.
+type TrustOptions struct {
+	// Base is the local clock; nil means Real.
+	Base Clock
+	// KernelSynced reports whether the kernel's clock is NTP-synchronised;
+	// nil means KernelSynced (adjtimex on Linux).
+	KernelSynced func() (bool, error)
+	// BootID is this boot's id; "" reads it with BootID(). An offset from
+	// another boot is discarded.
+	BootID string
+	// Last is the offset the cache kept from earlier, if any.
+	Last *Offset
+	// Recheck is how often the kernel is asked again; 0 means 30 s.
+	Recheck time.Duration
+}
+
+// Trusted is a Clock that knows whether to believe itself. A Raspberry Pi
+// has no real-time clock: it boots with the time saved at the last shutdown,
+// or 1970, and learns the real time only from NTP. Trusted believes the
+// local clock when the kernel says NTP keeps it; otherwise it adds the
+// offset measured against the backend's Date header, when there is one from
+// this boot; otherwise Status says the day is unknown, and the display shows
+// the cached board without marking "today". A clock before 2024 is
+// never believed. It is safe for concurrent use.
+type Trusted struct {
+	base    Clock
+	synced  func() (bool, error)
+	bootID  string
+	recheck time.Duration
+
+	mu        sync.Mutex
+	offset    *Offset   // valid offset for this boot, nil if none
+	checkedAt time.Time // base time of the last kernel query
+	isSynced  bool
+	syncErr   error
+}
+
+var _ Clock = (*Trusted)(nil)
+
+// NewTrusted returns a trust-aware clock. A Last offset from another boot (or
+// without a boot id) is dropped.
+func NewTrusted(o TrustOptions) *Trusted {
+	t := &Trusted{base: o.Base, synced: o.KernelSynced, bootID: o.BootID, recheck: o.Recheck}
+	if t.base == nil {
+		t.base = Real{}
+	}
+	if t.synced == nil {
+		t.synced = KernelSynced
+	}
+	if t.bootID == "" {
+		t.bootID = BootID()
+	}
+	if t.recheck <= 0 {
+		t.recheck = 30 * time.Second
+	}
+	if l := o.Last; l != nil && l.BootID != "" && l.BootID == t.bootID && plausible(l.MeasuredAt.Add(l.Offset)) {
+		last := *l
+		t.offset = &last
+	}
+	return t
+}
+
+// Now returns the best time there is: the local clock when NTP keeps it,
+// else the local clock plus the backend offset, else the local clock as it
+// is (Status then says the day is unknown).
+func (t *Trusted) Now() time.Time {
+	now, _ := t.state()
+	return now
+}
+
+// After waits on the local clock; durations do not depend on the offset.
+func (t *Trusted) After(d time.Duration) <-chan time.Time { return t.base.After(d) }
+
+// Status reports whether the date can be believed and why.
+func (t *Trusted) Status() TrustState {
+	_, st := t.state()
+	return st
+}
+
+// SyncError is the last error asking the kernel, if any (for the doctor).
+func (t *Trusted) SyncError() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.syncErr
+}
+
+// Offset returns the offset in use for the cache to keep, if there is one.
+func (t *Trusted) Offset() (Offset, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.offset == nil {
+		return Offset{}, false
+	}
+	return *t.offset, true
+}
+
+// ObserveDate takes the backend's Date (from an HTTP response that has just
+// arrived) and corrects the clock by it. It returns the offset for the cache
+// to keep. The Date header has one-second resolution, which is plenty to
+// know the day.
+func (t *Trusted) ObserveDate(date time.Time) (Offset, error) {
+	if !plausible(date) {
+		return Offset{}, fmt.Errorf("observe backend date %s: %w", date.UTC().Format(time.RFC3339), ErrImplausibleDate)
+	}
+	local := t.base.Now()
+	o := Offset{Offset: date.Sub(local), MeasuredAt: local, BootID: t.bootID}
+	t.mu.Lock()
+	t.offset = &o
+	t.mu.Unlock()
+	return o, nil
+}
+
+// state evaluates the trust rules once.
+func (t *Trusted) state() (time.Time, TrustState) {
+	local := t.base.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if age := local.Sub(t.checkedAt); t.checkedAt.IsZero() || age < 0 || age >= t.recheck {
+		t.isSynced, t.syncErr = t.synced()
+		if t.syncErr != nil {
+			t.isSynced = false
+		}
+		t.checkedAt = local
+	}
+	if t.isSynced && plausible(local) {
+		// NTP has set the clock: any older offset measured the clock
+		// before it was stepped and would now be wrong.
+		t.offset = nil
+		return local, TrustState{Known: true, Synced: true, Source: SourceNTP}
+	}
+	if t.offset != nil {
+		if corrected := local.Add(t.offset.Offset); plausible(corrected) {
+			return corrected, TrustState{Known: true, Synced: t.isSynced, Source: SourceBackend, Offset: t.offset.Offset}
+		}
+	}
+	return local, TrustState{Synced: t.isSynced, Source: SourceNone}
+}
+
+func plausible(t time.Time) bool { return !t.IsZero() && !t.Before(minTrusted) }
+
+// BootID returns the kernel's id for this boot, or "" where there is none.
+func BootID() string {
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// NextMidnight returns the next 00:00 in loc after now: the moment "today"
+// changes. Days in loc are 23 or 25 hours long when the clocks change.
+func NextMidnight(now time.Time, loc *time.Location) time.Time {
+	y, m, d := now.In(loc).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+}
+
+// StartOfDay returns 00:00 of now's day in loc.
+func StartOfDay(now time.Time, loc *time.Location) time.Time {
+	y, m, d := now.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}

@@ -1,0 +1,236 @@
+package clock
+
+import (
+	"errors"
+	"testing"
+	"time"
+	_ "time/tzdata" // the tests need Europe/Copenhagen wherever they run
+)
+
+// kernel is a stand-in for the kernel's NTP state.
+type kernel struct {
+	synced bool
+	err    error
+	calls  int
+}
+
+func (k *kernel) query() (bool, error) { k.calls++; return k.synced, k.err }
+
+func copenhagen(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestTrustedBootIn1970(t *testing.T) {
+	fake := NewFake(time.Unix(42, 0))
+	k := &kernel{}
+	tc := NewTrusted(TrustOptions{Base: fake, KernelSynced: k.query, BootID: "boot-a"})
+	st := tc.Status()
+	if st.Known || st.Source != SourceNone {
+		t.Fatalf("1970 at boot: %+v, want unknown", st)
+	}
+	// Even a kernel claiming sync does not make 1970 believable.
+	k.synced = true
+	fake.Advance(time.Minute)
+	if st := tc.Status(); st.Known {
+		t.Fatalf("1970 with a synced kernel: %+v, want unknown", st)
+	}
+	// A backend Date fixes the day.
+	server := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	k.synced = false
+	fake.Advance(time.Minute)
+	o, err := tc.ObserveDate(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.BootID != "boot-a" || !o.MeasuredAt.Equal(fake.Now()) {
+		t.Fatalf("offset %+v", o)
+	}
+	st = tc.Status()
+	if !st.Known || st.Source != SourceBackend || st.Synced {
+		t.Fatalf("after a backend date: %+v", st)
+	}
+	if got := tc.Now(); !got.Equal(server) {
+		t.Fatalf("Now %s, want %s", got, server)
+	}
+	fake.Advance(90 * time.Second)
+	if got, want := tc.Now(), server.Add(90*time.Second); !got.Equal(want) {
+		t.Fatalf("Now after 90s %s, want %s", got, want)
+	}
+}
+
+func TestTrustedThreeDaysBehind(t *testing.T) {
+	real := time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)
+	fake := NewFake(real.Add(-72 * time.Hour))
+	tc := NewTrusted(TrustOptions{Base: fake, KernelSynced: (&kernel{}).query, BootID: "b"})
+	// A plausible but wrong clock with nothing to check it against: the day
+	// is not known.
+	if st := tc.Status(); st.Known || st.Source != SourceNone {
+		t.Fatalf("before any backend date: %+v", st)
+	}
+	if _, err := tc.ObserveDate(real); err != nil {
+		t.Fatal(err)
+	}
+	st := tc.Status()
+	if !st.Known || st.Source != SourceBackend || st.Offset != 72*time.Hour {
+		t.Fatalf("after backend date: %+v", st)
+	}
+	loc := copenhagen(t)
+	if got := tc.Now().In(loc).Day(); got != 23 {
+		t.Fatalf("corrected day %d, want 23", got)
+	}
+}
+
+func TestTrustedNTPSynced(t *testing.T) {
+	now := time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC)
+	fake := NewFake(now)
+	k := &kernel{synced: true}
+	tc := NewTrusted(TrustOptions{Base: fake, KernelSynced: k.query, BootID: "b",
+		Last: &Offset{Offset: time.Hour, MeasuredAt: now.Add(-time.Hour), BootID: "b"}})
+	st := tc.Status()
+	if !st.Known || !st.Synced || st.Source != SourceNTP || st.Offset != 0 {
+		t.Fatalf("synced: %+v", st)
+	}
+	if !tc.Now().Equal(now) {
+		t.Fatalf("Now %s, want the local clock %s", tc.Now(), now)
+	}
+	// The offset measured before NTP stepped the clock is dropped.
+	if _, ok := tc.Offset(); ok {
+		t.Fatal("an offset survived NTP sync")
+	}
+	// The kernel is asked again only after Recheck.
+	calls := k.calls
+	tc.Status()
+	if k.calls != calls {
+		t.Fatalf("kernel asked again within the recheck period")
+	}
+	k.synced = false
+	fake.Advance(31 * time.Second)
+	if st := tc.Status(); st.Known || st.Source != SourceNone {
+		t.Fatalf("after losing sync with no offset: %+v", st)
+	}
+}
+
+func TestTrustedKernelError(t *testing.T) {
+	fake := NewFake(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
+	boom := errors.New("adjtimex: operation not permitted")
+	tc := NewTrusted(TrustOptions{Base: fake, KernelSynced: (&kernel{synced: true, err: boom}).query, BootID: "b"})
+	if st := tc.Status(); st.Known || st.Synced {
+		t.Fatalf("kernel error: %+v, want unknown", st)
+	}
+	if !errors.Is(tc.SyncError(), boom) {
+		t.Fatalf("SyncError %v", tc.SyncError())
+	}
+}
+
+func TestTrustedPersistedOffset(t *testing.T) {
+	local := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	last := Offset{Offset: 72 * time.Hour, MeasuredAt: local.Add(-time.Hour), BootID: "boot-a"}
+	tests := []struct {
+		name  string
+		boot  string
+		last  Offset
+		known bool
+	}{
+		{"same boot", "boot-a", last, true},
+		{"after a reboot", "boot-b", last, false},
+		{"no boot id kept", "boot-a", Offset{Offset: last.Offset, MeasuredAt: last.MeasuredAt}, false},
+		{"offset into 1970", "boot-a", Offset{Offset: -60 * 365 * 24 * time.Hour, MeasuredAt: local, BootID: "boot-a"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tc := NewTrusted(TrustOptions{Base: NewFake(local), KernelSynced: (&kernel{}).query, BootID: tt.boot, Last: &tt.last})
+			st := tc.Status()
+			if st.Known != tt.known {
+				t.Fatalf("%+v, want known=%t", st, tt.known)
+			}
+			if tt.known && !tc.Now().Equal(local.Add(tt.last.Offset)) {
+				t.Fatalf("Now %s", tc.Now())
+			}
+		})
+	}
+}
+
+func TestObserveImplausibleDate(t *testing.T) {
+	tc := NewTrusted(TrustOptions{Base: NewFake(time.Unix(0, 0)), KernelSynced: (&kernel{}).query, BootID: "b"})
+	for _, d := range []time.Time{{}, time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		if _, err := tc.ObserveDate(d); !errors.Is(err, ErrImplausibleDate) {
+			t.Errorf("ObserveDate(%s) error %v, want ErrImplausibleDate", d, err)
+		}
+	}
+	if st := tc.Status(); st.Known {
+		t.Fatalf("a bad date made the clock trusted: %+v", st)
+	}
+}
+
+func TestTrustedCorrectsAcrossDST(t *testing.T) {
+	loc := copenhagen(t)
+	// The Pi thinks it is Saturday evening before the spring change; the
+	// backend knows it is Sunday morning after it.
+	fake := NewFake(time.Date(2026, 3, 28, 20, 0, 0, 0, loc))
+	tc := NewTrusted(TrustOptions{Base: fake, KernelSynced: (&kernel{}).query, BootID: "b"})
+	server := time.Date(2026, 3, 29, 9, 0, 0, 0, loc) // 09:00 CEST
+	if _, err := tc.ObserveDate(server.UTC()); err != nil {
+		t.Fatal(err)
+	}
+	got := tc.Now().In(loc)
+	if got.Day() != 29 || got.Hour() != 9 {
+		t.Fatalf("corrected local time %s, want 2026-03-29 09:00 CEST", got)
+	}
+	if _, off := got.Zone(); off != 2*3600 {
+		t.Fatalf("zone offset %d, want CEST", off)
+	}
+}
+
+func TestNextMidnight(t *testing.T) {
+	loc := copenhagen(t)
+	tests := []struct {
+		name    string
+		now     time.Time
+		want    time.Time
+		dayLong time.Duration // length of now's day
+	}{
+		{"ordinary evening", time.Date(2026, 11, 23, 23, 59, 59, 0, loc), time.Date(2026, 11, 24, 0, 0, 0, 0, loc), 24 * time.Hour},
+		{"just after midnight", time.Date(2026, 11, 24, 0, 0, 0, 0, loc), time.Date(2026, 11, 25, 0, 0, 0, 0, loc), 24 * time.Hour},
+		{"spring forward, 23 hours", time.Date(2026, 3, 29, 1, 30, 0, 0, loc), time.Date(2026, 3, 30, 0, 0, 0, 0, loc), 23 * time.Hour},
+		{"fall back, 25 hours", time.Date(2026, 10, 25, 2, 30, 0, 0, loc), time.Date(2026, 10, 26, 0, 0, 0, 0, loc), 25 * time.Hour},
+		{"given in UTC", time.Date(2026, 11, 23, 23, 30, 0, 0, time.UTC), time.Date(2026, 11, 25, 0, 0, 0, 0, loc), 24 * time.Hour},
+		{"new year", time.Date(2026, 12, 31, 12, 0, 0, 0, loc), time.Date(2027, 1, 1, 0, 0, 0, 0, loc), 24 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NextMidnight(tt.now, loc)
+			if !got.Equal(tt.want) {
+				t.Fatalf("NextMidnight(%s) = %s, want %s", tt.now, got, tt.want)
+			}
+			if d := got.Sub(StartOfDay(tt.now, loc)); d != tt.dayLong {
+				t.Fatalf("day of %s lasts %s, want %s", tt.now, d, tt.dayLong)
+			}
+		})
+	}
+}
+
+// TestMidnightRollOver drives a display-style loop: wait until NextMidnight
+// on the clock, then today changes, with no restart.
+func TestMidnightRollOver(t *testing.T) {
+	loc := copenhagen(t)
+	fake := NewFake(time.Date(2026, 10, 24, 22, 0, 0, 0, loc))
+	days := []int{}
+	for range 3 {
+		now := fake.Now()
+		days = append(days, now.In(loc).Day())
+		wait := fake.After(NextMidnight(now, loc).Sub(now))
+		fake.Set(NextMidnight(now, loc))
+		<-wait
+	}
+	if want := []int{24, 25, 26}; days[0] != want[0] || days[1] != want[1] || days[2] != want[2] {
+		t.Fatalf("days %v, want %v", days, want)
+	}
+	if h := fake.Now().In(loc).Hour(); h != 0 {
+		t.Fatalf("rolled over at %02d:00, want 00:00", h)
+	}
+}

@@ -1,0 +1,84 @@
+package power
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDecide(t *testing.T) {
+	loc := cph(t)
+	p := Policy{Schedule: mustSchedule(t, "daily off 22:00-06:00", "mon-fri on 07:00-08:00"), Location: loc}
+	// 2026-11-24 is a Tuesday.
+	day := func(h, m int) time.Time { return time.Date(2026, 11, 24, h, m, 0, 0, loc) }
+	never := time.Time{}
+	boot := day(0, 0).Add(-48 * time.Hour)
+
+	tests := []struct {
+		name                string
+		now                 time.Time
+		motion, touch, boot time.Time
+		on                  bool
+		reason              string
+		next                time.Time
+	}{
+		{"just started in the daytime", day(12, 0), never, never, day(11, 58), true, "start-up", day(12, 8)},
+		{"started at night", day(2, 0), never, never, day(2, 0), true, "woken by start-up", day(2, 3)},
+		{"motion wakes", day(12, 0), day(11, 59), never, boot, true, "in use (motion)", day(12, 9)},
+		{"touch wakes", day(12, 0), day(11, 0), day(11, 55), boot, true, "in use (touch)", day(12, 5)},
+		{"idle blanks at 10 minutes", day(12, 10), day(12, 0), never, boot, false, "idle", day(22, 0)},
+		{"idle, nobody ever came", day(12, 0), never, never, boot, false, "idle", day(22, 0)},
+		{"in use until the schedule switches off", day(21, 55), day(21, 55), never, boot, true, "in use", day(22, 0)},
+		{"schedule switches off", day(22, 0), day(21, 55), never, boot, false, "scheduled off (daily off 22:00-06:00)", day(30, 0)},
+		{"a touch at 21:59 lasts the night-wake time", day(22, 1), never, day(21, 59), boot, true, "woken by touch", day(22, 2)},
+		{"night touch wakes", day(3, 0), never, day(3, 0), boot, true, "woken by touch during off hours", day(3, 3)},
+		{"night motion wakes", day(3, 2), day(3, 0), never, boot, true, "woken by motion", day(3, 3)},
+		{"night wake ends", day(3, 3), never, day(3, 0), boot, false, "scheduled off", day(6, 0)},
+		{"morning keeps a night wake lit", day(6, 0), never, day(5, 59), boot, true, "in use (touch)", day(6, 9)},
+		{"morning, nobody near", day(6, 0), never, never, boot, false, "idle", day(7, 0)},
+		{"scheduled on ignores idleness", day(7, 30), never, never, boot, true, "scheduled on (mon-fri on 07:00-08:00)", day(8, 0)},
+		{"activity from the future counts as now", day(12, 0), day(13, 0), never, boot, true, "in use (motion)", day(12, 10)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := p.Decide(Inputs{Now: tt.now, LastMotion: tt.motion, LastTouch: tt.touch, Started: tt.boot})
+			if d.On != tt.on || !strings.Contains(d.Reason, tt.reason) {
+				t.Fatalf("Decide = on %t %q, want on %t %q", d.On, d.Reason, tt.on, tt.reason)
+			}
+			if !d.Next.Equal(tt.next) {
+				t.Fatalf("Next = %s, want %s", d.Next.In(loc), tt.next.In(loc))
+			}
+		})
+	}
+}
+
+func TestDecideSettings(t *testing.T) {
+	loc := cph(t)
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, loc)
+	long := now.Add(-time.Hour)
+	tests := []struct {
+		name string
+		p    Policy
+		in   Inputs
+		on   bool
+		next time.Time
+	}{
+		{"blanking disabled", Policy{BlankAfter: -1, Location: loc}, Inputs{Now: now, LastTouch: long}, true, time.Time{}},
+		{"short blank time", Policy{BlankAfter: 30 * time.Second, Location: loc}, Inputs{Now: now, LastTouch: now.Add(-20 * time.Second)}, true, now.Add(10 * time.Second)},
+		{"longer night wake", Policy{Schedule: mustSchedule(t, "daily off 00:00-24:00"), NightWake: 5 * time.Minute, Location: loc},
+			Inputs{Now: now, LastTouch: now.Add(-4 * time.Minute)}, true, now.Add(time.Minute)},
+		{"unknown clock ignores the schedule", Policy{Schedule: mustSchedule(t, "daily off 00:00-24:00"), Location: loc},
+			Inputs{Now: now, Started: now.Add(-time.Minute), ClockUnknown: true}, true, now.Add(9 * time.Minute)},
+		{"unknown clock still blanks when idle", Policy{Schedule: mustSchedule(t, "daily off 00:00-24:00"), Location: loc},
+			Inputs{Now: now, Started: long, ClockUnknown: true}, false, time.Time{}},
+		{"nil location is UTC", Policy{Schedule: mustSchedule(t, "daily off 11:00-12:30")}, Inputs{Now: now}, false, time.Date(2026, 11, 24, 12, 30, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.p.Decide(tt.in)
+			if d.On != tt.on || !d.Next.Equal(tt.next) {
+				t.Fatalf("Decide = %+v, want on %t next %s", d, tt.on, tt.next)
+			}
+		})
+	}
+}
