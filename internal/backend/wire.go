@@ -1,0 +1,413 @@
+package backend
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// The wire types of the Screen API and the admin API. JSON names follow
+// /work/shared/api/screen-api-v1.md. DepartmentID fields exist for the admin
+// API only; the board leaves them out.
+
+// Image is a picture a screen fetches from /api/screen/v1/media/{sha256}.
+type Image struct {
+	SHA256      string `json:"sha256"`
+	ContentType string `json:"content_type,omitempty"`
+	Width       int    `json:"width,omitempty"`
+	Height      int    `json:"height,omitempty"`
+}
+
+// Department is one ward of the care home; every screen belongs to one.
+type Department struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Timezone string `json:"timezone"`
+	Locale   string `json:"locale"`
+}
+
+// Profile kinds.
+const (
+	KindResident = "resident"
+	KindStaff    = "staff"
+	KindExternal = "external"
+)
+
+// Profile is a person as the Manager knows them. A screen keeps only the
+// first name or alias and the avatar; LastName, Email, Phone, CPR, Birthday,
+// Notes, Room and Home are here so that every board proves the screen drops
+// them.
+type Profile struct {
+	ID              string `json:"id"`
+	Kind            string `json:"kind"`
+	FirstName       string `json:"first_name"`
+	Alias           string `json:"alias"`
+	Avatar          *Image `json:"avatar,omitempty"`
+	VisibleOnScreen bool   `json:"visible_on_screen"`
+	Anonymized      bool   `json:"anonymized"`
+	LastName        string `json:"last_name"`
+	Email           string `json:"email"`
+	Phone           string `json:"phone"`
+	CPR             string `json:"cpr"`
+	Birthday        string `json:"birthday"`
+	Notes           string `json:"notes"`
+	Room            string `json:"room,omitempty"` // a field the contract does not name
+	Home            string `json:"home,omitempty"` // external profiles: the other care home
+	DepartmentID    string `json:"department_id,omitempty"`
+}
+
+// Pictograms the demo uses for activities.
+var Pictograms = []string{"games", "music", "walk", "exercise", "crafts", "church", "trip", "cinema", "baking"}
+
+// Activity is something residents sign up to.
+type Activity struct {
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	Description  string    `json:"description"`
+	Location     string    `json:"location"`
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	Capacity     int       `json:"capacity"` // 0: no limit
+	SignupOpen   bool      `json:"signup_open"`
+	Pictogram    string    `json:"pictogram,omitempty"`
+	Image        *Image    `json:"image,omitempty"`
+	Signups      []string  `json:"signups"`
+	DepartmentID string    `json:"department_id,omitempty"`
+}
+
+// Meal kinds.
+const (
+	MealBreakfast = "breakfast"
+	MealLunch     = "lunch"
+	MealCoffee    = "coffee"
+	MealDinner    = "dinner"
+	MealEvening   = "evening"
+)
+
+// Meal is one meal of the day.
+type Meal struct {
+	ID             string    `json:"id"`
+	Kind           string    `json:"kind"`
+	Start          time.Time `json:"start"`
+	End            time.Time `json:"end"`
+	Menu           string    `json:"menu"`
+	SignupDeadline time.Time `json:"signup_deadline,omitzero"`
+	Signups        []string  `json:"signups"`
+	DepartmentID   string    `json:"department_id,omitempty"`
+}
+
+// Meeting is a house meeting with the residents' suggestions.
+type Meeting struct {
+	ID           string       `json:"id"`
+	Title        string       `json:"title"`
+	Start        time.Time    `json:"start"`
+	End          time.Time    `json:"end"`
+	Location     string       `json:"location"`
+	Signups      []string     `json:"signups"`
+	Suggestions  []Suggestion `json:"suggestions"`
+	DepartmentID string       `json:"department_id,omitempty"`
+}
+
+// Suggestion is a point a resident raises for a meeting.
+type Suggestion struct {
+	ID        string `json:"id"`
+	ProfileID string `json:"profile_id"`
+	Text      string `json:"text"`
+}
+
+// Booking is a shared resource taken for a while.
+type Booking struct {
+	ID           string    `json:"id"`
+	Resource     string    `json:"resource"`
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	ProfileID    string    `json:"profile_id"`
+	DepartmentID string    `json:"department_id,omitempty"`
+}
+
+// Shift kinds.
+const (
+	ShiftDay     = "day"
+	ShiftEvening = "evening"
+	ShiftNight   = "night"
+)
+
+// RosterEntry is one staff member on one shift.
+type RosterEntry struct {
+	ID           string    `json:"id"`
+	ProfileID    string    `json:"profile_id"`
+	Role         string    `json:"role"`
+	Shift        string    `json:"shift"`
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	DepartmentID string    `json:"department_id,omitempty"`
+}
+
+// News is a notice; only visible ones belong on screens.
+type News struct {
+	ID              string    `json:"id"`
+	Title           string    `json:"title"`
+	Body            string    `json:"body"`
+	Published       time.Time `json:"published"`
+	Image           *Image    `json:"image,omitempty"`
+	VisibleOnScreen bool      `json:"visible_on_screen"`
+	DepartmentID    string    `json:"department_id,omitempty"`
+}
+
+// GalleryItem is a photo; screens show visible ones and drop the tags.
+type GalleryItem struct {
+	ID              string    `json:"id"`
+	Caption         string    `json:"caption"`
+	Image           *Image    `json:"image"`
+	Taken           time.Time `json:"taken"`
+	VisibleOnScreen bool      `json:"visible_on_screen"`
+	Tagged          []string  `json:"tagged"`
+	DepartmentID    string    `json:"department_id,omitempty"`
+}
+
+// Board is what GET /api/screen/v1/board returns.
+type Board struct {
+	GeneratedAt time.Time     `json:"generated_at"`
+	Department  Department    `json:"department"`
+	Profiles    []Profile     `json:"profiles"`
+	Activities  []Activity    `json:"activities"`
+	Meals       []Meal        `json:"meals"`
+	Meetings    []Meeting     `json:"meetings"`
+	Bookings    []Booking     `json:"bookings"`
+	Roster      []RosterEntry `json:"roster"`
+	News        []News        `json:"news"`
+	Gallery     []GalleryItem `json:"gallery"`
+}
+
+// Item types and actions of a sign-up.
+const (
+	ItemActivity = "activity"
+	ItemMeal     = "meal"
+	ItemMeeting  = "meeting"
+	ActionJoin   = "join"
+	ActionLeave  = "leave"
+)
+
+// SignupRequest is the body of POST /api/screen/v1/signups.
+type SignupRequest struct {
+	ID        string    `json:"id"`
+	ItemType  string    `json:"item_type"`
+	ItemID    string    `json:"item_id"`
+	ProfileID string    `json:"profile_id"`
+	Action    string    `json:"action"`
+	At        time.Time `json:"at,omitzero"`
+}
+
+// Sign-up results: applied and unchanged answer 200, the rest 409.
+const (
+	ResultApplied        = "applied"   // the sign-up changed the item
+	ResultUnchanged      = "unchanged" // already joined, or not joined when leaving
+	ResultFull           = "full"
+	ResultClosed         = "closed"
+	ResultUnknownItem    = "unknown_item"
+	ResultUnknownProfile = "unknown_profile"
+)
+
+// SignupRecord is every sign-up request the backend received, once per id,
+// with how often it arrived; Received > 1 with one application proves the
+// backend applied it exactly once.
+type SignupRecord struct {
+	SignupRequest
+	DepartmentID  string    `json:"department_id"`
+	ScreenID      string    `json:"screen_id"`
+	Result        string    `json:"result"`
+	Received      int       `json:"received"`
+	FirstReceived time.Time `json:"first_received"`
+	LastReceived  time.Time `json:"last_received"`
+}
+
+// StatusReport is the body of POST /api/screen/v1/status.
+type StatusReport struct {
+	Version     string     `json:"version"`
+	UptimeS     float64    `json:"uptime_s"`
+	LastSync    *time.Time `json:"last_sync"`
+	BoardETag   string     `json:"board_etag"`
+	DisplayOn   bool       `json:"display_on"`
+	SocTempC    *float64   `json:"soc_temp_c"`
+	Outbox      int        `json:"outbox"`
+	ClockSynced bool       `json:"clock_synced"`
+}
+
+// ScreenStatus is what the admin API knows about one screen.
+type ScreenStatus struct {
+	ScreenID      string        `json:"screen_id"`
+	DepartmentID  string        `json:"department_id"`
+	RemoteAddr    string        `json:"remote_addr,omitempty"`
+	LastSeen      time.Time     `json:"last_seen,omitzero"`
+	StatusAt      time.Time     `json:"status_at,omitzero"`
+	Status        *StatusReport `json:"status,omitempty"`
+	HasScreenshot bool          `json:"has_screenshot"`
+	ScreenshotAt  time.Time     `json:"screenshot_at,omitzero"`
+	EventStreams  int           `json:"event_streams"` // open /events connections now
+}
+
+// Fault makes the screen API misbehave on purpose, for reliability tests.
+// Mode is one of the Fault* constants or "status:NNN". A zero Mode clears.
+type Fault struct {
+	Mode       string        `json:"mode"`
+	Path       string        `json:"path,omitempty"`        // only requests whose path starts with this
+	Count      int           `json:"count,omitempty"`       // affect this many requests; 0: all
+	Until      time.Time     `json:"until,omitzero"`        // stop at this time (backend clock); zero: never
+	Delay      time.Duration `json:"delay,omitempty"`       // for slow: how long on the backend's clock (default 5 s)
+	RetryAfter int           `json:"retry_after,omitempty"` // for status:NNN: Retry-After seconds (default 1)
+	Size       int64         `json:"size,omitempty"`        // for huge: body bytes (default 256 MiB)
+}
+
+// invalidError is bad input, answered with 400.
+type invalidError struct{ msg string }
+
+func (e *invalidError) Error() string { return e.msg }
+
+func invalid(format string, args ...any) error {
+	return &invalidError{fmt.Sprintf(format, args...)}
+}
+
+func checkSpan(start, end time.Time) error {
+	if start.IsZero() || end.IsZero() {
+		return invalid("start and end are required")
+	}
+	if end.Before(start) {
+		return invalid("end %s is before start %s", end.Format(time.RFC3339), start.Format(time.RFC3339))
+	}
+	return nil
+}
+
+func (p Profile) validate() error {
+	switch {
+	case p.ID == "":
+		return invalid("profile without id")
+	case p.Kind != KindResident && p.Kind != KindStaff && p.Kind != KindExternal:
+		return invalid("profile %s: unknown kind %q", p.ID, p.Kind)
+	case p.FirstName == "" && p.Alias == "":
+		return invalid("profile %s: first_name or alias is required", p.ID)
+	case p.Anonymized && p.Alias == "":
+		return invalid("profile %s: an anonymized profile needs an alias", p.ID)
+	}
+	return nil
+}
+
+func (a Activity) validate() error {
+	if a.ID == "" || a.Title == "" {
+		return invalid("activity needs id and title")
+	}
+	if a.Capacity < 0 {
+		return invalid("activity %s: negative capacity", a.ID)
+	}
+	return checkSpan(a.Start, a.End)
+}
+
+func (m Meal) validate() error {
+	switch m.Kind {
+	case MealBreakfast, MealLunch, MealCoffee, MealDinner, MealEvening:
+	default:
+		return invalid("meal %s: unknown kind %q", m.ID, m.Kind)
+	}
+	if m.ID == "" {
+		return invalid("meal without id")
+	}
+	return checkSpan(m.Start, m.End)
+}
+
+func (m Meeting) validate() error {
+	if m.ID == "" || m.Title == "" {
+		return invalid("meeting needs id and title")
+	}
+	return checkSpan(m.Start, m.End)
+}
+
+func (b Booking) validate() error {
+	if b.ID == "" || b.Resource == "" {
+		return invalid("booking needs id and resource")
+	}
+	return checkSpan(b.Start, b.End)
+}
+
+func (r RosterEntry) validate() error {
+	switch r.Shift {
+	case ShiftDay, ShiftEvening, ShiftNight:
+	default:
+		return invalid("roster entry %s: unknown shift %q", r.ID, r.Shift)
+	}
+	if r.ID == "" || r.ProfileID == "" {
+		return invalid("roster entry needs id and profile_id")
+	}
+	return checkSpan(r.Start, r.End)
+}
+
+func (n News) validate() error {
+	if n.ID == "" || n.Title == "" {
+		return invalid("news needs id and title")
+	}
+	return nil
+}
+
+func (g GalleryItem) validate() error {
+	if g.ID == "" || g.Image == nil || g.Image.SHA256 == "" {
+		return invalid("gallery item needs id and image")
+	}
+	return nil
+}
+
+func (d Department) validate() error {
+	if d.ID == "" || d.Name == "" {
+		return invalid("department needs id and name")
+	}
+	if _, err := time.LoadLocation(d.Timezone); err != nil || d.Timezone == "" {
+		return invalid("department %s: unknown time zone %q", d.ID, d.Timezone)
+	}
+	return nil
+}
+
+// Row plumbing for the generic store: every stored type names its id and
+// department.
+
+func (d Department) rowID() string   { return d.ID }
+func (d Department) rowDept() string { return d.ID }
+func (p Profile) rowID() string      { return p.ID }
+func (p Profile) rowDept() string    { return p.DepartmentID }
+func (a Activity) rowID() string     { return a.ID }
+func (a Activity) rowDept() string   { return a.DepartmentID }
+func (m Meal) rowID() string         { return m.ID }
+func (m Meal) rowDept() string       { return m.DepartmentID }
+func (m Meeting) rowID() string      { return m.ID }
+func (m Meeting) rowDept() string    { return m.DepartmentID }
+func (b Booking) rowID() string      { return b.ID }
+func (b Booking) rowDept() string    { return b.DepartmentID }
+func (r RosterEntry) rowID() string  { return r.ID }
+func (r RosterEntry) rowDept() string {
+	return r.DepartmentID
+}
+func (n News) rowID() string          { return n.ID }
+func (n News) rowDept() string        { return n.DepartmentID }
+func (g GalleryItem) rowID() string   { return g.ID }
+func (g GalleryItem) rowDept() string { return g.DepartmentID }
+
+func (d *Department) setDept(string)     {}
+func (p *Profile) setDept(id string)     { p.DepartmentID = id }
+func (a *Activity) setDept(id string)    { a.DepartmentID = id }
+func (m *Meal) setDept(id string)        { m.DepartmentID = id }
+func (m *Meeting) setDept(id string)     { m.DepartmentID = id }
+func (b *Booking) setDept(id string)     { b.DepartmentID = id }
+func (r *RosterEntry) setDept(id string) { r.DepartmentID = id }
+func (n *News) setDept(id string)        { n.DepartmentID = id }
+func (g *GalleryItem) setDept(id string) { g.DepartmentID = id }
+
+func isInvalid(err error) bool {
+	var ie *invalidError
+	return errors.As(err, &ie)
+}
+
+func (d *Department) setID(id string)  { d.ID = id }
+func (p *Profile) setID(id string)     { p.ID = id }
+func (a *Activity) setID(id string)    { a.ID = id }
+func (m *Meal) setID(id string)        { m.ID = id }
+func (m *Meeting) setID(id string)     { m.ID = id }
+func (b *Booking) setID(id string)     { b.ID = id }
+func (r *RosterEntry) setID(id string) { r.ID = id }
+func (n *News) setID(id string)        { n.ID = id }
+func (g *GalleryItem) setID(id string) { g.ID = id }
