@@ -489,10 +489,36 @@ func (b *Board) Secrets() []string {
 			allowed[a.Image.SHA256] = true
 		}
 	}
+	// Text a screen may keep: a secret that also stands in it (a hidden
+	// resident who shares a first name with a visible one, another care
+	// home named in an activity's description) cannot be told apart.
+	var public strings.Builder
+	for s := range allowed {
+		public.WriteString(s + "\x00")
+	}
+	for _, a := range b.Activities {
+		fmt.Fprintf(&public, "%s\x00%s\x00%s\x00", a.Title, a.Description, a.Location)
+	}
+	for _, m := range b.Meals {
+		public.WriteString(m.Menu + "\x00")
+	}
+	for _, m := range b.Meetings {
+		fmt.Fprintf(&public, "%s\x00%s\x00", m.Title, m.Location)
+		for _, x := range m.Suggestions {
+			public.WriteString(x.Text + "\x00")
+		}
+	}
+	for _, x := range b.Bookings {
+		public.WriteString(x.Resource + "\x00")
+	}
+	for _, r := range b.Roster {
+		public.WriteString(r.Role + "\x00")
+	}
+	publicText := public.String()
 	var out []string
 	add := func(ss ...string) {
 		for _, s := range ss {
-			if !allowed[s] && !slices.Contains(out, s) {
+			if !allowed[s] && !strings.Contains(publicText, s) && !slices.Contains(out, s) {
 				out = append(out, s)
 			}
 		}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"skaerm/internal/backend"
+	"skaerm/internal/status"
+)
+
+// run calls the command line as a technician would and returns its output.
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := dispatch(context.Background(), args, &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func startBackend(t *testing.T) *backend.Running {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+// TestSyncStatusAgainstRealBackend syncs from the reference backend, changes a
+// profile as staff would in the Manager, syncs again and sees the change, and
+// sees a 304 when nothing changed.
+func TestSyncStatusAgainstRealBackend(t *testing.T) {
+	b := startBackend(t)
+	cachePath := filepath.Join(t.TempDir(), "cache.db")
+	syncArgs := []string{"sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath}
+
+	out, errOut, code := run(t, syncArgs...)
+	if code != 0 || !strings.Contains(out, "board generation 1 stored") {
+		t.Fatalf("first sync: code %d, out %q, err %q", code, out, errOut)
+	}
+	out, errOut, code = run(t, syncArgs...)
+	if code != 0 || !strings.Contains(out, "board unchanged") {
+		t.Fatalf("second sync should be a 304: code %d, out %q, err %q", code, out, errOut)
+	}
+
+	ctx := context.Background()
+	admin := backend.Admin{BaseURL: b.URL}
+	profiles, err := admin.Profiles(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var target backend.Profile
+	for _, p := range profiles {
+		if p.Kind == "resident" && p.VisibleOnScreen && !p.Anonymized && p.Alias == "" && p.DepartmentID == "d1" {
+			target = p
+			break
+		}
+	}
+	if target.ID == "" {
+		t.Fatal("demo has no plain visible resident in d1")
+	}
+	if err := admin.UpdateProfile(ctx, target.ID, map[string]any{"first_name": "Ellinor"}); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = run(t, syncArgs...)
+	if code != 0 || !strings.Contains(out, "board generation 2 stored") {
+		t.Fatalf("sync after the change: code %d, out %q, err %q", code, out, errOut)
+	}
+	raw, err := os.ReadFile(cachePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(raw, []byte("Ellinor")) {
+		t.Error("the new first name is not in the cache")
+	}
+	if bytes.Contains(raw, []byte(target.LastName)) {
+		t.Errorf("the cache holds a last name")
+	}
+
+	out, errOut, code = run(t, "status", "--json", "--cache", cachePath)
+	if code != 0 {
+		t.Fatalf("status: code %d, err %q", code, errOut)
+	}
+	var r status.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("status --json is not JSON: %v\n%s", err, out)
+	}
+	if !r.HasBoard || r.Generation != 2 || r.Department != "d1" || r.Counts.Profiles == 0 || r.LastSync.IsZero() {
+		t.Errorf("status report: %+v", r)
+	}
+	if time.Since(r.LastSync) > time.Minute {
+		t.Errorf("last sync %s is not recent", r.LastSync)
+	}
+	out, _, code = run(t, "status", "--cache", cachePath)
+	if code != 0 || !strings.Contains(out, "outbox:") || !strings.Contains(out, "board holds:") {
+		t.Errorf("status text: code %d\n%s", code, out)
+	}
+}
+
+// TestSyncBackendDown keeps the cached board when the backend is gone.
+func TestSyncBackendDown(t *testing.T) {
+	b := startBackend(t)
+	cachePath := filepath.Join(t.TempDir(), "cache.db")
+	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	url := b.URL
+	b.Close()
+	_, errOut, code := run(t, "sync", "--once", "--backend", url, "--token", "T", "--cache", cachePath)
+	if code == 0 || !strings.Contains(errOut, "cannot be reached") {
+		t.Fatalf("sync to a stopped backend: code %d, err %q", code, errOut)
+	}
+	out, _, _ := run(t, "status", "--json", "--cache", cachePath)
+	var r status.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if !r.HasBoard || r.Generation != 1 || r.LastError == "" {
+		t.Errorf("after a failed sync the board must stay and the error be recorded: %+v", r)
+	}
+}
+
+func TestUsageAndErrors(t *testing.T) {
+	if _, _, code := run(t); code != 2 {
+		t.Errorf("no command: exit %d, want 2", code)
+	}
+	if _, errOut, code := run(t, "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Errorf("unknown command: exit %d, %q", code, errOut)
+	}
+	if out, _, code := run(t, "version"); code != 0 || !strings.HasPrefix(out, "skaerm ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	if _, errOut, code := run(t, "sync", "--once", "--cache", filepath.Join(t.TempDir(), "c.db")); code != 1 || !strings.Contains(errOut, "no backend address") {
+		t.Errorf("sync without backend: %d %q", code, errOut)
+	}
+	if _, _, code := run(t, "purge", "--cache", filepath.Join(t.TempDir(), "c.db")); code != 2 {
+		t.Errorf("purge without --yes must refuse: %d", code)
+	}
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"skaerm/internal/app"
+	"skaerm/internal/pairing"
+)
+
+func cmdPair(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("pair", "[--config FILE] [--backend URL] [--token-file FILE]", stderr)
+	var f app.Flags
+	f.Register(fs, true)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := f.Resolve()
+	if err != nil {
+		return err
+	}
+	if s.Config.Backend.URL == "" {
+		return app.ErrNoBackend
+	}
+	flow := &pairing.Flow{
+		BaseURL:    s.Config.Backend.URL,
+		HTTPClient: &http.Client{Timeout: 30 * time.Second},
+		Logger:     app.Logger(s.Config.Log.Level),
+		Show: func(code, uri string, expires time.Time) {
+			fmt.Fprintf(stdout, "\n    %s\n\nType this code into the Manager (%s) before %s.\n",
+				code, uri, expires.Local().Format("15:04"))
+		},
+	}
+	tok, err := flow.Pair(ctx)
+	if err != nil {
+		return err
+	}
+	if err := pairing.SaveToken(s.Config.Backend.TokenFile, tok); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "paired: the token is in %s\n", s.Config.Backend.TokenFile)
+	return nil
+}

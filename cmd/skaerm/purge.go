@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"skaerm/cache"
+	"skaerm/internal/app"
+	"skaerm/internal/status"
+)
+
+func cmdPurge(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("purge", "[--config FILE] [--cache FILE] --yes", stderr)
+	var f app.Flags
+	f.Register(fs, false)
+	yes := fs.Bool("yes", false, "really wipe the board, media and outbox (sign-ups not yet sent are lost)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := f.Resolve()
+	if err != nil {
+		return err
+	}
+	path := &s.Config.Cache.Path
+	if !*yes {
+		fmt.Fprintln(stderr, "purge wipes the cached board, its media and any sign-ups not yet sent; add --yes to do it")
+		return errUsage
+	}
+	if err := cache.Purge(*path); err != nil {
+		return fmt.Errorf("purge %s: %w", *path, err)
+	}
+	if err := os.Remove(status.FilePath(*path)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("purge %s: %w", status.FilePath(*path), err)
+	}
+	fmt.Fprintf(stdout, "purged %s\n", *path)
+	return nil
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"skaerm/cache"
+	"skaerm/internal/app"
+	"skaerm/internal/status"
+	"skaerm/sync"
+)
+
+func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("sync", "[--once] [--config FILE] [--backend URL --token T] [--cache FILE]", stderr)
+	var f app.Flags
+	f.Register(fs, true)
+	once := fs.Bool("once", false, "sync once and exit (default: keep syncing until stopped, without drawing)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := f.Resolve()
+	if err != nil {
+		return err
+	}
+	if s.Config.Backend.URL == "" {
+		return app.ErrNoBackend
+	}
+	token, err := f.DeviceToken(s)
+	if err != nil {
+		return err
+	}
+	log := app.Logger(s.Config.Log.Level)
+	c, err := cache.Open(s.Config.Cache.Path, cache.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	sy, err := sync.New(sync.Options{
+		BaseURL: s.Config.Backend.URL, Token: token, CAFile: s.Config.Backend.CAFile,
+		Cache: c, Logger: log, Version: version,
+		PollInterval:  s.Config.Sync.PollInterval.D(),
+		MaxBoardBytes: s.Config.Sync.MaxBoardBytes, MaxMediaBytes: s.Config.Sync.MaxMediaBytes,
+	})
+	if err != nil {
+		return err
+	}
+	if !*once {
+		err := sy.Run(ctx)
+		if errors.Is(err, context.Canceled) {
+			return nil
+		}
+		return err
+	}
+	res, err := sy.SyncOnce(ctx)
+	if r, serr := status.Collect(c, time.Now(), version); serr == nil {
+		_ = status.Save(status.FilePath(c.Path()), r)
+	}
+	if err != nil {
+		return err
+	}
+	if res.NotModified {
+		fmt.Fprintf(stdout, "board unchanged (etag %s)\n", res.ETag)
+	} else {
+		fmt.Fprintf(stdout, "board generation %d stored (etag %s)\n", res.Generation, res.ETag)
+	}
+	fmt.Fprintf(stdout, "media: %d fetched, %d failed; sign-ups: %d sent, %d refused, %d waiting\n",
+		res.MediaFetched, res.MediaFailed, res.Sent, res.Refused, res.Pending)
+	return nil
+}

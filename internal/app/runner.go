@@ -1,0 +1,175 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	gosync "sync"
+	"time"
+
+	"skaerm/cache"
+	"skaerm/internal/clock"
+	"skaerm/internal/pairing"
+	"skaerm/internal/status"
+	"skaerm/sync"
+)
+
+// statusEvery is how often the running screen refreshes the report kept
+// beside its cache for `skaerm status`.
+const statusEvery = 30 * time.Second
+
+// Runner keeps a screen connected to its backend: it pairs the screen when it
+// has no token, keeps the cache in step while it has one, and returns to
+// pairing (keeping the cache) when the backend stops accepting the token.
+type Runner struct {
+	BackendURL string
+	Token      string // "" starts with pairing
+	TokenFile  string // where a token from pairing is saved ("" keeps it in memory only)
+	CAFile     string
+	Cache      *cache.Cache
+	Sync       sync.Options // timing and limits; BaseURL, Token, Cache, Clock, Logger are set by the runner
+	Clock      clock.Clock
+	Logger     *slog.Logger
+	Version    string
+	// Extra adds lines to the status report (display power, clock trust).
+	Extra func() map[string]string
+
+	mu   gosync.Mutex
+	code pairingCode
+}
+
+type pairingCode struct {
+	user, uri string
+	active    bool
+}
+
+// Pairing reports whether the screen waits to be paired and the code to show.
+// It is safe to call from the renderer's goroutine.
+func (r *Runner) Pairing() (userCode, verificationURI string, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.code.user, r.code.uri, r.code.active
+}
+
+func (r *Runner) setPairing(c pairingCode) {
+	r.mu.Lock()
+	r.code = c
+	r.mu.Unlock()
+}
+
+// Run pairs and syncs until ctx ends.
+func (r *Runner) Run(ctx context.Context) error {
+	if r.Clock == nil {
+		r.Clock = clock.Real{}
+	}
+	if r.Logger == nil {
+		r.Logger = slog.New(slog.DiscardHandler)
+	}
+	done := make(chan struct{})
+	defer func() { <-done }()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(done)
+		r.reportLoop(ctx)
+	}()
+
+	token := r.Token
+	for {
+		if token == "" {
+			t, err := r.pair(ctx)
+			if err != nil {
+				return err
+			}
+			token = t
+		}
+		opts := r.Sync
+		opts.BaseURL, opts.Token, opts.CAFile = r.BackendURL, token, r.CAFile
+		opts.Cache, opts.Clock, opts.Logger, opts.Version = r.Cache, r.Clock, r.Logger, r.Version
+		s, err := sync.New(opts)
+		if err != nil {
+			return err
+		}
+		err = s.Run(ctx)
+		if !errors.Is(err, sync.ErrUnauthorized) {
+			return err
+		}
+		r.Logger.Warn("backend no longer accepts this screen's token: pairing again; the cached board stays on screen")
+		token = ""
+	}
+}
+
+// pair runs the device flow until staff approve the screen, retrying after
+// failures, and saves the token.
+func (r *Runner) pair(ctx context.Context) (string, error) {
+	defer r.setPairing(pairingCode{})
+	flow := &pairing.Flow{
+		BaseURL:    r.BackendURL,
+		HTTPClient: &http.Client{Timeout: 30 * time.Second},
+		Clock:      r.Clock,
+		Logger:     r.Logger,
+		Show: func(user, uri string, _ time.Time) {
+			r.Logger.Info("waiting to be paired: type the code shown on screen into the Manager")
+			r.setPairing(pairingCode{user: user, uri: uri, active: true})
+		},
+	}
+	for attempt := 1; ; attempt++ {
+		tok, err := flow.Pair(ctx)
+		if err == nil {
+			if r.TokenFile != "" {
+				if err := pairing.SaveToken(r.TokenFile, tok); err != nil {
+					return "", err
+				}
+			}
+			r.Logger.Info("paired with the backend")
+			return tok, nil
+		}
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		wait := min(time.Duration(attempt)*10*time.Second, 5*time.Minute)
+		r.Logger.Warn("pairing failed; trying again", "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-r.Clock.After(wait):
+		}
+	}
+}
+
+// reportLoop keeps the status report beside the cache fresh.
+func (r *Runner) reportLoop(ctx context.Context) {
+	for {
+		if err := r.WriteReport(); err != nil {
+			r.Logger.Warn("write status report", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.Clock.After(statusEvery):
+		}
+	}
+}
+
+// WriteReport saves the screen's current status beside its cache.
+func (r *Runner) WriteReport() error {
+	rep, err := status.Collect(r.Cache, r.Clock.Now(), r.Version)
+	if err != nil {
+		return err
+	}
+	if r.Extra != nil {
+		rep.Extra = r.Extra()
+	}
+	if _, _, ok := r.Pairing(); ok {
+		if rep.Extra == nil {
+			rep.Extra = map[string]string{}
+		}
+		rep.Extra["pairing"] = "waiting for staff to type the code shown on screen into the Manager"
+	}
+	if err := status.Save(status.FilePath(r.Cache.Path()), rep); err != nil {
+		return fmt.Errorf("status report: %w", err)
+	}
+	return nil
+}
