@@ -1,0 +1,750 @@
+package sync
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	_ "time/tzdata" // a screen must know its department's zone even without system zoneinfo
+	"unicode"
+	"unicode/utf8"
+
+	"skaerm/board"
+)
+
+// Caps on what one string from the backend may hold, in runes. Longer text is
+// cut and ends in an ellipsis.
+const (
+	maxNameRunes  = 60   // a profile's display name
+	maxTitleRunes = 200  // titles, captions, locations, roles, resources
+	maxTextRunes  = 4000 // descriptions, menus, news bodies, suggestions
+	maxIDBytes    = 128  // ids are opaque but bounded
+	maxPictogram  = 40
+)
+
+// DefaultTimezone is the zone a screen assumes before it has a board, and for
+// a board whose department names none.
+const DefaultTimezone = "Europe/Copenhagen"
+
+// Placeholders for an anonymized profile without an alias (and for a profile
+// with no name at all). They are neutral Danish words, never derived from the
+// person.
+var placeholders = map[board.Kind]string{
+	board.Resident: "Beboer",
+	board.Staff:    "Medarbejder",
+	board.External: "Gæst",
+}
+
+// The wire types hold only what a screen may keep. Every other field of the
+// backend's document (last name, e-mail, phone, CPR, birthday, notes, gallery
+// tags and anything a backend adds) has no field here and is skipped by the
+// JSON decoder without being stored anywhere.
+type (
+	wireBoard struct {
+		GeneratedAt string          `json:"generated_at"`
+		Department  *wireDepartment `json:"department"`
+		Profiles    []wireProfile   `json:"profiles"`
+		Activities  []wireActivity  `json:"activities"`
+		Meals       []wireMeal      `json:"meals"`
+		Meetings    []wireMeeting   `json:"meetings"`
+		Bookings    []wireBooking   `json:"bookings"`
+		Roster      []wireShift     `json:"roster"`
+		News        []wireNews      `json:"news"`
+		Gallery     []wirePhoto     `json:"gallery"`
+	}
+	wireDepartment struct {
+		ID       string `json:"id"`
+		Name     string `json:"name"`
+		Timezone string `json:"timezone"`
+		Locale   string `json:"locale"`
+	}
+	wireImage struct {
+		SHA256 string `json:"sha256"`
+	}
+	wireProfile struct {
+		ID         string     `json:"id"`
+		Kind       string     `json:"kind"`
+		FirstName  string     `json:"first_name"`
+		Alias      string     `json:"alias"`
+		Avatar     *wireImage `json:"avatar"`
+		Visible    *bool      `json:"visible_on_screen"`
+		Anonymized bool       `json:"anonymized"`
+	}
+	wireActivity struct {
+		ID          string     `json:"id"`
+		Title       string     `json:"title"`
+		Description string     `json:"description"`
+		Location    string     `json:"location"`
+		Start       string     `json:"start"`
+		End         string     `json:"end"`
+		Capacity    int        `json:"capacity"`
+		SignupOpen  bool       `json:"signup_open"`
+		Pictogram   string     `json:"pictogram"`
+		Image       *wireImage `json:"image"`
+		Signups     []string   `json:"signups"`
+	}
+	wireMeal struct {
+		ID             string   `json:"id"`
+		Kind           string   `json:"kind"`
+		Start          string   `json:"start"`
+		End            string   `json:"end"`
+		Menu           string   `json:"menu"`
+		SignupDeadline string   `json:"signup_deadline"`
+		Signups        []string `json:"signups"`
+	}
+	wireMeeting struct {
+		ID          string           `json:"id"`
+		Title       string           `json:"title"`
+		Start       string           `json:"start"`
+		End         string           `json:"end"`
+		Location    string           `json:"location"`
+		Signups     []string         `json:"signups"`
+		Suggestions []wireSuggestion `json:"suggestions"`
+	}
+	wireSuggestion struct {
+		ID        string `json:"id"`
+		ProfileID string `json:"profile_id"`
+		Text      string `json:"text"`
+	}
+	wireBooking struct {
+		ID        string `json:"id"`
+		Resource  string `json:"resource"`
+		Start     string `json:"start"`
+		End       string `json:"end"`
+		ProfileID string `json:"profile_id"`
+	}
+	wireShift struct {
+		ID        string `json:"id"`
+		ProfileID string `json:"profile_id"`
+		Role      string `json:"role"`
+		Shift     string `json:"shift"`
+		Start     string `json:"start"`
+		End       string `json:"end"`
+	}
+	wireNews struct {
+		ID        string     `json:"id"`
+		Title     string     `json:"title"`
+		Body      string     `json:"body"`
+		Published string     `json:"published"`
+		Image     *wireImage `json:"image"`
+		Visible   *bool      `json:"visible_on_screen"`
+	}
+	wirePhoto struct {
+		ID      string     `json:"id"`
+		Caption string     `json:"caption"`
+		Image   *wireImage `json:"image"`
+		Taken   string     `json:"taken"`
+		Visible *bool      `json:"visible_on_screen"`
+	}
+)
+
+// note is something the policy filter dropped or repaired. It carries the
+// kind of item and its id, never a name or any other content, so it may be
+// logged as it is.
+type note struct {
+	Kind   string // profile, activity, meal, meeting, suggestion, booking, shift, news, photo, department
+	ID     string
+	Reason string
+}
+
+// filterStats counts what the policy filter kept out of a board.
+type filterStats struct {
+	HiddenProfiles    int // profiles not visible on screens: not kept
+	HiddenSignups     int // sign-ups by profiles not on the board: counted only
+	InvisibleNews     int
+	InvisiblePhotos   int
+	TrimmedExternals  int // external profiles not signed up to anything in the window
+	OutOfWindowItems  int
+	DroppedItems      int // items that broke the contract (see the notes)
+	AnonymizedAvatars int // avatars dropped because the profile is anonymized
+}
+
+// Decode reads a board document, applies the privacy policy and trims the
+// board to the window around now in the department's time zone. The document
+// is decoded into types that have fields only for what a screen may keep, so
+// a last name or a CPR number is never even copied out of the input. A document that cannot be read
+// as a board returns an error wrapping ErrBadBoard; items that break the
+// contract are dropped silently (a Syncer logs them by id).
+func Decode(r io.Reader, now time.Time) (*board.Board, error) {
+	b, _, _, err := decode(r, now)
+	return b, err
+}
+
+// decode is Decode with the filter's notes and counts.
+func decode(r io.Reader, now time.Time) (*board.Board, []note, filterStats, error) {
+	var w wireBoard
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&w); err != nil {
+		return nil, nil, filterStats{}, fmt.Errorf("%w: %s", ErrBadBoard, jsonProblem(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, nil, filterStats{}, fmt.Errorf("%w: data after the board document", ErrBadBoard)
+	}
+	f := &filter{}
+	b, err := f.board(&w)
+	if err != nil {
+		return nil, f.notes, f.stats, err
+	}
+	before := countItems(b)
+	profilesBefore := len(b.Profiles)
+	t := b.Trim(board.WindowAt(now, b.Location()))
+	f.stats.OutOfWindowItems = before - countItems(t)
+	f.stats.TrimmedExternals = profilesBefore - len(t.Profiles)
+	return t, f.notes, f.stats, nil
+}
+
+func countItems(b *board.Board) int {
+	return len(b.Activities) + len(b.Meals) + len(b.Meetings) + len(b.Bookings) + len(b.Roster)
+}
+
+// jsonProblem describes a JSON error without quoting the document: a syntax
+// or type error's offset and field, never the value.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("not valid JSON at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q has the wrong type (%s, want %s) at byte %d", typ.Field, typ.Value, typ.Type, typ.Offset)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the document is empty or cut short"
+	}
+	return "not a board document"
+}
+
+// filter turns a wire board into a board.Board, collecting notes.
+type filter struct {
+	notes   []note
+	stats   filterStats
+	visible map[string]bool // profiles kept on the board
+}
+
+func (f *filter) note(kind, id, reason string) {
+	f.notes = append(f.notes, note{Kind: kind, ID: id, Reason: reason})
+}
+
+func (f *filter) drop(kind, id, reason string) {
+	f.stats.DroppedItems++
+	f.note(kind, id, reason)
+}
+
+func (f *filter) board(w *wireBoard) (*board.Board, error) {
+	if w.Department == nil {
+		return nil, fmt.Errorf("%w: no department", ErrBadBoard)
+	}
+	dept, err := f.department(w.Department)
+	if err != nil {
+		return nil, err
+	}
+	b := &board.Board{Department: dept}
+	if w.GeneratedAt != "" {
+		t, err := parseTime(w.GeneratedAt)
+		if err != nil {
+			return nil, fmt.Errorf("%w: generated_at: %v", ErrBadBoard, err)
+		}
+		b.GeneratedAt = t
+	}
+	b.Profiles = f.profiles(w.Profiles)
+	b.Activities = f.activities(w.Activities)
+	b.Meals = f.meals(w.Meals)
+	b.Meetings = f.meetings(w.Meetings)
+	b.Bookings = f.bookings(w.Bookings)
+	b.Roster = f.roster(w.Roster)
+	b.News = f.news(w.News)
+	b.Gallery = f.gallery(w.Gallery)
+	return b, nil
+}
+
+var locales = map[string]bool{"da": true, "nb": true, "de": true, "en": true}
+
+func (f *filter) department(w *wireDepartment) (board.Department, error) {
+	id, ok := cleanID(w.ID)
+	if !ok {
+		return board.Department{}, fmt.Errorf("%w: the department has no usable id", ErrBadBoard)
+	}
+	d := board.Department{ID: id, Name: cleanLine(w.Name, maxTitleRunes), Timezone: strings.TrimSpace(w.Timezone)}
+	if d.Timezone == "" {
+		d.Timezone = DefaultTimezone
+		f.note("department", id, "no time zone, assuming "+DefaultTimezone)
+	}
+	if _, err := time.LoadLocation(d.Timezone); err != nil || d.Timezone == "Local" {
+		return board.Department{}, fmt.Errorf("%w: department %s: unknown time zone %q", ErrBadBoard, id, cleanLine(w.Timezone, 64))
+	}
+	loc := strings.ToLower(strings.TrimSpace(w.Locale))
+	if i := strings.IndexAny(loc, "-_"); i >= 0 {
+		loc = loc[:i]
+	}
+	if !locales[loc] {
+		if w.Locale != "" {
+			f.note("department", id, "unknown locale, using da")
+		}
+		loc = "da"
+	}
+	d.Locale = loc
+	return d, nil
+}
+
+func (f *filter) profiles(in []wireProfile) []board.Profile {
+	f.visible = map[string]bool{}
+	seen := map[string]bool{}
+	var out []board.Profile
+	for _, w := range in {
+		id, ok := cleanID(w.ID)
+		if !ok {
+			f.drop("profile", "", "no usable id")
+			continue
+		}
+		if seen[id] {
+			f.drop("profile", id, "duplicate id, the first is kept")
+			continue
+		}
+		seen[id] = true
+		if w.Visible == nil || !*w.Visible {
+			f.stats.HiddenProfiles++
+			continue
+		}
+		kind := board.Kind(w.Kind)
+		if _, known := placeholders[kind]; !known {
+			f.drop("profile", id, "unknown kind")
+			continue
+		}
+		p := board.Profile{ID: id, Kind: kind, Anonymized: w.Anonymized}
+		alias := cleanLine(w.Alias, maxNameRunes)
+		switch {
+		case alias != "":
+			p.Name = alias
+		case !w.Anonymized:
+			p.Name = cleanLine(w.FirstName, maxNameRunes)
+		}
+		if p.Name == "" {
+			p.Name = placeholders[kind]
+		}
+		if w.Avatar != nil && w.Avatar.SHA256 != "" {
+			switch h, ok := cleanHash(w.Avatar.SHA256); {
+			case w.Anonymized:
+				f.stats.AnonymizedAvatars++
+			case ok:
+				p.Avatar = h
+			default:
+				f.note("profile", id, "avatar hash is not 64 hex digits, no avatar")
+			}
+		}
+		f.visible[id] = true
+		out = append(out, p)
+	}
+	return out
+}
+
+// signups keeps the ids of profiles on the board and counts the rest: hidden
+// profiles and ids the board does not hold are never named.
+func (f *filter) signups(ids []string) board.Signups {
+	var s board.Signups
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if f.visible[id] {
+			s.IDs = append(s.IDs, id)
+		} else {
+			s.Hidden++
+			f.stats.HiddenSignups++
+		}
+	}
+	return s
+}
+
+// who returns id when the profile is on the board, else "".
+func (f *filter) who(id string) string {
+	if f.visible[id] {
+		return id
+	}
+	return ""
+}
+
+// ids checks one item's id against the ones already kept of its kind.
+type ids map[string]bool
+
+func (f *filter) itemID(kind, raw string, seen ids) (string, bool) {
+	id, ok := cleanID(raw)
+	if !ok {
+		f.drop(kind, "", "no usable id")
+		return "", false
+	}
+	if seen[id] {
+		f.drop(kind, id, "duplicate id, the first is kept")
+		return "", false
+	}
+	seen[id] = true
+	return id, true
+}
+
+// span parses an item's start (required) and end (optional).
+func (f *filter) span(kind, id, start, end string) (time.Time, time.Time, bool) {
+	s, err := parseTime(start)
+	if err != nil {
+		f.drop(kind, id, "start: "+err.Error())
+		return time.Time{}, time.Time{}, false
+	}
+	var e time.Time
+	if end != "" {
+		if e, err = parseTime(end); err != nil {
+			f.drop(kind, id, "end: "+err.Error())
+			return time.Time{}, time.Time{}, false
+		}
+	}
+	return s, e, true
+}
+
+// optTime parses an optional time; a malformed one is dropped with a note.
+func (f *filter) optTime(kind, id, field, v string) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := parseTime(v)
+	if err != nil {
+		f.note(kind, id, field+": "+err.Error()+", ignored")
+		return time.Time{}
+	}
+	return t
+}
+
+// image returns a usable media hash or "" with a note.
+func (f *filter) image(kind, id string, w *wireImage) string {
+	if w == nil || w.SHA256 == "" {
+		return ""
+	}
+	h, ok := cleanHash(w.SHA256)
+	if !ok {
+		f.note(kind, id, "image hash is not 64 hex digits, no image")
+	}
+	return h
+}
+
+func (f *filter) activities(in []wireActivity) []board.Activity {
+	seen := ids{}
+	var out []board.Activity
+	for _, w := range in {
+		id, ok := f.itemID("activity", w.ID, seen)
+		if !ok {
+			continue
+		}
+		start, end, ok := f.span("activity", id, w.Start, w.End)
+		if !ok {
+			continue
+		}
+		out = append(out, board.Activity{
+			ID:          id,
+			Title:       cleanLine(w.Title, maxTitleRunes),
+			Description: cleanText(w.Description, maxTextRunes),
+			Location:    cleanLine(w.Location, maxTitleRunes),
+			Start:       start,
+			End:         end,
+			Capacity:    max(w.Capacity, 0),
+			SignupOpen:  w.SignupOpen,
+			Pictogram:   cleanToken(w.Pictogram, maxPictogram),
+			Image:       f.image("activity", id, w.Image),
+			Signups:     f.signups(w.Signups),
+		})
+	}
+	return out
+}
+
+var mealKinds = map[board.MealKind]bool{
+	board.Breakfast: true, board.Lunch: true, board.Coffee: true, board.Dinner: true, board.EveningMeal: true,
+}
+
+func (f *filter) meals(in []wireMeal) []board.Meal {
+	seen := ids{}
+	var out []board.Meal
+	for _, w := range in {
+		id, ok := f.itemID("meal", w.ID, seen)
+		if !ok {
+			continue
+		}
+		kind := board.MealKind(w.Kind)
+		if !mealKinds[kind] {
+			f.drop("meal", id, "unknown meal kind")
+			continue
+		}
+		start, end, ok := f.span("meal", id, w.Start, w.End)
+		if !ok {
+			continue
+		}
+		out = append(out, board.Meal{
+			ID:             id,
+			Kind:           kind,
+			Start:          start,
+			End:            end,
+			Menu:           cleanText(w.Menu, maxTextRunes),
+			SignupDeadline: f.optTime("meal", id, "signup_deadline", w.SignupDeadline),
+			Signups:        f.signups(w.Signups),
+		})
+	}
+	return out
+}
+
+func (f *filter) meetings(in []wireMeeting) []board.Meeting {
+	seen := ids{}
+	var out []board.Meeting
+	for _, w := range in {
+		id, ok := f.itemID("meeting", w.ID, seen)
+		if !ok {
+			continue
+		}
+		start, end, ok := f.span("meeting", id, w.Start, w.End)
+		if !ok {
+			continue
+		}
+		m := board.Meeting{
+			ID:       id,
+			Title:    cleanLine(w.Title, maxTitleRunes),
+			Location: cleanLine(w.Location, maxTitleRunes),
+			Start:    start,
+			End:      end,
+			Signups:  f.signups(w.Signups),
+		}
+		seenS := ids{}
+		for _, s := range w.Suggestions {
+			sid, ok := f.itemID("suggestion", s.ID, seenS)
+			if !ok {
+				continue
+			}
+			m.Suggestions = append(m.Suggestions, board.Suggestion{
+				ID:        sid,
+				ProfileID: f.who(s.ProfileID),
+				Text:      cleanText(s.Text, maxTextRunes),
+			})
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (f *filter) bookings(in []wireBooking) []board.Booking {
+	seen := ids{}
+	var out []board.Booking
+	for _, w := range in {
+		id, ok := f.itemID("booking", w.ID, seen)
+		if !ok {
+			continue
+		}
+		start, end, ok := f.span("booking", id, w.Start, w.End)
+		if !ok {
+			continue
+		}
+		out = append(out, board.Booking{
+			ID:        id,
+			Resource:  cleanLine(w.Resource, maxTitleRunes),
+			Start:     start,
+			End:       end,
+			ProfileID: f.who(w.ProfileID),
+		})
+	}
+	return out
+}
+
+var shiftKinds = map[board.ShiftKind]bool{board.DayShift: true, board.EveningShift: true, board.NightShift: true}
+
+func (f *filter) roster(in []wireShift) []board.Shift {
+	seen := ids{}
+	var out []board.Shift
+	for _, w := range in {
+		id, ok := f.itemID("shift", w.ID, seen)
+		if !ok {
+			continue
+		}
+		kind := board.ShiftKind(w.Shift)
+		if !shiftKinds[kind] {
+			f.drop("shift", id, "unknown shift kind")
+			continue
+		}
+		start, end, ok := f.span("shift", id, w.Start, w.End)
+		if !ok {
+			continue
+		}
+		out = append(out, board.Shift{
+			ID:        id,
+			ProfileID: f.who(w.ProfileID),
+			Role:      cleanLine(w.Role, maxTitleRunes),
+			Shift:     kind,
+			Start:     start,
+			End:       end,
+		})
+	}
+	return out
+}
+
+func (f *filter) news(in []wireNews) []board.News {
+	seen := ids{}
+	var out []board.News
+	for _, w := range in {
+		id, ok := f.itemID("news", w.ID, seen)
+		if !ok {
+			continue
+		}
+		if w.Visible == nil || !*w.Visible {
+			f.stats.InvisibleNews++
+			continue
+		}
+		out = append(out, board.News{
+			ID:        id,
+			Title:     cleanLine(w.Title, maxTitleRunes),
+			Body:      cleanText(w.Body, maxTextRunes),
+			Published: f.optTime("news", id, "published", w.Published),
+			Image:     f.image("news", id, w.Image),
+		})
+	}
+	return out
+}
+
+func (f *filter) gallery(in []wirePhoto) []board.Photo {
+	seen := ids{}
+	var out []board.Photo
+	for _, w := range in {
+		id, ok := f.itemID("photo", w.ID, seen)
+		if !ok {
+			continue
+		}
+		if w.Visible == nil || !*w.Visible {
+			f.stats.InvisiblePhotos++
+			continue
+		}
+		img := f.image("photo", id, w.Image)
+		if img == "" {
+			f.drop("photo", id, "no usable image")
+			continue
+		}
+		out = append(out, board.Photo{
+			ID:      id,
+			Caption: cleanLine(w.Caption, maxTitleRunes),
+			Image:   img,
+			Taken:   f.optTime("photo", id, "taken", w.Taken),
+		})
+	}
+	return out
+}
+
+// parseTime accepts RFC 3339 only: a time without an offset is ambiguous on
+// a screen whose own clock and zone may be wrong.
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, errors.New("missing")
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, errors.New("not an RFC 3339 time with offset")
+	}
+	return t, nil
+}
+
+// cleanID accepts an id that is non-empty, bounded, valid UTF-8 and free of
+// control characters. Ids are otherwise opaque and not trimmed.
+func cleanID(s string) (string, bool) {
+	if s == "" || len(s) > maxIDBytes || !utf8.ValidString(s) || strings.TrimSpace(s) == "" {
+		return "", false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+// cleanHash accepts 64 hex digits and returns them in lower case.
+func cleanHash(s string) (string, bool) {
+	if len(s) != 64 {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return "", false
+		}
+	}
+	return strings.ToLower(s), true
+}
+
+// cleanToken keeps a short machine word such as a pictogram name: lower-case
+// letters, digits, '-' and '_'; anything else gives "".
+func cleanToken(s string, max int) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) > max {
+		return ""
+	}
+	for _, r := range s {
+		if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
+			return ""
+		}
+	}
+	return s
+}
+
+// cleanLine makes a single line of text: invalid UTF-8 becomes U+FFFD,
+// line breaks and tabs become spaces, other control and format characters
+// go, runs of spaces collapse, and the result is trimmed and capped.
+func cleanLine(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return capRunes(b.String(), max)
+}
+
+// cleanText is cleanLine for text with paragraphs: line breaks are kept
+// (CRLF and CR become LF, at most one blank line in a row), every line is
+// cleaned as by cleanLine.
+func cleanText(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	blank := 0
+	for _, l := range lines {
+		l = cleanLine(l, max)
+		if l == "" {
+			blank++
+			if blank > 1 || len(out) == 0 {
+				continue
+			}
+		} else {
+			blank = 0
+		}
+		out = append(out, l)
+	}
+	return capRunes(strings.TrimSpace(strings.Join(out, "\n")), max)
+}
+
+// capRunes cuts s to at most max runes, ending in an ellipsis when cut.
+func capRunes(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max-1 {
+			return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
+		}
+		n++
+	}
+	return s
+}

@@ -1,0 +1,40 @@
+// Package sync brings the department's board from the backend to the screen
+// and the screen's sign-ups back to the backend. It is the only part of the
+// screen that talks to the network, and the place where the privacy policy is
+// enforced: what the backend sends is decoded into types that only have the
+// permitted fields, filtered (hidden profiles, anonymized profiles, external
+// profiles, invisible news and photos) and only then handed to the cache.
+//
+// # Basics
+//
+// Decode turns a board document into a board.Board; it is pure and is what
+// the policy tests exercise. A Syncer owns one backend connection:
+// SyncOnce sends pending sign-ups, fetches the board with a conditional GET,
+// fetches and checks missing media and posts the screen's status; Run does
+// that in a loop, driven by the backend's event stream (/events), a jittered
+// polling fallback, exponential backoff on errors and the cache's outbox.
+//
+// # Caveats
+//
+//   - Only the configured backend origin is ever contacted: redirects to
+//     another scheme, host or port are refused, and plain http is accepted
+//     only for a loopback backend. TLS verification cannot be switched off;
+//     Options.CAFile adds a CA to the system pool. Proxy settings in the
+//     environment are not used.
+//   - A board that fails to decode leaves the cache untouched. Single items
+//     that break the contract (no id, a time without offset, an unknown meal
+//     or shift kind) are dropped and logged by id; the rest of the board is
+//     kept.
+//   - Media are re-encoded before they are stored (avatars as 256x256 PNG,
+//     photos as JPEG within 1920x1080), which also drops any EXIF metadata.
+//     The cache keys them by the hash of the bytes the backend sent.
+//   - A 401 from the backend ends Run with ErrUnauthorized: the screen must
+//     be paired again. The cache is kept.
+//   - Decode is silent; the Syncer logs what the filter dropped, by id only.
+//     Names never reach a log line or an error.
+//   - SyncOnce fetches missing media one after the other; a screen's first
+//     sync with many new pictures keeps the loop busy for a while (events
+//     wait meanwhile, nothing is lost).
+//   - The department's time zone comes from the embedded zone database
+//     (time/tzdata), so a system without zoneinfo still shows local times.
+package sync

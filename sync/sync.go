@@ -1,0 +1,406 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	gosync "sync"
+	"time"
+
+	"skaerm/board"
+	"skaerm/cache"
+	"skaerm/internal/clock"
+)
+
+// Defaults for the zero fields of Options.
+const (
+	DefaultPollInterval   = 5 * time.Minute
+	DefaultMaxBoardBytes  = 8 << 20
+	DefaultMaxMediaBytes  = 10 << 20
+	DefaultMaxMediaPixels = 40_000_000
+)
+
+// Options configure a Syncer. BaseURL, Token and Cache are required.
+type Options struct {
+	BaseURL string // the configured backend, e.g. https://manager.example.dk
+	Token   string // the device token from pairing
+	CAFile  string // optional extra CA (PEM) added to the system pool; verification is always on
+
+	Cache   *cache.Cache
+	Clock   clock.Clock  // nil: clock.Real{}
+	Logger  *slog.Logger // nil: discard
+	Version string       // for the User-Agent and status, e.g. "1.4.0"
+
+	PollInterval   time.Duration // polling fallback, jittered ±20%; 0: DefaultPollInterval
+	MaxBoardBytes  int64         // 0: DefaultMaxBoardBytes
+	MaxMediaBytes  int64         // 0: DefaultMaxMediaBytes
+	MaxMediaPixels int           // width*height; 0: DefaultMaxMediaPixels
+
+	Status     func() StatusExtras                       // optional: facts other components know
+	Screenshot func(ctx context.Context) ([]byte, error) // optional: a PNG of the screen, for the screenshot event
+	OnReload   func()                                    // optional: called on the reload event
+	Rand       *rand.Rand                                // optional: jitter source (tests make it deterministic)
+}
+
+// StatusExtras are facts from other parts of the screen reported with the
+// status after each sync.
+type StatusExtras struct {
+	DisplayOn   bool
+	SoCTempC    float64 // 0: unknown
+	ClockSynced bool
+}
+
+// Result says what one SyncOnce did.
+type Result struct {
+	NotModified  bool   // the backend answered 304: the cached board is current
+	Generation   uint64 // the cache's board generation after the sync
+	ETag         string
+	Dropped      int // board items the filter dropped for breaking the contract
+	MediaFetched int // media fetched, checked and stored
+	MediaFailed  int // media skipped (logged by hash; retried next sync)
+	Sent         int // sign-ups the backend accepted
+	Refused      int // sign-ups the backend refused for good
+	Pending      int // sign-ups still waiting
+}
+
+// Syncer keeps one screen's cache in step with its backend.
+type Syncer struct {
+	opts    Options
+	t       *transport
+	cache   *cache.Cache
+	clock   clock.Clock
+	log     *slog.Logger
+	rand    *rand.Rand
+	started time.Time
+
+	mu     gosync.Mutex // one sync at a time; guards the fields below
+	offset time.Duration
+	loc    *time.Location  // the department's zone, from the cached board
+	known  map[string]bool // outbox entries the last flush left pending
+}
+
+// New checks opts and returns a Syncer. It does not touch the network.
+func New(opts Options) (*Syncer, error) {
+	if opts.Cache == nil {
+		return nil, fmt.Errorf("%w: no cache", ErrConfig)
+	}
+	t, err := newTransport(opts.BaseURL, opts.Token, opts.CAFile, opts.Version)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Version == "" {
+		opts.Version = "dev"
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = DefaultPollInterval
+	}
+	if opts.MaxBoardBytes <= 0 {
+		opts.MaxBoardBytes = DefaultMaxBoardBytes
+	}
+	if opts.MaxMediaBytes <= 0 {
+		opts.MaxMediaBytes = DefaultMaxMediaBytes
+	}
+	if opts.MaxMediaPixels <= 0 {
+		opts.MaxMediaPixels = DefaultMaxMediaPixels
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	s := &Syncer{
+		opts:    opts,
+		t:       t,
+		cache:   opts.Cache,
+		clock:   opts.Clock,
+		log:     opts.Logger,
+		rand:    opts.Rand,
+		started: opts.Clock.Now(),
+		known:   map[string]bool{},
+	}
+	if m, err := s.cache.Meta(); err == nil {
+		s.offset = m.ClockOffset
+	}
+	return s, nil
+}
+
+// SyncOnce sends pending sign-ups, then fetches the board (a conditional
+// GET), the media it lacks, and posts the screen's status. Sign-ups go first
+// so the board fetched after them shows their outcome.
+//
+// The error wraps ErrUnauthorized, ErrBackendUnreachable, ErrBackendFailed,
+// ErrCertificate, ErrForeignRedirect, ErrTooLarge or ErrBadBoard; the cache
+// keeps its board on any error. Media failures are not errors: they are
+// counted in Result.MediaFailed and logged.
+func (s *Syncer) SyncOnce(ctx context.Context) (Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var res Result
+	if m, err := s.cache.Meta(); err == nil {
+		res.Generation, res.ETag = m.Generation, m.ETag
+	}
+	outboxErr := s.flushOutbox(ctx, &res)
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if errors.Is(outboxErr, ErrUnauthorized) || errors.Is(outboxErr, ErrBackendUnreachable) {
+		// The board would fail the same way: no second wait for a timeout.
+		s.record(outboxErr)
+		return res, outboxErr
+	}
+	if err := s.pullBoard(ctx, &res); err != nil {
+		return res, err
+	}
+	s.fetchMedia(ctx, &res)
+	s.postStatus(ctx, res.ETag)
+	if outboxErr != nil {
+		return res, outboxErr
+	}
+	return res, nil
+}
+
+// record notes a failed sync attempt in the cache.
+func (s *Syncer) record(err error) {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return
+	}
+	if rerr := s.cache.RecordAttempt(err); rerr != nil {
+		s.log.Warn("record sync attempt", "err", rerr)
+	}
+}
+
+// now is the local clock corrected by the backend's, as last measured: a
+// Raspberry Pi has no real-time clock and may boot far in the past.
+func (s *Syncer) now() time.Time { return s.clock.Now().Add(s.offset) }
+
+// location is the department's zone: from the cached board, else Copenhagen.
+func (s *Syncer) location() *time.Location {
+	if s.loc != nil {
+		return s.loc
+	}
+	if b, err := s.cache.Board(); err == nil {
+		s.loc = b.Location()
+		return s.loc
+	}
+	loc, err := time.LoadLocation(DefaultTimezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// pullBoard fetches the board for the window around today and stores it if
+// it changed. The cache is untouched unless a whole valid board arrived.
+func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("fetch board: %w", err)
+			s.record(err)
+		}
+	}()
+	meta, err := s.cache.Meta()
+	if err != nil {
+		return err
+	}
+	res.Generation, res.ETag = meta.Generation, meta.ETag
+
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	// The window follows the backend's clock. When the first answer shows
+	// the screen's clock is off by enough to change the dates (a Pi that
+	// booted in the past), ask again for the right days.
+	var resp *http.Response
+	for try := 0; ; try++ {
+		q := s.window()
+		req, err := s.t.newRequest(ctx, http.MethodGet, "/board", q, nil, "")
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Accept", "application/json")
+		if meta.ETag != "" {
+			req.Header.Set("If-None-Match", meta.ETag)
+		}
+		if resp, err = s.t.do(s.t.client, req); err != nil {
+			return err
+		}
+		s.measureClock(resp, &meta)
+		if try > 0 || s.window().Encode() == q.Encode() {
+			break
+		}
+		drain(resp)
+	}
+	defer drain(resp)
+
+	switch resp.StatusCode {
+	case http.StatusNotModified:
+		res.NotModified = true
+		if err := s.cache.RecordAttempt(nil); err != nil {
+			return fmt.Errorf("record sync: %w", err)
+		}
+		return nil
+	case http.StatusOK:
+	default:
+		return fmt.Errorf("%w: %s", ErrBackendFailed, resp.Status)
+	}
+	if mt := mediaType(resp.Header.Get("Content-Type")); mt == "text/html" {
+		return fmt.Errorf("%w: the answer is a web page, not a board (a captive portal or a proxy in the way?)", ErrBadBoard)
+	}
+	body, err := readLimited(resp.Body, s.opts.MaxBoardBytes, "board")
+	if err != nil {
+		return err
+	}
+	b, notes, stats, err := decode(bytes.NewReader(body), s.now())
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		s.log.Info("board item dropped or repaired", "kind", n.Kind, "id", n.ID, "reason", n.Reason)
+	}
+	res.Dropped = stats.DroppedItems
+	etag := resp.Header.Get("ETag")
+	if err := s.cache.ReplaceBoard(b, etag); err != nil {
+		return fmt.Errorf("store board: %w", err)
+	}
+	s.loc = b.Location()
+	if m, err := s.cache.Meta(); err == nil {
+		res.Generation = m.Generation
+	}
+	res.ETag = etag
+	s.log.Info("board stored", "generation", res.Generation, "profiles", len(b.Profiles),
+		"activities", len(b.Activities), "meals", len(b.Meals), "meetings", len(b.Meetings),
+		"hidden_profiles", stats.HiddenProfiles, "hidden_signups", stats.HiddenSignups,
+		"out_of_window", stats.OutOfWindowItems, "dropped", stats.DroppedItems)
+	return nil
+}
+
+// window is the query for the days a screen shows: yesterday to
+// today+DaysAhead in the department's zone.
+func (s *Syncer) window() url.Values {
+	today := s.now().In(s.location())
+	return url.Values{
+		"from": {today.AddDate(0, 0, -1).Format(time.DateOnly)},
+		"to":   {today.AddDate(0, 0, board.DaysAhead).Format(time.DateOnly)},
+	}
+}
+
+// measureClock stores the backend's clock minus ours when it moved by more
+// than a couple of seconds or an hour has passed (the Date header has
+// one-second resolution, and every write wears the SD card).
+func (s *Syncer) measureClock(resp *http.Response, meta *cache.Meta) {
+	local := s.clock.Now()
+	d, ok := serverOffset(resp, local)
+	if !ok {
+		return
+	}
+	s.offset = d
+	diff := d - meta.ClockOffset
+	if diff < 0 {
+		diff = -diff
+	}
+	if diff <= 2*time.Second && local.Sub(meta.ClockOffsetAt) < time.Hour && !meta.ClockOffsetAt.IsZero() {
+		return
+	}
+	if err := s.cache.SetClockOffset(d); err != nil {
+		s.log.Warn("store clock offset", "err", err)
+		return
+	}
+	meta.ClockOffset, meta.ClockOffsetAt = d, local
+}
+
+// fetchMedia fetches every medium the cached board refers to and the cache
+// lacks. One failing medium is logged by hash and skipped.
+func (s *Syncer) fetchMedia(ctx context.Context, res *Result) {
+	b, err := s.cache.Board()
+	if err != nil {
+		return
+	}
+	avatars, photos := map[string]bool{}, map[string]bool{}
+	for _, p := range b.Profiles {
+		if p.Avatar != "" {
+			avatars[p.Avatar] = true
+		}
+	}
+	for _, h := range b.MediaHashes() {
+		if !avatars[h] {
+			photos[h] = true
+		}
+	}
+	for _, h := range b.MediaHashes() {
+		if ctx.Err() != nil {
+			return
+		}
+		if ok, err := s.cache.HasMedia(h); err != nil || ok {
+			continue
+		}
+		kind := photoMedia
+		if avatars[h] && !photos[h] {
+			kind = avatarMedia
+		}
+		if err := s.fetchOne(ctx, h, kind); err != nil {
+			res.MediaFailed++
+			s.log.Warn("media skipped", "hash", h, "err", err)
+			if errors.Is(err, ErrBackendUnreachable) || errors.Is(err, ErrUnauthorized) {
+				return
+			}
+			continue
+		}
+		res.MediaFetched++
+	}
+}
+
+func (s *Syncer) fetchOne(ctx context.Context, hash string, kind mediaKind) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	req, err := s.t.newRequest(ctx, http.MethodGet, "/media/"+hash, nil, nil, "")
+	if err != nil {
+		return err
+	}
+	resp, err := s.t.do(s.t.client, req)
+	if err != nil {
+		return err
+	}
+	defer drain(resp)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%w: %s", ErrBackendFailed, resp.Status)
+	}
+	if resp.ContentLength > s.opts.MaxMediaBytes {
+		return fmt.Errorf("media: %w (%d bytes, over %d)", ErrTooLarge, resp.ContentLength, s.opts.MaxMediaBytes)
+	}
+	data, err := readLimited(resp.Body, s.opts.MaxMediaBytes, "media")
+	if err != nil {
+		return err
+	}
+	out, err := prepareMedia(hash, resp.Header.Get("Content-Type"), data, kind, s.opts.MaxMediaPixels)
+	if err != nil {
+		return err
+	}
+	if err := s.cache.PutMedia(hash, out); err != nil {
+		return fmt.Errorf("store media: %w", err)
+	}
+	return nil
+}
+
+// post sends a small body and returns the response for the caller to read.
+func (s *Syncer) post(ctx context.Context, path, contentType string, body []byte) (*http.Response, error) {
+	req, err := s.t.newRequest(ctx, http.MethodPost, path, nil, body, contentType)
+	if err != nil {
+		return nil, err
+	}
+	return s.t.do(s.t.client, req)
+}
+
+// readReason reads a short error answer's body.
+func readReason(r io.Reader) []byte {
+	b, _ := io.ReadAll(io.LimitReader(r, maxErrorBody))
+	return b
+}

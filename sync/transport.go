@@ -1,0 +1,260 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// apiPrefix is where the Screen API lives under the backend's address.
+const apiPrefix = "/api/screen/v1"
+
+// Network timeouts. They are real time (the network does not follow the
+// injected clock): connecting, getting the response headers, and the whole
+// exchange including the body.
+const (
+	connectTimeout = 10 * time.Second
+	headerTimeout  = 20 * time.Second
+	requestTimeout = 60 * time.Second
+	maxRedirects   = 5
+	maxErrorBody   = 4 << 10 // bytes of an error answer read for its reason
+)
+
+// transport is the one HTTP client of a Syncer: it knows the backend's
+// origin, adds the token and User-Agent, and refuses to leave the origin.
+type transport struct {
+	base   *url.URL // scheme://host[:port] plus any path prefix, without the API prefix
+	token  string
+	agent  string
+	client *http.Client
+	// streamClient has no overall timeout: the event stream stays open.
+	streamClient *http.Client
+}
+
+func newTransport(baseURL, token, caFile, version string) (*transport, error) {
+	base, err := parseBase(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if token == "" {
+		return nil, fmt.Errorf("%w: no device token (pair the screen first)", ErrConfig)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w: read CA file: %v", ErrConfig, err)
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%w: CA file %s holds no PEM certificate", ErrConfig, caFile)
+		}
+	}
+	rt := &http.Transport{
+		Proxy:                 nil, // the screen talks to its backend directly
+		DialContext:           (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:   connectTimeout,
+		ResponseHeaderTimeout: headerTimeout,
+		ExpectContinueTimeout: time.Second,
+		MaxIdleConns:          4,
+		IdleConnTimeout:       90 * time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+	t := &transport{base: base, token: token, agent: "skaerm/" + version}
+	t.client = &http.Client{Transport: rt, Timeout: requestTimeout, CheckRedirect: t.checkRedirect}
+	t.streamClient = &http.Client{Transport: rt, CheckRedirect: t.checkRedirect}
+	return t, nil
+}
+
+// parseBase checks the configured backend address. https is required except
+// for a backend on the screen itself (loopback), where plain http is allowed.
+func parseBase(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("%w: backend address %q is not a URL like https://manager.example.dk", ErrConfig, raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%w: backend address must not carry a user, query or fragment", ErrConfig)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("%w: backend address %s must use https (plain http only for a backend on this machine)", ErrConfig, u.Host)
+		}
+	default:
+		return nil, fmt.Errorf("%w: backend address must start with https://", ErrConfig)
+	}
+	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), apiPrefix)
+	u.RawPath = ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sameOrigin compares scheme, host and port (default ports made explicit).
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+}
+
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
+}
+
+func (t *transport) checkRedirect(req *http.Request, via []*http.Request) error {
+	if !sameOrigin(req.URL, t.base) {
+		return fmt.Errorf("%w (to %s://%s)", ErrForeignRedirect, req.URL.Scheme, req.URL.Host)
+	}
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("%w: more than %d redirects", ErrBackendFailed, maxRedirects)
+	}
+	return nil
+}
+
+// url builds the address of an API path such as "/board".
+func (t *transport) url(path string, q url.Values) string {
+	u := *t.base
+	u.Path = strings.TrimRight(u.Path, "/") + apiPrefix + path
+	if q != nil {
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// newRequest makes a request to the backend with the token and User-Agent.
+func (t *transport) newRequest(ctx context.Context, method, path string, q url.Values, body []byte, contentType string) (*http.Request, error) {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, t.url(path, q), r)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+t.token)
+	req.Header.Set("User-Agent", t.agent)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return req, nil
+}
+
+// do sends req and classifies failures into the package's named errors. A
+// non-nil response has a 2xx, 304 or 409 status, or another 4xx the caller
+// handles; 401 becomes ErrUnauthorized and 5xx/429 ErrBackendFailed.
+func (t *transport) do(c *http.Client, req *http.Request) (*http.Response, error) {
+	op := req.Method + " " + strings.TrimPrefix(req.URL.Path, t.base.Path+apiPrefix)
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, classify(err))
+	}
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized:
+		drain(resp)
+		return nil, fmt.Errorf("%s: %w", op, ErrUnauthorized)
+	case resp.StatusCode >= 500, resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusRequestTimeout:
+		drain(resp)
+		return nil, fmt.Errorf("%s: %w: %s", op, ErrBackendFailed, resp.Status)
+	case resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.StatusCode != http.StatusNotModified:
+		drain(resp)
+		return nil, fmt.Errorf("%s: %w: %s without a usable Location", op, ErrBackendFailed, resp.Status)
+	}
+	return resp, nil
+}
+
+// classify maps a client error to a named error, keeping the detail.
+func classify(err error) error {
+	var cert *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var hostname x509.HostnameError
+	switch {
+	case errors.Is(err, ErrForeignRedirect):
+		return ErrForeignRedirect
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &cert), errors.As(err, &unknownAuth), errors.As(err, &invalid), errors.As(err, &hostname):
+		return fmt.Errorf("%w: %v", ErrCertificate, err)
+	case errors.Is(err, ErrBackendFailed):
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrBackendUnreachable, unwrapURL(err))
+}
+
+// unwrapURL drops the *url.Error wrapper, whose text repeats the method and
+// the whole address, query included.
+func unwrapURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// readLimited reads a whole body, failing with ErrTooLarge past limit bytes.
+func readLimited(r io.Reader, limit int64, what string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w: %v", what, ErrBackendUnreachable, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: the %s is over %d bytes (raise the limit or shrink it at the backend)", ErrTooLarge, what, limit)
+	}
+	return b, nil
+}
+
+// drain reads a little of an unwanted body so the connection can be reused,
+// and closes it.
+func drain(resp *http.Response) {
+	io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+}
+
+// mediaType returns the media type of a Content-Type header, lower case and
+// without parameters.
+func mediaType(h string) string {
+	mt, _, err := mime.ParseMediaType(h)
+	if err != nil {
+		return strings.ToLower(strings.TrimSpace(h))
+	}
+	return mt
+}
+
+// serverOffset is the backend's clock minus ours, from its Date header.
+func serverOffset(resp *http.Response, local time.Time) (time.Duration, bool) {
+	d := resp.Header.Get("Date")
+	if d == "" {
+		return 0, false
+	}
+	t, err := http.ParseTime(d)
+	if err != nil {
+		return 0, false
+	}
+	return t.Sub(local), true
+}
