@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"skaerm/internal/backend"
+)
+
+// TestDemoSyncSnapshot is what a newcomer does by hand: start the reference
+// backend with the demo care home, sync once, render today's board to a PNG.
+// It runs the real binaries as separate processes, and checks that the cache
+// the picture was drawn from holds none of what a screen must drop.
+func TestDemoSyncSnapshot(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("needs an X display: run under xvfb-run (make test does)")
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", bin+"/", "skaerm/cmd/skaerm", "skaerm/cmd/skaerm-screen", "skaerm/cmd/skaerm-backend")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+
+	addr := freeAddr(t)
+	data := t.TempDir()
+	srv := exec.Command(filepath.Join(bin, "skaerm-backend"), "--demo", "--token", "T", "--listen", addr, "--data", data)
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	url := "http://" + addr
+	waitHealthy(t, url)
+
+	cachePath := filepath.Join(t.TempDir(), "cache.db")
+	skaerm := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(filepath.Join(bin, "skaerm"), args...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("skaerm %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	skaerm("sync", "--once", "--backend", url, "--token", "T", "--cache", cachePath)
+
+	pngPath := filepath.Join(t.TempDir(), "today.png")
+	at := time.Now().Format(time.RFC3339)
+	skaerm("snapshot", "--cache", cachePath, "--at", at, "--size", "1920x1080", "--page", "today", "--out", pngPath)
+
+	f, err := os.Open(pngPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("snapshot is not a PNG: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 1920 || b.Dy() != 1080 {
+		t.Fatalf("snapshot is %v, want 1920x1080", b)
+	}
+	if n := colours(img); n < 50 {
+		t.Errorf("snapshot has only %d colours: nothing drawn?", n)
+	}
+
+	demo, err := backend.DemoBoardValue(time.Now(), "d1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(cachePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range demo.Secrets() {
+		if len(s) >= 4 && bytes.Contains(raw, []byte(s)) {
+			t.Errorf("the cache holds %q, which a screen must drop", s)
+		}
+	}
+}
+
+// colours counts distinct colours, up to a limit.
+func colours(img image.Image) int {
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+			if len(seen) > 1000 {
+				return len(seen)
+			}
+		}
+	}
+	return len(seen)
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func waitHealthy(t *testing.T, url string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for ctx.Err() == nil {
+		resp, err := http.Get(url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal(fmt.Errorf("backend at %s did not come up", url))
+}

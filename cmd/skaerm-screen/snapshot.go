@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"skaerm/cache"
+	"skaerm/display"
+	"skaerm/internal/app"
+)
+
+func cmdSnapshot(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("snapshot", "--cache FILE --at RFC3339 --size WxH --page NAME --out FILE.png", stderr)
+	var f app.Flags
+	f.Register(fs, false)
+	at := fs.String("at", "", "the instant to draw, RFC 3339 (default now)")
+	size := fs.String("size", "1920x1080", "width x height in pixels")
+	page := fs.String("page", "today", "today, roster, week, bookings, news, gallery, idle, pairing, activity/<id>, meal/<id>, meeting/<id>")
+	out := fs.String("out", "", "the PNG file to write")
+	locale := fs.String("locale", "", "da, nb, de or en (default: the department's)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		fmt.Fprintln(stderr, "--out is required")
+		return errUsage
+	}
+	w, h, err := parseSize(*size)
+	if err != nil {
+		return err
+	}
+	when := time.Now()
+	if *at != "" {
+		if when, err = time.Parse(time.RFC3339, *at); err != nil {
+			return fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-23T09:30:00+01:00", *at)
+		}
+	}
+	s, err := f.Resolve()
+	if err != nil {
+		return err
+	}
+	c, err := cache.Open(s.Config.Cache.Path, cache.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	img, err := display.Snapshot(c, *page, w, h, when, display.Options{Locale: *locale})
+	if err != nil {
+		return fmt.Errorf("render %s: %w", *page, err)
+	}
+	file, err := os.Create(*out)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(file, img); err != nil {
+		file.Close()
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	fmt.Fprintf(stdout, "wrote %s (%s, %dx%d)\n", *out, *page, w, h)
+	return nil
+}
+
+// parseSize reads "1920x1080".
+func parseSize(s string) (int, int, error) {
+	ws, hs, ok := strings.Cut(strings.ToLower(s), "x")
+	w, err1 := strconv.Atoi(ws)
+	h, err2 := strconv.Atoi(hs)
+	if !ok || err1 != nil || err2 != nil || w < 320 || h < 240 || w > 7680 || h > 4320 {
+		return 0, 0, fmt.Errorf("--size %q: want WIDTHxHEIGHT between 320x240 and 7680x4320, e.g. 1920x1080", s)
+	}
+	return w, h, nil
+}

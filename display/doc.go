@@ -1,0 +1,25 @@
+// Package display is the Screen: a fullscreen Ebitengine renderer of the
+// board that residents of 85 can read from two metres and use with an
+// unsteady finger. It draws from the local cache only, never the network.
+//
+// # Basics
+//
+// New takes a Source (the cache) and a clock; Run shows it until the context
+// ends. What goes where is decided by display/layout in plain Go; this
+// package only paints the layout's boxes, turns taps into intents and keeps
+// the game loop idle: nothing is drawn unless the board, the minute, a touch
+// or a timer changed something, and Ebitengine sleeps between frames
+// (FPSModeVsyncOffMinimum, woken by ScheduleFrame).
+//
+// A sign-up takes two taps on the resident's own face and a "Ja, tilmeld
+// Karen" button; only then is it written to the Source's outbox. Taps act on
+// release inside the target they started in; a second tap within 300 ms is a
+// bounce and is ignored.
+//
+// # Caveats
+//
+// Only this package and its subpackages may import ebiten: a program that
+// does panics at start-up when DISPLAY is unset, so the display tests run
+// under Xvfb (xvfb-run -a go test -p 1 ./display/). Only one Ebitengine game
+// can run per process, so Snapshot and Run must not be used together.
+package display

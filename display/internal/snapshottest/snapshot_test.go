@@ -1,0 +1,75 @@
+// Package snapshottest checks display.Snapshot in a process of its own:
+// Snapshot runs its own Ebitengine loop, which must start on the main
+// goroutine and can start only once per process.
+package snapshottest
+
+import (
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"skaerm/cache"
+	"skaerm/display"
+	"skaerm/display/internal/fixture"
+	"skaerm/display/layout"
+	"skaerm/internal/clock"
+)
+
+var (
+	shot    image.Image
+	shotErr error
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("DISPLAY") == "" {
+		fmt.Println("display snapshot tests need an X display: run them under xvfb-run -a")
+		os.Exit(0)
+	}
+	dir, err := os.MkdirTemp("", "snapshottest")
+	if err != nil {
+		panic(err)
+	}
+	loc, _ := time.LoadLocation("Europe/Copenhagen")
+	at := time.Date(2026, 11, 23, 9, 30, 0, 0, loc)
+	c, err := cache.Open(filepath.Join(dir, "cache.db"), cache.Options{Clock: clock.NewFake(at)})
+	if err != nil {
+		panic(err)
+	}
+	b, media := fixture.Board(at)
+	for h, data := range media {
+		if err := c.PutMedia(h, data); err != nil {
+			panic(err)
+		}
+	}
+	if err := c.ReplaceBoard(b, `"fixture"`); err != nil {
+		panic(err)
+	}
+	shot, shotErr = display.Snapshot(c, "today", 1280, 720, at, display.Options{})
+	code := m.Run()
+	c.Close()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func TestSnapshotDrawsToday(t *testing.T) {
+	if shotErr != nil {
+		t.Fatal(shotErr)
+	}
+	if got := shot.Bounds().Size(); got != image.Pt(1280, 720) {
+		t.Fatalf("size %v", got)
+	}
+	// The page background is paper; the navigation bar's filled "I dag"
+	// button is the accent colour.
+	want := func(x, y int, c [3]uint8) {
+		t.Helper()
+		r, g, b, _ := shot.At(x, y).RGBA()
+		if uint8(r>>8) != c[0] || uint8(g>>8) != c[1] || uint8(b>>8) != c[2] {
+			t.Errorf("pixel (%d,%d) = %d,%d,%d, want %v", x, y, r>>8, g>>8, b>>8, c)
+		}
+	}
+	want(640, 600, [3]uint8{layout.Paper.R, layout.Paper.G, layout.Paper.B})
+	want(40, 700, [3]uint8{layout.Accent.R, layout.Accent.G, layout.Accent.B})
+}

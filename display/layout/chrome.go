@@ -1,0 +1,166 @@
+package layout
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// portrait reports whether the screen is taller than wide.
+func (b *builder) portrait() bool { return b.in.H > b.in.W }
+
+// margin is the space around the page and between blocks.
+func (b *builder) margin() float64 { return 2 * b.u }
+
+// header draws the department, the date and the clock along the top and
+// returns the area left below it.
+func (b *builder) header() Rect {
+	M := b.margin()
+	full := Rect{0, 0, b.in.W, b.in.H}
+	hh := 11 * b.u
+	head, rest := full.takeTop(hh, 0)
+	b.box(head, Card, Card, 0, 0)
+	b.box(Rect{0, head.Bottom() - 0.3*b.u, b.in.W, 0.3 * b.u}, Line, Line, 0, 0)
+	inner := head.Inset(M)
+	clockF := Font{Size: 8.5 * b.u, Bold: true}
+	clock := Clock(b.in.Now, b.loc)
+	cw := b.m.Width("00:00", clockF) + b.u
+	clockR := Rect{inner.Right() - cw, inner.Y, cw, inner.H}
+	left := Rect{inner.X, inner.Y, inner.W - cw - M, inner.H}
+	b.line(clockR, clock, clockF, Accent, Right)
+	rows := left.splitV(0, 1, 1)
+	dept := ""
+	if b.in.Board != nil {
+		dept = b.in.Board.Department.Name
+	}
+	b.line(rows[0], b.s.Date(b.in.Now, b.loc), Font{Size: 4.6 * b.u, Bold: true}, Ink, Left)
+	sub := rows[1]
+	if b.in.Offline && !b.in.LastSync.IsZero() {
+		// A calm note, not an alarm: the board is still good, only older.
+		msg := fmt.Sprintf(b.s.LastUpdated, Clock(b.in.LastSync, b.loc))
+		if !sameDay(b.in.LastSync, b.in.Now, b.loc) {
+			msg = fmt.Sprintf(b.s.LastUpdated, b.s.ShortDate(b.in.LastSync, b.loc)+" "+Clock(b.in.LastSync, b.loc))
+		}
+		dw := b.m.Width(dept, b.fBody)
+		maxTag := sub.W - minF(dw, sub.W*0.45) - M
+		w := b.tag(sub.Right()-minF(maxTag, b.m.Width(msg, b.fSmall)+1.6*b.u), sub.Y+(sub.H-b.m.Metrics(b.fSmall).Height()-0.4*b.u)/2, msg, b.fSmall, Paper, Ink, maxTag)
+		sub.W -= w + M
+	}
+	b.line(sub, dept, b.fBody, Muted, Left)
+	return Rect{rest.X + M, rest.Y + M, rest.W - 2*M, rest.H - 2*M}
+}
+
+func minF(a, b float64) float64 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// navItem is a button of the navigation bar.
+type navItem struct {
+	page, label string
+}
+
+func (b *builder) navItems() []navItem {
+	return []navItem{
+		{PageToday, b.s.Today}, {PageWeek, b.s.Week}, {PageRoster, b.s.Roster},
+		{PageBookings, b.s.Bookings}, {PageNews, b.s.News}, {PageGallery, b.s.Gallery},
+	}
+}
+
+// nav draws the navigation bar at the bottom of r and returns what is left
+// above it. The current page's button is filled and says so in its frame.
+func (b *builder) nav(r Rect) Rect {
+	items := b.navItems()
+	rowsN := 1
+	if b.portrait() {
+		rowsN = 2
+	}
+	bh := 8.5 * b.u
+	gap := 1.2 * b.u
+	barH := float64(rowsN)*bh + float64(rowsN-1)*gap
+	bar, rest := r.takeBottom(barH, b.margin())
+	rows := bar.splitV(gap, repeat(1, rowsN)...)
+	per := (len(items) + rowsN - 1) / rowsN
+	cur := b.p.Name
+	if i := strings.Index(cur, "/"); i >= 0 {
+		cur = ""
+	}
+	for ri, row := range rows {
+		lo, hi := ri*per, min((ri+1)*per, len(items))
+		cols := row.splitH(gap, repeat(1, hi-lo)...)
+		for i, it := range items[lo:hi] {
+			b.button(cols[i], it.label, Intent{Kind: Open, Page: it.page}, it.page == cur)
+		}
+	}
+	return rest
+}
+
+func repeat(v float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
+
+// frame draws header and navigation and returns the content area.
+func (b *builder) frame() Rect {
+	content := b.header()
+	return b.nav(content)
+}
+
+// blockTitle draws a block heading and returns the area below it.
+func (b *builder) blockTitle(r Rect, title string) Rect {
+	h := b.lineH(b.fTitle)
+	top, rest := r.takeTop(h, 0.8*b.u)
+	b.line(top, title, b.fTitle, Ink, Left)
+	return rest
+}
+
+// titleRow takes the row for a block heading from the top of r; heading
+// fills it in once the block knows how much did not fit.
+func (b *builder) titleRow(r Rect) (top, rest Rect) {
+	return r.takeTop(8*b.u, 0.8*b.u)
+}
+
+// heading draws a block title in top and, when more items did not fit, a
+// "+N flere" button at its right that opens page.
+func (b *builder) heading(top Rect, title string, more int, page string) {
+	if more > 0 {
+		bf := Font{Size: b.fBody.Size, Bold: true}
+		label := fmt.Sprintf(b.s.More, more)
+		if b.m.Width(title, b.fTitle)+b.m.Width(label, bf)+6*b.u > top.W {
+			label = fmt.Sprintf("+%d", more) // the title comes first
+		}
+		bw := math.Min(top.W*0.45, b.m.Width(label, bf)+4*b.u)
+		bw = math.Max(bw, 12*b.u)
+		b.button(Rect{top.Right() - bw, top.Y, bw, top.H}, label, Intent{Kind: Open, Page: page}, false)
+		top.W -= bw + b.u
+	}
+	b.line(top, title, b.fTitle, Ink, Left)
+}
+
+// card draws a card's frame.
+func (b *builder) card(r Rect) {
+	b.box(r, Card, Line, 0.25*b.u, 1.2*b.u)
+}
+
+// notice draws the state's message as a banner across the top of r and
+// returns what is left below.
+func (b *builder) notice(r Rect) Rect {
+	n := b.in.State.Notice
+	if n.Text == "" {
+		return r
+	}
+	h := 8 * b.u
+	top, rest := r.takeTop(h, b.u)
+	fill := Good
+	if n.Bad {
+		fill = Alarm
+	}
+	b.box(top, fill, fill, 0, b.u)
+	b.line(top.Inset(1.5*b.u), n.Text, Font{Size: b.fBody.Size, Bold: true}, OnDark, Left)
+	return rest
+}

@@ -1,0 +1,353 @@
+package layout
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"skaerm/board"
+)
+
+// TodayActivities are the activities of the day holding now that have not
+// ended, by start time.
+func TodayActivities(bd *board.Board, now time.Time) []board.Activity {
+	return activitiesOn(bd, now, 0, true)
+}
+
+func activitiesOn(bd *board.Board, now time.Time, plus int, hideEnded bool) []board.Activity {
+	from, to := dayBounds(now, bd.Location(), plus)
+	var out []board.Activity
+	for _, a := range bd.Activities {
+		if a.Start.Before(from) || !a.Start.Before(to) {
+			continue
+		}
+		if hideEnded && ended(a.Start, a.End, now) {
+			continue
+		}
+		out = append(out, a)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+// TodayMeals are the meals of today that have not ended, by start time.
+func TodayMeals(bd *board.Board, now time.Time) []board.Meal {
+	return mealsOn(bd, now, 0, true)
+}
+
+func mealsOn(bd *board.Board, now time.Time, plus int, hideEnded bool) []board.Meal {
+	from, to := dayBounds(now, bd.Location(), plus)
+	var out []board.Meal
+	for _, m := range bd.Meals {
+		if m.Start.Before(from) || !m.Start.Before(to) {
+			continue
+		}
+		if hideEnded && ended(m.Start, m.End, now) {
+			continue
+		}
+		out = append(out, m)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+// shiftOrder sorts day, evening, night.
+var shiftOrder = map[board.ShiftKind]int{board.DayShift: 0, board.EveningShift: 1, board.NightShift: 2}
+
+// ShiftsOn are the shifts overlapping day plus (0 today) that have not ended
+// at now, in day, evening, night order, then by start.
+func ShiftsOn(bd *board.Board, now time.Time, plus int) []board.Shift {
+	from, to := dayBounds(now, bd.Location(), plus)
+	var out []board.Shift
+	for _, s := range bd.Roster {
+		if !s.Start.Before(to) || !s.End.After(from) {
+			continue
+		}
+		if plus == 0 && !now.Before(s.End) {
+			continue
+		}
+		if plus > 0 && s.Start.Before(from) { // a night shift from the evening before belongs to that day
+			continue
+		}
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, c := out[i], out[j]
+		if shiftOrder[a.Shift] != shiftOrder[c.Shift] {
+			return shiftOrder[a.Shift] < shiftOrder[c.Shift]
+		}
+		return a.Start.Before(c.Start)
+	})
+	return out
+}
+
+func sameDay(a, c time.Time, loc *time.Location) bool {
+	a, c = a.In(loc), c.In(loc)
+	return a.Year() == c.Year() && a.YearDay() == c.YearDay()
+}
+
+// today lays out the Today page: activities, meals and who is at work.
+func (b *builder) today() {
+	content := b.frame()
+	content = b.notice(content)
+	var cols []Rect
+	if b.portrait() {
+		cols = b.stack(content, []float64{
+			8.8*b.u + float64(len(TodayActivities(b.in.Board, b.in.Now)))*(b.activityCardH()+1.2*b.u),
+			8.8*b.u + float64(len(TodayMeals(b.in.Board, b.in.Now)))*(b.mealCardH()+1.2*b.u),
+			8.8*b.u + float64(len(ShiftsOn(b.in.Board, b.in.Now, 0)))*b.staffRowH() + 3*b.lineH(b.fSmall),
+		})
+	} else {
+		cols = content.splitH(b.margin(), 1.35, 1, 0.95)
+	}
+	b.todayActivities(cols[0])
+	b.todayMeals(cols[1])
+	b.todayStaff(cols[2])
+}
+
+func (b *builder) todayActivities(r Rect) {
+	top, r := b.titleRow(r)
+	acts := TodayActivities(b.in.Board, b.in.Now)
+	if len(acts) == 0 {
+		b.heading(top, b.s.Activities, 0, "")
+		b.empty(r, b.s.NothingToday)
+		return
+	}
+	shown := b.cards(r, len(acts), b.activityCardH(), func(i int, c Rect) { b.activityCard(c, acts[i]) })
+	b.heading(top, b.s.Activities, len(acts)-shown, PageWeek)
+}
+
+// cards stacks n cards of height h in r; those that do not fit are counted
+// by the caller; cards returns how many it drew.
+func (b *builder) cards(r Rect, n int, h float64, draw func(int, Rect)) int {
+	gap := 1.2 * b.u
+	fit := max(1, int((r.H+gap)/(h+gap)))
+	h = math.Min(h, r.H)
+	shown := min(fit, n)
+	y := r.Y
+	for i := 0; i < shown; i++ {
+		draw(i, Rect{r.X, y, r.W, h})
+		y += h + gap
+	}
+	return shown
+}
+
+func (b *builder) empty(r Rect, msg string) {
+	h := 10 * b.u
+	c := Rect{r.X, r.Y, r.W, h}
+	b.box(c, Paper, Line, 0.2*b.u, 1.2*b.u)
+	b.line(c.Inset(2*b.u), msg, b.fBody, Muted, Left)
+}
+
+func (b *builder) activityCardH() float64 {
+	pad := 1.3 * b.u
+	return 2*pad + b.lineH(b.cardTitle()) + b.lineH(b.fSmall) + 6.5*b.u + b.lineH(b.fTiny) + 0.5*b.u + b.lineH(b.fSmall)
+}
+
+// cardTitle is the type of a card's first line.
+func (b *builder) cardTitle() Font { return Font{Size: 4.2 * b.u, Bold: true} }
+
+// activityCard: pictogram, time and title, place, faces, count and state.
+func (b *builder) activityCard(r Rect, a board.Activity) {
+	b.card(r)
+	pad := 1.3 * b.u
+	in := r.Inset(pad)
+	iconS := b.lineH(b.cardTitle()) + b.lineH(b.fSmall)
+	icon, text := in.takeLeft(iconS, 1.2*b.u)
+	b.p.Items = append(b.p.Items, Item{Kind: Icon, R: Rect{icon.X, icon.Y, iconS, iconS}, Text: a.Pictogram, Color: Accent})
+	row, rest := text.takeTop(b.lineH(b.cardTitle()), 0)
+	b.line(row, a.Title, b.cardTitle(), Ink, Left)
+	row, rest = rest.takeTop(b.lineH(b.fSmall), 0)
+	tw := b.line(row, Span(a.Start, a.End, b.loc), Font{Size: b.fSmall.Size, Bold: true}, Accent, Left)
+	row.X += tw + 1.5*b.u
+	row.W -= tw + 1.5*b.u
+	b.line(row, a.Location, b.fSmall, Ink, Left)
+	rest = Rect{in.X, rest.Y, in.W, in.Bottom() - rest.Y}
+	faces, rest := rest.takeTop(6.5*b.u+b.lineH(b.fTiny), 0.5*b.u)
+	ps := b.profiles(a.Signups.IDs)
+	b.faceRow(faces, ps, a.Signups.Hidden, 6.5*b.u, true)
+	b.countLine(rest, b.s.Count(a.Signups.Count(), a.Capacity), a.Full(), !a.SignupOpen)
+	b.target(r, Intent{Kind: Open, Page: "activity/" + a.ID})
+}
+
+// countLine is "8 af 12 tilmeldt" and the FULDT or LUKKET tag. The tag is
+// never cut: the count gives way to it.
+func (b *builder) countLine(r Rect, count string, full, closed bool) {
+	f := Font{Size: b.fTiny.Size, Bold: true}
+	word := ""
+	switch {
+	case closed:
+		word = b.s.Closed
+	case full:
+		word = b.s.Full
+	}
+	if word == "" {
+		b.line(r, count, b.fSmall, Ink, Left)
+		return
+	}
+	tw := b.m.Width(word, f) + 1.6*b.u
+	cr := r
+	cr.W = math.Max(0, r.W-tw-1.5*b.u)
+	w := b.line(cr, count, b.fSmall, Ink, Left)
+	h := b.m.Metrics(f).Height() + 0.4*b.u
+	b.tag(r.X+w+1.5*b.u, r.Y+(r.H-h)/2, word, f, Alarm, OnDark, tw+0.1*b.u)
+}
+
+func (b *builder) mealCardH() float64 {
+	pad := 1.3 * b.u
+	return 2*pad + b.lineH(b.cardTitle()) + 2*b.lineH(b.fSmall) + 0.4*b.u + 5.5*b.u
+}
+
+func (b *builder) todayMeals(r Rect) {
+	top, r := b.titleRow(r)
+	meals := TodayMeals(b.in.Board, b.in.Now)
+	if len(meals) == 0 {
+		b.heading(top, b.s.MealsTitle, 0, "")
+		b.empty(r, b.s.NoMeals)
+		return
+	}
+	shown := b.cards(r, len(meals), b.mealCardH(), func(i int, c Rect) { b.mealCard(c, meals[i]) })
+	b.heading(top, b.s.MealsTitle, len(meals)-shown, PageWeek)
+}
+
+// mealCard: kind and time, the menu (two lines), who eats along.
+func (b *builder) mealCard(r Rect, m board.Meal) {
+	b.card(r)
+	in := r.Inset(1.3 * b.u)
+	row, rest := in.takeTop(b.lineH(b.cardTitle()), 0)
+	tw := b.line(row, Clock(m.Start, b.loc), b.cardTitle(), Accent, Left)
+	row.X += tw + 1.5*b.u
+	row.W -= tw + 1.5*b.u
+	b.line(row, b.s.Meal(m.Kind), b.cardTitle(), Ink, Left)
+	menu, rest := rest.takeTop(2*b.lineH(b.fSmall), 0.4*b.u)
+	b.para(menu, m.Menu, b.fSmall, Ink, 2)
+	faces := rest
+	count := fmt.Sprintf(b.s.Eating, m.Signups.Count())
+	cw := b.m.Width(count, b.fSmall)
+	if cw > faces.W*0.5 {
+		cw = faces.W * 0.5
+	}
+	b.line(Rect{faces.Right() - cw, faces.Y, cw, 5.5 * b.u}, count, b.fSmall, Ink, Right)
+	faces.W -= cw + 1.5*b.u
+	b.faceRow(faces, b.profiles(m.Signups.IDs), m.Signups.Hidden, 5.5*b.u, false)
+	b.target(r, Intent{Kind: Open, Page: "meal/" + m.ID})
+}
+
+func (b *builder) todayStaff(r Rect) {
+	top, r := b.titleRow(r)
+	shifts := ShiftsOn(b.in.Board, b.in.Now, 0)
+	if len(shifts) == 0 {
+		b.heading(top, b.s.OnDuty, 0, "")
+		b.empty(r, b.s.NoStaff)
+		return
+	}
+	more := 0
+	defer func() { b.heading(top, b.s.OnDuty, more, PageRoster) }()
+	rowH := b.staffRowH()
+	headH := b.lineH(b.fSmall) + 0.4*b.u
+	y := r.Y
+	var last board.ShiftKind
+	for i, s := range shifts {
+		need := rowH
+		if s.Shift != last {
+			need += headH
+		}
+		if y+need-0.6*b.u > r.Bottom() {
+			more = len(shifts) - i
+			return
+		}
+		if s.Shift != last {
+			last = s.Shift
+			b.line(Rect{r.X, y, r.W, headH}, b.s.Shift(s.Shift), Font{Size: b.fSmall.Size, Bold: true}, Muted, Left)
+			y += headH
+		}
+		b.staffRow(Rect{r.X, y, r.W, rowH - 0.8*b.u}, s)
+		y += rowH
+	}
+}
+
+func (b *builder) staffRowH() float64 { return 10 * b.u }
+
+// stack splits r into rows for blocks that want the given heights: each
+// gets what it wants when all fit, else the space is shared so that no
+// block gets more than it wants. Space left over goes to the last block.
+func (b *builder) stack(r Rect, want []float64) []Rect {
+	gap := b.margin()
+	free := r.H - gap*float64(len(want)-1)
+	got := make([]float64, len(want))
+	left := free
+	open := len(want)
+	done := make([]bool, len(want))
+	for open > 0 {
+		share := left / float64(open)
+		progressed := false
+		for i, w := range want {
+			if !done[i] && w <= share {
+				got[i], done[i] = w, true
+				left -= w
+				open--
+				progressed = true
+			}
+		}
+		if !progressed {
+			for i := range want {
+				if !done[i] {
+					got[i], done[i] = share, true
+				}
+			}
+			open = 0
+			left = 0
+		}
+	}
+	got[len(got)-1] += left
+	out := make([]Rect, len(want))
+	y := r.Y
+	for i, h := range got {
+		out[i] = Rect{r.X, y, r.W, h}
+		y += h + gap
+	}
+	return out
+}
+
+// staffRow: face, name, role, hours; the shift on now is highlighted and
+// marked "NU".
+func (b *builder) staffRow(r Rect, s board.Shift) {
+	now := OnNow(s, b.in.Now)
+	if now {
+		b.box(r, NowBg, Ink, 0.35*b.u, 1.2*b.u)
+	} else {
+		b.card(r)
+	}
+	in := r.Inset(b.u)
+	d := in.H
+	p, ok := b.in.Board.Profile(s.ProfileID)
+	faceR, text := in.takeLeft(d, 1.2*b.u)
+	if ok {
+		b.face(faceR, p)
+	} else {
+		b.box(faceR, Chip, Line, 0.2*b.u, d/2)
+	}
+	name := p.Name
+	if !ok {
+		name = s.Role
+	}
+	rows := text.splitV(0, 1.15, 1)
+	hours := Span(s.Start, s.End, b.loc)
+	hw := b.m.Width(hours, b.fSmall)
+	top := rows[0]
+	if now {
+		f := Font{Size: b.fTiny.Size, Bold: true}
+		tw := b.m.Width(b.s.NowMarker, f) + 1.6*b.u
+		th := b.m.Metrics(f).Height() + 0.4*b.u
+		b.tag(top.Right()-tw, top.Y+(top.H-th)/2, b.s.NowMarker, f, Ink, NowBg, tw)
+		top.W -= tw + b.u
+	}
+	b.line(top, name, Font{Size: b.fBody.Size, Bold: true}, Ink, Left)
+	bottom := rows[1]
+	b.line(Rect{bottom.Right() - hw, bottom.Y, hw, bottom.H}, hours, b.fSmall, Ink, Right)
+	bottom.W -= hw + 1.2*b.u
+	if ok {
+		b.line(bottom, s.Role, b.fSmall, Muted, Left)
+	}
+}

@@ -1,0 +1,103 @@
+package display
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	_ "image/jpeg" // avatars and pictures arrive as JPEG or PNG
+	_ "image/png"
+
+	_ "golang.org/x/image/webp" // the backend may also send WebP
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"skaerm/board"
+	"skaerm/cache"
+)
+
+// snapshot is one immutable reading of the Source, shared with the game
+// loop through an atomic pointer.
+type snapshot struct {
+	board  *board.Board // nil before the first sync
+	meta   cache.Meta
+	outbox []board.Signup
+	media  map[string]image.Image // decoded, by hash
+}
+
+// loader reads the Source whenever it says it changed and publishes a new
+// snapshot; the game loop never waits for it.
+func (s *Screen) loader(ctx context.Context) {
+	ch, cancel := s.src.Subscribe()
+	defer cancel()
+	s.load() // anything that changed between Run's first load and Subscribe
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		case <-s.changed:
+		}
+		s.load()
+		ebiten.ScheduleFrame()
+	}
+}
+
+// load reads the Source once and publishes what it found. A read that fails
+// keeps the previous reading of that part: the screen never goes blank
+// because the cache hiccuped.
+func (s *Screen) load() {
+	prev := s.snap.Load()
+	next := &snapshot{media: map[string]image.Image{}}
+	if prev != nil {
+		*next = *prev
+		next.media = map[string]image.Image{}
+	}
+	switch b, err := s.src.Board(); {
+	case err == nil:
+		next.board = b
+	case errors.Is(err, cache.ErrNoBoard):
+		next.board = nil
+	default:
+		s.log.Warn("read board", "err", err)
+	}
+	if m, err := s.src.Meta(); err == nil {
+		next.meta = m
+	} else {
+		s.log.Warn("read meta", "err", err)
+	}
+	if o, err := s.src.Outbox(); err == nil {
+		next.outbox = o
+	} else {
+		s.log.Warn("read outbox", "err", err)
+	}
+	if next.board != nil {
+		failed := 0
+		for _, h := range next.board.MediaHashes() {
+			if prev != nil {
+				if img, ok := prev.media[h]; ok {
+					next.media[h] = img // decoded once, kept by hash
+					continue
+				}
+			}
+			data, err := s.src.Media(h)
+			if err != nil {
+				failed++ // not fetched yet: initials or a quiet frame meanwhile
+				continue
+			}
+			img, _, err := image.Decode(bytes.NewReader(data))
+			if err != nil {
+				s.log.Warn("decode media", "hash", h, "err", err)
+				continue
+			}
+			next.media[h] = img
+		}
+		if failed > 0 {
+			s.log.Debug("media not in cache yet", "count", failed)
+		}
+	}
+	s.snap.Store(next)
+}

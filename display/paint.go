@@ -1,0 +1,349 @@
+package display
+
+import (
+	"image"
+	"image/color"
+	"math"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"github.com/hajimehoshi/ebiten/v2/vector"
+	xdraw "golang.org/x/image/draw"
+
+	"skaerm/display/layout"
+)
+
+// painter paints a layout.Page onto an image. Text lines, faces and
+// pictures are rendered once into offscreen images and reused while they
+// are on screen. It belongs to the game goroutine.
+type painter struct {
+	faces  [2]*text.GoTextFaceSource // regular, bold
+	white  *ebiten.Image             // 1x1 white source for filled paths
+	texts  map[textKey]*cached
+	scaled map[scaledKey]*cached // faces and pictures at their drawn size
+	discs  map[discKey]*cached
+	icons  map[iconKey]*cached
+	round  uint64 // counts paints, for eviction
+}
+
+type textKey struct {
+	s    string
+	size float64
+	bold bool
+	c    color.RGBA
+}
+
+type scaledKey struct {
+	hash string
+	w, h int
+	face bool
+}
+
+type cached struct {
+	img  *ebiten.Image
+	used uint64
+}
+
+func newPainter(regular, bold *text.GoTextFaceSource) *painter {
+	w := ebiten.NewImage(3, 3)
+	w.Fill(color.White)
+	return &painter{
+		faces:  [2]*text.GoTextFaceSource{regular, bold},
+		white:  w.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image),
+		texts:  map[textKey]*cached{},
+		scaled: map[scaledKey]*cached{},
+		discs:  map[discKey]*cached{},
+		icons:  map[iconKey]*cached{},
+	}
+}
+
+// paint draws page onto dst; media holds the decoded images by hash.
+func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media map[string]image.Image) {
+	p.round++
+	dst.Fill(page.Bg)
+	for _, it := range page.Items {
+		switch it.Kind {
+		case layout.Box:
+			p.box(dst, it)
+		case layout.Text:
+			p.text(dst, it)
+		case layout.Face:
+			p.face(dst, it, media)
+		case layout.Icon:
+			img := p.icon(it.Text, int(math.Round(math.Min(it.R.W, it.R.H))), it.Color)
+			op := &ebiten.DrawImageOptions{}
+			op.GeoM.Translate(math.Round(it.R.X), math.Round(it.R.Y))
+			dst.DrawImage(img, op)
+		case layout.Picture:
+			p.picture(dst, it, media)
+		}
+	}
+	p.evict()
+}
+
+// dispose frees every cached image.
+func (p *painter) dispose() {
+	p.round += 1 << 32
+	evictMap(p.texts, p.round, 0)
+	evictMap(p.scaled, p.round, 0)
+	evictMap(p.discs, p.round, 0)
+	evictMap(p.icons, p.round, 0)
+}
+
+// evict frees cached images not used by the last few paints.
+func (p *painter) evict() {
+	const keep = 8
+	if len(p.texts)+len(p.scaled)+len(p.discs)+len(p.icons) < 600 {
+		return
+	}
+	evictMap(p.texts, p.round, keep)
+	evictMap(p.scaled, p.round, keep)
+	evictMap(p.discs, p.round, keep)
+	evictMap(p.icons, p.round, keep)
+}
+
+func evictMap[K comparable](m map[K]*cached, round, keep uint64) {
+	for k, c := range m {
+		if round-c.used > keep {
+			c.img.Deallocate()
+			delete(m, k)
+		}
+	}
+}
+
+func (p *painter) box(dst *ebiten.Image, it layout.Item) {
+	x, y, w, h := float32(it.R.X), float32(it.R.Y), float32(it.R.W), float32(it.R.H)
+	r := float32(it.Radius)
+	if it.StrokeW > 0 && it.Stroke != it.Fill {
+		p.roundRect(dst, x, y, w, h, r, it.Stroke)
+		sw := float32(it.StrokeW)
+		x, y, w, h, r = x+sw, y+sw, w-2*sw, h-2*sw, max(0, r-sw)
+	}
+	if it.Fill.A > 0 {
+		p.roundRect(dst, x, y, w, h, r, it.Fill)
+	}
+}
+
+// roundRect fills a rectangle with rounded corners: straight parts as plain
+// rectangles, corners cut from a disc rendered once on the CPU with a soft
+// edge. Nothing here uses Ebitengine's anti-aliased triangles, whose 2x
+// offscreen buffer is flushed at every switch and costs a second per page
+// under software GL.
+func (p *painter) roundRect(dst *ebiten.Image, x, y, w, h, r float32, c color.RGBA) {
+	x, y = float32(math.Round(float64(x))), float32(math.Round(float64(y)))
+	w, h = float32(math.Round(float64(w))), float32(math.Round(float64(h)))
+	if w <= 0 || h <= 0 {
+		return
+	}
+	r = float32(math.Round(float64(min(r, w/2, h/2))))
+	if r < 1 {
+		vector.DrawFilledRect(dst, x, y, w, h, c, false)
+		return
+	}
+	vector.DrawFilledRect(dst, x+r, y, w-2*r, h, c, false)
+	vector.DrawFilledRect(dst, x, y+r, r, h-2*r, c, false)
+	vector.DrawFilledRect(dst, x+w-r, y+r, r, h-2*r, c, false)
+	disc := p.disc(int(2*r), c)
+	ir := int(r)
+	corners := []struct {
+		src    image.Rectangle
+		dx, dy float32
+	}{
+		{image.Rect(0, 0, ir, ir), x, y},
+		{image.Rect(ir, 0, 2*ir, ir), x + w - r, y},
+		{image.Rect(0, ir, ir, 2*ir), x, y + h - r},
+		{image.Rect(ir, ir, 2*ir, 2*ir), x + w - r, y + h - r},
+	}
+	for _, cn := range corners {
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Translate(float64(cn.dx), float64(cn.dy))
+		dst.DrawImage(disc.SubImage(cn.src).(*ebiten.Image), op)
+	}
+}
+
+type discKey struct {
+	d int
+	c color.RGBA
+}
+
+// disc is a filled circle of diameter d in c with a soft edge, made once.
+func (p *painter) disc(d int, c color.RGBA) *ebiten.Image {
+	k := discKey{d, c}
+	if e, ok := p.discs[k]; ok {
+		e.used = p.round
+		return e.img
+	}
+	img := image.NewRGBA(image.Rect(0, 0, d, d))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
+	}
+	roundMask(img)
+	e := &cached{img: ebiten.NewImageFromImage(img), used: p.round}
+	p.discs[k] = e
+	return e.img
+}
+
+type iconKey struct {
+	name string
+	s    int
+	c    color.RGBA
+}
+
+// icon is a pictogram drawn once into its own image, where anti-aliasing
+// is cheap, and reused.
+func (p *painter) icon(name string, s int, c color.RGBA) *ebiten.Image {
+	k := iconKey{name, s, c}
+	if e, ok := p.icons[k]; ok {
+		e.used = p.round
+		return e.img
+	}
+	img := ebiten.NewImage(s, s)
+	p.drawIcon(img, name, 0, 0, float32(s), c)
+	p.icons[k] = &cached{img: img, used: p.round}
+	return img
+}
+
+func (p *painter) fillPath(dst *ebiten.Image, path *vector.Path, c color.RGBA) {
+	vs, is := path.AppendVerticesAndIndicesForFilling(nil, nil)
+	// Colours are premultiplied.
+	r, g, b, a := c.RGBA()
+	for i := range vs {
+		vs[i].SrcX, vs[i].SrcY = 1, 1
+		vs[i].ColorR = float32(r) / 0xffff
+		vs[i].ColorG = float32(g) / 0xffff
+		vs[i].ColorB = float32(b) / 0xffff
+		vs[i].ColorA = float32(a) / 0xffff
+	}
+	op := &ebiten.DrawTrianglesOptions{}
+	op.ColorScaleMode = ebiten.ColorScaleModePremultipliedAlpha
+	op.AntiAlias = true
+	op.FillRule = ebiten.FillRuleNonZero
+	dst.DrawTriangles(vs, is, p.white, op)
+}
+
+// textImage renders one line once and keeps it.
+func (p *painter) textImage(s string, f layout.Font, c color.RGBA) *ebiten.Image {
+	k := textKey{s, f.Size, f.Bold, c}
+	if e, ok := p.texts[k]; ok {
+		e.used = p.round
+		return e.img
+	}
+	face := p.face1(f)
+	w, h := text.Measure(s, face, 0)
+	img := ebiten.NewImage(max(1, int(math.Ceil(w))+2), max(1, int(math.Ceil(h))+2))
+	op := &text.DrawOptions{}
+	op.ColorScale.ScaleWithColor(c)
+	text.Draw(img, s, face, op)
+	p.texts[k] = &cached{img: img, used: p.round}
+	return img
+}
+
+func (p *painter) face1(f layout.Font) *text.GoTextFace {
+	src := p.faces[0]
+	if f.Bold {
+		src = p.faces[1]
+	}
+	return &text.GoTextFace{Source: src, Size: f.Size}
+}
+
+func (p *painter) text(dst *ebiten.Image, it layout.Item) {
+	img := p.textImage(it.Text, it.Font, it.Color)
+	op := &ebiten.DrawImageOptions{}
+	// Whole pixels keep glyphs as crisp as they were rendered.
+	op.GeoM.Translate(math.Round(it.R.X), math.Round(it.R.Y))
+	dst.DrawImage(img, op)
+}
+
+// face draws a round avatar, or initials on the item's colour when there is
+// no avatar or it cannot be decoded.
+func (p *painter) face(dst *ebiten.Image, it layout.Item, media map[string]image.Image) {
+	d := int(math.Round(math.Min(it.R.W, it.R.H)))
+	if d <= 0 {
+		return
+	}
+	x, y := math.Round(it.R.X), math.Round(it.R.Y)
+	if src, ok := media[it.Media]; ok && it.Media != "" {
+		img := p.scaledImage(scaledKey{it.Media, d, d, true}, src)
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Translate(x, y)
+		dst.DrawImage(img, op)
+		return
+	}
+	disc := p.disc(d, it.Fill)
+	op0 := &ebiten.DrawImageOptions{}
+	op0.GeoM.Translate(x, y)
+	dst.DrawImage(disc, op0)
+	f := it.Font
+	if f.Size == 0 {
+		f = layout.Font{Size: float64(d) * 0.42, Bold: true}
+	}
+	img := p.textImage(it.Text, f, it.Color)
+	b := img.Bounds()
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Translate(math.Round(x+float64(d-b.Dx())/2+1), math.Round(y+float64(d-b.Dy())/2+1))
+	dst.DrawImage(img, op)
+}
+
+func (p *painter) picture(dst *ebiten.Image, it layout.Item, media map[string]image.Image) {
+	w, h := int(math.Round(it.R.W)), int(math.Round(it.R.H))
+	src, ok := media[it.Media]
+	if !ok || w <= 0 || h <= 0 {
+		// Not fetched yet: a quiet frame keeps the page from looking broken.
+		p.roundRect(dst, float32(it.R.X), float32(it.R.Y), float32(it.R.W), float32(it.R.H), float32(it.Radius), layout.Chip)
+		return
+	}
+	img := p.scaledImage(scaledKey{it.Media, w, h, false}, src)
+	op := &ebiten.DrawImageOptions{}
+	op.GeoM.Translate(math.Round(it.R.X), math.Round(it.R.Y))
+	dst.DrawImage(img, op)
+}
+
+// scaledImage scales src to cover w x h (cropping the overflow), on the CPU
+// with a good filter, and for faces cuts it round with a soft edge.
+func (p *painter) scaledImage(k scaledKey, src image.Image) *ebiten.Image {
+	if e, ok := p.scaled[k]; ok {
+		e.used = p.round
+		return e.img
+	}
+	sb := src.Bounds()
+	// Crop the source to the target's aspect ratio, centred.
+	crop := sb
+	if float64(sb.Dx())*float64(k.h) > float64(sb.Dy())*float64(k.w) {
+		cw := int(float64(sb.Dy()) * float64(k.w) / float64(k.h))
+		crop.Min.X += (sb.Dx() - cw) / 2
+		crop.Max.X = crop.Min.X + cw
+	} else {
+		ch := int(float64(sb.Dx()) * float64(k.h) / float64(k.w))
+		crop.Min.Y += (sb.Dy() - ch) / 2
+		crop.Max.Y = crop.Min.Y + ch
+	}
+	out := image.NewRGBA(image.Rect(0, 0, k.w, k.h))
+	xdraw.CatmullRom.Scale(out, out.Bounds(), src, crop, xdraw.Src, nil)
+	if k.face {
+		roundMask(out)
+	}
+	img := ebiten.NewImageFromImage(out)
+	p.scaled[k] = &cached{img: img, used: p.round}
+	return img
+}
+
+// roundMask makes everything outside the inscribed circle transparent, with
+// a one-pixel soft edge (the image is premultiplied after this).
+func roundMask(img *image.RGBA) {
+	b := img.Bounds()
+	cx, cy := float64(b.Dx())/2, float64(b.Dy())/2
+	r := math.Min(cx, cy)
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy)
+			a := math.Max(0, math.Min(1, r-d+0.5))
+			if a >= 1 {
+				continue
+			}
+			i := img.PixOffset(x, y)
+			for c := 0; c < 4; c++ {
+				img.Pix[i+c] = uint8(float64(img.Pix[i+c]) * a)
+			}
+		}
+	}
+}

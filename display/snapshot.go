@@ -1,0 +1,109 @@
+package display
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"strings"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+
+	"skaerm/display/layout"
+	"skaerm/internal/clock"
+)
+
+func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+
+// ErrUnknownPage means Snapshot was asked for a page that does not exist.
+var ErrUnknownPage = errors.New("display: unknown page")
+
+// Snapshot renders one page offscreen at width x height as it looks at the
+// instant at, from src. It runs its own Ebitengine loop (a small window), so
+// it needs an X display, must be called from the main goroutine (as
+// ebiten.RunGame must) and not while a Screen runs.
+func Snapshot(src Source, page string, width, height int, at time.Time, opts Options) (image.Image, error) {
+	s, err := newSnapshotScreen(src, at, opts)
+	if err != nil {
+		return nil, err
+	}
+	g := &oneShot{fn: func() (image.Image, error) {
+		defer s.dispose()
+		return s.render(page, width, height)
+	}}
+	ebiten.SetWindowSize(320, 240)
+	ebiten.SetWindowTitle("skaerm snapshot")
+	if err := ebiten.RunGame(g); err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", page, err)
+	}
+	return g.img, g.err
+}
+
+func newSnapshotScreen(src Source, at time.Time, opts Options) (*Screen, error) {
+	opts.Source = src
+	opts.Clock = clock.NewFake(at)
+	if opts.NewID == nil {
+		opts.NewID = func() string { return "snapshot" }
+	}
+	return New(opts)
+}
+
+// oneShot is a game that runs fn once inside the loop and ends.
+type oneShot struct {
+	fn  func() (image.Image, error)
+	img image.Image
+	err error
+}
+
+func (o *oneShot) Update() error {
+	o.img, o.err = o.fn()
+	return ebiten.Termination
+}
+
+func (o *oneShot) Draw(*ebiten.Image)         {}
+func (o *oneShot) Layout(w, h int) (int, int) { return w, h }
+func validPage(page string) bool {
+	for _, p := range layout.Pages {
+		if p == page {
+			return true
+		}
+	}
+	kind, id, ok := strings.Cut(page, "/")
+	return ok && id != "" && (kind == "activity" || kind == "meal" || kind == "meeting")
+}
+
+// render reads the source and paints page at w x h at the clock's time. It
+// must run inside the game loop.
+func (s *Screen) render(page string, w, h int) (image.Image, error) {
+	if !validPage(page) {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownPage, page)
+	}
+	if w <= 0 || h <= 0 || w > 8192 || h > 8192 {
+		return nil, fmt.Errorf("snapshot size %dx%d: out of range", w, h)
+	}
+	s.load()
+	now := s.clk.Now()
+	g := &s.game
+	g.w, g.h = w, h
+	g.pairing = s.pairingNow()
+	g.shown = nil
+	s.adopt(s.snap.Load(), now)
+	g.state = layout.State{Page: page}
+	if page == layout.PagePairing && !g.pairing.ok {
+		g.pairing = pairingState{code: "WDJB-MJHT", uri: "", ok: true}
+	}
+	g.lastTouch = now
+	g.idleSince = now
+	s.build(now)
+	s.draw(now)
+	return readFrame(g.frame), nil
+}
+
+// dispose frees the screen's images (inside the game loop).
+func (s *Screen) dispose() {
+	s.paint.dispose()
+	if s.game.frame != nil {
+		s.game.frame.Deallocate()
+		s.game.frame = nil
+	}
+}

@@ -1,0 +1,252 @@
+package display
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"skaerm/board"
+	"skaerm/display/layout"
+	"skaerm/internal/clock"
+)
+
+// loop drives a Screen through the game loop's step with a fake clock and
+// synthetic pointer events, as Update does with real ones.
+type loop struct {
+	t   *testing.T
+	s   *Screen
+	clk *clock.Fake
+}
+
+func newLoop(t *testing.T, w, h int) *loop {
+	t.Helper()
+	at := goldenAt(t)
+	src := fixtureCache(t, at)
+	clk := clock.NewFake(at)
+	s, err := New(Options{Source: src, Clock: clk, NewID: ids()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.game.w, s.game.h = w, h
+	t.Cleanup(s.dispose)
+	s.load()
+	l := &loop{t: t, s: s, clk: clk}
+	l.tick(nil)
+	return l
+}
+
+func (l *loop) tick(evs []pointerEvent) {
+	l.s.step(l.clk.Now(), evs)
+}
+
+// find returns the centre of the first target whose intent matches.
+func (l *loop) find(match func(layout.Intent) bool) (float64, float64) {
+	l.t.Helper()
+	for _, tg := range l.s.game.page.Targets {
+		if match(tg.Intent) {
+			return tg.R.X + tg.R.W/2, tg.R.Y + tg.R.H/2
+		}
+	}
+	l.t.Fatalf("no such target on %s", l.s.game.page.Name)
+	return 0, 0
+}
+
+// tap presses and releases at (x, y), a finger's tenth of a second apart,
+// and then lets a second pass.
+func (l *loop) tap(x, y float64) {
+	l.tick([]pointerEvent{{down: true, x: x, y: y}})
+	l.clk.Advance(100 * time.Millisecond)
+	l.tick([]pointerEvent{{down: false, x: x, y: y}})
+	l.clk.Advance(time.Second)
+	l.tick(nil)
+}
+
+func (l *loop) reload() {
+	l.s.load()
+	l.tick(nil)
+}
+
+func TestTapToSignUp(t *testing.T) {
+	for _, size := range [][2]int{{1920, 1080}, {1080, 1920}} {
+		l := newLoop(t, size[0], size[1])
+		l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == "activity/a1" }))
+		if got := l.s.game.state.Page; got != "activity/a1" {
+			t.Fatalf("after tapping the card the page is %q", got)
+		}
+		l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
+		if got := l.s.game.state.Pick; got != "p3" {
+			t.Fatalf("after tapping the face the pick is %q", got)
+		}
+		ob, _ := l.s.src.Outbox()
+		if len(ob) != 0 {
+			t.Fatalf("a face tap alone enqueued %v", ob)
+		}
+		l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm }))
+		ob, err := l.s.src.Outbox()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ob) != 1 {
+			t.Fatalf("outbox holds %d sign-ups, want 1", len(ob))
+		}
+		got := ob[0]
+		if got.ItemType != board.ActivityItem || got.ItemID != "a1" || got.ProfileID != "p3" || got.Action != board.Join || got.ID == "" || got.State != board.Pending {
+			t.Errorf("outbox holds %+v", got)
+		}
+		if !got.At.Equal(goldenAt(t).Add(2*1100*time.Millisecond + 100*time.Millisecond)) {
+			t.Errorf("sign-up made at %v", got.At)
+		}
+		l.reload()
+		if !hasText(l.s.game.page, "Venter…") {
+			t.Error("the pending sign-up is not shown on the face")
+		}
+		if !hasText(l.s.game.page, "Ærtebjørg er tilmeldt") {
+			t.Error("no confirmation message")
+		}
+	}
+}
+
+func TestTapNeedsConfirmation(t *testing.T) {
+	l := newLoop(t, 1920, 1080)
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == "activity/a1" }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p1" }))
+	if !hasText(l.s.game.page, "Ja, afmeld Karen") {
+		t.Fatal("a signed-up resident is not asked to confirm leaving")
+	}
+	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Cancel }))
+	if l.s.game.state.Pick != "" {
+		t.Error("Fortryd left the question open")
+	}
+	// A press that slides off its target and lifts elsewhere does nothing.
+	x, y := l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p1" })
+	l.tick([]pointerEvent{{down: true, x: x, y: y}})
+	l.clk.Advance(200 * time.Millisecond)
+	l.tick([]pointerEvent{{down: false, x: 5, y: 5}})
+	if l.s.game.state.Pick != "" {
+		t.Error("a press released outside its target acted")
+	}
+	if ob, _ := l.s.src.Outbox(); len(ob) != 0 {
+		t.Errorf("outbox holds %v without a confirmation", ob)
+	}
+}
+
+func TestBounceIsIgnored(t *testing.T) {
+	l := newLoop(t, 1920, 1080)
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == "activity/a1" }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
+	x, y := l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm })
+	// Tap "Ja" and bounce: the bounce lands on what is under the finger
+	// after the dialog has gone (the same face) and must not open it again.
+	l.tick([]pointerEvent{{down: true, x: x, y: y}})
+	l.clk.Advance(80 * time.Millisecond)
+	l.tick([]pointerEvent{{down: false, x: x, y: y}})
+	l.clk.Advance(60 * time.Millisecond)
+	fx, fy := l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" })
+	l.tick([]pointerEvent{{down: true, x: fx, y: fy}})
+	l.clk.Advance(60 * time.Millisecond)
+	l.tick([]pointerEvent{{down: false, x: fx, y: fy}})
+	if l.s.game.state.Pick != "" {
+		t.Error("a bounce within 300 ms acted")
+	}
+	if ob, _ := l.s.src.Outbox(); len(ob) != 1 {
+		t.Errorf("outbox holds %d, want 1", len(ob))
+	}
+}
+
+func TestRefusalIsSaidInWords(t *testing.T) {
+	l := newLoop(t, 1920, 1080)
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == "activity/a1" }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm }))
+	ob, _ := l.s.src.Outbox()
+	c := l.s.src.(interface{ UpdateSignup(board.Signup) error })
+	refused := ob[0]
+	refused.State, refused.Reason = board.Refused, "full"
+	if err := c.UpdateSignup(refused); err != nil {
+		t.Fatal(err)
+	}
+	l.clk.Advance(10 * time.Second)
+	l.reload()
+	if !hasText(l.s.game.page, "Ærtebjørg: Desværre, aktiviteten er fuld") {
+		t.Error("the refusal is not said")
+	}
+}
+
+func TestIdleAndBack(t *testing.T) {
+	l := newLoop(t, 1920, 1080)
+	l.clk.Advance(3*time.Minute + time.Second)
+	l.tick(nil)
+	if l.s.game.state.Page != layout.PageIdle {
+		t.Fatalf("after 3 minutes the page is %q", l.s.game.state.Page)
+	}
+	slide := l.s.game.state.Slide
+	l.clk.Advance(slideFor)
+	l.tick(nil)
+	if l.s.game.state.Slide == slide {
+		t.Error("the slideshow does not move")
+	}
+	l.tap(300, 300)
+	if l.s.game.state.Page != layout.PageToday {
+		t.Errorf("a touch on the slideshow leads to %q", l.s.game.state.Page)
+	}
+	l.clk.Advance(4 * time.Minute)
+	l.tick(nil)
+	l.s.Wake()
+	l.tick(nil)
+	if l.s.game.state.Page != layout.PageToday {
+		t.Errorf("Wake leaves the page at %q", l.s.game.state.Page)
+	}
+}
+
+func TestNothingDrawnWhenNothingChanged(t *testing.T) {
+	l := newLoop(t, 1920, 1080)
+	l.s.game.blit = false
+	l.clk.Advance(10 * time.Second) // same minute (09:30:10)
+	l.tick(nil)
+	if l.s.game.blit {
+		t.Error("a tick with no change drew a new frame")
+	}
+	l.clk.Advance(50 * time.Second) // 09:31
+	l.tick(nil)
+	if !l.s.game.blit || !hasText(l.s.game.page, "09:31") {
+		t.Error("the minute turned and the clock was not redrawn")
+	}
+}
+
+func hasText(p *layout.Page, s string) bool {
+	for _, it := range p.Items {
+		if it.Kind == layout.Text && it.Text == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestShotsOfNewPages(t *testing.T) {
+	at := goldenAt(t)
+	dir := t.TempDir()
+	clk := clock.NewFake(at)
+	s, err := New(Options{Source: fixtureCache(t, at), Clock: clk, NewID: ids(), ShotsDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.game.w, s.game.h = 640, 360
+	defer s.dispose()
+	s.load()
+	s.step(clk.Now(), nil)
+	clk.Advance(time.Second) // a second page within 5 s is not saved
+	s.open(layout.PageWeek)
+	s.step(clk.Now(), nil)
+	clk.Advance(5 * time.Second)
+	s.open(layout.PageRoster)
+	s.step(clk.Now(), nil)
+	s.writers.Wait()
+	files, err := filepath.Glob(filepath.Join(dir, "*.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || !strings.HasSuffix(files[0], "-today.png") || !strings.HasSuffix(files[1], "-roster.png") {
+		t.Errorf("shots: %v", files)
+	}
+}
