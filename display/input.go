@@ -53,6 +53,14 @@ func (s *Screen) handle(now time.Time, evs []pointerEvent) {
 	g := &s.game
 	for _, ev := range evs {
 		g.lastTouch = now
+		if ev.down && s.opts.OnTouch != nil {
+			s.opts.OnTouch()
+		}
+		if g.blank {
+			// The first touch on a dark screen only wakes it.
+			g.press = nil
+			continue
+		}
 		if g.page == nil {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"log/slog"
 	"os"
@@ -58,6 +59,19 @@ type Options struct {
 	// ShotsDir, when set, receives a PNG of each newly drawn page, at most
 	// one per 5 s.
 	ShotsDir string
+	// Heartbeat, when set, is called at the start of every Update: the
+	// service watchdog is fed from it, so a frozen loop gets restarted.
+	Heartbeat func()
+	// Blank, when set, reports whether the display should be dark (night,
+	// or nobody near); the screen then draws black.
+	Blank func() bool
+	// OnTouch, when set, is called for every press on the screen, before
+	// the page acts on it (the display power controller wakes on it).
+	OnTouch func()
+	// DayKnown, when set, reports whether the clock can be trusted to name
+	// today. While it cannot, the screen shows the cached board on the day
+	// it was made and says the clock is not set, instead of claiming a day.
+	DayKnown func() bool
 }
 
 // Errors callers branch on.
@@ -94,6 +108,7 @@ type Screen struct {
 	shots    chan shotRequest
 	stopped  atomic.Bool
 	pairing  atomic.Value // pairingState last seen by the ticker
+	tune     atomic.Pointer[Tuning]
 	writers  gosync.WaitGroup
 
 	// Owned by the game goroutine.
@@ -128,6 +143,8 @@ type gameState struct {
 	shotPage   string
 	pairing    pairingState
 	started    bool
+	blank      bool // drawing black: the display is off
+	dayUnknown bool
 }
 
 // New makes a Screen. It parses the fonts and starts nothing.
@@ -216,6 +233,23 @@ func (s *Screen) Run(ctx context.Context) error {
 	return nil
 }
 
+// Tuning is what a configuration edit may change while the screen runs.
+type Tuning struct {
+	Locale                  string
+	IdleAfter, OfflineAfter time.Duration
+}
+
+// Retune applies new settings from the next loop turn on; safe from any
+// goroutine. Zero durations keep the current ones.
+func (s *Screen) Retune(t Tuning) {
+	s.tune.Store(&t)
+	ebiten.ScheduleFrame()
+}
+
+// Poke makes the loop turn once without changing anything, so its
+// Heartbeat shows it is alive; safe from any goroutine.
+func (s *Screen) Poke() { ebiten.ScheduleFrame() }
+
 // Wake leaves the slideshow and redraws: a motion sensor saw someone.
 func (s *Screen) Wake() {
 	s.woken.Store(true)
@@ -233,7 +267,20 @@ func (s *Screen) Update() error {
 	if s.stopped.Load() {
 		return ebiten.Termination
 	}
+	if s.opts.Heartbeat != nil {
+		s.opts.Heartbeat()
+	}
 	g := &s.game
+	if t := s.tune.Swap(nil); t != nil {
+		s.opts.Locale = t.Locale
+		if t.IdleAfter > 0 {
+			s.opts.IdleAfter = t.IdleAfter
+		}
+		if t.OfflineAfter > 0 {
+			s.opts.OfflineAfter = t.OfflineAfter
+		}
+		g.dirty = true
+	}
 	now := s.clk.Now()
 	if !g.started {
 		g.started = true
@@ -266,6 +313,14 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 	}
 	if ps := s.pairingNow(); ps != g.pairing {
 		g.pairing = ps
+		g.dirty = true
+	}
+	if blank := s.opts.Blank != nil && s.opts.Blank(); blank != g.blank {
+		g.blank = blank
+		g.dirty = true
+	}
+	if unknown := s.opts.DayKnown != nil && !s.opts.DayKnown(); unknown != g.dayUnknown {
+		g.dayUnknown = unknown
 		g.dirty = true
 	}
 	if g.page == nil {
@@ -405,9 +460,13 @@ func (s *Screen) plan(now time.Time) {
 // input builds the layout's view of now.
 func (s *Screen) input(now time.Time, w, h float64, st layout.State) layout.Input {
 	g := &s.game
-	in := layout.Input{Now: now, Locale: s.opts.Locale, W: w, H: h, State: st}
+	in := layout.Input{Now: now, Locale: s.opts.Locale, W: w, H: h, State: st, DayUnknown: g.dayUnknown}
 	if sn := g.shown; sn != nil {
 		in.Board = sn.board
+		if g.dayUnknown && sn.board != nil && !sn.board.GeneratedAt.IsZero() {
+			// The last day the backend vouched for, not the Pi's guess.
+			in.Now = sn.board.GeneratedAt
+		}
 		in.Outbox = append(append([]board.Signup(nil), sn.outbox...), g.local...)
 		in.LastSync = sn.meta.LastSync
 		in.Offline = !sn.meta.LastSync.IsZero() && now.Sub(sn.meta.LastSync) >= s.opts.OfflineAfter
@@ -441,7 +500,11 @@ func (s *Screen) draw(now time.Time) {
 	if g.shown != nil {
 		media = g.shown.media
 	}
-	s.paint.paint(g.frame, g.page, media)
+	if g.blank {
+		g.frame.Fill(color.Black)
+	} else {
+		s.paint.paint(g.frame, g.page, media)
+	}
 	g.dirty = false
 	g.blit = true
 	s.saveShot(now)

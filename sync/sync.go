@@ -45,6 +45,7 @@ type Options struct {
 	Status     func() StatusExtras                       // optional: facts other components know
 	Screenshot func(ctx context.Context) ([]byte, error) // optional: a PNG of the screen, for the screenshot event
 	OnReload   func()                                    // optional: called on the reload event
+	OnDate     func(backend time.Time)                   // optional: the backend's clock, from each board answer's Date header
 	Rand       *rand.Rand                                // optional: jitter source (tests make it deterministic)
 }
 
@@ -303,6 +304,9 @@ func (s *Syncer) measureClock(resp *http.Response, meta *cache.Meta) {
 		return
 	}
 	s.offset = d
+	if s.opts.OnDate != nil {
+		s.opts.OnDate(local.Add(d))
+	}
 	diff := d - meta.ClockOffset
 	if diff < 0 {
 		diff = -diff

@@ -5,16 +5,26 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	gosync "sync"
+	"sync/atomic"
+	"time"
 
+	"github.com/coreos/go-systemd/v22/daemon"
 	"github.com/google/uuid"
 
 	"skaerm/cache"
 	"skaerm/display"
 	"skaerm/internal/app"
 	"skaerm/internal/backend"
+	"skaerm/internal/clock"
+	"skaerm/internal/config"
+	"skaerm/internal/motion"
 	"skaerm/internal/pairing"
+	"skaerm/internal/power"
+	"skaerm/internal/sysinfo"
 	"skaerm/sync"
 )
 
@@ -33,7 +43,9 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 		return err
 	}
 	cfg := s.Config
-	log := app.Logger(cfg.Log.Level)
+	level := new(slog.LevelVar)
+	_ = level.UnmarshalText([]byte(cfg.Log.Level))
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -73,37 +85,210 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	defer c.Close()
 
+	// A Pi has no real-time clock: believe NTP, else the backend's Date.
+	trusted := clock.NewTrusted(clock.TrustOptions{})
+	dayKnown := func() bool { return trusted.Status().Known }
+	loc := departmentZone(c)
+
+	hw, err := power.NewBackend(app.PowerBackend(cfg.Power))
+	if err != nil {
+		log.Error("display power backend unusable: drawing black instead", "err", err)
+		hw = nil
+	}
+	policy, err := app.PowerPolicy(cfg.Power, loc)
+	if err != nil {
+		return err // validated with the configuration; not reached
+	}
+	pw := power.NewController(power.Options{Backend: hw, Policy: policy, Clock: trusted,
+		Log: log.With("component", "power"), ClockKnown: dayKnown})
+	sensor := motion.Setup(app.MotionConfig(cfg.Motion), clock.Real{}, log.With("component", "motion"))
+	temps := sysinfo.Reader{}
+
 	runner := &app.Runner{
 		BackendURL: cfg.Backend.URL, Token: token, TokenFile: tokenFile, CAFile: cfg.Backend.CAFile,
 		Cache: c, Logger: log.With("component", "sync"), Version: version,
 		Sync: sync.Options{
 			PollInterval:  cfg.Sync.PollInterval.D(),
 			MaxBoardBytes: cfg.Sync.MaxBoardBytes, MaxMediaBytes: cfg.Sync.MaxMediaBytes,
+			OnDate: func(d time.Time) {
+				if _, err := trusted.ObserveDate(d); err != nil {
+					log.Warn("backend clock not believed", "err", err)
+				}
+			},
+			Status: func() sync.StatusExtras {
+				t, _ := temps.Temperature()
+				return sync.StatusExtras{DisplayOn: pw.State().On, SoCTempC: t, ClockSynced: trusted.Status().Synced}
+			},
 		},
 	}
+
+	var beat atomic.Int64 // the loop's last turn, unix nanos
 	screen, err := display.New(display.Options{
-		Source: c, Logger: log.With("component", "display"),
+		Source: c, Clock: trusted, Logger: log.With("component", "display"),
 		Locale: cfg.Screen.Locale, Pairing: runner.Pairing,
 		IdleAfter: cfg.Screen.IdleAfter.D(), OfflineAfter: cfg.Screen.OfflineAfter.D(),
 		NewID: uuid.NewString, Fullscreen: cfg.Screen.Fullscreen && !*windowed, ShotsDir: *shots,
+		Heartbeat: func() { beat.Store(time.Now().UnixNano()) },
+		Blank:     pw.Blank, OnTouch: pw.Touch, DayKnown: dayKnown,
 	})
 	if err != nil {
 		return err
 	}
 	runner.Sync.Screenshot = screen.Screenshot
 
-	syncDone := make(chan error, 1)
-	go func() { syncDone <- runner.Run(ctx) }()
+	var watcher *config.Watcher
+	if s.ConfigPath != "" {
+		watcher = config.NewWatcher(s.ConfigPath, cfg, config.WatchOptions{Logger: log.With("component", "config")})
+	}
+	runner.Extra = func() map[string]string {
+		st := pw.State()
+		m := map[string]string{
+			"display power": fmt.Sprintf("%s by %s (%s)", onOff(st.On), st.Backend, st.Reason),
+			"clock":         trusted.Status().String(),
+			"motion sensor": map[bool]string{true: "watching " + cfg.Motion.Pin, false: "not in use"}[sensor.Active()],
+		}
+		if st.LastError != "" {
+			m["display power error"] = st.LastError
+		}
+		if t, err := temps.Temperature(); err == nil {
+			m["soc temperature"] = fmt.Sprintf("%.1f °C", t)
+		}
+		if watcher != nil {
+			if err := watcher.LastError(); err != nil {
+				m["configuration"] = "last edit rejected, previous configuration kept: " + err.Error()
+			}
+		}
+		return m
+	}
+
+	var wg gosync.WaitGroup
+	errs := make(chan error, 8)
+	spawn := func(name string, fn func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				errs <- fmt.Errorf("%s: %w", name, err)
+				cancel()
+			}
+		}()
+	}
+	spawn("sync", runner.Run)
+	spawn("display power", pw.Run)
+	spawn("motion sensor", sensor.Run)
+	spawn("motion to wake", func(ctx context.Context) error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-sensor.Events():
+				pw.Motion()
+				screen.Wake()
+			}
+		}
+	})
+	spawn("service watchdog", func(ctx context.Context) error { return feedWatchdog(ctx, screen, &beat, log) })
+	if watcher != nil {
+		spawn("configuration watcher", watcher.Run)
+		spawn("configuration apply", func(ctx context.Context) error {
+			for {
+				select {
+				case <-ctx.Done():
+					return nil
+				case nc := <-watcher.Updates():
+					applyConfig(nc, cfg, level, pw, screen, departmentZone(c), log)
+				case <-watcher.AssetsChanged():
+					screen.Poke()
+				}
+			}
+		})
+	}
 
 	// The renderer owns the main thread until the window closes or ctx ends.
 	drawErr := screen.Run(ctx)
 	cancel()
-	syncErr := <-syncDone
+	wg.Wait()
+	close(errs)
 	if drawErr != nil && !errors.Is(drawErr, context.Canceled) {
 		return drawErr
 	}
-	if syncErr != nil && !errors.Is(syncErr, context.Canceled) {
-		return syncErr
+	for err := range errs {
+		return err
 	}
 	return nil
+}
+
+// applyConfig applies an edited configuration file to the running screen:
+// language and timings, display power and log level at once; the backend,
+// cache and token need a restart, which it says.
+func applyConfig(nc, old config.Config, level *slog.LevelVar, pw *power.Controller, screen *display.Screen, loc *time.Location, log *slog.Logger) {
+	_ = level.UnmarshalText([]byte(nc.Log.Level))
+	screen.Retune(display.Tuning{Locale: nc.Screen.Locale, IdleAfter: nc.Screen.IdleAfter.D(), OfflineAfter: nc.Screen.OfflineAfter.D()})
+	if p, err := app.PowerPolicy(nc.Power, loc); err == nil {
+		pw.SetPolicy(p)
+	}
+	if nc.Backend != old.Backend || nc.Cache != old.Cache || nc.Power.Backend != old.Power.Backend || nc.Motion != old.Motion {
+		log.Warn("configuration changed: backend, cache, display power backend and motion sensor changes apply at the next start")
+	}
+	log.Info("configuration applied")
+}
+
+// feedWatchdog tells systemd the screen is up once the loop has turned, and
+// then keeps the service watchdog fed for as long as the loop keeps turning:
+// a frozen renderer stops the feeding and systemd restarts the screen.
+func feedWatchdog(ctx context.Context, screen *display.Screen, beat *atomic.Int64, log *slog.Logger) error {
+	interval, err := daemon.SdWatchdogEnabled(false)
+	if err != nil {
+		log.Warn("service watchdog setting unreadable", "err", err)
+	}
+	every := interval / 3
+	if every <= 0 {
+		every = 10 * time.Second
+	}
+	ready := false
+	seen := int64(0)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		screen.Poke()
+		select {
+		case <-ctx.Done():
+			_, _ = daemon.SdNotify(false, daemon.SdNotifyStopping)
+			return nil
+		case <-t.C:
+		}
+		b := beat.Load()
+		if b == seen {
+			log.Error("the drawing loop has not turned", "for", every)
+			continue
+		}
+		seen = b
+		if !ready {
+			ready = true
+			_, _ = daemon.SdNotify(false, daemon.SdNotifyReady)
+		}
+		if interval > 0 {
+			_, _ = daemon.SdNotify(false, daemon.SdNotifyWatchdog)
+		}
+	}
+}
+
+// departmentZone is the cached department's time zone, Copenhagen before
+// the first sync.
+func departmentZone(c *cache.Cache) *time.Location {
+	if b, err := c.Board(); err == nil {
+		return b.Location()
+	}
+	loc, err := time.LoadLocation(sync.DefaultTimezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }

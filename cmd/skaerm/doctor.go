@@ -114,9 +114,8 @@ func diagnose(ctx context.Context, f app.Flags) []sysinfo.Finding {
 	trusted := clock.NewTrusted(clock.TrustOptions{})
 	out = append(out, sysinfo.CheckClock(trusted.Status()))
 	out = append(out, checkDisplay())
-	out = append(out, power.Check(ctx, power.BackendConfig{Name: cfg.Power.Backend, BacklightPath: cfg.Power.BacklightPath, CECDevice: cfg.Power.CECDevice}))
-	out = append(out, motion.Check(ctx, motion.Config{Enabled: cfg.Motion.Enabled, Pin: cfg.Motion.Pin,
-		Pull: cfg.Motion.Pull, Edge: cfg.Motion.Edge, Debounce: cfg.Motion.Debounce.D()}))
+	out = append(out, power.Check(ctx, app.PowerBackend(cfg.Power)))
+	out = append(out, motion.Check(ctx, app.MotionConfig(cfg.Motion)))
 	out = append(out, checkDisk(filepath.Dir(cfg.Cache.Path)))
 	var sys sysinfo.Reader
 	out = append(out, sysinfo.CheckTemperature(sys), sysinfo.CheckThrottling(sys))

@@ -24,6 +24,12 @@ func (b *builder) header() Rect {
 	inner := head.Inset(M)
 	clockF := Font{Size: 8.5 * b.u, Bold: true}
 	clock := Clock(b.in.Now, b.loc)
+	date := b.s.Date(b.in.Now, b.loc)
+	if b.in.DayUnknown {
+		// Claim no day and no time: say which day the board is from.
+		clock = "--:--"
+		date = fmt.Sprintf(b.s.BoardOf, b.s.ShortDate(b.in.Now, b.loc))
+	}
 	cw := b.m.Width("00:00", clockF) + b.u
 	clockR := Rect{inner.Right() - cw, inner.Y, cw, inner.H}
 	left := Rect{inner.X, inner.Y, inner.W - cw - M, inner.H}
@@ -33,18 +39,25 @@ func (b *builder) header() Rect {
 	if b.in.Board != nil {
 		dept = b.in.Board.Department.Name
 	}
-	b.line(rows[0], b.s.Date(b.in.Now, b.loc), Font{Size: 4.6 * b.u, Bold: true}, Ink, Left)
+	b.line(rows[0], date, Font{Size: 4.6 * b.u, Bold: true}, Ink, Left)
 	sub := rows[1]
-	if b.in.Offline && !b.in.LastSync.IsZero() {
-		// A calm note, not an alarm: the board is still good, only older.
-		msg := fmt.Sprintf(b.s.LastUpdated, Clock(b.in.LastSync, b.loc))
-		if !sameDay(b.in.LastSync, b.in.Now, b.loc) {
-			msg = fmt.Sprintf(b.s.LastUpdated, b.s.ShortDate(b.in.LastSync, b.loc)+" "+Clock(b.in.LastSync, b.loc))
-		}
+	// A calm note, not an alarm, right of the department's name.
+	note := func(msg string) {
 		dw := b.m.Width(dept, b.fBody)
 		maxTag := sub.W - minF(dw, sub.W*0.45) - M
 		w := b.tag(sub.Right()-minF(maxTag, b.m.Width(msg, b.fSmall)+1.6*b.u), sub.Y+(sub.H-b.m.Metrics(b.fSmall).Height()-0.4*b.u)/2, msg, b.fSmall, Paper, Ink, maxTag)
 		sub.W -= w + M
+	}
+	switch {
+	case b.in.DayUnknown:
+		note(b.s.ClockUnset)
+	case b.in.Offline && !b.in.LastSync.IsZero():
+		// The board is still good, only older.
+		msg := fmt.Sprintf(b.s.LastUpdated, Clock(b.in.LastSync, b.loc))
+		if !sameDay(b.in.LastSync, b.in.Now, b.loc) {
+			msg = fmt.Sprintf(b.s.LastUpdated, b.s.ShortDate(b.in.LastSync, b.loc)+" "+Clock(b.in.LastSync, b.loc))
+		}
+		note(msg)
 	}
 	b.line(sub, dept, b.fBody, Muted, Left)
 	return Rect{rest.X + M, rest.Y + M, rest.W - 2*M, rest.H - 2*M}

@@ -118,8 +118,11 @@ type Input struct {
 	State    State
 	Outbox   []board.Signup
 	LastSync time.Time
-	Offline  bool     // show "Sidst opdateret kl. …"
-	Pairing  *Pairing // non-nil: show the pairing page whatever State says
+	Offline  bool // show "Sidst opdateret kl. …"
+	// DayUnknown: the clock cannot be trusted; Now is the board's own day,
+	// the header says the clock is not set and shows no time.
+	DayUnknown bool
+	Pairing    *Pairing // non-nil: show the pairing page whatever State says
 }
 
 // Page names.

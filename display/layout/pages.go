@@ -130,7 +130,7 @@ func (b *builder) roster() {
 				name = p.Name
 			}
 			text := Span(s.Start, s.End, b.loc) + "  " + name
-			if plus == 0 && OnNow(s, b.in.Now) {
+			if plus == 0 && OnNow(s, b.in.Now) && !b.in.DayUnknown {
 				text += "  (" + b.s.NowMarker + ")"
 			}
 			lines = append(lines, lineEntry{text: text})

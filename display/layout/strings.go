@@ -32,6 +32,8 @@ type Strings struct {
 	Suggestions, Who, Place, Time                            string
 	LastUpdated                                              string // "Sidst opdateret kl. %s"
 	Offline                                                  string
+	ClockUnset                                               string // the clock cannot be trusted
+	BoardOf                                                  string // "Tavlen fra %s"
 	PairingTitle, PairingStep1, PairingStep2, PairingStep3   string
 	Waiting, WaitingHint                                     string
 	Tomorrow, Earlier, Later                                 string
@@ -67,6 +69,7 @@ var danish = Strings{
 	RefusedOther: "Det lykkedes ikke. Spørg personalet",
 	Suggestions:  "Forslag", Who: "Tilmeldt", Place: "Sted", Time: "Tid",
 	LastUpdated: "Sidst opdateret kl. %s", Offline: "Ingen forbindelse",
+	ClockUnset: "Uret er ikke stillet", BoardOf: "Tavlen fra %s",
 	PairingTitle: "Skærmen skal forbindes", PairingStep1: "Personalet logger ind i Manageren",
 	PairingStep2: "og vælger »Tilføj skærm« under afdelingen", PairingStep3: "Skriv denne kode:",
 	Waiting: "Skærmen starter", WaitingHint: "Opslagstavlen hentes. Det tager et øjeblik.",
@@ -101,6 +104,7 @@ var norwegian = Strings{
 	RefusedOther: "Det gikk ikke. Spør personalet",
 	Suggestions:  "Forslag", Who: "Påmeldt", Place: "Sted", Time: "Tid",
 	LastUpdated: "Sist oppdatert kl. %s", Offline: "Ingen forbindelse",
+	ClockUnset: "Klokken er ikke stilt", BoardOf: "Tavlen fra %s",
 	PairingTitle: "Skjermen må kobles til", PairingStep1: "Personalet logger inn i Manageren",
 	PairingStep2: "og velger »Legg til skjerm« under avdelingen", PairingStep3: "Skriv denne koden:",
 	Waiting: "Skjermen starter", WaitingHint: "Oppslagstavlen hentes. Det tar et øyeblikk.",
@@ -135,6 +139,7 @@ var german = Strings{
 	RefusedOther: "Das hat nicht geklappt. Bitte fragen Sie das Personal",
 	Suggestions:  "Vorschläge", Who: "Angemeldet", Place: "Ort", Time: "Zeit",
 	LastUpdated: "Zuletzt aktualisiert um %s", Offline: "Keine Verbindung",
+	ClockUnset: "Die Uhr ist nicht gestellt", BoardOf: "Tafel vom %s",
 	PairingTitle: "Der Bildschirm muss verbunden werden", PairingStep1: "Das Personal meldet sich im Manager an",
 	PairingStep2: "und wählt »Bildschirm hinzufügen« in der Abteilung", PairingStep3: "Diesen Code eingeben:",
 	Waiting: "Der Bildschirm startet", WaitingHint: "Die Tafel wird geladen. Einen Moment bitte.",
@@ -169,6 +174,7 @@ var english = Strings{
 	RefusedOther: "That did not work. Please ask the staff",
 	Suggestions:  "Suggestions", Who: "Signed up", Place: "Place", Time: "Time",
 	LastUpdated: "Last updated at %s", Offline: "No connection",
+	ClockUnset: "The clock is not set", BoardOf: "Board of %s",
 	PairingTitle: "This screen needs to be connected", PairingStep1: "Staff sign in to the Manager",
 	PairingStep2: "and choose »Add screen« for the department", PairingStep3: "Enter this code:",
 	Waiting: "The screen is starting", WaitingHint: "Fetching the board. This takes a moment.",

@@ -313,7 +313,7 @@ func (b *builder) stack(r Rect, want []float64) []Rect {
 // staffRow: face, name, role, hours; the shift on now is highlighted and
 // marked "NU".
 func (b *builder) staffRow(r Rect, s board.Shift) {
-	now := OnNow(s, b.in.Now)
+	now := OnNow(s, b.in.Now) && !b.in.DayUnknown
 	if now {
 		b.box(r, NowBg, Ink, 0.35*b.u, 1.2*b.u)
 	} else {
