@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Shows the screen with demo data: `skaerm run --demo` starts the reference
+# backend inside the process on a loopback port, with demo data and a
+# throw-away cache, and draws the screen.
+#
+# With a display (DISPLAY set): a window, until you close it.
+# Without one (SSH, CI): starts its own Xvfb at 1920x1080, lets the screen
+# run for DEMO_SECONDS (default 20) writing PNGs of what it shows into
+# DEMO_SHOTS (default ./demo-shots), then renders every page once from the
+# board it fetched with `skaerm snapshot` into the same folder, and prints
+# where the PNGs are.
+set -euo pipefail
+# shellcheck source=build/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$SKAERM_ROOT"
+
+seconds="${DEMO_SECONDS:-20}"
+shots="${DEMO_SHOTS:-$SKAERM_ROOT/demo-shots}"
+pages=(today roster week bookings news gallery idle pairing)
+
+"$SKAERM_ROOT/build/deps.sh" --display
+ensure_go
+
+work="$(mktemp -d)"
+xvfb_pid=""
+cleanup() {
+	if [ -n "$xvfb_pid" ]; then
+		kill "$xvfb_pid" 2>/dev/null || true
+		wait "$xvfb_pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# skaerm hands drawing to skaerm-screen, which it looks for beside itself.
+log "building skaerm"
+for c in skaerm skaerm-screen; do
+	[ -d "cmd/$c" ] || continue
+	CGO_ENABLED=1 go build -ldflags "$(skaerm_ldflags)" -o "$work/bin/$c" "./cmd/$c"
+done
+skaerm="$work/bin/skaerm"
+
+if [ -n "${DISPLAY:-}" ]; then
+	log "showing the demo on $DISPLAY; close the window (or press Ctrl+C) to stop"
+	exec "$skaerm" run --demo --windowed
+fi
+
+# No display: our own Xvfb, on the first free display number (Xvfb picks it
+# and writes it to the file given by -displayfd), open only to holders of a
+# fresh cookie.
+command -v Xvfb >/dev/null 2>&1 || die "Xvfb not found (build/deps.sh --display installs it)"
+cookie="$(mcookie)"
+xauth -q -f "$work/xauth-server" add :0 . "$cookie"
+Xvfb -displayfd 3 -auth "$work/xauth-server" -screen 0 1920x1080x24 -nolisten tcp \
+	3>"$work/display" 2>"$work/xvfb.log" &
+xvfb_pid=$!
+for _ in $(seq 100); do
+	[ -s "$work/display" ] && break
+	kill -0 "$xvfb_pid" 2>/dev/null || { cat "$work/xvfb.log" >&2; die "Xvfb did not start"; }
+	sleep 0.1
+done
+[ -s "$work/display" ] || die "Xvfb did not report a display number in 10 s"
+DISPLAY=":$(head -n 1 "$work/display")"
+export DISPLAY
+export XAUTHORITY="$work/Xauthority"
+xauth -q -f "$XAUTHORITY" add "$DISPLAY" . "$cookie"
+unset WAYLAND_DISPLAY
+log "no display: started Xvfb on $DISPLAY (1920x1080x24)"
+
+output_dir "$shots"
+log "running 'skaerm run --demo --shots $shots' for ${seconds}s"
+rc=0
+# The cache goes in our work folder (not the demo's own temporary one) so the
+# page snapshots below can read the board the demo fetched.
+timeout --signal=TERM --kill-after=15 "$seconds" \
+	"$skaerm" run --demo --cache "$work/cache.db" --shots "$shots" || rc=$?
+# 124: stopped by timeout after running the whole time, as intended.
+if [ "$rc" != 0 ] && [ "$rc" != 124 ]; then
+	warn "skaerm run --demo stopped with exit code $rc before ${seconds}s"
+	run_failed=1
+else
+	run_failed=0
+fi
+
+log "rendering every page with 'skaerm snapshot'"
+for page in "${pages[@]}"; do
+	if "$skaerm" snapshot --cache "$work/cache.db" --size 1920x1080 --page "$page" \
+		--out "$shots/page-$page.png" >"$work/snap.log" 2>&1; then
+		printf '    %-9s %s\n' "$page" "$shots/page-$page.png"
+	else
+		warn "snapshot of page '$page' failed: $(tail -n 3 "$work/snap.log" | tr '\n' ' ')"
+	fi
+done
+
+mapfile -t pngs < <(find "$shots" -maxdepth 1 -name '*.png' -newer "$work/display" | sort)
+if [ "${#pngs[@]}" -eq 0 ]; then
+	die "no PNG was written to $shots"
+fi
+log "${#pngs[@]} PNGs in $shots:"
+printf '    %s\n' "${pngs[@]}"
+[ "$run_failed" = 0 ] || exit 1

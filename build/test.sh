@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Runs every check a change must pass, the same way on a laptop and in CI:
+#   1. build/deps.sh --display (installs only what is missing)
+#   2. gofmt -l must print nothing
+#   3. go vet ./...
+#   4. go test for the packages that need no display
+#   5. go test for the packages that draw (their test binaries link Ebitengine,
+#      which needs an X server), under Xvfb at 1920x1080, one package at a time
+# Exits non-zero when any step fails; ends with a go test summary per package
+# and a "tests: N passed, N failed, N skipped" line.
+#
+# Environment: TEST_TIMEOUT (default 15m) per go test run; RACE=1 adds -race
+# to the packages that need no display; GOTESTFLAGS adds flags to both runs
+# (e.g. GOTESTFLAGS='-run TestCache -count=1').
+set -euo pipefail
+# shellcheck source=build/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$SKAERM_ROOT"
+
+"$SKAERM_ROOT/build/deps.sh" --display
+ensure_go
+
+timeout="${TEST_TIMEOUT:-15m}"
+read -r -a extra <<<"${GOTESTFLAGS:-}"
+failed=0
+failures=() # what failed, for the last line
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+log "gofmt"
+unformatted="$(gofmt -l . 2>&1 || true)"
+if [ -n "$unformatted" ]; then
+	printf 'these files need gofmt -w:\n%s\n' "$unformatted" >&2
+	failed=1
+	failures+=(gofmt)
+fi
+
+log "go vet ./..."
+if ! go vet ./...; then
+	failed=1
+	failures+=("go vet")
+fi
+
+# A package belongs to the display group when it lives under display/ or its
+# test binary links Ebitengine (which cannot start without an X server): the
+# .test entries of `go list -test` carry every dependency of the test binary.
+log "sorting packages into headless and display groups"
+go list -e -test -f '{{.ImportPath}}{{range .Deps}} {{.}}{{end}}' ./... >"$work/deps"
+all=()
+mapfile -t all < <(go list -e ./...)
+display=()
+headless=()
+for pkg in "${all[@]}"; do
+	if [[ "$pkg" == */display || "$pkg" == */display/* ]] ||
+		grep -E "^${pkg//./\\.}\.test( |$)" "$work/deps" | grep -q ' github.com/hajimehoshi/ebiten/v2\( \|$\)'; then
+		display+=("$pkg")
+	else
+		headless+=("$pkg")
+	fi
+done
+log "headless: ${#headless[@]} packages; display: ${#display[@]} packages (${display[*]:-none})"
+
+# run_tests NAME LOG CMD... runs go test -v, keeps the full output in LOG
+# and shows the package lines and any failure output.
+run_tests() {
+	local name="$1" logf="$2"
+	shift 2
+	local rc=0
+	"$@" >"$logf" 2>&1 || rc=$?
+	# Per-package result lines and compile errors; on failure, the rest below.
+	grep -E '^(ok|FAIL|\?|panic:|--- FAIL|# )|^[^[:space:]]+\.go:[0-9]+:[0-9]+: ' "$logf" || true
+	if [ "$rc" != 0 ]; then
+		printf -- '--- go test failed (exit %s); its output without passing tests:\n' "$rc"
+		grep -vE '^\s*(=== (RUN|PAUSE|CONT|NAME)|--- (PASS|SKIP))' "$logf" | tail -n 400
+		failed=1
+		failures+=("$name")
+	fi
+}
+
+if [ "${#headless[@]}" -gt 0 ]; then
+	race=()
+	[ "${RACE:-0}" = 1 ] && race=(-race)
+	log "go test (headless) ${race[*]:-}"
+	run_tests "go test (headless)" "$work/headless.log" go test -v "${race[@]}" -timeout "$timeout" "${extra[@]}" "${headless[@]}"
+fi
+
+if [ "${#display[@]}" -gt 0 ]; then
+	log "go test (display, under Xvfb 1920x1080x24, one package at a time)"
+	# Tests must not touch a real screen, even on a developer's desktop.
+	run_tests "go test (display)" "$work/display.log" env -u WAYLAND_DISPLAY \
+		xvfb-run -a -s "-screen 0 1920x1080x24" \
+		go test -v -p 1 -timeout "$timeout" "${extra[@]}" "${display[@]}"
+fi
+
+count() { cat "$work"/*.log 2>/dev/null | grep -cE "^\s*--- $1:" || true; }
+passed="$(count PASS)"
+nfailed="$(count FAIL)"
+skipped="$(count SKIP)"
+echo
+echo "tests: ${passed} passed, ${nfailed} failed, ${skipped} skipped"
+if [ "$failed" != 0 ]; then
+	what="$(printf '%s, ' "${failures[@]}")"
+	printf 'FAIL: %s (see above)\n' "${what%, }" >&2
+	exit 1
+fi
+echo "all checks passed"
