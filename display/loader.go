@@ -23,6 +23,7 @@ type snapshot struct {
 	meta   cache.Meta
 	outbox []board.Signup
 	media  map[string]image.Image // decoded, by hash
+	assets map[string]image.Image // the override folder's pictures, by layout key
 }
 
 // loader reads the Source whenever it says it changed and publishes a new
@@ -55,6 +56,9 @@ func (s *Screen) load() {
 	if prev != nil {
 		*next = *prev
 		next.media = map[string]image.Image{}
+	}
+	if prev == nil || s.assetsStale.Swap(false) {
+		next.assets = readAssets(s.opts.AssetsDir, s.log)
 	}
 	switch b, err := s.src.Board(); {
 	case err == nil:

@@ -1,6 +1,7 @@
 package display
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -58,7 +59,7 @@ func newPainter(regular, bold *text.GoTextFaceSource) *painter {
 }
 
 // paint draws page onto dst; media holds the decoded images by hash.
-func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media map[string]image.Image) {
+func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[string]image.Image) {
 	p.round++
 	dst.Fill(page.Bg)
 	for _, it := range page.Items {
@@ -70,12 +71,20 @@ func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media map[string]i
 		case layout.Face:
 			p.face(dst, it, media)
 		case layout.Icon:
+			if _, ok := assets[layout.PictogramKey(it.Text)]; ok {
+				p.picture(dst, layout.Item{R: it.R, Media: layout.PictogramKey(it.Text), Fit: true}, assets)
+				continue
+			}
 			img := p.icon(it.Text, int(math.Round(math.Min(it.R.W, it.R.H))), it.Color)
 			op := &ebiten.DrawImageOptions{}
 			op.GeoM.Translate(math.Round(it.R.X), math.Round(it.R.Y))
 			dst.DrawImage(img, op)
 		case layout.Picture:
-			p.picture(dst, it, media)
+			if it.Fit {
+				p.picture(dst, it, assets)
+			} else {
+				p.picture(dst, it, media)
+			}
 		}
 	}
 	p.evict()
@@ -292,9 +301,25 @@ func (p *painter) picture(dst *ebiten.Image, it layout.Item, media map[string]im
 		p.roundRect(dst, float32(it.R.X), float32(it.R.Y), float32(it.R.W), float32(it.R.H), float32(it.Radius), layout.Chip)
 		return
 	}
-	img := p.scaledImage(scaledKey{it.Media, w, h, false}, src)
+	x, y := it.R.X, it.R.Y
+	if it.Fit {
+		// Keep the picture's shape inside R, centred: a logo is never cropped.
+		sb := src.Bounds()
+		scale := math.Min(it.R.W/float64(sb.Dx()), it.R.H/float64(sb.Dy()))
+		fw, fh := int(math.Max(1, math.Round(float64(sb.Dx())*scale))), int(math.Max(1, math.Round(float64(sb.Dy())*scale)))
+		x += (it.R.W - float64(fw)) / 2
+		y += (it.R.H - float64(fh)) / 2
+		w, h = fw, fh
+	}
+	key := it.Media
+	if it.Fit {
+		// An asset keeps its key when the folder changes: tell the
+		// pictures apart by the decoded image itself.
+		key = fmt.Sprintf("%s@%p", it.Media, src)
+	}
+	img := p.scaledImage(scaledKey{key, w, h, false}, src)
 	op := &ebiten.DrawImageOptions{}
-	op.GeoM.Translate(math.Round(it.R.X), math.Round(it.R.Y))
+	op.GeoM.Translate(math.Round(x), math.Round(y))
 	dst.DrawImage(img, op)
 }
 

@@ -68,6 +68,10 @@ type Options struct {
 	// OnTouch, when set, is called for every press on the screen, before
 	// the page acts on it (the display power controller wakes on it).
 	OnTouch func()
+	// AssetsDir is the care home's override folder: logo.png shown in the
+	// header, pictograms/<name>.png drawn instead of the built-in
+	// pictograms. "" for none.
+	AssetsDir string
 	// DayKnown, when set, reports whether the clock can be trusted to name
 	// today. While it cannot, the screen shows the cached board on the day
 	// it was made and says the clock is not set, instead of claiming a day.
@@ -100,16 +104,17 @@ type Screen struct {
 	meas  *layout.FontMeasurer
 	paint *painter
 
-	snap     atomic.Pointer[snapshot] // published by the loader
-	changed  chan struct{}            // loader: read the source again
-	woken    atomic.Bool              // Wake was called
-	deadline atomic.Int64             // next timer the loop wants, unix nanos
-	replan   chan struct{}            // the ticker should look at deadline again
-	shots    chan shotRequest
-	stopped  atomic.Bool
-	pairing  atomic.Value // pairingState last seen by the ticker
-	tune     atomic.Pointer[Tuning]
-	writers  gosync.WaitGroup
+	snap        atomic.Pointer[snapshot] // published by the loader
+	changed     chan struct{}            // loader: read the source again
+	woken       atomic.Bool              // Wake was called
+	deadline    atomic.Int64             // next timer the loop wants, unix nanos
+	replan      chan struct{}            // the ticker should look at deadline again
+	shots       chan shotRequest
+	stopped     atomic.Bool
+	pairing     atomic.Value // pairingState last seen by the ticker
+	tune        atomic.Pointer[Tuning]
+	assetsStale atomic.Bool // the assets folder changed: read it again
+	writers     gosync.WaitGroup
 
 	// Owned by the game goroutine.
 	game gameState
@@ -462,6 +467,7 @@ func (s *Screen) input(now time.Time, w, h float64, st layout.State) layout.Inpu
 	g := &s.game
 	in := layout.Input{Now: now, Locale: s.opts.Locale, W: w, H: h, State: st, DayUnknown: g.dayUnknown}
 	if sn := g.shown; sn != nil {
+		_, in.Logo = sn.assets[layout.LogoKey]
 		in.Board = sn.board
 		if g.dayUnknown && sn.board != nil && !sn.board.GeneratedAt.IsZero() {
 			// The last day the backend vouched for, not the Pi's guess.
@@ -496,14 +502,14 @@ func (s *Screen) draw(now time.Time) {
 		// drawn whole and read back for screenshots.
 		g.frame = ebiten.NewImageWithOptions(image.Rect(0, 0, g.w, g.h), &ebiten.NewImageOptions{Unmanaged: true})
 	}
-	var media map[string]image.Image
+	var media, assets map[string]image.Image
 	if g.shown != nil {
-		media = g.shown.media
+		media, assets = g.shown.media, g.shown.assets
 	}
 	if g.blank {
 		g.frame.Fill(color.Black)
 	} else {
-		s.paint.paint(g.frame, g.page, media)
+		s.paint.paint(g.frame, g.page, media, assets)
 	}
 	g.dirty = false
 	g.blit = true

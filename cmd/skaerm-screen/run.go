@@ -129,7 +129,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 		IdleAfter: cfg.Screen.IdleAfter.D(), OfflineAfter: cfg.Screen.OfflineAfter.D(),
 		NewID: uuid.NewString, Fullscreen: cfg.Screen.Fullscreen && !*windowed, ShotsDir: *shots,
 		Heartbeat: func() { beat.Store(time.Now().UnixNano()) },
-		Blank:     pw.Blank, OnTouch: pw.Touch, DayKnown: dayKnown,
+		Blank:     pw.Blank, OnTouch: pw.Touch, DayKnown: dayKnown, AssetsDir: cfg.Screen.AssetsDir,
 	})
 	if err != nil {
 		return err
@@ -198,7 +198,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 				case nc := <-watcher.Updates():
 					applyConfig(nc, cfg, level, pw, screen, departmentZone(c), log)
 				case <-watcher.AssetsChanged():
-					screen.Poke()
+					screen.ReloadAssets()
 				}
 			}
 		})

@@ -33,6 +33,11 @@ func (b *builder) header() Rect {
 	cw := b.m.Width("00:00", clockF) + b.u
 	clockR := Rect{inner.Right() - cw, inner.Y, cw, inner.H}
 	left := Rect{inner.X, inner.Y, inner.W - cw - M, inner.H}
+	if b.in.Logo {
+		var logo Rect
+		logo, left = left.takeLeft(inner.H*2, M)
+		b.p.Items = append(b.p.Items, Item{Kind: Picture, R: logo, Media: LogoKey, Fit: true})
+	}
 	b.line(clockR, clock, clockF, Accent, Right)
 	rows := left.splitV(0, 1, 1)
 	dept := ""

@@ -35,8 +35,16 @@ type Item struct {
 	Text    string // Text: the line; Face: the initials; Icon: the pictogram name
 	Font    Font
 	Color   color.RGBA // Text, Icon, initials
-	Media   string     // Face: avatar hash ("" for initials); Picture: image hash
+	Media   string     // Face: avatar hash ("" for initials); Picture: image hash or asset key
+	Fit     bool       // Picture: fit inside R keeping its shape (a logo), instead of filling it
 }
+
+// Keys of the pictures a care home may put in its assets override folder;
+// the display looks them up beside the media hashes.
+const LogoKey = "asset:logo"
+
+// PictogramKey is the key of an override picture for a pictogram name.
+func PictogramKey(name string) string { return "asset:pictogram/" + name }
 
 // IntentKind is what a touch target asks for.
 type IntentKind uint8
@@ -119,6 +127,8 @@ type Input struct {
 	Outbox   []board.Signup
 	LastSync time.Time
 	Offline  bool // show "Sidst opdateret kl. …"
+	// Logo: the care home's logo is in the assets folder; the header shows it.
+	Logo bool
 	// DayUnknown: the clock cannot be trusted; Now is the board's own day,
 	// the header says the clock is not set and shows no time.
 	DayUnknown bool
