@@ -48,7 +48,8 @@ func retentionTime(now time.Time, b *board.Board) time.Time {
 
 // ReplaceBoard stores b as the new generation in one transaction: trimmed to
 // the retention window, with its ETag, LastSync set to now, LastError
-// cleared and Generation bumped; media b does not refer to is dropped. If the
+// cleared and Generation bumped; media b does not refer to is dropped, and so
+// are refused sign-ups made before the window. If the
 // old generation held anything the new one does not (a profile, a name, any
 // text, media), the file is compacted before ReplaceBoard returns so the old
 // bytes are gone from disk; should that fail, the board is stored all the
@@ -59,7 +60,8 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 		return errors.New("replace board: no board")
 	}
 	now := c.clock.Now()
-	trimmed := b.Trim(board.WindowAt(retentionTime(now, b), b.Location()))
+	win := board.WindowAt(retentionTime(now, b), b.Location())
+	trimmed := b.Trim(win)
 	data, err := json.Marshal(trimmed)
 	if err != nil {
 		return fmt.Errorf("replace board: encode: %w", err)
@@ -70,6 +72,7 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 		gen        uint64
 		textGone   bool
 		mediaGone  int
+		refusedGo  int
 		compaction bool
 	)
 	_, err = c.update(func(tx *bolt.Tx) error {
@@ -86,6 +89,11 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 		if mediaGone, err = deleteMediaExcept(tx, keep); err != nil {
 			return err
 		}
+		// Refused sign-ups age out with the window, as in Prune: a screen
+		// that is online stores a board every day and so never piles them up.
+		if refusedGo, err = deleteRefusedBefore(tx, win.From); err != nil {
+			return err
+		}
 		m, err := readMeta(tx)
 		if err != nil {
 			return err
@@ -97,7 +105,7 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 		if err := writeMeta(tx, m); err != nil {
 			return err
 		}
-		compaction, err = oweCompaction(tx, textGone || mediaGone > 0)
+		compaction, err = oweCompaction(tx, textGone || mediaGone > 0 || refusedGo > 0)
 		return err
 	})
 	if err != nil {
@@ -105,7 +113,7 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 	}
 	c.log.Info("board stored", "generation", gen, "bytes", len(data),
 		"profiles", len(trimmed.Profiles), "activities", len(trimmed.Activities),
-		"media_dropped", mediaGone, "text_dropped", textGone)
+		"media_dropped", mediaGone, "text_dropped", textGone, "refused_dropped", refusedGo)
 	c.notify()
 	if compaction {
 		if err := c.autoCompaction(); err != nil {

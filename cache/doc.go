@@ -26,7 +26,8 @@
 // old board, media, outbox entries aged out), the file is compacted: copied
 // into path.compact, fsync'd, renamed over path, and the directory fsync'd.
 // A flag stored with the removal makes Open finish the job if the power goes
-// before compaction does.
+// before compaction does; when that fails too (a full disk), Open still
+// succeeds and the next board stored tries again.
 //
 // # Caveats
 //

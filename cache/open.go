@@ -130,10 +130,13 @@ func (c *Cache) openWritable() (*Cache, error) {
 		return nil, fmt.Errorf("open cache %s: %w", c.path, err)
 	}
 	if owed {
-		// A removal was committed but its compaction never finished.
+		// A removal was committed but its compaction never finished. If it
+		// fails again (a full disk), the screen must still start and show
+		// its board: the compaction stays owed, and the next board stored (or
+		// the next Open) retries it.
 		if err := c.Compact(); err != nil {
-			_ = c.Close()
-			return nil, fmt.Errorf("open cache %s: %w", c.path, err)
+			c.log.Error("cache owes a compaction that failed again; the next board stored retries it",
+				"path", c.path, "err", err)
 		}
 	}
 	return c, nil

@@ -20,6 +20,9 @@ import (
 // beside its cache for `skaerm status`.
 const statusEvery = 30 * time.Second
 
+// pruneEvery is how often the running screen trims its cache to the window.
+const pruneEvery = time.Hour
+
 // Runner keeps a screen connected to its backend: it pairs the screen when it
 // has no token, keeps the cache in step while it has one, and returns to
 // pairing (keeping the cache) when the backend stops accepting the token.
@@ -139,9 +142,18 @@ func (r *Runner) pair(ctx context.Context) (string, error) {
 	}
 }
 
-// reportLoop keeps the status report beside the cache fresh.
+// reportLoop keeps the status report beside the cache fresh and, every
+// hour, applies the retention window to the cache: a screen offline for
+// days still drops what is older than yesterday.
 func (r *Runner) reportLoop(ctx context.Context) {
+	var pruned time.Time
 	for {
+		if now := r.Clock.Now(); now.Sub(pruned) >= pruneEvery || now.Before(pruned) {
+			pruned = now
+			if err := r.Cache.Prune(); err != nil {
+				r.Logger.Warn("apply the retention window to the cache", "err", err)
+			}
+		}
 		if err := r.WriteReport(); err != nil {
 			r.Logger.Warn("write status report", "err", err)
 		}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"skaerm/cache"
+	"skaerm/internal/backend"
+	"skaerm/internal/pairing"
+	"skaerm/sync"
+)
+
+// TestUnauthorizedReturnsToPairing: a screen whose token the backend no
+// longer accepts shows a pairing code, keeps its cached board meanwhile, and
+// syncs again with the new token once staff approve the code.
+func TestUnauthorizedReturnsToPairing(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{"old"}, Demo: true, PollInterval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	dir := t.TempDir()
+	c, err := cache.Open(filepath.Join(dir, "cache.db"), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	noMedia := sync.Options{MaxMediaBytes: 1}
+
+	// A first sync with the token that works fills the cache.
+	first, err := sync.New(sync.Options{BaseURL: b.URL, Token: "old", Cache: c, MaxMediaBytes: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before, err := c.Meta()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tokenFile := filepath.Join(dir, "token")
+	r := &Runner{BackendURL: b.URL, Token: "revoked", TokenFile: tokenFile, Cache: c, Sync: noMedia, Version: "test"}
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+
+	var code string
+	for code == "" {
+		select {
+		case err := <-done:
+			t.Fatalf("runner stopped: %v", err)
+		case <-ctx.Done():
+			t.Fatal("no pairing code shown after the backend refused the token")
+		case <-time.After(50 * time.Millisecond):
+		}
+		if user, _, ok := r.Pairing(); ok {
+			code = user
+		}
+	}
+	if _, err := c.Board(); err != nil {
+		t.Fatalf("the cached board is gone while pairing: %v", err)
+	}
+	if err := r.WriteReport(); err != nil {
+		t.Fatal(err)
+	}
+	if err := (backend.Admin{BaseURL: b.URL}).ApprovePairing(ctx, code, "d1"); err != nil {
+		t.Fatal(err)
+	}
+	// The new token is saved with mode 0600 and the screen syncs with it.
+	for {
+		tok, err := pairing.LoadToken(tokenFile)
+		if err == nil && tok != "" {
+			break
+		}
+		if !errors.Is(err, pairing.ErrNoToken) && err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no token saved after approval")
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	fi, err := os.Stat(tokenFile)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("token file mode: %v %v", fi.Mode(), err)
+	}
+	for {
+		m, err := c.Meta()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.LastSync.After(before.LastSync) && m.LastError == "" {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no sync with the new token")
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if _, _, ok := r.Pairing(); ok {
+		t.Error("still showing a pairing code after pairing")
+	}
+	cancel()
+	if err := <-done; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Run: %v", err)
+	}
+}
