@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"skaerm/internal/app"
 )
 
 // Set by the build: -ldflags "-X main.version=... -X main.commit=...".
@@ -46,37 +48,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.Is(err, errUsage):
+	case errors.Is(err, app.ErrUsage):
 		return 2
 	default:
 		fmt.Fprintf(stderr, "skaerm %s: %v\n", args[0], err)
 		return 1
 	}
-}
-
-var errUsage = errors.New("usage")
-
-func newFlags(name, synopsis string, w io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("skaerm "+name, flag.ContinueOnError)
-	fs.SetOutput(w)
-	fs.Usage = func() {
-		fmt.Fprintf(w, "Usage: skaerm %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return errUsage
-	}
-	return nil
 }

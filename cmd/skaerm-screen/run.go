@@ -29,13 +29,13 @@ import (
 )
 
 func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
-	fs := newFlags("run", "[--config FILE] [--backend URL --token T] [--cache FILE] [--demo]", stderr)
+	fs := app.NewFlags("run", "[--config FILE] [--backend URL --token T] [--cache FILE] [--demo]", stderr)
 	var f app.Flags
 	f.Register(fs, true)
 	demo := fs.Bool("demo", false, "start the reference backend with the demo care home in this process, with a temporary cache")
 	windowed := fs.Bool("windowed", false, "draw in a window instead of fullscreen")
 	shots := fs.String("shots", "", "write a PNG of each newly drawn page into this folder")
-	if err := parse(fs, args); err != nil {
+	if err := app.Parse(fs, args); err != nil {
 		return err
 	}
 	s, err := f.Resolve()

@@ -16,7 +16,7 @@ import (
 )
 
 func cmdSnapshot(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("snapshot", "--cache FILE --at RFC3339 --size WxH --page NAME --out FILE.png", stderr)
+	fs := app.NewFlags("snapshot", "--cache FILE --at RFC3339 --size WxH --page NAME --out FILE.png", stderr)
 	var f app.Flags
 	f.Register(fs, false)
 	at := fs.String("at", "", "the instant to draw, RFC 3339 (default now)")
@@ -24,12 +24,12 @@ func cmdSnapshot(_ context.Context, args []string, stdout, stderr io.Writer) err
 	page := fs.String("page", "today", "today, roster, week, bookings, news, gallery, idle, pairing, activity/<id>, meal/<id>, meeting/<id>")
 	out := fs.String("out", "", "the PNG file to write")
 	locale := fs.String("locale", "", "da, nb, de or en (default: the department's)")
-	if err := parse(fs, args); err != nil {
+	if err := app.Parse(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		fmt.Fprintln(stderr, "--out is required")
-		return errUsage
+		return app.ErrUsage
 	}
 	w, h, err := parseSize(*size)
 	if err != nil {

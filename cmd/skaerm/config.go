@@ -14,14 +14,14 @@ func cmdConfig(_ context.Context, args []string, stdout, stderr io.Writer) error
 		_, err := stdout.Write(config.Example())
 		return err
 	}
-	fs := newFlags("config", "[example | check [--config FILE]]", stderr)
+	fs := app.NewFlags("config", "[example | check [--config FILE]]", stderr)
 	var f app.Flags
 	f.Register(fs, false)
 	if len(args) == 0 || args[0] != "check" {
 		fs.Usage()
-		return errUsage
+		return app.ErrUsage
 	}
-	if err := parse(fs, args[1:]); err != nil {
+	if err := app.Parse(fs, args[1:]); err != nil {
 		return err
 	}
 	s, err := f.Resolve()

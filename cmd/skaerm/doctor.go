@@ -28,11 +28,11 @@ func (d doctorFailed) Error() string { return fmt.Sprintf("%d check(s) failed", 
 func (d doctorFailed) ExitCode() int { return 1 }
 
 func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("doctor", "[--config FILE] [--json]", stderr)
+	fs := app.NewFlags("doctor", "[--config FILE] [--json]", stderr)
 	var f app.Flags
 	f.Register(fs, true)
 	asJSON := fs.Bool("json", false, "print JSON for machines")
-	if err := parse(fs, args); err != nil {
+	if err := app.Parse(fs, args); err != nil {
 		return err
 	}
 	findings := diagnose(ctx, f)

@@ -17,6 +17,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"skaerm/internal/app"
 )
 
 // Set by the build: -ldflags "-X main.version=... -X main.commit=...".
@@ -74,7 +76,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.Is(err, errUsage):
+	case errors.Is(err, app.ErrUsage):
 		return 2
 	default:
 		fmt.Fprintf(stderr, "skaerm %s: %v\n", args[0], err)
@@ -85,10 +87,6 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 }
-
-// errUsage marks a command line that could not be parsed; the flag package
-// has already said why.
-var errUsage = errors.New("usage")
 
 type exitCoder interface{ ExitCode() int }
 
@@ -103,32 +101,4 @@ func usage(w io.Writer, cmds map[string]command) {
 		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintf(w, "\nRun 'skaerm <command> --help' for its flags.\n")
-}
-
-// newFlags returns a flag set that writes its help to w and reports errors
-// instead of exiting.
-func newFlags(name, synopsis string, w io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("skaerm "+name, flag.ContinueOnError)
-	fs.SetOutput(w)
-	fs.Usage = func() {
-		fmt.Fprintf(w, "Usage: skaerm %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parse parses args, mapping a bad command line to errUsage.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return errUsage
-	}
-	return nil
 }

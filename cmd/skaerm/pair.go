@@ -12,10 +12,10 @@ import (
 )
 
 func cmdPair(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("pair", "[--config FILE] [--backend URL] [--token-file FILE]", stderr)
+	fs := app.NewFlags("pair", "[--config FILE] [--backend URL] [--token-file FILE]", stderr)
 	var f app.Flags
 	f.Register(fs, true)
-	if err := parse(fs, args); err != nil {
+	if err := app.Parse(fs, args); err != nil {
 		return err
 	}
 	s, err := f.Resolve()

@@ -13,11 +13,11 @@ import (
 )
 
 func cmdPurge(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("purge", "[--config FILE] [--cache FILE] --yes", stderr)
+	fs := app.NewFlags("purge", "[--config FILE] [--cache FILE] --yes", stderr)
 	var f app.Flags
 	f.Register(fs, false)
 	yes := fs.Bool("yes", false, "really wipe the board, media and outbox (sign-ups not yet sent are lost)")
-	if err := parse(fs, args); err != nil {
+	if err := app.Parse(fs, args); err != nil {
 		return err
 	}
 	s, err := f.Resolve()
@@ -27,7 +27,7 @@ func cmdPurge(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	path := &s.Config.Cache.Path
 	if !*yes {
 		fmt.Fprintln(stderr, "purge wipes the cached board, its media and any sign-ups not yet sent; add --yes to do it")
-		return errUsage
+		return app.ErrUsage
 	}
 	if err := cache.Purge(*path); err != nil {
 		return fmt.Errorf("purge %s: %w", *path, err)

@@ -13,11 +13,11 @@ import (
 )
 
 func cmdStatus(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("status", "[--config FILE] [--cache FILE] [--json]", stderr)
+	fs := app.NewFlags("status", "[--config FILE] [--cache FILE] [--json]", stderr)
 	var f app.Flags
 	f.Register(fs, false)
 	asJSON := fs.Bool("json", false, "print JSON for machines")
-	if err := parse(fs, args); err != nil {
+	if err := app.Parse(fs, args); err != nil {
 		return err
 	}
 	s, err := f.Resolve()

@@ -14,11 +14,11 @@ import (
 )
 
 func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("sync", "[--once] [--config FILE] [--backend URL --token T] [--cache FILE]", stderr)
+	fs := app.NewFlags("sync", "[--once] [--config FILE] [--backend URL --token T] [--cache FILE]", stderr)
 	var f app.Flags
 	f.Register(fs, true)
 	once := fs.Bool("once", false, "sync once and exit (default: keep syncing until stopped, without drawing)")
-	if err := parse(fs, args); err != nil {
+	if err := app.Parse(fs, args); err != nil {
 		return err
 	}
 	s, err := f.Resolve()
