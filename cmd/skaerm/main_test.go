@@ -145,3 +145,29 @@ func TestUsageAndErrors(t *testing.T) {
 		t.Errorf("purge without --yes must refuse: %d", code)
 	}
 }
+
+// TestDoctor walks the checks against a real backend: a good token and a
+// synced cache are OK, a refused token is a FAIL that says to pair again,
+// and any FAIL makes the exit code 1.
+func TestDoctor(t *testing.T) {
+	b := startBackend(t)
+	cachePath := filepath.Join(t.TempDir(), "cache.db")
+	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	out, _, _ := run(t, "doctor", "--backend", b.URL, "--token", "T", "--cache", cachePath)
+	for _, want := range []string{"OK   token: present", "OK   backend: ", "OK   cache: board generation 1", "OK   outbox: empty", "display power:", "motion sensor:", "disk space:", "clock:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor does not say %q:\n%s", want, out)
+		}
+	}
+	out, _, code := run(t, "doctor", "--backend", b.URL, "--token", "wrong", "--cache", cachePath)
+	if code != 1 || !strings.Contains(out, "FAIL backend: reachable, but it does not accept this screen's token") {
+		t.Errorf("doctor with a refused token: exit %d\n%s", code, out)
+	}
+	out, _, code = run(t, "doctor", "--json", "--backend", b.URL, "--token", "wrong", "--cache", cachePath)
+	var findings []map[string]string
+	if err := json.Unmarshal([]byte(out), &findings); err != nil || code != 1 || len(findings) < 10 {
+		t.Errorf("doctor --json: exit %d, %d findings, %v", code, len(findings), err)
+	}
+}
