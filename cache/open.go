@@ -24,7 +24,8 @@ import (
 // if needed. It waits up to opts.Timeout for the file lock and then fails
 // with an error wrapping ErrLocked, touching nothing. A file that is corrupt
 // (not a bbolt file, truncated, inconsistent, or undecodable) is renamed to
-// path.corrupt-<UTC time>, never deleted; a fresh file takes its place with
+// path.corrupt-<UTC time> (kept a week, then removed: it holds names like any
+// cache); a fresh file takes its place with
 // what could still be read from the old one (the board if it decodes,
 // without its ETag so the next sync fetches it whole, and every outbox
 // entry that decodes), and Meta.Recovered names the old file. With
@@ -124,6 +125,7 @@ func (c *Cache) openWritable() (*Cache, error) {
 	if err := os.Remove(c.path + ".compact"); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		c.log.Warn("cannot remove a half-made compaction", "path", c.path+".compact", "err", err)
 	}
+	c.dropOldCorrupt()
 	owed, err := c.initialize(recovered, rescued)
 	if err != nil {
 		_ = c.Close()

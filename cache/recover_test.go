@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"skaerm/internal/clock"
 )
 
 // filledCache writes a cache with a board, media and three outbox entries
@@ -291,4 +295,33 @@ func junk(seed int64, n int) []byte {
 	b := make([]byte, n)
 	rand.New(rand.NewSource(seed)).Read(b)
 	return b
+}
+
+// TestOldCorruptFilesGo: a corrupt file moved aside holds names like any
+// cache; after a week it is removed, a recent one is kept for a technician.
+func TestOldCorruptFilesGo(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cache.db")
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	old := path + ".corrupt-" + now.Add(-8*24*time.Hour).Format("20060102T150405Z")
+	oldTwin := old + "-2"
+	recent := path + ".corrupt-" + now.Add(-2*24*time.Hour).Format("20060102T150405Z")
+	for _, p := range []string{old, oldTwin, recent} {
+		if err := os.WriteFile(p, []byte("Zacharias"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := Open(path, Options{Clock: clock.NewFake(now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, p := range []string{old, oldTwin} {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s is more than a week old and still there", filepath.Base(p))
+		}
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("a corrupt file from two days ago is gone: %v", err)
+	}
 }
