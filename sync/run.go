@@ -19,6 +19,10 @@ const (
 	// coalesce is how long a sync event waits for more before it pulls, so
 	// a burst of edits in the Manager costs one fetch.
 	coalesce = 500 * time.Millisecond
+	// reconnectSpread is how widely a fleet's reconnects after a shared
+	// stream loss are spread (uniformly, on top of the retry hint): 1000
+	// screens then put at most a few percent of themselves in any second.
+	reconnectSpread = 30 * time.Second
 	// screenshotTimeout bounds taking and posting one screenshot.
 	screenshotTimeout = 30 * time.Second
 )
@@ -74,10 +78,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 		stopStream()
 		conn, stopStream = 0, func() {}
 		streamFails++
-		wait := s.backoff(streamFails)
-		if retryHint > wait {
-			wait = retryHint
-		}
+		wait := s.reconnectWait(streamFails, retryHint)
 		streamAt = s.clock.Now().Add(wait)
 		s.log.Info("event stream closed", "err", err, "reconnect_in", wait.Round(time.Millisecond))
 	}
@@ -262,6 +263,19 @@ func (s *Syncer) backoff(n int) time.Duration {
 		ceil = min(backoffBase<<max(n-1, 0), backoffCap)
 	}
 	return time.Duration(s.rand.Int64N(int64(ceil) + 1))
+}
+
+// reconnectWait is the wait before the event stream is opened again after
+// the n-th failure in a row. A backend restart ends every screen's stream at
+// the same moment: on top of the backend's retry hint, each screen waits a
+// random part of reconnectSpread, so the fleet comes back spread out; the
+// exponential backoff takes over when failures go on.
+func (s *Syncer) reconnectWait(n int, hint time.Duration) time.Duration {
+	wait := s.backoff(n)
+	if floor := hint + time.Duration(s.rand.Int64N(int64(reconnectSpread))); floor > wait {
+		wait = floor
+	}
+	return wait
 }
 
 // jitter spreads d by ±20% so a building's screens do not poll in step.
