@@ -1,7 +1,9 @@
 package backend
 
 import (
+	"bytes"
 	"cmp"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -23,7 +25,12 @@ type boardKey struct{ dept, from, to string }
 type renderedBoard struct {
 	body []byte
 	etag string
+	gz   []byte // body gzipped, for screens that accept it
 }
+
+// gzipETag is the entity tag of the gzipped board: another representation
+// of the same content, so a strong tag of its own.
+func (rb renderedBoard) gzipETag() string { return strings.TrimSuffix(rb.etag, `"`) + `-gzip"` }
 
 // window is [from, to) in the department's zone.
 type window struct{ from, to time.Time }
@@ -205,7 +212,15 @@ func encodeBoard(b *Board) (renderedBoard, error) {
 		return renderedBoard{}, fmt.Errorf("encode board: %w", err)
 	}
 	sum := sha256.Sum256(body)
-	return renderedBoard{body: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`}, nil
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if _, err := zw.Write(body); err != nil {
+		return renderedBoard{}, fmt.Errorf("compress board: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return renderedBoard{}, fmt.Errorf("compress board: %w", err)
+	}
+	return renderedBoard{body: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`, gz: gz.Bytes()}, nil
 }
 
 // board returns the rendered board of dept for the query, from the cache
@@ -253,18 +268,40 @@ func (s *Server) handleBoard(w http.ResponseWriter, r *http.Request, sc screen) 
 		writeError(w, http.StatusInternalServerError, "internal", "could not render the board")
 		return
 	}
-	w.Header().Set("ETag", rb.etag)
+	// The board compresses about 6x; a screen that accepts gzip gets it.
+	body, etag := rb.body, rb.etag
+	zipped := acceptsGzip(r.Header.Get("Accept-Encoding"))
+	if zipped {
+		body, etag = rb.gz, rb.gzipETag()
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	w.Header().Set("Vary", "Accept-Encoding")
+	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")
-	if etagMatches(r.Header.Get("If-None-Match"), rb.etag) {
+	inm := r.Header.Get("If-None-Match")
+	if etagMatches(inm, rb.etag) || etagMatches(inm, rb.gzipETag()) {
+		w.Header().Del("Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", fmt.Sprint(len(rb.body)))
+	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		w.Write(rb.body)
+		w.Write(body)
 	}
+}
+
+// acceptsGzip reads Accept-Encoding: gzip listed and not refused with q=0.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 // etagMatches applies If-None-Match (weak comparison, as RFC 9110 asks).

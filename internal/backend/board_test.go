@@ -2,11 +2,13 @@ package backend
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"image"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,7 +20,7 @@ import (
 
 func TestBoardETagIsStrongAndStable(t *testing.T) {
 	tb := startBackend(t)
-	first := tb.get(t, "/api/screen/v1/board")
+	first := tb.get(t, "/api/screen/v1/board", "Accept-Encoding", "identity")
 	if first.status != http.StatusOK {
 		t.Fatalf("board: %d %s", first.status, first.body)
 	}
@@ -30,13 +32,13 @@ func TestBoardETagIsStrongAndStable(t *testing.T) {
 
 	// Time passes within the day: same bytes, same ETag.
 	tb.clock.Advance(3 * time.Hour)
-	again := tb.get(t, "/api/screen/v1/board")
+	again := tb.get(t, "/api/screen/v1/board", "Accept-Encoding", "identity")
 	if !bytes.Equal(again.body, first.body) || again.header.Get("ETag") != etag {
 		t.Fatalf("board changed without a content change")
 	}
 
 	for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*"} {
-		r := tb.get(t, "/api/screen/v1/board", "If-None-Match", inm)
+		r := tb.get(t, "/api/screen/v1/board", "Accept-Encoding", "identity", "If-None-Match", inm)
 		if r.status != http.StatusNotModified || len(r.body) != 0 {
 			t.Errorf("If-None-Match %s: %d with %d bytes, want 304 and no body", inm, r.status, len(r.body))
 		}
@@ -44,8 +46,47 @@ func TestBoardETagIsStrongAndStable(t *testing.T) {
 			t.Errorf("304 carries ETag %q, want %q", r.header.Get("ETag"), etag)
 		}
 	}
-	if r := tb.get(t, "/api/screen/v1/board", "If-None-Match", `"stale"`); r.status != http.StatusOK {
+	if r := tb.get(t, "/api/screen/v1/board", "Accept-Encoding", "identity", "If-None-Match", `"stale"`); r.status != http.StatusOK {
 		t.Errorf("stale If-None-Match: %d, want 200", r.status)
+	}
+}
+
+// TestBoardGzip: a screen that accepts gzip gets the same board compressed,
+// under an entity tag of its own; either tag answers 304.
+func TestBoardGzip(t *testing.T) {
+	tb := startBackend(t)
+	plain := tb.get(t, "/api/screen/v1/board", "Accept-Encoding", "identity")
+	zipped := tb.get(t, "/api/screen/v1/board", "Accept-Encoding", "gzip")
+	if zipped.status != http.StatusOK || zipped.header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("gzip board: %d, Content-Encoding %q", zipped.status, zipped.header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(body, plain.body) {
+		t.Fatal("the gzipped board is not the same board")
+	}
+	if len(zipped.body)*3 > len(plain.body) {
+		t.Errorf("gzip saves little: %d of %d bytes", len(zipped.body), len(plain.body))
+	}
+	ptag, ztag := plain.header.Get("ETag"), zipped.header.Get("ETag")
+	if ptag == ztag || !strings.HasSuffix(ztag, `-gzip"`) {
+		t.Errorf("ETags %s and %s: the two encodings need tags of their own", ptag, ztag)
+	}
+	for _, tag := range []string{ptag, ztag} {
+		for _, enc := range []string{"gzip", "identity"} {
+			if r := tb.get(t, "/api/screen/v1/board", "Accept-Encoding", enc, "If-None-Match", tag); r.status != http.StatusNotModified {
+				t.Errorf("If-None-Match %s with %s: %d, want 304", tag, enc, r.status)
+			}
+		}
+	}
+	if r := tb.get(t, "/api/screen/v1/board", "Accept-Encoding", "gzip;q=0"); r.header.Get("Content-Encoding") != "" {
+		t.Error("gzip;q=0 still got gzip")
 	}
 }
 
