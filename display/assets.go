@@ -27,14 +27,14 @@ const (
 // pictograms/<name>.png, keyed by layout.LogoKey and layout.PictogramKey. A
 // picture that is missing, too large or unreadable is logged and skipped:
 // the screen draws its own instead.
-func readAssets(dir string, log *slog.Logger) map[string]image.Image {
-	out := map[string]image.Image{}
+func readAssets(dir string, log *slog.Logger) map[string]*still {
+	out := map[string]*still{}
 	if dir == "" {
 		return out
 	}
 	for _, name := range []string{"logo.png", "logo.jpg"} {
 		if img, err := readAsset(filepath.Join(dir, name)); err == nil {
-			out[layout.LogoKey] = img
+			out[layout.LogoKey] = decodedStill(img)
 			break
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			log.Warn("assets: logo skipped", "file", name, "err", err)
@@ -54,7 +54,7 @@ func readAssets(dir string, log *slog.Logger) map[string]image.Image {
 			log.Warn("assets: pictogram skipped", "file", e.Name(), "err", err)
 			continue
 		}
-		out[layout.PictogramKey(strings.TrimSuffix(e.Name(), filepath.Ext(e.Name())))] = img
+		out[layout.PictogramKey(strings.TrimSuffix(e.Name(), filepath.Ext(e.Name())))] = decodedStill(img)
 	}
 	return out
 }

@@ -1,10 +1,8 @@
 package display
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"image"
 	_ "image/jpeg" // avatars and pictures arrive as JPEG or PNG
 	_ "image/png"
 
@@ -22,8 +20,8 @@ type snapshot struct {
 	board  *board.Board // nil before the first sync
 	meta   cache.Meta
 	outbox []board.Signup
-	media  map[string]image.Image // decoded, by hash
-	assets map[string]image.Image // the override folder's pictures, by layout key
+	media  map[string]*still // by hash, decoded only when drawn
+	assets map[string]*still // the override folder's pictures, by layout key
 }
 
 // loader reads the Source whenever it says it changed and publishes a new
@@ -52,10 +50,10 @@ func (s *Screen) loader(ctx context.Context) {
 // because the cache hiccuped.
 func (s *Screen) load() {
 	prev := s.snap.Load()
-	next := &snapshot{media: map[string]image.Image{}}
+	next := &snapshot{media: map[string]*still{}}
 	if prev != nil {
 		*next = *prev
-		next.media = map[string]image.Image{}
+		next.media = map[string]*still{}
 	}
 	if prev == nil || s.assetsStale.Swap(false) {
 		next.assets = readAssets(s.opts.AssetsDir, s.log)
@@ -82,8 +80,8 @@ func (s *Screen) load() {
 		failed := 0
 		for _, h := range next.board.MediaHashes() {
 			if prev != nil {
-				if img, ok := prev.media[h]; ok {
-					next.media[h] = img // decoded once, kept by hash
+				if st, ok := prev.media[h]; ok {
+					next.media[h] = st // read once, kept by hash
 					continue
 				}
 			}
@@ -92,12 +90,12 @@ func (s *Screen) load() {
 				failed++ // not fetched yet: initials or a quiet frame meanwhile
 				continue
 			}
-			img, _, err := image.Decode(bytes.NewReader(data))
+			st, err := encodedStill(data)
 			if err != nil {
-				s.log.Warn("decode media", "hash", h, "err", err)
+				s.log.Warn("unreadable media", "hash", h, "err", err)
 				continue
 			}
-			next.media[h] = img
+			next.media[h] = st
 		}
 		if failed > 0 {
 			s.log.Debug("media not in cache yet", "count", failed)

@@ -25,6 +25,10 @@ type painter struct {
 	discs  map[discKey]*cached
 	icons  map[iconKey]*cached
 	round  uint64 // counts paints, for eviction
+	// broken remembers pictures that would not decode, so a bad file costs
+	// one attempt and one log line, not one per paint.
+	broken   map[*still]bool
+	onBroken func(key string, err error)
 }
 
 type textKey struct {
@@ -49,17 +53,19 @@ func newPainter(regular, bold *text.GoTextFaceSource) *painter {
 	w := ebiten.NewImage(3, 3)
 	w.Fill(color.White)
 	return &painter{
-		faces:  [2]*text.GoTextFaceSource{regular, bold},
-		white:  w.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image),
-		texts:  map[textKey]*cached{},
-		scaled: map[scaledKey]*cached{},
-		discs:  map[discKey]*cached{},
-		icons:  map[iconKey]*cached{},
+		faces:    [2]*text.GoTextFaceSource{regular, bold},
+		white:    w.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image),
+		texts:    map[textKey]*cached{},
+		scaled:   map[scaledKey]*cached{},
+		discs:    map[discKey]*cached{},
+		icons:    map[iconKey]*cached{},
+		broken:   map[*still]bool{},
+		onBroken: func(string, error) {},
 	}
 }
 
-// paint draws page onto dst; media holds the decoded images by hash.
-func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[string]image.Image) {
+// paint draws page onto dst; media holds the board's pictures by hash.
+func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[string]*still) {
 	p.round++
 	dst.Fill(page.Bg)
 	for _, it := range page.Items {
@@ -265,18 +271,19 @@ func (p *painter) text(dst *ebiten.Image, it layout.Item) {
 
 // face draws a round avatar, or initials on the item's colour when there is
 // no avatar or it cannot be decoded.
-func (p *painter) face(dst *ebiten.Image, it layout.Item, media map[string]image.Image) {
+func (p *painter) face(dst *ebiten.Image, it layout.Item, media map[string]*still) {
 	d := int(math.Round(math.Min(it.R.W, it.R.H)))
 	if d <= 0 {
 		return
 	}
 	x, y := math.Round(it.R.X), math.Round(it.R.Y)
 	if src, ok := media[it.Media]; ok && it.Media != "" {
-		img := p.scaledImage(scaledKey{it.Media, d, d, true}, src)
-		op := &ebiten.DrawImageOptions{}
-		op.GeoM.Translate(x, y)
-		dst.DrawImage(img, op)
-		return
+		if img := p.scaledImage(scaledKey{it.Media, d, d, true}, src); img != nil {
+			op := &ebiten.DrawImageOptions{}
+			op.GeoM.Translate(x, y)
+			dst.DrawImage(img, op)
+			return
+		}
 	}
 	disc := p.disc(d, it.Fill)
 	op0 := &ebiten.DrawImageOptions{}
@@ -293,9 +300,12 @@ func (p *painter) face(dst *ebiten.Image, it layout.Item, media map[string]image
 	dst.DrawImage(img, op)
 }
 
-func (p *painter) picture(dst *ebiten.Image, it layout.Item, media map[string]image.Image) {
+func (p *painter) picture(dst *ebiten.Image, it layout.Item, media map[string]*still) {
 	w, h := int(math.Round(it.R.W)), int(math.Round(it.R.H))
 	src, ok := media[it.Media]
+	if ok && p.broken[src] {
+		ok = false
+	}
 	if !ok || w <= 0 || h <= 0 {
 		// Not fetched yet: a quiet frame keeps the page from looking broken.
 		p.roundRect(dst, float32(it.R.X), float32(it.R.Y), float32(it.R.W), float32(it.R.H), float32(it.Radius), layout.Chip)
@@ -318,17 +328,35 @@ func (p *painter) picture(dst *ebiten.Image, it layout.Item, media map[string]im
 		key = fmt.Sprintf("%s@%p", it.Media, src)
 	}
 	img := p.scaledImage(scaledKey{key, w, h, false}, src)
+	if img == nil {
+		p.roundRect(dst, float32(it.R.X), float32(it.R.Y), float32(it.R.W), float32(it.R.H), float32(it.Radius), layout.Chip)
+		return
+	}
 	op := &ebiten.DrawImageOptions{}
 	op.GeoM.Translate(math.Round(x), math.Round(y))
 	dst.DrawImage(img, op)
 }
 
 // scaledImage scales src to cover w x h (cropping the overflow), on the CPU
-// with a good filter, and for faces cuts it round with a soft edge.
-func (p *painter) scaledImage(k scaledKey, src image.Image) *ebiten.Image {
+// with a good filter, and for faces cuts it round with a soft edge. The
+// decoded pixels are dropped once the scaled copy is made. A picture that
+// cannot be decoded gives nil, once: it is not tried again.
+func (p *painter) scaledImage(k scaledKey, st *still) *ebiten.Image {
 	if e, ok := p.scaled[k]; ok {
 		e.used = p.round
 		return e.img
+	}
+	if p.broken[st] {
+		return nil
+	}
+	src, err := st.pixels()
+	if err != nil {
+		if len(p.broken) >= 256 {
+			clear(p.broken) // pictures long gone from the board
+		}
+		p.broken[st] = true
+		p.onBroken(k.hash, err)
+		return nil
 	}
 	sb := src.Bounds()
 	// Crop the source to the target's aspect ratio, centred.

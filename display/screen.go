@@ -132,9 +132,11 @@ type gameState struct {
 	page       *layout.Page
 	shown      *snapshot
 	minute     int64
-	frame      *ebiten.Image
-	dirty      bool
-	blit       bool
+	frame      *ebiten.Image // offscreen page (tests, snapshots); nil while running
+	direct     bool          // running: paint straight onto the screen in Draw
+	dirty      bool          // the page must be built and painted again
+	paintDue   bool          // built, waiting for Draw to paint it (direct)
+	paintAt    time.Time
 	lastTouch  time.Time
 	idleSince  time.Time
 	noticeAt   time.Time
@@ -195,6 +197,9 @@ func New(opts Options) (*Screen, error) {
 		replan:  make(chan struct{}, 1),
 		shots:   make(chan shotRequest, 4),
 	}
+	s.paint.onBroken = func(key string, err error) {
+		s.log.Warn("picture not drawn", "media", key, "err", err)
+	}
 	s.game.state.Page = layout.PageToday
 	s.game.seenRefuse = map[string]bool{}
 	s.game.lastTouch = s.clk.Now()
@@ -219,6 +224,7 @@ func (s *Screen) Run(ctx context.Context) error {
 	ebiten.SetRunnableOnUnfocused(true)
 
 	s.load() // the first frame shows the cache as it is
+	s.game.direct = true
 	var wg gosync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); s.loader(ctx) }()
@@ -292,7 +298,6 @@ func (s *Screen) Update() error {
 		g.lastTouch = now
 	}
 	s.step(now, s.readInput())
-	s.serveShots(now)
 	return nil
 }
 
@@ -492,32 +497,46 @@ func (s *Screen) build(now time.Time) {
 	}
 }
 
+// draw paints the new page. While the screen runs it is painted straight
+// onto the screen in the next Draw: no offscreen copy, which saves a
+// full-screen texture (16 MiB at 1080p, textures are padded to powers of
+// two) and a full-screen copy per new page. Tests and snapshots paint onto
+// an offscreen frame they can read.
 func (s *Screen) draw(now time.Time) {
 	g := &s.game
+	g.dirty = false
+	if g.direct {
+		g.paintDue, g.paintAt = true, now
+		return
+	}
 	if g.frame == nil || g.frame.Bounds().Dx() != g.w || g.frame.Bounds().Dy() != g.h {
 		if g.frame != nil {
 			g.frame.Deallocate()
 		}
 		// Its own texture, outside Ebitengine's atlas: the frame is large,
-		// drawn whole and read back for screenshots.
+		// drawn whole and read back.
 		g.frame = ebiten.NewImageWithOptions(image.Rect(0, 0, g.w, g.h), &ebiten.NewImageOptions{Unmanaged: true})
 	}
-	var media, assets map[string]image.Image
+	s.paintOnto(g.frame, now)
+}
+
+// paintOnto paints the current page onto dst, every pixel of it.
+func (s *Screen) paintOnto(dst *ebiten.Image, now time.Time) {
+	g := &s.game
+	var media, assets map[string]*still
 	if g.shown != nil {
 		media, assets = g.shown.media, g.shown.assets
 	}
 	if g.blank {
-		g.frame.Fill(color.Black)
+		dst.Fill(color.Black)
 	} else {
-		s.paint.paint(g.frame, g.page, media, assets)
+		s.paint.paint(dst, g.page, media, assets)
 	}
-	g.dirty = false
-	g.blit = true
-	s.saveShot(now)
+	s.saveShot(now, dst)
 }
 
-// Draw implements ebiten.Game: it copies the frame when there is a new one
-// and otherwise leaves the screen alone.
+// Draw implements ebiten.Game: it paints the page when there is a new one
+// and otherwise leaves the screen alone (it is not cleared between frames).
 func (s *Screen) Draw(screen *ebiten.Image) {
 	g := &s.game
 	b := screen.Bounds()
@@ -527,11 +546,11 @@ func (s *Screen) Draw(screen *ebiten.Image) {
 		ebiten.ScheduleFrame()
 		return
 	}
-	if !g.blit || g.frame == nil {
-		return
+	if g.paintDue && g.page != nil {
+		s.paintOnto(screen, g.paintAt)
+		g.paintDue = false
 	}
-	screen.DrawImage(g.frame, nil)
-	g.blit = false
+	s.serveShots(screen)
 }
 
 // pairingNow asks Options.Pairing.
@@ -612,15 +631,16 @@ func (s *Screen) Screenshot(ctx context.Context) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func (s *Screen) serveShots(now time.Time) {
+// serveShots answers Screenshot with what src shows (inside Draw).
+func (s *Screen) serveShots(src *ebiten.Image) {
 	for {
 		select {
 		case req := <-s.shots:
-			if s.game.frame == nil {
+			if s.game.page == nil {
 				req.reply <- shotReply{err: ErrNotRunning}
 				continue
 			}
-			req.reply <- shotReply{img: readFrame(s.game.frame)}
+			req.reply <- shotReply{img: readFrame(src)}
 		default:
 			return
 		}
@@ -636,14 +656,15 @@ func readFrame(img *ebiten.Image) *image.RGBA {
 	return out
 }
 
-// saveShot writes the new page to ShotsDir, at most one per 5 s.
-func (s *Screen) saveShot(now time.Time) {
+// saveShot writes the new page, as painted on src, to ShotsDir, at most
+// one per 5 s.
+func (s *Screen) saveShot(now time.Time, src *ebiten.Image) {
 	g := &s.game
 	if s.opts.ShotsDir == "" || (!g.lastShot.IsZero() && now.Sub(g.lastShot) < shotsEvery) {
 		return
 	}
 	g.lastShot = now
-	img := readFrame(g.frame)
+	img := readFrame(src)
 	name := fmt.Sprintf("%s-%s.png", now.UTC().Format("20060102T150405Z"), strings.NewReplacer("/", "-", " ", "_").Replace(g.page.Name))
 	path := filepath.Join(s.opts.ShotsDir, name)
 	s.writers.Add(1)

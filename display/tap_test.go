@@ -1,10 +1,13 @@
 package display
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
 
 	"skaerm/board"
 	"skaerm/display/layout"
@@ -201,15 +204,16 @@ func TestIdleAndBack(t *testing.T) {
 
 func TestNothingDrawnWhenNothingChanged(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	l.s.game.blit = false
+	l.s.game.direct = true // as while running: the page waits for Draw
+	l.s.game.paintDue = false
 	l.clk.Advance(10 * time.Second) // same minute (09:30:10)
 	l.tick(nil)
-	if l.s.game.blit {
-		t.Error("a tick with no change drew a new frame")
+	if l.s.game.paintDue {
+		t.Error("a tick with no change asked for a new frame")
 	}
 	l.clk.Advance(50 * time.Second) // 09:31
 	l.tick(nil)
-	if !l.s.game.blit || !hasText(l.s.game.page, "09:31") {
+	if !l.s.game.paintDue || !hasText(l.s.game.page, "09:31") {
 		t.Error("the minute turned and the clock was not redrawn")
 	}
 }
@@ -248,5 +252,51 @@ func TestShotsOfNewPages(t *testing.T) {
 	}
 	if len(files) != 2 || !strings.HasSuffix(files[0], "-today.png") || !strings.HasSuffix(files[1], "-roster.png") {
 		t.Errorf("shots: %v", files)
+	}
+}
+
+// TestDrawPaintsStraightOntoTheScreen: while running, a new page is painted
+// onto the screen image in Draw, the same pixels the offscreen frame gets,
+// a Screenshot is answered from it, and a Draw with nothing new leaves the
+// screen alone.
+func TestDrawPaintsStraightOntoTheScreen(t *testing.T) {
+	l := newLoop(t, 1920, 1080)
+	want := readFrame(l.s.game.frame)
+
+	l.s.game.direct = true
+	l.s.game.dirty = true
+	l.tick(nil)
+	if !l.s.game.paintDue {
+		t.Fatal("a dirty page is not waiting for Draw")
+	}
+	screen := ebiten.NewImage(1920, 1080)
+	defer screen.Deallocate()
+	reply := make(chan shotReply, 1)
+	l.s.shots <- shotRequest{reply: reply}
+	l.s.Draw(screen)
+	got := readFrame(screen)
+	if l.s.game.paintDue {
+		t.Error("Draw painted and still has a page due")
+	}
+	diff := 0
+	for i := range want.Pix {
+		if want.Pix[i] != got.Pix[i] {
+			diff++
+		}
+	}
+	if diff > 0 {
+		t.Errorf("the screen differs from the offscreen page in %d of %d bytes", diff, len(want.Pix))
+	}
+	rep := <-reply
+	if rep.err != nil || rep.img == nil || !bytes.Equal(rep.img.Pix, got.Pix) {
+		t.Errorf("the screenshot is not the screen (err %v)", rep.err)
+	}
+
+	// Nothing new: Draw does not touch the screen.
+	untouched := ebiten.NewImage(1920, 1080)
+	defer untouched.Deallocate()
+	l.s.Draw(untouched)
+	if px := readFrame(untouched); px.Pix[4*(540*1920+960)+3] != 0 {
+		t.Error("a Draw with nothing new painted the screen")
 	}
 }
