@@ -41,6 +41,18 @@ if ! go vet ./...; then
 	failures+=("go vet")
 fi
 
+# Only the drawing packages may link Ebitengine: board data, sync, cache and
+# the command-line tools must build and test without a display.
+log "Ebitengine only in display/ and cmd/skaerm-screen"
+drawing="$(go list -f '{{.ImportPath}} {{join .Deps " "}}' ./... |
+	grep -E ' github\.com/hajimehoshi/ebiten/v2( |$)' | cut -d' ' -f1 |
+	grep -vE '/display(/|$)|/cmd/skaerm-screen$' || true)"
+if [ -n "$drawing" ]; then
+	printf 'these packages link Ebitengine but do not draw:\n%s\n' "$drawing" >&2
+	failed=1
+	failures+=("ebiten imports")
+fi
+
 # A package belongs to the display group when it lives under display/ or its
 # test binary links Ebitengine (which cannot start without an X server): the
 # .test entries of `go list -test` carry every dependency of the test binary.

@@ -29,6 +29,11 @@ type painter struct {
 	// one attempt and one log line, not one per paint.
 	broken   map[*still]bool
 	onBroken func(key string, err error)
+	// shown is what the target shows now (nil: unknown, paint it whole);
+	// lastDrawn and lastClip say what the last paint did.
+	shown     *onScreen
+	lastDrawn int
+	lastClip  image.Rectangle
 }
 
 type textKey struct {
@@ -64,36 +69,144 @@ func newPainter(regular, bold *text.GoTextFaceSource) *painter {
 	}
 }
 
+// drawn is one item as it was painted, with the picture it showed (nil
+// for none), so a picture that arrives for an unchanged item is a change.
+type drawn struct {
+	it  layout.Item
+	src *still
+}
+
+// onScreen is what the painter last painted onto its target.
+type onScreen struct {
+	bg    color.RGBA
+	items []drawn
+}
+
+// Above this share of the screen a change is painted whole.
+const partialMax = 0.4
+
 // paint draws page onto dst; media holds the board's pictures by hash.
-func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[string]*still) {
-	p.round++
-	dst.Fill(page.Bg)
-	for _, it := range page.Items {
-		switch it.Kind {
-		case layout.Box:
-			p.box(dst, it)
-		case layout.Text:
-			p.text(dst, it)
-		case layout.Face:
-			p.face(dst, it, media)
-		case layout.Icon:
-			if _, ok := assets[layout.PictogramKey(it.Text)]; ok {
-				p.picture(dst, layout.Item{R: it.R, Media: layout.PictogramKey(it.Text), Fit: true}, assets)
-				continue
-			}
-			img := p.icon(it.Text, int(math.Round(math.Min(it.R.W, it.R.H))), it.Color)
-			op := &ebiten.DrawImageOptions{}
-			op.GeoM.Translate(math.Round(it.R.X), math.Round(it.R.Y))
-			dst.DrawImage(img, op)
-		case layout.Picture:
-			if it.Fit {
-				p.picture(dst, it, assets)
-			} else {
-				p.picture(dst, it, media)
-			}
+// When dst still shows the page painted last (full is false), only the
+// region where the two differ is painted again: a minute turn repaints the
+// clock, not the screen, and a change nobody can see (a new sync time, an
+// unchanged board) paints nothing. It reports whether it painted.
+func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[string]*still, full bool) bool {
+	next := onScreen{bg: page.Bg, items: make([]drawn, len(page.Items))}
+	for i, it := range page.Items {
+		next.items[i] = drawn{it, sourceOf(it, media, assets)}
+	}
+	area := dst.Bounds()
+	clip := area
+	if !full && p.shown != nil && p.shown.bg == next.bg {
+		clip = changed(p.shown.items, next.items).Intersect(area)
+		if clip.Empty() {
+			p.shown = &next
+			p.lastDrawn = 0
+			return false
+		}
+		if float64(clip.Dx()*clip.Dy()) > partialMax*float64(area.Dx()*area.Dy()) {
+			clip = area
 		}
 	}
+	p.round++
+	target := dst
+	if clip != area {
+		target = dst.SubImage(clip).(*ebiten.Image)
+	}
+	target.Fill(page.Bg)
+	p.lastDrawn, p.lastClip = 0, clip
+	for _, d := range next.items {
+		if clip != area && !extent(d.it).Overlaps(clip) {
+			continue
+		}
+		p.lastDrawn++
+		p.item(target, d.it, media, assets)
+	}
+	p.shown = &next
 	p.evict()
+	return true
+}
+
+// forget makes the next paint a whole one: the target no longer shows what
+// the painter painted (a new or resized screen, a black one).
+func (p *painter) forget() { p.shown = nil }
+
+// sourceOf is the picture an item shows, nil for none.
+func sourceOf(it layout.Item, media, assets map[string]*still) *still {
+	switch {
+	case it.Kind == layout.Face && it.Media != "":
+		return media[it.Media]
+	case it.Kind == layout.Icon:
+		return assets[layout.PictogramKey(it.Text)]
+	case it.Kind == layout.Picture && it.Fit:
+		return assets[it.Media]
+	case it.Kind == layout.Picture:
+		return media[it.Media]
+	}
+	return nil
+}
+
+// changed is the region where two paintings of items differ: the extents
+// of the items that are in one and not in the other.
+func changed(was, now []drawn) image.Rectangle {
+	left := make(map[drawn]int, len(was))
+	for _, d := range was {
+		left[d]++
+	}
+	var r image.Rectangle
+	for _, d := range now {
+		if left[d] > 0 {
+			left[d]--
+			continue
+		}
+		r = r.Union(extent(d.it))
+	}
+	for d, n := range left {
+		if n > 0 {
+			r = r.Union(extent(d.it))
+		}
+	}
+	return r
+}
+
+// extent is every pixel an item may touch: its rectangle, rounded out,
+// plus a margin for soft edges and, for text, for a line image that is
+// taller or wider than the box the layout gave it.
+func extent(it layout.Item) image.Rectangle {
+	m := 3.0
+	if it.Kind == layout.Text {
+		m += math.Ceil(it.Font.Size * 0.75)
+	}
+	return image.Rect(
+		int(math.Floor(it.R.X-m)), int(math.Floor(it.R.Y-m)),
+		int(math.Ceil(it.R.X+it.R.W+m)), int(math.Ceil(it.R.Y+it.R.H+m)))
+}
+
+// item draws one item onto dst.
+func (p *painter) item(dst *ebiten.Image, it layout.Item, media, assets map[string]*still) {
+	switch it.Kind {
+	case layout.Box:
+		p.box(dst, it)
+	case layout.Text:
+		p.text(dst, it)
+	case layout.Face:
+		p.face(dst, it, media)
+	case layout.Icon:
+		if _, ok := assets[layout.PictogramKey(it.Text)]; ok {
+			p.picture(dst, layout.Item{R: it.R, Media: layout.PictogramKey(it.Text), Fit: true}, assets)
+			return
+		}
+		img := p.icon(it.Text, int(math.Round(math.Min(it.R.W, it.R.H))), it.Color)
+		op := &ebiten.DrawImageOptions{}
+		op.GeoM.Translate(math.Round(it.R.X), math.Round(it.R.Y))
+		dst.DrawImage(img, op)
+	case layout.Picture:
+		if it.Fit {
+			p.picture(dst, it, assets)
+		} else {
+			p.picture(dst, it, media)
+		}
+	}
 }
 
 // dispose frees every cached image.

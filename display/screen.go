@@ -516,11 +516,13 @@ func (s *Screen) draw(now time.Time) {
 		// Its own texture, outside Ebitengine's atlas: the frame is large,
 		// drawn whole and read back.
 		g.frame = ebiten.NewImageWithOptions(image.Rect(0, 0, g.w, g.h), &ebiten.NewImageOptions{Unmanaged: true})
+		s.paint.forget()
 	}
 	s.paintOnto(g.frame, now)
 }
 
-// paintOnto paints the current page onto dst, every pixel of it.
+// paintOnto brings dst up to the current page: what changed since the
+// last paint on it, or all of it.
 func (s *Screen) paintOnto(dst *ebiten.Image, now time.Time) {
 	g := &s.game
 	var media, assets map[string]*still
@@ -529,8 +531,9 @@ func (s *Screen) paintOnto(dst *ebiten.Image, now time.Time) {
 	}
 	if g.blank {
 		dst.Fill(color.Black)
-	} else {
-		s.paint.paint(dst, g.page, media, assets)
+		s.paint.forget()
+	} else if !s.paint.paint(dst, g.page, media, assets, false) {
+		return // nothing visible changed
 	}
 	s.saveShot(now, dst)
 }
@@ -543,6 +546,7 @@ func (s *Screen) Draw(screen *ebiten.Image) {
 	if b.Dx() != g.w || b.Dy() != g.h {
 		g.w, g.h = b.Dx(), b.Dy()
 		g.dirty = true
+		s.paint.forget() // a new screen image: paint it whole
 		ebiten.ScheduleFrame()
 		return
 	}

@@ -102,6 +102,7 @@ func (s *Screen) render(page string, w, h int) (image.Image, error) {
 // dispose frees the screen's images (inside the game loop).
 func (s *Screen) dispose() {
 	s.paint.dispose()
+	s.paint.forget()
 	if s.game.frame != nil {
 		s.game.frame.Deallocate()
 		s.game.frame = nil

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	gosync "sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/coreos/go-systemd/v22/daemon"
@@ -122,14 +121,19 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 		},
 	}
 
-	var beat atomic.Int64 // the loop's last turn, unix nanos
+	turned := make(chan struct{}, 1) // a value after each turn of the loop
 	screen, err := display.New(display.Options{
 		Source: c, Clock: trusted, Logger: log.With("component", "display"),
 		Locale: cfg.Screen.Locale, Pairing: runner.Pairing,
 		IdleAfter: cfg.Screen.IdleAfter.D(), OfflineAfter: cfg.Screen.OfflineAfter.D(),
 		NewID: uuid.NewString, Fullscreen: cfg.Screen.Fullscreen && !*windowed, ShotsDir: *shots,
-		Heartbeat: func() { beat.Store(time.Now().UnixNano()) },
-		Blank:     pw.Blank, OnTouch: pw.Touch, DayKnown: dayKnown, AssetsDir: cfg.Screen.AssetsDir,
+		Heartbeat: func() {
+			select {
+			case turned <- struct{}{}:
+			default:
+			}
+		},
+		Blank: pw.Blank, OnTouch: pw.Touch, DayKnown: dayKnown, AssetsDir: cfg.Screen.AssetsDir,
 	})
 	if err != nil {
 		return err
@@ -187,7 +191,19 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 			}
 		}
 	})
-	spawn("service watchdog", func(ctx context.Context) error { return feedWatchdog(ctx, screen, &beat, log) })
+	interval, err := daemon.SdWatchdogEnabled(false)
+	if err != nil {
+		log.Warn("service watchdog setting unreadable", "err", err)
+	}
+	wd := &watchdog{
+		interval: interval,
+		notify: func(state string) error {
+			_, err := daemon.SdNotify(false, state)
+			return err
+		},
+		poke: screen.Poke, turned: turned, clk: clock.Real{}, log: log,
+	}
+	spawn("service watchdog", wd.run)
 	if watcher != nil {
 		spawn("configuration watcher", watcher.Run)
 		spawn("configuration apply", func(ctx context.Context) error {
@@ -231,46 +247,6 @@ func applyConfig(nc, old config.Config, level *slog.LevelVar, pw *power.Controll
 		log.Warn("configuration changed: backend, cache, display power backend and motion sensor changes apply at the next start")
 	}
 	log.Info("configuration applied")
-}
-
-// feedWatchdog tells systemd the screen is up once the loop has turned, and
-// then keeps the service watchdog fed for as long as the loop keeps turning:
-// a frozen renderer stops the feeding and systemd restarts the screen.
-func feedWatchdog(ctx context.Context, screen *display.Screen, beat *atomic.Int64, log *slog.Logger) error {
-	interval, err := daemon.SdWatchdogEnabled(false)
-	if err != nil {
-		log.Warn("service watchdog setting unreadable", "err", err)
-	}
-	every := interval / 3
-	if every <= 0 {
-		every = 10 * time.Second
-	}
-	ready := false
-	seen := int64(0)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		screen.Poke()
-		select {
-		case <-ctx.Done():
-			_, _ = daemon.SdNotify(false, daemon.SdNotifyStopping)
-			return nil
-		case <-t.C:
-		}
-		b := beat.Load()
-		if b == seen {
-			log.Error("the drawing loop has not turned", "for", every)
-			continue
-		}
-		seen = b
-		if !ready {
-			ready = true
-			_, _ = daemon.SdNotify(false, daemon.SdNotifyReady)
-		}
-		if interval > 0 {
-			_, _ = daemon.SdNotify(false, daemon.SdNotifyWatchdog)
-		}
-	}
 }
 
 // departmentZone is the cached department's time zone, Copenhagen before

@@ -1,0 +1,119 @@
+package display
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"skaerm/cache"
+	"skaerm/display/internal/fixture"
+	"skaerm/display/layout"
+	"skaerm/internal/clock"
+)
+
+func countDiff(a, b []byte) int {
+	n := 0
+	for i := range a {
+		d := int(a[i]) - int(b[i])
+		if d > 2 || d < -2 {
+			n++
+		}
+	}
+	return n
+}
+
+// TestMinuteTurnRepaintsOnlyTheClock: when the minute turns, only the
+// region around the clock is painted again, and the result is the same
+// picture a whole paint gives. A new reading of the cache that changes
+// nothing visible paints nothing.
+func TestMinuteTurnRepaintsOnlyTheClock(t *testing.T) {
+	l := newLoop(t, 1920, 1080)
+	g := &l.s.game
+	if l.s.paint.lastClip != g.frame.Bounds() {
+		t.Fatalf("the first paint covered %v, want the whole frame", l.s.paint.lastClip)
+	}
+
+	l.clk.Advance(time.Minute) // 09:31
+	l.tick(nil)
+	clip := l.s.paint.lastClip
+	if share := float64(clip.Dx()*clip.Dy()) / (1920 * 1080); share > 0.05 {
+		t.Errorf("the minute turn repainted %v, %.0f%% of the screen", clip, 100*share)
+	}
+	if n := len(g.page.Items); l.s.paint.lastDrawn*4 > n {
+		t.Errorf("the minute turn drew %d of %d items", l.s.paint.lastDrawn, n)
+	}
+	clock := itemOf(t, g.page, func(it layout.Item) bool { return it.Kind == layout.Text && it.Text == "09:31" })
+	if !extent(clock).Intersect(g.frame.Bounds()).In(clip) {
+		t.Errorf("the clock %v is outside the repainted region %v", clock.R, clip)
+	}
+	partial := readFrame(g.frame)
+
+	l.s.paint.forget()
+	g.dirty = true
+	l.tick(nil)
+	whole := readFrame(g.frame)
+	if n := countDiff(partial.Pix, whole.Pix); n > 0 {
+		t.Errorf("the partly repainted frame differs from a whole paint in %d bytes", n)
+	}
+
+	// The same board read again (as after a 304): nothing to paint.
+	l.s.load()
+	l.tick(nil)
+	if l.s.paint.lastDrawn != 0 {
+		t.Errorf("an unchanged reading drew %d items", l.s.paint.lastDrawn)
+	}
+	if n := countDiff(readFrame(g.frame).Pix, whole.Pix); n > 0 {
+		t.Errorf("an unchanged reading changed %d bytes", n)
+	}
+}
+
+// TestArrivingPictureIsPainted: a face drawn as initials because its
+// picture was not fetched yet is painted again when the picture arrives,
+// though its place on the page did not change.
+func TestArrivingPictureIsPainted(t *testing.T) {
+	at := goldenAt(t)
+	clk := clock.NewFake(at)
+	b, media := fixture.Board(at)
+	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.ReplaceBoard(b, `"fixture"`); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Source: c, Clock: clk, NewID: ids()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.game.w, s.game.h = 1920, 1080
+	t.Cleanup(s.dispose)
+	s.load()
+	s.step(clk.Now(), nil)
+	face := itemOf(t, s.game.page, func(it layout.Item) bool { return it.Kind == layout.Face && it.Media != "" })
+	before := readFrame(s.game.frame)
+
+	for h, data := range media {
+		if err := c.PutMedia(h, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.load()
+	s.step(clk.Now(), nil)
+	if s.paint.lastDrawn == 0 {
+		t.Fatal("the pictures arrived and nothing was painted")
+	}
+	after := readFrame(s.game.frame)
+	r := extent(face)
+	diff := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if before.RGBAAt(x, y) != after.RGBAAt(x, y) {
+				diff++
+			}
+		}
+	}
+	if diff < r.Dx()*r.Dy()/4 {
+		t.Errorf("only %d pixels of the face %v changed when its picture arrived", diff, face.R)
+	}
+}
