@@ -62,14 +62,7 @@ func TestAssetsOverride(t *testing.T) {
 	writePNG(t, filepath.Join(dir, "logo.png"), purple, 300, 100)
 	at := goldenAt(t)
 	clk := clock.NewFake(at)
-	s, err := New(Options{Source: fixtureCache(t, at), Clock: clk, NewID: ids(), AssetsDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.game.w, s.game.h = 1920, 1080
-	t.Cleanup(s.dispose)
-	s.load()
-	s.step(clk.Now(), nil)
+	s := shownScreen(t, Options{Source: fixtureCache(t, at), Clock: clk, AssetsDir: dir})
 
 	logo := itemOf(t, s.game.page, func(it layout.Item) bool { return it.Kind == layout.Picture && it.Media == layout.LogoKey })
 	cx, cy := int(logo.R.X+logo.R.W/2), int(logo.R.Y+logo.R.H/2)

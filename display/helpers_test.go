@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/board"
 	"skaerm/cache"
 	"skaerm/display/internal/fixture"
 	"skaerm/internal/backend"
@@ -30,21 +31,8 @@ func goldenAt(tb testing.TB) time.Time {
 // media, with its clock at at.
 func fixtureCache(tb testing.TB, at time.Time) *cache.Cache {
 	tb.Helper()
-	c, err := cache.Open(filepath.Join(tb.TempDir(), "cache.db"), cache.Options{Clock: clock.NewFake(at)})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { c.Close() })
 	b, media := fixture.Board(at)
-	for h, data := range media {
-		if err := c.PutMedia(h, data); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := c.ReplaceBoard(b, `"fixture"`); err != nil {
-		tb.Fatal(err)
-	}
-	return c
+	return boardCache(tb, clock.NewFake(at), b, media)
 }
 
 func ids() func() string {
@@ -80,6 +68,43 @@ func demoCache(tb testing.TB, at time.Time) *cache.Cache {
 		}
 	}
 	if err := c.ReplaceBoard(b, `"demo"`); err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// shownScreen makes a 1920x1080 Screen from opts (ids() when NewID is
+// nil), reads its source and paints the first page offscreen.
+func shownScreen(tb testing.TB, opts Options) *Screen {
+	tb.Helper()
+	if opts.NewID == nil {
+		opts.NewID = ids()
+	}
+	s, err := New(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s.game.w, s.game.h = 1920, 1080
+	tb.Cleanup(s.dispose)
+	s.load()
+	s.step(opts.Clock.Now(), nil)
+	return s
+}
+
+// boardCache opens a real cache file holding b and the given media.
+func boardCache(tb testing.TB, clk clock.Clock, b *board.Board, media map[string][]byte) *cache.Cache {
+	tb.Helper()
+	c, err := cache.Open(filepath.Join(tb.TempDir(), "cache.db"), cache.Options{Clock: clk})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { c.Close() })
+	for h, data := range media {
+		if err := c.PutMedia(h, data); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := c.ReplaceBoard(b, `"fixture"`); err != nil {
 		tb.Fatal(err)
 	}
 	return c

@@ -1,11 +1,9 @@
 package display
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
-	"skaerm/cache"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
@@ -74,22 +72,8 @@ func TestArrivingPictureIsPainted(t *testing.T) {
 	at := goldenAt(t)
 	clk := clock.NewFake(at)
 	b, media := fixture.Board(at)
-	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if err := c.ReplaceBoard(b, `"fixture"`); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Options{Source: c, Clock: clk, NewID: ids()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.game.w, s.game.h = 1920, 1080
-	t.Cleanup(s.dispose)
-	s.load()
-	s.step(clk.Now(), nil)
+	c := boardCache(t, clk, b, nil)
+	s := shownScreen(t, Options{Source: c, Clock: clk})
 	face := itemOf(t, s.game.page, func(it layout.Item) bool { return it.Kind == layout.Face && it.Media != "" })
 	before := readFrame(s.game.frame)
 

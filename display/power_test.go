@@ -72,14 +72,7 @@ func TestBlankWakeAndHeartbeat(t *testing.T) {
 func TestUnknownDayClaimsNoDay(t *testing.T) {
 	at := goldenAt(t)
 	clk := clock.NewFake(time.Date(1970, 1, 1, 0, 0, 12, 0, time.UTC))
-	s, err := New(Options{Source: fixtureCache(t, at), Clock: clk, NewID: ids(), DayKnown: func() bool { return false }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.game.w, s.game.h = 1920, 1080
-	t.Cleanup(s.dispose)
-	s.load()
-	s.step(clk.Now(), nil)
+	s := shownScreen(t, Options{Source: fixtureCache(t, at), Clock: clk, DayKnown: func() bool { return false }})
 	p := s.game.page
 	if !hasText(p, "--:--") || !hasText(p, "Uret er ikke stillet") {
 		t.Error("an untrusted clock must show no time and say the clock is not set")

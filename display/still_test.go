@@ -6,11 +6,9 @@ import (
 	"image/color"
 	"image/png"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"skaerm/cache"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
@@ -27,14 +25,7 @@ func TestPicturesDecodedOnlyWhenDrawn(t *testing.T) {
 
 	// The first avatar on the Today page is cut off after its header:
 	// image.DecodeConfig reads it, image.Decode does not.
-	first, err := New(Options{Source: fixtureCache(t, at), Clock: clk, NewID: ids()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	first.game.w, first.game.h = 1920, 1080
-	t.Cleanup(first.dispose)
-	first.load()
-	first.step(clk.Now(), nil)
+	first := shownScreen(t, Options{Source: fixtureCache(t, at), Clock: clk})
 	victim := itemOf(t, first.game.page, func(it layout.Item) bool { return it.Kind == layout.Face && it.Media != "" }).Media
 	var whole bytes.Buffer
 	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
@@ -43,34 +34,15 @@ func TestPicturesDecodedOnlyWhenDrawn(t *testing.T) {
 	}
 	media[victim] = whole.Bytes()[:60]
 
-	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	for h, data := range media {
-		if err := c.PutMedia(h, data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := c.ReplaceBoard(b, `"fixture"`); err != nil {
-		t.Fatal(err)
-	}
+	c := boardCache(t, clk, b, media)
 
 	var logs bytes.Buffer
-	s, err := New(Options{Source: c, Clock: clk, NewID: ids(), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.game.w, s.game.h = 1920, 1080
-	t.Cleanup(s.dispose)
-	s.load()
+	s := shownScreen(t, Options{Source: c, Clock: clk, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	for h, st := range s.snap.Load().media {
 		if st.img != nil {
 			t.Errorf("media %s is held decoded in the snapshot", h)
 		}
 	}
-	s.step(clk.Now(), nil)
 
 	var faces, victims int
 	for _, it := range s.game.page.Items {
