@@ -86,18 +86,18 @@ type onScreen struct {
 const partialMax = 0.4
 
 // paint draws page onto dst; media holds the board's pictures by hash.
-// When dst still shows the page painted last (full is false), only the
-// region where the two differ is painted again: a minute turn repaints the
+// When dst still shows the page painted last (forget was not called), only
+// the region where the two differ is painted again: a minute turn repaints the
 // clock, not the screen, and a change nobody can see (a new sync time, an
 // unchanged board) paints nothing. It reports whether it painted.
-func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[string]*still, full bool) bool {
+func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[string]*still) bool {
 	next := onScreen{bg: page.Bg, items: make([]drawn, len(page.Items))}
 	for i, it := range page.Items {
 		next.items[i] = drawn{it, sourceOf(it, media, assets)}
 	}
 	area := dst.Bounds()
 	clip := area
-	if !full && p.shown != nil && p.shown.bg == next.bg {
+	if p.shown != nil && p.shown.bg == next.bg {
 		clip = changed(p.shown.items, next.items).Intersect(area)
 		if clip.Empty() {
 			p.shown = &next

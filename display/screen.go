@@ -532,7 +532,7 @@ func (s *Screen) paintOnto(dst *ebiten.Image, now time.Time) {
 	if g.blank {
 		dst.Fill(color.Black)
 		s.paint.forget()
-	} else if !s.paint.paint(dst, g.page, media, assets, false) {
+	} else if !s.paint.paint(dst, g.page, media, assets) {
 		return // nothing visible changed
 	}
 	s.saveShot(now, dst)
