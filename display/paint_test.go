@@ -101,3 +101,32 @@ func TestArrivingPictureIsPainted(t *testing.T) {
 		t.Errorf("only %d pixels of the face %v changed when its picture arrived", diff, face.R)
 	}
 }
+
+// TestLayoutResizesBeforeUpdate: the size Ebitengine gives Layout is the
+// size the next turn builds and paints for, whole, without waiting for a
+// Draw to discover it.
+func TestLayoutResizesBeforeUpdate(t *testing.T) {
+	l := newLoop(t, 1920, 1080)
+	g := &l.s.game
+	if w, h := l.s.Layout(1280, 720); w != 1280 || h != 720 {
+		t.Fatalf("Layout = %dx%d, want the outside size 1280x720", w, h)
+	}
+	if g.w != 1280 || g.h != 720 || !g.dirty || l.s.paint.shown != nil {
+		t.Fatalf("after Layout: size %dx%d, dirty %v, painter remembers a page %v; want 1280x720, a new page, painted whole",
+			g.w, g.h, g.dirty, l.s.paint.shown != nil)
+	}
+	l.tick(nil)
+	if b := g.frame.Bounds(); b.Dx() != 1280 || b.Dy() != 720 || l.s.paint.lastClip != b {
+		t.Errorf("the next turn painted %v of a %v frame, want all of a 1280x720 one", l.s.paint.lastClip, b)
+	}
+	if g.page.W != 1280 || g.page.H != 720 {
+		t.Errorf("the page was laid out for %vx%v", g.page.W, g.page.H)
+	}
+
+	// The same size again changes nothing.
+	g.dirty = false
+	l.s.Layout(1280, 720)
+	if g.dirty {
+		t.Error("Layout with an unchanged size asked for a new page")
+	}
+}

@@ -268,8 +268,24 @@ func (s *Screen) Wake() {
 }
 
 // Layout implements ebiten.Game: one screen pixel per layout pixel.
+// Ebitengine calls it on the loop's goroutine before every Update, so the
+// first Update already knows the size and the first Draw paints the page:
+// learning the size in Draw would cost a whole turn of the loop at start-up.
 func (s *Screen) Layout(outsideWidth, outsideHeight int) (int, int) {
+	s.resize(outsideWidth, outsideHeight)
 	return outsideWidth, outsideHeight
+}
+
+// resize takes a new size of the screen image: the page is built again for
+// it and painted whole.
+func (s *Screen) resize(w, h int) {
+	g := &s.game
+	if w == g.w && h == g.h {
+		return
+	}
+	g.w, g.h = w, h
+	g.dirty = true
+	s.paint.forget()
 }
 
 // Update implements ebiten.Game: input to intents, timers, and a new frame
@@ -544,9 +560,9 @@ func (s *Screen) Draw(screen *ebiten.Image) {
 	g := &s.game
 	b := screen.Bounds()
 	if b.Dx() != g.w || b.Dy() != g.h {
-		g.w, g.h = b.Dx(), b.Dy()
-		g.dirty = true
-		s.paint.forget() // a new screen image: paint it whole
+		// Not the size Layout said (not expected): build for this one in
+		// the next turn.
+		s.resize(b.Dx(), b.Dy())
 		ebiten.ScheduleFrame()
 		return
 	}

@@ -30,6 +30,9 @@ type fakeBackend struct {
 	events   chan string // written to the open /events stream as they come
 	noEvents bool        // answer /events with 404
 	streams  int         // /events connections so far
+	// mediaHook runs at each /media request before it is answered, outside
+	// the lock, so requests can wait for each other.
+	mediaHook func()
 }
 
 type fakeMedia struct {
@@ -81,7 +84,7 @@ func (f *fakeBackend) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	f.mu.Lock()
 	f.requests = append(f.requests, fakeRequest{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Clone(), body, f.clk.Now()})
-	noEvents := f.noEvents
+	noEvents, mediaHook := f.noEvents, f.mediaHook
 	f.mu.Unlock()
 	setDate(w, f.clk)
 	if r.Header.Get("Authorization") != "Bearer T" {
@@ -96,6 +99,9 @@ func (f *fakeBackend) serve(w http.ResponseWriter, r *http.Request) {
 	if path == "/events" {
 		f.stream(w, r)
 		return
+	}
+	if strings.HasPrefix(path, "/media/") && mediaHook != nil {
+		mediaHook()
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -321,8 +321,17 @@ func (s *Syncer) measureClock(resp *http.Response, meta *cache.Meta) {
 	meta.ClockOffset, meta.ClockOffsetAt = d, local
 }
 
+// mediaWorkers is how many avatars are fetched and prepared at once. A
+// picture costs more CPU (decode, scale, encode) than network, so a few in
+// parallel use the cores while one waits for the backend. Photos (news, the
+// slideshow) follow one at a time: they are not on the first page, and a
+// screen drawing that page at start-up needs a core of its own meanwhile.
+const mediaWorkers = 3
+
 // fetchMedia fetches every medium the cached board refers to and the cache
-// lacks. One failing medium is logged by hash and skipped.
+// lacks: avatars first, several at once (the Today page shows faces), then
+// photos one by one. One failing medium is logged by hash and skipped; an
+// unreachable backend or a refused token ends the round.
 func (s *Syncer) fetchMedia(ctx context.Context, res *Result) {
 	b, err := s.cache.Board()
 	if err != nil {
@@ -339,27 +348,68 @@ func (s *Syncer) fetchMedia(ctx context.Context, res *Result) {
 			photos[h] = true
 		}
 	}
+	var faces, others []mediaJob
 	for _, h := range b.MediaHashes() {
-		if ctx.Err() != nil {
-			return
-		}
 		if ok, err := s.cache.HasMedia(h); err != nil || ok {
 			continue
 		}
-		kind := photoMedia
 		if avatars[h] && !photos[h] {
-			kind = avatarMedia
+			faces = append(faces, mediaJob{h, avatarMedia})
+		} else {
+			others = append(others, mediaJob{h, photoMedia})
 		}
-		if err := s.fetchOne(ctx, h, kind); err != nil {
-			res.MediaFailed++
-			s.log.Warn("media skipped", "hash", h, "err", err)
-			if errors.Is(err, ErrBackendUnreachable) || errors.Is(err, ErrUnauthorized) {
-				return
-			}
-			continue
-		}
-		res.MediaFetched++
 	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	s.fetchAll(ctx, stop, faces, mediaWorkers, res)
+	s.fetchAll(ctx, stop, others, 1, res)
+}
+
+type mediaJob struct {
+	hash string
+	kind mediaKind
+}
+
+// fetchAll fetches jobs with n workers and counts the outcome in res. An
+// unreachable backend or a refused token calls stop, which ends the round.
+func (s *Syncer) fetchAll(ctx context.Context, stop func(), jobs []mediaJob, n int, res *Result) {
+	if len(jobs) == 0 || ctx.Err() != nil {
+		return
+	}
+	next := make(chan mediaJob)
+	var mu gosync.Mutex // guards res
+	var wg gosync.WaitGroup
+	for range min(n, len(jobs)) {
+		wg.Go(func() {
+			for j := range next {
+				err := s.fetchOne(ctx, j.hash, j.kind)
+				mu.Lock()
+				switch {
+				case err == nil:
+					res.MediaFetched++
+				case ctx.Err() != nil:
+					// Ended with the round, not by this medium.
+				default:
+					res.MediaFailed++
+					s.log.Warn("media skipped", "hash", j.hash, "err", err)
+					if errors.Is(err, ErrBackendUnreachable) || errors.Is(err, ErrUnauthorized) {
+						stop()
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+feed:
+	for _, j := range jobs {
+		select {
+		case next <- j:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
 }
 
 func (s *Syncer) fetchOne(ctx context.Context, hash string, kind mediaKind) error {

@@ -71,6 +71,7 @@ func newTransport(baseURL, token, caFile, version string) (*transport, error) {
 		ResponseHeaderTimeout: headerTimeout,
 		ExpectContinueTimeout: time.Second,
 		MaxIdleConns:          4,
+		MaxIdleConnsPerHost:   mediaWorkers, // one per avatar worker
 		IdleConnTimeout:       90 * time.Second,
 		ForceAttemptHTTP2:     true,
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -350,6 +351,48 @@ func TestMediaFailuresSkipped(t *testing.T) {
 	res, err = s.SyncOnce(context.Background())
 	if err != nil || !res.NotModified || res.MediaFetched != 1 || res.MediaFailed != 2 {
 		t.Errorf("retry = %+v, %v; want the big image fetched on a 304", res, err)
+	}
+}
+
+// TestMediaFetchedSeveralAtOnce checks that a sync fetches mediaWorkers
+// media at the same time: each request at the backend waits until that many
+// are in flight (or gives up after 5 s, which one at a time would hit).
+func TestMediaFetchedSeveralAtOnce(t *testing.T) {
+	clk := clock.NewFake(testNow)
+	f := newFakeBackend(t, clk)
+	var profiles []string
+	for i := range 2 * mediaWorkers {
+		h := f.addMedia("image/png", pngBytes(t, 40+i, 40))
+		profiles = append(profiles, prof(fmt.Sprintf("p%d", i), "Karen", `"avatar": {"sha256": "`+h+`"}`))
+	}
+	f.setBoard(doc(strings.Join(profiles, ",")), `"v1"`)
+	var mu gosync.Mutex
+	inFlight, most := 0, 0
+	all := make(chan struct{})
+	f.mediaHook = func() {
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		if inFlight == mediaWorkers {
+			close(all)
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+		case <-time.After(5 * time.Second):
+		}
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+	}
+	c := openCache(t, "", clk)
+	s := newSyncer(t, f.URL, c, clk)
+	res, err := s.SyncOnce(context.Background())
+	if err != nil || res.MediaFetched != 2*mediaWorkers || res.MediaFailed != 0 {
+		t.Fatalf("SyncOnce = %+v, %v; want all %d media fetched", res, err, 2*mediaWorkers)
+	}
+	if most != mediaWorkers {
+		t.Errorf("at most %d media requests in flight, want %d", most, mediaWorkers)
 	}
 }
 

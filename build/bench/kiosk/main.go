@@ -147,6 +147,7 @@ func measure(cfg config, what string, rep int) (result, error) {
 	if what == "chromium" {
 		n++
 	}
+	n = freeDisplay(n)
 	disp := fmt.Sprintf(":%d", n)
 	xvfb := exec.Command("Xvfb", disp, "-screen", "0", "1920x1080x24", "-fbdir", fbdir, "-nolisten", "tcp")
 	if err := xvfb.Start(); err != nil {
@@ -293,7 +294,11 @@ func client(cfg config, what, dir, disp string) (*exec.Cmd, error) {
 		if cfg.windowed {
 			args = append(args, "--windowed")
 		}
-		cmd = exec.Command(filepath.Join(cfg.bin, "skaerm"), args...)
+		// As the service starts it: the drawing program itself, with the GPU
+		// driver's shader cache in a folder of its own (the unit's
+		// CacheDirectory), empty at the cold start as Chromium's new profile.
+		cmd = exec.Command(filepath.Join(cfg.bin, "skaerm-screen"), args...)
+		cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+filepath.Join(dir, "xdg-cache"))
 	case "chromium":
 		profile := filepath.Join(dir, "profile")
 		// A Danish kiosk has translation switched off; without it Chromium
@@ -309,7 +314,10 @@ func client(cfg config, what, dir, disp string) (*exec.Cmd, error) {
 	default:
 		return nil, fmt.Errorf("unknown client %q", what)
 	}
-	cmd.Env = append(os.Environ(), "DISPLAY="+disp)
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(cmd.Env, "DISPLAY="+disp)
 	return cmd, nil
 }
 
@@ -463,6 +471,19 @@ func waitHTTP(url string, limit time.Duration) error {
 		case <-ctx.Done():
 			return fmt.Errorf("backend at %s did not answer: %w", url, ctx.Err())
 		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// freeDisplay is the first X display number from n on that no X server
+// holds (no lock file, no socket): another Xvfb on the machine must not be
+// measured instead of ours.
+func freeDisplay(n int) int {
+	for ; ; n++ {
+		_, lockErr := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n))
+		_, sockErr := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
+		if os.IsNotExist(lockErr) && os.IsNotExist(sockErr) {
+			return n
 		}
 	}
 }
