@@ -81,3 +81,76 @@ func TestPicturesDecodedOnlyWhenDrawn(t *testing.T) {
 		t.Errorf("logged the broken picture %d times after four paints, want 1", n)
 	}
 }
+
+// TestScalePictureCropsCentred: a picture is scaled to cover its box and
+// what sticks out is cut evenly on both sides, whether it is made smaller
+// (a face) or larger (a photo on the slideshow).
+func TestScalePictureCropsCentred(t *testing.T) {
+	// 400x100: a red quarter, a green half, a blue quarter.
+	src := image.NewRGBA(image.Rect(0, 0, 400, 100))
+	for y := 0; y < 100; y++ {
+		for x := 0; x < 400; x++ {
+			c := color.RGBA{0, 255, 0, 255}
+			if x < 100 {
+				c = color.RGBA{255, 0, 0, 255}
+			} else if x >= 300 {
+				c = color.RGBA{0, 0, 255, 255}
+			}
+			src.SetRGBA(x, y, c)
+		}
+	}
+	for _, size := range []int{40, 90, 300} { // much smaller, a little smaller, larger
+		out := scalePicture(src, size, size)
+		if b := out.Bounds(); b.Dx() != size || b.Dy() != size {
+			t.Fatalf("size %d: got %v", size, b)
+		}
+		// The square comes from the middle: all green, no red or blue.
+		for _, x := range []int{1, size / 2, size - 2} {
+			if c := out.RGBAAt(x, size/2); c.G < 200 || c.R > 40 || c.B > 40 {
+				t.Errorf("size %d: pixel %d is %v, want the green middle", size, x, c)
+			}
+		}
+	}
+}
+
+// BenchmarkScaleSlide: a demo photo scaled to fill the slideshow's picture
+// box at 1080p (the CPU part of showing a new slide).
+func BenchmarkScaleSlide(b *testing.B) {
+	src := demoPhoto(b)
+	b.ResetTimer()
+	for range b.N {
+		scalePicture(src, 1850, 830)
+	}
+}
+
+// BenchmarkScaleFace: an avatar scaled into a face on the Today page.
+func BenchmarkScaleFace(b *testing.B) {
+	src := image.NewRGBA(image.Rect(0, 0, 256, 256))
+	for i := range src.Pix {
+		src.Pix[i] = uint8(i * 7)
+	}
+	b.ResetTimer()
+	for range b.N {
+		roundMask(scalePicture(src, 72, 72))
+	}
+}
+
+// demoPhoto is the largest photo of the demo board, decoded.
+func demoPhoto(tb testing.TB) image.Image {
+	tb.Helper()
+	_, media := fixture.Board(goldenAt(tb))
+	var best image.Image
+	for _, data := range media {
+		img, _, err := image.Decode(bytes.NewReader(data))
+		if err != nil {
+			continue
+		}
+		if best == nil || img.Bounds().Dx()*img.Bounds().Dy() > best.Bounds().Dx()*best.Bounds().Dy() {
+			best = img
+		}
+	}
+	if best == nil {
+		tb.Fatal("no photo in the demo board")
+	}
+	return best
+}
