@@ -46,6 +46,7 @@ type Options struct {
 	Screenshot func(ctx context.Context) ([]byte, error) // optional: a PNG of the screen, for the screenshot event
 	OnReload   func()                                    // optional: called on the reload event
 	OnDate     func(backend time.Time)                   // optional: the backend's clock, from each board answer's Date header
+	OnMedia    func(stored int)                          // optional: called after a sync that stored new media, with how many
 	Rand       *rand.Rand                                // optional: jitter source (tests make it deterministic)
 }
 
@@ -163,6 +164,9 @@ func (s *Syncer) SyncOnce(ctx context.Context) (Result, error) {
 		return res, err
 	}
 	s.fetchMedia(ctx, &res)
+	if res.MediaFetched > 0 && s.opts.OnMedia != nil {
+		s.opts.OnMedia(res.MediaFetched)
+	}
 	s.postStatus(ctx, res.ETag)
 	if outboxErr != nil {
 		return res, outboxErr

@@ -386,13 +386,21 @@ func TestMediaFetchedSeveralAtOnce(t *testing.T) {
 		mu.Unlock()
 	}
 	c := openCache(t, "", clk)
-	s := newSyncer(t, f.URL, c, clk)
+	var stored []int
+	s := newSyncer(t, f.URL, c, clk, func(o *Options) { o.OnMedia = func(n int) { stored = append(stored, n) } })
 	res, err := s.SyncOnce(context.Background())
 	if err != nil || res.MediaFetched != 2*mediaWorkers || res.MediaFailed != 0 {
 		t.Fatalf("SyncOnce = %+v, %v; want all %d media fetched", res, err, 2*mediaWorkers)
 	}
 	if most != mediaWorkers {
 		t.Errorf("at most %d media requests in flight, want %d", most, mediaWorkers)
+	}
+	// OnMedia hears of the stored media once; a sync with nothing new is silent.
+	if _, err := s.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != 1 || stored[0] != 2*mediaWorkers {
+		t.Errorf("OnMedia calls = %v, want one with %d", stored, 2*mediaWorkers)
 	}
 }
 
