@@ -41,6 +41,9 @@ type Runner struct {
 
 	mu   gosync.Mutex
 	code pairingCode
+
+	reportMu  gosync.Mutex // guards collector: WriteReport may be called from any goroutine
+	collector status.Collector
 }
 
 type pairingCode struct {
@@ -167,7 +170,9 @@ func (r *Runner) reportLoop(ctx context.Context) {
 
 // WriteReport saves the screen's current status beside its cache.
 func (r *Runner) WriteReport() error {
-	rep, err := status.Collect(r.Cache, r.Clock.Now(), r.Version)
+	r.reportMu.Lock()
+	rep, err := r.collector.Collect(r.Cache, r.Clock.Now(), r.Version)
+	r.reportMu.Unlock()
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,31 @@ type Outbox struct {
 
 // Collect reads a report from an open cache.
 func Collect(c *cache.Cache, now time.Time, version string) (Report, error) {
+	var k Collector
+	return k.Collect(c, now, version)
+}
+
+// Collector reads reports from one cache again and again, as the running
+// screen does every 30 s. It reads the board only when its generation
+// changed: the board is the costly part (a JSON document of ~60 KB to
+// decode for a few counts), and it rarely changes. Not safe for concurrent
+// use.
+type Collector struct {
+	gen   uint64 // generation the fields below were read at; 0: none
+	board boardPart
+}
+
+// boardPart is what a report takes from the board itself.
+type boardPart struct {
+	has        bool
+	department string
+	generated  time.Time
+	counts     Counts
+}
+
+// Collect reads a report from c, the board only if it changed since the
+// last call.
+func (k *Collector) Collect(c *cache.Cache, now time.Time, version string) (Report, error) {
 	m, err := c.Meta()
 	if err != nil {
 		return Report{}, fmt.Errorf("read cache state: %w", err)
@@ -79,18 +104,22 @@ func Collect(c *cache.Cache, now time.Time, version string) (Report, error) {
 	if !m.ClockOffsetAt.IsZero() {
 		r.ClockOffset = m.ClockOffset.Round(time.Second).String()
 	}
-	b, err := c.Board()
-	switch {
-	case errors.Is(err, cache.ErrNoBoard):
-	case err != nil:
-		return r, fmt.Errorf("read board: %w", err)
-	default:
-		r.HasBoard = true
-		r.Department = b.Department.ID
-		r.GeneratedAt = b.GeneratedAt
-		r.Counts = Counts{len(b.Profiles), len(b.Activities), len(b.Meals), len(b.Meetings),
-			len(b.Bookings), len(b.Roster), len(b.News), len(b.Gallery)}
+	if m.Generation == 0 || m.Generation != k.gen {
+		b, err := c.Board()
+		switch {
+		case errors.Is(err, cache.ErrNoBoard):
+			k.board = boardPart{}
+		case err != nil:
+			k.gen = 0
+			return r, fmt.Errorf("read board: %w", err)
+		default:
+			k.board = boardPart{has: true, department: b.Department.ID, generated: b.GeneratedAt,
+				counts: Counts{len(b.Profiles), len(b.Activities), len(b.Meals), len(b.Meetings),
+					len(b.Bookings), len(b.Roster), len(b.News), len(b.Gallery)}}
+		}
+		k.gen = m.Generation
 	}
+	r.HasBoard, r.Department, r.GeneratedAt, r.Counts = k.board.has, k.board.department, k.board.generated, k.board.counts
 	out, err := c.Outbox()
 	if err != nil {
 		return r, fmt.Errorf("read outbox: %w", err)
