@@ -9,9 +9,9 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
-	xdraw "golang.org/x/image/draw"
 
 	"skaerm/display/layout"
+	"skaerm/internal/picture"
 )
 
 // painter paints a layout.Page onto an image. Faces, pictures, icons and
@@ -454,7 +454,7 @@ func (p *painter) picture(dst *ebiten.Image, it layout.Item, media map[string]*s
 }
 
 // scaledImage scales src to cover w x h (cropping the overflow), on the CPU
-// (scalePicture), and for faces cuts it round with a soft edge. The
+// (picture.Cover), and for faces cuts it round with a soft edge. The
 // decoded pixels are dropped once the scaled copy is made. A picture that
 // cannot be decoded gives nil, once: it is not tried again.
 func (p *painter) scaledImage(k scaledKey, st *still) *ebiten.Image {
@@ -474,39 +474,13 @@ func (p *painter) scaledImage(k scaledKey, st *still) *ebiten.Image {
 		p.onBroken(k.hash, err)
 		return nil
 	}
-	out := scalePicture(src, k.w, k.h)
+	out := picture.Cover(src, k.w, k.h)
 	if k.face {
 		roundMask(out)
 	}
 	img := ebiten.NewImageFromImage(out)
 	p.scaled[k] = &cached{img: img, used: p.round}
 	return img
-}
-
-// scalePicture scales src to cover w x h, cropping the overflow, centred.
-// A picture made much smaller (an avatar into a face) needs Catmull-Rom
-// against aliasing; one shown near its own size or enlarged (a photo on the
-// slideshow) looks the same with bilinear, at a fraction of the CPU: on this
-// path a 1440x1080 photo filling the slideshow took 117 ms with Catmull-Rom.
-func scalePicture(src image.Image, w, h int) *image.RGBA {
-	sb := src.Bounds()
-	crop := sb
-	if float64(sb.Dx())*float64(h) > float64(sb.Dy())*float64(w) {
-		cw := int(float64(sb.Dy()) * float64(w) / float64(h))
-		crop.Min.X += (sb.Dx() - cw) / 2
-		crop.Max.X = crop.Min.X + cw
-	} else {
-		ch := int(float64(sb.Dx()) * float64(h) / float64(w))
-		crop.Min.Y += (sb.Dy() - ch) / 2
-		crop.Max.Y = crop.Min.Y + ch
-	}
-	out := image.NewRGBA(image.Rect(0, 0, w, h))
-	var scaler xdraw.Scaler = xdraw.CatmullRom
-	if 2*w >= crop.Dx() && 2*h >= crop.Dy() {
-		scaler = xdraw.ApproxBiLinear
-	}
-	scaler.Scale(out, out.Bounds(), src, crop, xdraw.Src, nil)
-	return out
 }
 
 // roundMask makes everything outside the inscribed circle transparent, with

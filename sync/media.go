@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/image/draw"
 	_ "golang.org/x/image/webp" // registers WebP with image.Decode
+
+	"skaerm/internal/picture"
 )
 
 // What the screen draws media at.
@@ -77,7 +79,7 @@ func prepareMedia(hash, contentType string, data []byte, kind mediaKind, maxPixe
 	var out bytes.Buffer
 	switch {
 	case kind == avatarMedia:
-		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&out, orient(coverCrop(src, avatarSize, avatarSize), o))
+		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&out, orient(picture.Cover(src, avatarSize, avatarSize), o))
 	case o >= 5:
 		err = jpeg.Encode(&out, orient(fitWithin(src, photoMaxH, photoMaxW), o), &jpeg.Options{Quality: jpegQuality})
 	default:
@@ -87,25 +89,6 @@ func prepareMedia(hash, contentType string, data []byte, kind mediaKind, maxPixe
 		return nil, fmt.Errorf("encode: %w", err)
 	}
 	return out.Bytes(), nil
-}
-
-// coverCrop scales src to fill w x h and cuts what sticks out, centred.
-func coverCrop(src image.Image, w, h int) image.Image {
-	b := src.Bounds()
-	sw, sh := b.Dx(), b.Dy()
-	crop := b
-	if sw*h > sh*w { // wider than the target: cut the sides
-		cw := sh * w / h
-		crop.Min.X += (sw - cw) / 2
-		crop.Max.X = crop.Min.X + cw
-	} else {
-		ch := sw * h / w
-		crop.Min.Y += (sh - ch) / 2
-		crop.Max.Y = crop.Min.Y + ch
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	scaler(crop.Dx(), w).Scale(dst, dst.Bounds(), src, crop, draw.Src, nil)
-	return dst
 }
 
 // fitWithin scales src down (never up) to fit in w x h, on white where it
@@ -129,17 +112,7 @@ func fitWithin(src image.Image, w, h int) image.Image {
 	if dw == b.Dx() && dh == b.Dy() {
 		draw.Draw(dst, dst.Bounds(), src, b.Min, op)
 	} else {
-		scaler(b.Dx(), dw).Scale(dst, dst.Bounds(), src, b, op, nil)
+		picture.Scaler(b.Dx(), dw).Scale(dst, dst.Bounds(), src, b, op, nil)
 	}
 	return dst
-}
-
-// scaler picks the interpolation for shrinking from src to dst pixels:
-// approximate bilinear is sharp enough for a mild reduction and many times
-// faster on a Raspberry Pi; a strong one needs Catmull-Rom against aliasing.
-func scaler(src, dst int) draw.Scaler {
-	if dst*2 >= src {
-		return draw.ApproxBiLinear
-	}
-	return draw.CatmullRom
 }

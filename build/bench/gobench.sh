@@ -9,10 +9,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/usr/local/go/bin"
 out=${1:-bench-$(date -u +%Y%m%dT%H%M%SZ).txt}
-# The display package's benchmarks (picture scaling) run inside Ebitengine's
-# loop, so they need an X display: Xvfb when there is none.
-x=()
-if [ -z "${DISPLAY:-}" ]; then x=(xvfb-run -a); fi
-go test -p 1 -run='^$' -bench=. -count="${COUNT:-6}" ./cache ./sync ./display/layout ./internal/backend ./internal/status | tee "$out"
-"${x[@]}" go test -run='^$' -bench=. -count="${COUNT:-6}" ./display | tee -a "$out"
+go test -p 1 -run='^$' -bench=. -count="${COUNT:-6}" ./cache ./sync ./display/layout ./internal/backend ./internal/status ./internal/picture | tee "$out"
 echo "wrote $out (load $(cut -d' ' -f1-3 /proc/loadavg))"
