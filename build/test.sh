@@ -35,6 +35,14 @@ if [ -n "$unformatted" ]; then
 	failures+=(gofmt)
 fi
 
+# Nothing a build makes belongs in the repository: no tracked ELF file, and
+# nothing over 2 MB outside testdata/.
+log "tracked files: no programs, nothing over 2 MB outside testdata"
+if ! build/check-tree.sh; then
+	failed=1
+	failures+=("tracked files")
+fi
+
 log "go vet ./..."
 if ! go vet ./...; then
 	failed=1
