@@ -84,7 +84,10 @@ fi
 
 log "rendering every page with 'skaerm snapshot'"
 for page in "${pages[@]}"; do
-	if "$skaerm" snapshot --cache "$work/cache.db" --size 1920x1080 --page "$page" \
+	extra=()
+	# The demo screen is paired; the pairing page is drawn with a made-up code.
+	[ "$page" = pairing ] && extra=(--code ABCD-EFGH)
+	if "$skaerm" snapshot --cache "$work/cache.db" --size 1920x1080 --page "$page" "${extra[@]}" \
 		--out "$shots/page-$page.png" >"$work/snap.log" 2>&1; then
 		printf '    %-9s %s\n' "$page" "$shots/page-$page.png"
 	else

@@ -41,7 +41,7 @@ func itemOf(t *testing.T, p *layout.Page, match func(layout.Item) bool) layout.I
 			return it
 		}
 	}
-	t.Fatalf("no such item on %s", p.Name)
+	t.Fatalf("no such item on %s", p.ID)
 	return layout.Item{}
 }
 

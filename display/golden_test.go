@@ -13,19 +13,28 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/display/layout"
 )
 
 var goldenSizes = [][2]int{{1920, 1080}, {1080, 1920}, {1280, 720}}
 
-var goldenPages = []string{"today", "roster", "week", "bookings", "news", "gallery", "idle", "pairing"}
+// goldenPages are the pages that stand alone and one activity, meal and
+// meeting of today (or the first ones) on the board.
+func goldenPages(b *board.Board, at time.Time) []layout.PageID {
+	var out []layout.PageID
+	for _, k := range layout.Pages {
+		out = append(out, layout.Of(k))
+	}
+	return append(out, detailPages(b, at)...)
+}
 
 // detailPages names one activity, meal and meeting of today (or the first
 // ones) on the board.
-func detailPages(b *board.Board, at time.Time) []string {
-	var out []string
-	pick := func(kind, id string) {
+func detailPages(b *board.Board, at time.Time) []layout.PageID {
+	var out []layout.PageID
+	pick := func(kind layout.PageKind, id string) {
 		if id != "" {
-			out = append(out, kind+"/"+id)
+			out = append(out, layout.PageID{Kind: kind, ID: id})
 		}
 	}
 	first := func(ids []string, starts []time.Time) string {
@@ -45,17 +54,17 @@ func detailPages(b *board.Board, at time.Time) []string {
 	for _, a := range b.Activities {
 		ids, starts = append(ids, a.ID), append(starts, a.Start)
 	}
-	pick("activity", first(ids, starts))
+	pick(layout.PageActivity, first(ids, starts))
 	ids, starts = nil, nil
 	for _, m := range b.Meals {
 		ids, starts = append(ids, m.ID), append(starts, m.Start)
 	}
-	pick("meal", first(ids, starts))
+	pick(layout.PageMeal, first(ids, starts))
 	ids, starts = nil, nil
 	for _, m := range b.Meetings {
 		ids, starts = append(ids, m.ID), append(starts, m.Start)
 	}
-	pick("meeting", first(ids, starts))
+	pick(layout.PageMeeting, first(ids, starts))
 	return out
 }
 
@@ -68,18 +77,20 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages := append(append([]string(nil), goldenPages...), detailPages(bd, at)...)
+	pages := goldenPages(bd, at)
 	// One screen for all: its painter keeps glyphs and faces between pages,
-	// as a running screen does.
-	s, err := newSnapshotScreen(src, at, Options{})
+	// as a running screen does. It is pairing while the pairing page is drawn.
+	pairing := false
+	s, err := newSnapshotScreen(src, at, Options{Pairing: func() (string, string, bool) { return "WDJB-MJHT", "", pairing }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.dispose()
 	for _, sz := range goldenSizes {
 		for _, page := range pages {
-			name := fmt.Sprintf("%s_%dx%d.png", strings.SplitN(page, "/", 2)[0], sz[0], sz[1])
+			name := fmt.Sprintf("%s_%dx%d.png", page.Kind, sz[0], sz[1])
 			t.Run(name, func(t *testing.T) {
+				pairing = page.Is(layout.PagePairing)
 				img, err := s.render(page, sz[0], sz[1])
 				if err != nil {
 					t.Fatal(err)

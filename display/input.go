@@ -84,7 +84,7 @@ func (s *Screen) handle(now time.Time, evs []pointerEvent) {
 			s.act(now, p.target.Intent)
 		case !p.ok && !ok && g.page.Idle:
 			g.lastTap = now
-			s.open(layout.PageToday)
+			s.open(layout.Of(layout.PageToday))
 		}
 	}
 }

@@ -37,7 +37,7 @@ func TestBlankWakeAndHeartbeat(t *testing.T) {
 	// A tap on the dark screen where the Week button is: it wakes, nothing opens.
 	x, y := 0.0, 0.0
 	for _, tg := range layoutToday(t, s).Targets {
-		if tg.Intent.Kind == layout.Open && tg.Intent.Page == layout.PageWeek {
+		if tg.Intent.Kind == layout.Open && tg.Intent.Page == layout.Of(layout.PageWeek) {
 			x, y = tg.R.X+tg.R.W/2, tg.R.Y+tg.R.H/2
 		}
 	}
@@ -45,7 +45,7 @@ func TestBlankWakeAndHeartbeat(t *testing.T) {
 	if touches.Load() != 1 {
 		t.Errorf("touches reported: %d, want 1", touches.Load())
 	}
-	if s.game.state.Page != layout.PageToday {
+	if s.game.state.Page != layout.Of(layout.PageToday) {
 		t.Errorf("a touch on a dark screen opened %q", s.game.state.Page)
 	}
 	dark.Store(0)
@@ -54,7 +54,7 @@ func TestBlankWakeAndHeartbeat(t *testing.T) {
 		t.Error("the display woke but still draws black")
 	}
 	l.tap(x, y)
-	if s.game.state.Page != layout.PageWeek {
+	if s.game.state.Page != layout.Of(layout.PageWeek) {
 		t.Errorf("a touch on a lit screen leads to %q, want week", s.game.state.Page)
 	}
 
@@ -95,7 +95,7 @@ func TestUnknownDayClaimsNoDay(t *testing.T) {
 
 func layoutToday(t *testing.T, s *Screen) *layout.Page {
 	t.Helper()
-	in := s.input(s.clk.Now(), float64(s.game.w), float64(s.game.h), layout.State{Page: layout.PageToday})
+	in := s.input(s.clk.Now(), float64(s.game.w), float64(s.game.h), layout.State{Page: layout.Of(layout.PageToday)})
 	return layout.Build(s.meas, in)
 }
 

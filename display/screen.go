@@ -200,7 +200,7 @@ func New(opts Options) (*Screen, error) {
 	s.paint.onBroken = func(key string, err error) {
 		s.log.Warn("picture not drawn", "media", key, "err", err)
 	}
-	s.game.state.Page = layout.PageToday
+	s.game.state.Page = layout.Of(layout.PageToday)
 	s.game.seenRefuse = map[string]bool{}
 	s.game.lastTouch = s.clk.Now()
 	return s, nil
@@ -333,8 +333,8 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 	}
 	if s.woken.Swap(false) {
 		g.lastTouch = now
-		if g.state.Page == layout.PageIdle {
-			s.open(layout.PageToday)
+		if g.state.Page.Is(layout.PageIdle) {
+			s.open(layout.Of(layout.PageToday))
 		}
 	}
 	if ps := s.pairingNow(); ps != g.pairing {
@@ -423,10 +423,10 @@ func (s *Screen) setNotice(now time.Time, text string, bad bool) {
 }
 
 // open goes to a page, forgetting paging, a pending question and messages.
-func (s *Screen) open(page string) {
+func (s *Screen) open(page layout.PageID) {
 	g := &s.game
 	g.state = layout.State{Page: page, Notice: g.state.Notice}
-	if page == layout.PageIdle || page == layout.PageToday {
+	if page.Is(layout.PageIdle) || page.Is(layout.PageToday) {
 		g.state.Notice = layout.Notice{}
 	}
 	g.dirty = true
@@ -443,11 +443,11 @@ func (s *Screen) timers(now time.Time) {
 		g.state.Pick = ""
 		g.dirty = true
 	}
-	if g.state.Page != layout.PageIdle && now.Sub(g.lastTouch) >= s.opts.IdleAfter && g.shown != nil && g.shown.board != nil {
-		s.open(layout.PageIdle)
+	if !g.state.Page.Is(layout.PageIdle) && now.Sub(g.lastTouch) >= s.opts.IdleAfter && g.shown != nil && g.shown.board != nil {
+		s.open(layout.Of(layout.PageIdle))
 		g.idleSince = now
 	}
-	if g.state.Page == layout.PageIdle {
+	if g.state.Page.Is(layout.PageIdle) {
 		if slide := int(now.Sub(g.idleSince) / slideFor); slide != g.state.Slide {
 			g.state.Slide = slide
 			g.dirty = true
@@ -470,7 +470,7 @@ func (s *Screen) plan(now time.Time) {
 	if g.state.Pick != "" {
 		consider(g.pickAt.Add(pickFor))
 	}
-	if g.state.Page == layout.PageIdle {
+	if g.state.Page.Is(layout.PageIdle) {
 		consider(g.idleSince.Add(time.Duration(g.state.Slide+1) * slideFor))
 	} else {
 		consider(g.lastTouch.Add(s.opts.IdleAfter))
@@ -508,8 +508,8 @@ func (s *Screen) build(now time.Time) {
 	g := &s.game
 	g.page = layout.Build(s.meas, s.input(now, float64(g.w), float64(g.h), g.state))
 	// A page that no longer exists (an item gone from the board) falls back.
-	if g.page.Name != g.state.Page && g.state.Page != "" && !g.pairing.ok && g.shown != nil && g.shown.board != nil {
-		g.state = layout.State{Page: g.page.Name, Notice: g.state.Notice}
+	if g.page.ID != g.state.Page && g.state.Page.Kind != "" && !g.pairing.ok && g.shown != nil && g.shown.board != nil {
+		g.state = layout.State{Page: g.page.ID, Notice: g.state.Notice}
 	}
 }
 
@@ -685,7 +685,7 @@ func (s *Screen) saveShot(now time.Time, src *ebiten.Image) {
 	}
 	g.lastShot = now
 	img := readFrame(src)
-	name := fmt.Sprintf("%s-%s.png", now.UTC().Format("20060102T150405Z"), strings.NewReplacer("/", "-", " ", "_").Replace(g.page.Name))
+	name := fmt.Sprintf("%s-%s.png", now.UTC().Format("20060102T150405Z"), shotName(g.page.ID))
 	path := filepath.Join(s.opts.ShotsDir, name)
 	s.writers.Add(1)
 	go func() {
@@ -699,4 +699,9 @@ func (s *Screen) saveShot(now time.Time, src *ebiten.Image) {
 			s.log.Warn("write page shot", "path", path, "err", err)
 		}
 	}()
+}
+
+// shotName is the file name part for a page: "today", "activity-a1".
+func shotName(p layout.PageID) string {
+	return strings.NewReplacer("/", "-", " ", "_", string(os.PathSeparator), "-").Replace(p.String())
 }

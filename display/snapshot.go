@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"strings"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -15,14 +14,15 @@ import (
 
 func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
 
-// ErrUnknownPage means Snapshot was asked for a page that does not exist.
-var ErrUnknownPage = errors.New("display: unknown page")
+// ErrNoPairing means Snapshot was asked for the pairing page without a code
+// to show (Options.Pairing).
+var ErrNoPairing = errors.New("display: the pairing page needs a code to show")
 
 // Snapshot renders one page offscreen at width x height as it looks at the
 // instant at, from src. It runs its own Ebitengine loop (a small window), so
 // it needs an X display, must be called from the main goroutine (as
 // ebiten.RunGame must) and not while a Screen runs.
-func Snapshot(src Source, page string, width, height int, at time.Time, opts Options) (image.Image, error) {
+func Snapshot(src Source, page layout.PageID, width, height int, at time.Time, opts Options) (image.Image, error) {
 	s, err := newSnapshotScreen(src, at, opts)
 	if err != nil {
 		return nil, err
@@ -62,21 +62,12 @@ func (o *oneShot) Update() error {
 
 func (o *oneShot) Draw(*ebiten.Image)         {}
 func (o *oneShot) Layout(w, h int) (int, int) { return w, h }
-func validPage(page string) bool {
-	for _, p := range layout.Pages {
-		if p == page {
-			return true
-		}
-	}
-	kind, id, ok := strings.Cut(page, "/")
-	return ok && id != "" && (kind == "activity" || kind == "meal" || kind == "meeting")
-}
 
 // render reads the source and paints page at w x h at the clock's time. It
 // must run inside the game loop.
-func (s *Screen) render(page string, w, h int) (image.Image, error) {
-	if !validPage(page) {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownPage, page)
+func (s *Screen) render(page layout.PageID, w, h int) (image.Image, error) {
+	if !page.Valid() {
+		return nil, fmt.Errorf("snapshot: %w %q", layout.ErrUnknownPage, page)
 	}
 	if w <= 0 || h <= 0 || w > 8192 || h > 8192 {
 		return nil, fmt.Errorf("snapshot size %dx%d: out of range", w, h)
@@ -89,8 +80,8 @@ func (s *Screen) render(page string, w, h int) (image.Image, error) {
 	g.shown = nil
 	s.adopt(s.snap.Load(), now)
 	g.state = layout.State{Page: page}
-	if page == layout.PagePairing && !g.pairing.ok {
-		g.pairing = pairingState{code: "WDJB-MJHT", uri: "", ok: true}
+	if page.Is(layout.PagePairing) && !g.pairing.ok {
+		return nil, ErrNoPairing
 	}
 	g.lastTouch = now
 	g.idleSince = now

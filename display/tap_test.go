@@ -51,7 +51,7 @@ func (l *loop) find(match func(layout.Intent) bool) (float64, float64) {
 			return tg.R.X + tg.R.W/2, tg.R.Y + tg.R.H/2
 		}
 	}
-	l.t.Fatalf("no such target on %s", l.s.game.page.Name)
+	l.t.Fatalf("no such target on %s", l.s.game.page.ID)
 	return 0, 0
 }
 
@@ -73,8 +73,10 @@ func (l *loop) reload() {
 func TestTapToSignUp(t *testing.T) {
 	for _, size := range [][2]int{{1920, 1080}, {1080, 1920}} {
 		l := newLoop(t, size[0], size[1])
-		l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == "activity/a1" }))
-		if got := l.s.game.state.Page; got != "activity/a1" {
+		l.tap(l.find(func(in layout.Intent) bool {
+			return in.Kind == layout.Open && in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"})
+		}))
+		if got := l.s.game.state.Page; got != (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) {
 			t.Fatalf("after tapping the card the page is %q", got)
 		}
 		l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
@@ -112,7 +114,7 @@ func TestTapToSignUp(t *testing.T) {
 
 func TestTapNeedsConfirmation(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	l.tap(l.find(func(in layout.Intent) bool { return in.Page == "activity/a1" }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p1" }))
 	if !hasText(l.s.game.page, "Ja, afmeld Karen") {
 		t.Fatal("a signed-up resident is not asked to confirm leaving")
@@ -136,7 +138,7 @@ func TestTapNeedsConfirmation(t *testing.T) {
 
 func TestBounceIsIgnored(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	l.tap(l.find(func(in layout.Intent) bool { return in.Page == "activity/a1" }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
 	x, y := l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm })
 	// Tap "Ja" and bounce: the bounce lands on what is under the finger
@@ -159,7 +161,7 @@ func TestBounceIsIgnored(t *testing.T) {
 
 func TestRefusalIsSaidInWords(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	l.tap(l.find(func(in layout.Intent) bool { return in.Page == "activity/a1" }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm }))
 	ob, _ := l.s.src.Outbox()
@@ -180,7 +182,7 @@ func TestIdleAndBack(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
 	l.clk.Advance(3*time.Minute + time.Second)
 	l.tick(nil)
-	if l.s.game.state.Page != layout.PageIdle {
+	if l.s.game.state.Page != layout.Of(layout.PageIdle) {
 		t.Fatalf("after 3 minutes the page is %q", l.s.game.state.Page)
 	}
 	slide := l.s.game.state.Slide
@@ -190,14 +192,14 @@ func TestIdleAndBack(t *testing.T) {
 		t.Error("the slideshow does not move")
 	}
 	l.tap(300, 300)
-	if l.s.game.state.Page != layout.PageToday {
+	if l.s.game.state.Page != layout.Of(layout.PageToday) {
 		t.Errorf("a touch on the slideshow leads to %q", l.s.game.state.Page)
 	}
 	l.clk.Advance(4 * time.Minute)
 	l.tick(nil)
 	l.s.Wake()
 	l.tick(nil)
-	if l.s.game.state.Page != layout.PageToday {
+	if l.s.game.state.Page != layout.Of(layout.PageToday) {
 		t.Errorf("Wake leaves the page at %q", l.s.game.state.Page)
 	}
 }
@@ -240,10 +242,10 @@ func TestShotsOfNewPages(t *testing.T) {
 	s.load()
 	s.step(clk.Now(), nil)
 	clk.Advance(time.Second) // a second page within 5 s is not saved
-	s.open(layout.PageWeek)
+	s.open(layout.Of(layout.PageWeek))
 	s.step(clk.Now(), nil)
 	clk.Advance(5 * time.Second)
-	s.open(layout.PageRoster)
+	s.open(layout.Of(layout.PageRoster))
 	s.step(clk.Now(), nil)
 	s.writers.Wait()
 	files, err := filepath.Glob(filepath.Join(dir, "*.png"))

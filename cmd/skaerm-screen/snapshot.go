@@ -12,6 +12,7 @@ import (
 
 	"skaerm/cache"
 	"skaerm/display"
+	"skaerm/display/layout"
 	"skaerm/internal/app"
 )
 
@@ -21,11 +22,28 @@ func cmdSnapshot(_ context.Context, args []string, stdout, stderr io.Writer) err
 	f.Register(fs, false)
 	at := fs.String("at", "", "the instant to draw, RFC 3339 (default now)")
 	size := fs.String("size", "1920x1080", "width x height in pixels")
-	page := fs.String("page", "today", "today, roster, week, bookings, news, gallery, idle, pairing, activity/<id>, meal/<id>, meeting/<id>")
+	page := fs.String("page", "today", layout.PageNames())
 	out := fs.String("out", "", "the PNG file to write")
 	locale := fs.String("locale", "", "da, nb, de or en (default: the department's)")
+	code := fs.String("code", "", "the pairing code the pairing page shows (--page pairing only)")
 	if err := app.Parse(fs, args); err != nil {
 		return err
+	}
+	pageID, err := layout.ParsePageID(*page)
+	if err != nil {
+		fmt.Fprintf(stderr, "--page: %v\n", err)
+		return app.ErrUsage
+	}
+	opts := display.Options{Locale: *locale}
+	switch {
+	case pageID.Is(layout.PagePairing) && *code == "":
+		fmt.Fprintln(stderr, "--page pairing needs --code: the code the page shows, e.g. --code ABCD-EFGH")
+		return app.ErrUsage
+	case pageID.Is(layout.PagePairing):
+		opts.Pairing = func() (string, string, bool) { return *code, "", true }
+	case *code != "":
+		fmt.Fprintln(stderr, "--code is for --page pairing only")
+		return app.ErrUsage
 	}
 	if *out == "" {
 		fmt.Fprintln(stderr, "--out is required")
@@ -50,9 +68,9 @@ func cmdSnapshot(_ context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer c.Close()
-	img, err := display.Snapshot(c, *page, w, h, when, display.Options{Locale: *locale})
+	img, err := display.Snapshot(c, pageID, w, h, when, opts)
 	if err != nil {
-		return fmt.Errorf("render %s: %w", *page, err)
+		return fmt.Errorf("render %s: %w", pageID, err)
 	}
 	file, err := os.Create(*out)
 	if err != nil {
@@ -65,7 +83,7 @@ func cmdSnapshot(_ context.Context, args []string, stdout, stderr io.Writer) err
 	if err := file.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", *out, err)
 	}
-	fmt.Fprintf(stdout, "wrote %s (%s, %dx%d)\n", *out, *page, w, h)
+	fmt.Fprintf(stdout, "wrote %s (%s, %dx%d)\n", *out, pageID, w, h)
 	return nil
 }
 

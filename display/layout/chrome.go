@@ -3,7 +3,6 @@ package layout
 import (
 	"fmt"
 	"math"
-	"strings"
 )
 
 // portrait reports whether the screen is taller than wide.
@@ -77,7 +76,8 @@ func minF(a, b float64) float64 {
 
 // navItem is a button of the navigation bar.
 type navItem struct {
-	page, label string
+	page  PageKind
+	label string
 }
 
 func (b *builder) navItems() []navItem {
@@ -101,15 +101,12 @@ func (b *builder) nav(r Rect) Rect {
 	bar, rest := r.takeBottom(barH, b.margin())
 	rows := bar.splitV(gap, repeat(1, rowsN)...)
 	per := (len(items) + rowsN - 1) / rowsN
-	cur := b.p.Name
-	if i := strings.Index(cur, "/"); i >= 0 {
-		cur = ""
-	}
+	cur := b.p.ID.Kind
 	for ri, row := range rows {
 		lo, hi := ri*per, min((ri+1)*per, len(items))
 		cols := row.splitH(gap, repeat(1, hi-lo)...)
 		for i, it := range items[lo:hi] {
-			b.button(cols[i], it.label, Intent{Kind: Open, Page: it.page}, it.page == cur)
+			b.button(cols[i], it.label, Intent{Kind: Open, Page: Of(it.page)}, it.page == cur)
 		}
 	}
 	return rest
@@ -145,7 +142,7 @@ func (b *builder) titleRow(r Rect) (top, rest Rect) {
 
 // heading draws a block title in top and, when more items did not fit, a
 // "+N flere" button at its right that opens page.
-func (b *builder) heading(top Rect, title string, more int, page string) {
+func (b *builder) heading(top Rect, title string, more int, page PageKind) {
 	if more > 0 {
 		bf := Font{Size: b.fBody.Size, Bold: true}
 		label := fmt.Sprintf(b.s.More, more)
@@ -154,7 +151,7 @@ func (b *builder) heading(top Rect, title string, more int, page string) {
 		}
 		bw := math.Min(top.W*0.45, b.m.Width(label, bf)+4*b.u)
 		bw = math.Max(bw, 12*b.u)
-		b.button(Rect{top.Right() - bw, top.Y, bw, top.H}, label, Intent{Kind: Open, Page: page}, false)
+		b.button(Rect{top.Right() - bw, top.Y, bw, top.H}, label, Intent{Kind: Open, Page: Of(page)}, false)
 		top.W -= bw + b.u
 	}
 	b.line(top, title, b.fTitle, Ink, Left)

@@ -25,10 +25,10 @@ type item struct {
 	deadline    time.Time
 }
 
-func (b *builder) findItem(kind, id string) (item, bool) {
-	bd := b.in.Board
-	switch kind {
-	case "activity":
+func (b *builder) findItem(page PageID) (item, bool) {
+	bd, id := b.in.Board, page.ID
+	switch page.Kind {
+	case PageActivity:
 		for _, a := range bd.Activities {
 			if a.ID == id {
 				return item{typ: board.ActivityItem, id: id, title: a.Title, start: a.Start, end: a.End,
@@ -36,7 +36,7 @@ func (b *builder) findItem(kind, id string) (item, bool) {
 					capacity: a.Capacity, full: a.Full(), open: a.SignupOpen && !ended(a.Start, a.End, b.in.Now)}, true
 			}
 		}
-	case "meal":
+	case PageMeal:
 		for _, m := range bd.Meals {
 			if m.ID == id {
 				open := !ended(m.Start, m.End, b.in.Now)
@@ -48,7 +48,7 @@ func (b *builder) findItem(kind, id string) (item, bool) {
 					deadline: m.SignupDeadline}, true
 			}
 		}
-	case "meeting":
+	case PageMeeting:
 		for _, m := range bd.Meetings {
 			if m.ID == id {
 				return item{typ: board.MeetingItem, id: id, title: m.Title, start: m.Start, end: m.End,
@@ -105,8 +105,8 @@ func nameKey(s string) string {
 }
 
 // detail lays out activity/<id>, meal/<id> or meeting/<id>.
-func (b *builder) detail(kind, id string) bool {
-	it, ok := b.findItem(kind, id)
+func (b *builder) detail(page PageID) bool {
+	it, ok := b.findItem(page)
 	if !ok {
 		return false
 	}
@@ -135,7 +135,7 @@ func (b *builder) detailInfo(r Rect, it item) {
 	in := r.Inset(1.8 * b.u)
 	back, rest := in.takeTop(9*b.u, 1.2*b.u)
 	back.W = math.Min(back.W, 30*b.u)
-	b.button(back, "‹ "+b.s.Back, Intent{Kind: Open, Page: PageToday}, false)
+	b.button(back, "‹ "+b.s.Back, Intent{Kind: Open, Page: Of(PageToday)}, false)
 	titleF := Font{Size: 5.4 * b.u, Bold: true}
 	iconS := 2 * b.lineH(titleF) * 0.9
 	head, rest := rest.takeTop(iconS, b.u)

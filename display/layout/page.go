@@ -1,10 +1,12 @@
 package layout
 
 import (
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -62,7 +64,7 @@ const (
 // Intent is what happens when a target is tapped.
 type Intent struct {
 	Kind    IntentKind
-	Page    string
+	Page    PageID
 	Profile string
 	Offset  int
 	Signup  board.Signup // Confirm: everything but ID and At
@@ -77,7 +79,7 @@ type Target struct {
 
 // Page is everything the display paints for one frame, and where taps go.
 type Page struct {
-	Name    string
+	ID      PageID
 	W, H    float64
 	Bg      color.RGBA
 	Items   []Item
@@ -105,7 +107,7 @@ type Notice struct {
 // State is where the resident is: the page, paging, a face awaiting
 // confirmation and a message. The display owns it and changes it on intents.
 type State struct {
-	Page   string // today, roster, week, bookings, news, gallery, idle, pairing, activity/<id>, meal/<id>, meeting/<id>
+	Page   PageID
 	Offset int    // paging within the page
 	Pick   string // profile id awaiting confirmation on a detail page
 	Notice Notice
@@ -135,21 +137,100 @@ type Input struct {
 	Pairing    *Pairing // non-nil: show the pairing page whatever State says
 }
 
-// Page names.
+// PageKind names a page, or a kind of detail page.
+type PageKind string
+
+// The pages. Today, Roster, Week, Bookings, News, Gallery, Idle and Pairing
+// stand alone; Activity, Meal and Meeting show one item of the board, named
+// by PageID.ID.
 const (
-	PageToday    = "today"
-	PageRoster   = "roster"
-	PageWeek     = "week"
-	PageBookings = "bookings"
-	PageNews     = "news"
-	PageGallery  = "gallery"
-	PageIdle     = "idle"
-	PagePairing  = "pairing"
+	PageToday    PageKind = "today"
+	PageRoster   PageKind = "roster"
+	PageWeek     PageKind = "week"
+	PageBookings PageKind = "bookings"
+	PageNews     PageKind = "news"
+	PageGallery  PageKind = "gallery"
+	PageIdle     PageKind = "idle"
+	PagePairing  PageKind = "pairing"
+	PageActivity PageKind = "activity"
+	PageMeal     PageKind = "meal"
+	PageMeeting  PageKind = "meeting"
 )
 
-// Pages lists the fixed pages; details are "activity/<id>", "meal/<id>" and
-// "meeting/<id>".
-var Pages = []string{PageToday, PageRoster, PageWeek, PageBookings, PageNews, PageGallery, PageIdle, PagePairing}
+// Pages lists the pages that stand alone; DetailKinds the kinds that show
+// one item.
+var (
+	Pages       = []PageKind{PageToday, PageRoster, PageWeek, PageBookings, PageNews, PageGallery, PageIdle, PagePairing}
+	DetailKinds = []PageKind{PageActivity, PageMeal, PageMeeting}
+)
+
+// Detail reports whether k shows one item of the board.
+func (k PageKind) Detail() bool { return k == PageActivity || k == PageMeal || k == PageMeeting }
+
+// PageID names one page: a page that stands alone (ID empty), or a detail
+// page and the id of its item. The zero PageID is the today page.
+type PageID struct {
+	Kind PageKind
+	ID   string
+}
+
+// Of is the PageID of a page that stands alone.
+func Of(k PageKind) PageID { return PageID{Kind: k} }
+
+// Is reports whether p is the page of kind k (the zero PageID is today).
+func (p PageID) Is(k PageKind) bool { return p.kind() == k }
+
+func (p PageID) kind() PageKind {
+	if p.Kind == "" {
+		return PageToday
+	}
+	return p.Kind
+}
+
+// String is the page's name: "today", "activity/a1".
+func (p PageID) String() string {
+	if p.Kind.Detail() {
+		return string(p.Kind) + "/" + p.ID
+	}
+	return string(p.kind())
+}
+
+// ErrUnknownPage means a page name names no page.
+var ErrUnknownPage = errors.New("unknown page")
+
+// ParsePageID reads a page name as String writes it. Unknown pages, detail
+// pages without an id and ids on pages that stand alone are refused; the
+// error lists the valid names.
+func ParsePageID(s string) (PageID, error) {
+	kind, id, _ := strings.Cut(s, "/")
+	p := PageID{Kind: PageKind(kind), ID: id}
+	if kind == "" || !p.Valid() || p.String() != s {
+		return PageID{}, fmt.Errorf("%w %q: want one of %s", ErrUnknownPage, s, PageNames())
+	}
+	return p, nil
+}
+
+// Valid reports whether p names a page: a detail kind with an id, or a page
+// that stands alone without one.
+func (p PageID) Valid() bool {
+	if p.Kind.Detail() {
+		return p.ID != ""
+	}
+	return p.ID == "" && (p.Kind == "" || slices.Contains(Pages, p.Kind))
+}
+
+// PageNames lists the valid page names for a person: "today, roster, …,
+// activity/<id>, meal/<id>, meeting/<id>".
+func PageNames() string {
+	var names []string
+	for _, k := range Pages {
+		names = append(names, string(k))
+	}
+	for _, k := range DetailKinds {
+		names = append(names, string(k)+"/<id>")
+	}
+	return strings.Join(names, ", ")
+}
 
 // builder carries what every page needs.
 type builder struct {
@@ -176,15 +257,15 @@ func Build(m Measurer, in Input) *Page {
 	b.fBody = Font{Size: 3.9 * b.u}
 	b.fSmall = Font{Size: 3.3 * b.u}
 	b.fTiny = Font{Size: 2.8 * b.u}
-	name := in.State.Page
-	if name == "" {
-		name = PageToday
+	id := in.State.Page
+	if id.Kind == "" {
+		id = Of(PageToday)
 	}
 	if in.Pairing != nil {
-		name = PagePairing
+		id = Of(PagePairing)
 	}
-	b.p = &Page{Name: name, W: in.W, H: in.H, Bg: Paper}
-	if name == PagePairing {
+	b.p = &Page{ID: id, W: in.W, H: in.H, Bg: Paper}
+	if id.Kind == PagePairing {
 		b.pairing()
 		return b.p
 	}
@@ -192,11 +273,10 @@ func Build(m Measurer, in Input) *Page {
 		b.waiting()
 		return b.p
 	}
-	kind, id, _ := strings.Cut(name, "/")
-	switch kind {
-	case "activity", "meal", "meeting":
-		if !b.detail(kind, id) {
-			b.p.Name = PageToday
+	switch id.Kind {
+	case PageActivity, PageMeal, PageMeeting:
+		if !b.detail(id) {
+			b.p.ID = Of(PageToday)
 			b.today()
 		}
 	case PageRoster:
@@ -212,7 +292,7 @@ func Build(m Measurer, in Input) *Page {
 	case PageIdle:
 		b.idle()
 	default:
-		b.p.Name = PageToday
+		b.p.ID = Of(PageToday)
 		b.today()
 	}
 	return b.p

@@ -50,7 +50,7 @@ func (b *builder) dayPager(r Rect, days, maxDays int) Rect {
 type lineEntry struct {
 	text  string
 	bold  bool
-	page  string
+	page  PageID
 	color bool
 }
 
@@ -68,7 +68,7 @@ func (b *builder) dayCell(r Rect, title string, lines []lineEntry, empty string)
 	lh := b.lineH(b.fSmall) * 1.1
 	tall := 7.8 * b.u // a line that opens something is a touch target
 	height := func(l lineEntry) float64 {
-		if l.page != "" {
+		if l.page.Kind != "" {
 			return tall + 0.6*b.u
 		}
 		return lh
@@ -87,7 +87,7 @@ func (b *builder) dayCell(r Rect, title string, lines []lineEntry, empty string)
 			c = Accent
 		}
 		row := Rect{rest.X, y, rest.W, lh}
-		if l.page != "" {
+		if l.page.Kind != "" {
 			row = Rect{rest.X, y, rest.W, tall}
 			b.box(row, Paper, Line, 0.2*b.u, b.u)
 			row = row.Inset(b.u)
@@ -158,12 +158,12 @@ func (b *builder) week() {
 			if a.Full() {
 				t += " (" + b.s.Full + ")"
 			}
-			es = append(es, entry{a.Start.Unix(), lineEntry{text: t, bold: true, page: "activity/" + a.ID}})
+			es = append(es, entry{a.Start.Unix(), lineEntry{text: t, bold: true, page: PageID{PageActivity, a.ID}}})
 		}
 		from, to := dayBounds(b.in.Now, b.loc, plus)
 		for _, m := range b.in.Board.Meetings {
 			if !m.Start.Before(from) && m.Start.Before(to) {
-				es = append(es, entry{m.Start.Unix(), lineEntry{text: Clock(m.Start, b.loc) + "  " + m.Title, bold: true, page: "meeting/" + m.ID}})
+				es = append(es, entry{m.Start.Unix(), lineEntry{text: Clock(m.Start, b.loc) + "  " + m.Title, bold: true, page: PageID{PageMeeting, m.ID}}})
 			}
 		}
 		sort.SliceStable(es, func(i, j int) bool { return es[i].at < es[j].at })
@@ -387,7 +387,7 @@ func (b *builder) idle() {
 	rows := Rect{in.X, in.Y, in.W - cw - M, in.H}.splitV(0, 1, 1)
 	b.line(rows[0], caption, Font{Size: 5 * b.u, Bold: true}, Ink, Left)
 	b.line(rows[1], b.s.Date(b.in.Now, b.loc)+"  ·  "+b.s.IdleHint, b.fSmall, Ink, Left)
-	b.target(full, Intent{Kind: Open, Page: PageToday})
+	b.target(full, Intent{Kind: Open, Page: Of(PageToday)})
 }
 
 // pairing: the user code in huge letters and what to do, in words, in the

@@ -15,8 +15,17 @@ import (
 
 var sizes = []struct{ w, h float64 }{{1920, 1080}, {1080, 1920}, {1280, 720}, {3840, 2160}}
 
-func allPages() []string {
-	return append(append([]string(nil), layout.Pages...), "activity/a1", "activity/a2", "activity/a3", "meal/m0b", "meeting/mt1")
+func fixedPages() []layout.PageID {
+	var out []layout.PageID
+	for _, k := range layout.Pages {
+		out = append(out, layout.Of(k))
+	}
+	return out
+}
+
+func allPages() []layout.PageID {
+	return append(fixedPages(), layout.PageID{Kind: layout.PageActivity, ID: "a1"}, layout.PageID{Kind: layout.PageActivity, ID: "a2"},
+		layout.PageID{Kind: layout.PageActivity, ID: "a3"}, layout.PageID{Kind: layout.PageMeal, ID: "m0b"}, layout.PageID{Kind: layout.PageMeeting, ID: "mt1"})
 }
 
 // TestPagesFitTheScreen builds every page at every size and checks what a
@@ -37,29 +46,29 @@ func TestPagesFitTheScreen(t *testing.T) {
 	for _, bd := range []*board.Board{fx, demo} {
 		pages := allPages()
 		if bd == demo {
-			pages = append([]string(nil), layout.Pages...)
+			pages = fixedPages()
 			for _, a := range demo.Activities {
-				pages = append(pages, "activity/"+a.ID)
+				pages = append(pages, layout.PageID{Kind: layout.PageActivity, ID: a.ID})
 			}
 			for _, m := range demo.Meetings {
-				pages = append(pages, "meeting/"+m.ID)
+				pages = append(pages, layout.PageID{Kind: layout.PageMeeting, ID: m.ID})
 			}
-			pages = append(pages, "meal/"+demo.Meals[0].ID)
+			pages = append(pages, layout.PageID{Kind: layout.PageMeal, ID: demo.Meals[0].ID})
 		}
 		fitBoard(t, m, bd, pages)
 	}
 }
 
-func fitBoard(t *testing.T, m layout.Measurer, bd *board.Board, pages []string) {
+func fitBoard(t *testing.T, m layout.Measurer, bd *board.Board, pages []layout.PageID) {
 	for _, sz := range sizes {
 		for _, name := range pages {
 			for _, pick := range []string{"", "p1"} {
-				if pick != "" && len(name) < 8 {
+				if pick != "" && !name.Kind.Detail() {
 					continue
 				}
 				t.Run(fmt.Sprintf("%s/%vx%v/%s", name, sz.w, sz.h, pick), func(t *testing.T) {
 					in := layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: name, Pick: pick}}
-					if name == layout.PagePairing {
+					if name.Is(layout.PagePairing) {
 						in.Pairing = &layout.Pairing{Code: "WDJB-MJHT", URI: "https://manager.example/skaerm"}
 					}
 					p := layout.Build(m, in)
@@ -149,7 +158,7 @@ func TestTodayShowsTheDay(t *testing.T) {
 	// Cards open their detail pages.
 	found := false
 	for _, tg := range p.Targets {
-		if tg.Intent.Kind == layout.Open && tg.Intent.Page == "activity/a1" {
+		if tg.Intent.Kind == layout.Open && tg.Intent.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) {
 			found = true
 		}
 	}
@@ -170,7 +179,7 @@ func TestOfflineBadge(t *testing.T) {
 func TestDetailConfirmFlow(t *testing.T) {
 	m := measurer(t)
 	bd, _ := fixture.Board(at(t))
-	in := layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: "activity/a1"}}
+	in := layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: layout.PageID{Kind: layout.PageActivity, ID: "a1"}}}
 	p := layout.Build(m, in)
 	var pick *layout.Target
 	for i, tg := range p.Targets {
@@ -212,7 +221,7 @@ func TestDetailConfirmFlow(t *testing.T) {
 		t.Error("a pending sign-up is not shown")
 	}
 	// The full walk: nobody new can join; the tap says why.
-	in = layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: "activity/a2"}}
+	in = layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: layout.PageID{Kind: layout.PageActivity, ID: "a2"}}}
 	p = layout.Build(m, in)
 	for _, tg := range p.Targets {
 		if tg.Intent.Profile == "p1" && tg.Intent.Kind != layout.Notify {
@@ -227,7 +236,7 @@ func TestDetailConfirmFlow(t *testing.T) {
 func TestMeetingShowsSuggestionsWithAuthors(t *testing.T) {
 	m := measurer(t)
 	bd, _ := fixture.Board(at(t))
-	p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: "meeting/mt1"}})
+	p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: layout.PageID{Kind: layout.PageMeeting, ID: "mt1"}}})
 	if !hasText(p, "- Tur til stranden (Karen)") || !hasText(p, "- Nye blomster i haven") {
 		t.Error("meeting lacks its suggestions with authors")
 	}

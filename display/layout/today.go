@@ -168,7 +168,7 @@ func (b *builder) activityCard(r Rect, a board.Activity) {
 	ps := b.profiles(a.Signups.IDs)
 	b.faceRow(faces, ps, a.Signups.Hidden, 6.5*b.u, true)
 	b.countLine(rest, b.s.Count(a.Signups.Count(), a.Capacity), a.Full(), !a.SignupOpen)
-	b.target(r, Intent{Kind: Open, Page: "activity/" + a.ID})
+	b.target(r, Intent{Kind: Open, Page: PageID{PageActivity, a.ID}})
 }
 
 // countLine is "8 af 12 tilmeldt" and the FULDT or LUKKET tag. The tag is
@@ -231,7 +231,7 @@ func (b *builder) mealCard(r Rect, m board.Meal) {
 	b.line(Rect{faces.Right() - cw, faces.Y, cw, 5.5 * b.u}, count, b.fSmall, Ink, Right)
 	faces.W -= cw + 1.5*b.u
 	b.faceRow(faces, b.profiles(m.Signups.IDs), m.Signups.Hidden, 5.5*b.u, false)
-	b.target(r, Intent{Kind: Open, Page: "meal/" + m.ID})
+	b.target(r, Intent{Kind: Open, Page: PageID{PageMeal, m.ID}})
 }
 
 func (b *builder) todayStaff(r Rect) {

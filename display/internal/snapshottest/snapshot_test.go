@@ -47,7 +47,7 @@ func TestMain(m *testing.M) {
 	if err := c.ReplaceBoard(b, `"fixture"`); err != nil {
 		panic(err)
 	}
-	shot, shotErr = display.Snapshot(c, "today", 1280, 720, at, display.Options{})
+	shot, shotErr = display.Snapshot(c, layout.Of(layout.PageToday), 1280, 720, at, display.Options{})
 	code := m.Run()
 	c.Close()
 	os.RemoveAll(dir)
