@@ -45,11 +45,21 @@ func (b *builder) header() Rect {
 	}
 	b.line(rows[0], date, Font{Size: 4.6 * b.u, Bold: true}, Ink, Left)
 	sub := rows[1]
-	// A calm note, not an alarm, right of the department's name.
+	// A calm note, not an alarm, right of the department's name; when it
+	// does not fit there whole, in a strip of its own under the header.
 	note := func(msg string) {
 		dw := b.m.Width(dept, b.fBody)
 		maxTag := sub.W - minF(dw, sub.W*0.45) - M
-		w := b.tag(sub.Right()-minF(maxTag, b.m.Width(msg, b.fSmall)+1.6*b.u), sub.Y+(sub.H-b.m.Metrics(b.fSmall).Height()-0.4*b.u)/2, msg, b.fSmall, Paper, Ink, maxTag)
+		mw := b.m.Width(msg, b.fSmall) + 1.6*b.u
+		if mw > maxTag {
+			var strip Rect
+			strip, rest = rest.takeTop(b.lineH(b.fSmall)+1.6*b.u, 0)
+			b.box(strip, Card, Card, 0, 0)
+			b.box(Rect{0, strip.Bottom() - 0.3*b.u, b.in.W, 0.3 * b.u}, Line, Line, 0, 0)
+			b.line(Rect{strip.X + M, strip.Y, strip.W - 2*M, strip.H - 0.3*b.u}, msg, b.fSmall, Ink, Left)
+			return
+		}
+		w := b.tag(sub.Right()-mw, sub.Y+(sub.H-b.m.Metrics(b.fSmall).Height()-0.4*b.u)/2, msg, b.fSmall, Paper, Ink, maxTag)
 		sub.W -= w + M
 	}
 	switch {
@@ -57,11 +67,7 @@ func (b *builder) header() Rect {
 		note(b.s.ClockUnset)
 	case b.in.Offline && !b.in.LastSync.IsZero():
 		// The board is still good, only older.
-		msg := fmt.Sprintf(b.s.LastUpdated, Clock(b.in.LastSync, b.loc))
-		if !sameDay(b.in.LastSync, b.in.Now, b.loc) {
-			msg = fmt.Sprintf(b.s.LastUpdated, b.s.ShortDate(b.in.LastSync, b.loc)+" "+Clock(b.in.LastSync, b.loc))
-		}
-		note(msg)
+		note(b.s.Updated(b.in.LastSync, b.in.Now, b.loc))
 	}
 	b.line(sub, dept, b.fBody, Muted, Left)
 	return Rect{rest.X + M, rest.Y + M, rest.W - 2*M, rest.H - 2*M}

@@ -314,10 +314,23 @@ func (b *builder) confirm(it item) {
 	top, rest := in.takeTop(22*b.u, 2*b.u)
 	face, text := top.takeLeft(22*b.u, 3*b.u)
 	b.face(face, p)
-	rows := text.splitV(0, 1, 1)
-	b.line(rows[0], p.Name, Font{Size: 6 * b.u, Bold: true}, Ink, Left)
-	b.line(rows[1], it.title+"  "+Span(it.start, it.end, b.loc), b.fBody, Ink, Left)
-	btns, _ := rest.takeBottom(math.Min(13*b.u, rest.H), 0)
+	nameF := Font{Size: 6 * b.u, Bold: true}
+	name, title := text.takeTop(b.lineH(nameF), 0.5*b.u)
+	b.line(name, p.Name, nameF, Ink, Left)
+	b.para(title, it.title, b.fBody, Ink, 2)
+	btns, rest := rest.takeBottom(math.Min(13*b.u, rest.H), 2*b.u)
+	// The day in words, so nobody signs up for the wrong one: on one line
+	// when it fits, else the day above the time.
+	day, span := b.s.Day(it.start, b.in.Now, b.loc), Span(it.start, it.end, b.loc)
+	whenF := Font{Size: b.fBody.Size, Bold: true}
+	row, rest := rest.takeTop(b.lineH(whenF), 0)
+	if when := fmt.Sprintf(b.s.DayAt, day, span); b.m.Width(when, whenF) <= row.W {
+		b.line(row, when, whenF, Ink, Left)
+	} else {
+		b.line(row, day, whenF, Ink, Left)
+		row, _ = rest.takeTop(b.lineH(whenF), 0)
+		b.line(row, fmt.Sprintf(b.s.At, span), whenF, Ink, Left)
+	}
 	parts := btns.splitH(3*b.u, 1.5, 1)
 	sg := board.Signup{ItemType: it.typ, ItemID: it.id, ProfileID: p.ID, Action: action}
 	b.button(parts[0], label, Intent{Kind: Confirm, Profile: p.ID, Signup: sg}, true)

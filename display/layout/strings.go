@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"skaerm/board"
 )
@@ -31,6 +33,9 @@ type Strings struct {
 	RefusedFull, RefusedClosed, RefusedOther                 string
 	Suggestions, Who, Place, Time                            string
 	LastUpdated                                              string // "Sidst opdateret kl. %s"
+	LastUpdatedOn                                            string // "Sidst opdateret %s kl. %s": DateInText, time
+	DayAt                                                    string // "%s kl. %s": a day and a time span
+	At                                                       string // "kl. %s": a time span under its day
 	Offline                                                  string
 	ClockUnset                                               string // the clock cannot be trusted
 	BoardOf                                                  string // "Tavlen fra %s"
@@ -40,6 +45,10 @@ type Strings struct {
 	BookedBy                                                 string
 	More                                                     string // "+%d flere"
 	IdleHint                                                 string
+
+	// LowerWeekday: inside a sentence the weekday is written in lower case
+	// ("sidst opdateret mandag 30. november").
+	LowerWeekday bool
 }
 
 var danish = Strings{
@@ -68,8 +77,8 @@ var danish = Strings{
 	RefusedFull: "Desværre, aktiviteten er fuld", RefusedClosed: "Tilmeldingen er lukket",
 	RefusedOther: "Det lykkedes ikke. Spørg personalet",
 	Suggestions:  "Forslag", Who: "Tilmeldt", Place: "Sted", Time: "Tid",
-	LastUpdated: "Sidst opdateret kl. %s", Offline: "Ingen forbindelse",
-	ClockUnset: "Uret er ikke stillet", BoardOf: "Tavlen fra %s",
+	LastUpdated: "Sidst opdateret kl. %s", LastUpdatedOn: "Sidst opdateret %s kl. %s", DayAt: "%s kl. %s", At: "kl. %s", LowerWeekday: true,
+	Offline: "Ingen forbindelse", ClockUnset: "Uret er ikke stillet", BoardOf: "Tavlen fra %s",
 	PairingTitle: "Skærmen skal forbindes", PairingStep1: "Personalet logger ind i Manageren",
 	PairingStep2: "og vælger »Tilføj skærm« under afdelingen", PairingStep3: "Skriv denne kode:",
 	Waiting: "Skærmen starter", WaitingHint: "Opslagstavlen hentes. Det tager et øjeblik.",
@@ -103,8 +112,8 @@ var norwegian = Strings{
 	RefusedFull: "Beklager, aktiviteten er full", RefusedClosed: "Påmeldingen er stengt",
 	RefusedOther: "Det gikk ikke. Spør personalet",
 	Suggestions:  "Forslag", Who: "Påmeldt", Place: "Sted", Time: "Tid",
-	LastUpdated: "Sist oppdatert kl. %s", Offline: "Ingen forbindelse",
-	ClockUnset: "Klokken er ikke stilt", BoardOf: "Tavlen fra %s",
+	LastUpdated: "Sist oppdatert kl. %s", LastUpdatedOn: "Sist oppdatert %s kl. %s", DayAt: "%s kl. %s", At: "kl. %s", LowerWeekday: true,
+	Offline: "Ingen forbindelse", ClockUnset: "Klokken er ikke stilt", BoardOf: "Tavlen fra %s",
 	PairingTitle: "Skjermen må kobles til", PairingStep1: "Personalet logger inn i Manageren",
 	PairingStep2: "og velger »Legg til skjerm« under avdelingen", PairingStep3: "Skriv denne koden:",
 	Waiting: "Skjermen starter", WaitingHint: "Oppslagstavlen hentes. Det tar et øyeblikk.",
@@ -138,8 +147,8 @@ var german = Strings{
 	RefusedFull: "Leider ist die Aktivität voll", RefusedClosed: "Die Anmeldung ist geschlossen",
 	RefusedOther: "Das hat nicht geklappt. Bitte fragen Sie das Personal",
 	Suggestions:  "Vorschläge", Who: "Angemeldet", Place: "Ort", Time: "Zeit",
-	LastUpdated: "Zuletzt aktualisiert um %s", Offline: "Keine Verbindung",
-	ClockUnset: "Die Uhr ist nicht gestellt", BoardOf: "Tafel vom %s",
+	LastUpdated: "Zuletzt aktualisiert um %s", LastUpdatedOn: "Zuletzt aktualisiert am %s um %s", DayAt: "%s, %s Uhr", At: "%s Uhr",
+	Offline: "Keine Verbindung", ClockUnset: "Die Uhr ist nicht gestellt", BoardOf: "Tafel vom %s",
 	PairingTitle: "Der Bildschirm muss verbunden werden", PairingStep1: "Das Personal meldet sich im Manager an",
 	PairingStep2: "und wählt »Bildschirm hinzufügen« in der Abteilung", PairingStep3: "Diesen Code eingeben:",
 	Waiting: "Der Bildschirm startet", WaitingHint: "Die Tafel wird geladen. Einen Moment bitte.",
@@ -173,8 +182,8 @@ var english = Strings{
 	RefusedFull: "Sorry, the activity is full", RefusedClosed: "Sign-up is closed",
 	RefusedOther: "That did not work. Please ask the staff",
 	Suggestions:  "Suggestions", Who: "Signed up", Place: "Place", Time: "Time",
-	LastUpdated: "Last updated at %s", Offline: "No connection",
-	ClockUnset: "The clock is not set", BoardOf: "Board of %s",
+	LastUpdated: "Last updated at %s", LastUpdatedOn: "Last updated on %s at %s", DayAt: "%s, %s", At: "%s",
+	Offline: "No connection", ClockUnset: "The clock is not set", BoardOf: "Board of %s",
 	PairingTitle: "This screen needs to be connected", PairingStep1: "Staff sign in to the Manager",
 	PairingStep2: "and choose »Add screen« for the department", PairingStep3: "Enter this code:",
 	Waiting: "The screen is starting", WaitingHint: "Fetching the board. This takes a moment.",
@@ -204,6 +213,41 @@ func Locale(code string) *Strings {
 func (s *Strings) Date(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
 	return fmt.Sprintf(s.DateFormat, s.Weekdays[t.Weekday()], t.Day(), s.Months[t.Month()-1])
+}
+
+// DateInText is Date as written inside a sentence: "mandag 23. november"
+// in Danish and Norwegian, "Monday 23 November" in English.
+func (s *Strings) DateInText(t time.Time, loc *time.Location) string {
+	d := s.Date(t, loc)
+	if !s.LowerWeekday {
+		return d
+	}
+	r, n := utf8.DecodeRuneInString(d)
+	return string(unicode.ToLower(r)) + d[n:]
+}
+
+// Updated says when the board was last fetched: the time alone on the day
+// of now ("Sidst opdateret kl. 19:57"), else with the full date ("Sidst
+// opdateret mandag 30. november kl. 19:57").
+func (s *Strings) Updated(last, now time.Time, loc *time.Location) string {
+	if sameDay(last, now, loc) {
+		return fmt.Sprintf(s.LastUpdated, Clock(last, loc))
+	}
+	return fmt.Sprintf(s.LastUpdatedOn, s.DateInText(last, loc), Clock(last, loc))
+}
+
+// Day names the day of t for a line of its own: "I dag, mandag 23.
+// november", "I morgen, tirsdag 24. november", else "Onsdag 25. november".
+func (s *Strings) Day(t, now time.Time, loc *time.Location) string {
+	today, _ := dayBounds(now, loc, 0)
+	tomorrow, _ := dayBounds(now, loc, 1)
+	switch {
+	case sameDay(t, today, loc):
+		return s.Today + ", " + s.DateInText(t, loc)
+	case sameDay(t, tomorrow, loc):
+		return s.Tomorrow + ", " + s.DateInText(t, loc)
+	}
+	return s.Date(t, loc)
 }
 
 // ShortDate is the weekday and day of month: "Mandag 23.".
