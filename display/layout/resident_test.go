@@ -63,17 +63,20 @@ func TestDateInText(t *testing.T) {
 func TestConfirmNamesTheDay(t *testing.T) {
 	m := measurer(t)
 	bd, _ := fixture.Board(at(t))
+	act := func(id string) layout.PageID { return layout.PageID{Kind: layout.PageActivity, ID: id} }
 	// The whole line, or (on a narrow screen) the day above the time.
 	tests := []struct {
-		page, locale, want, day, time string
+		page         layout.PageID
+		locale, want string
+		day, time    string
 	}{
-		{"activity/a1", "da", "I dag, mandag 23. november kl. 10:00–11:30", "I dag, mandag 23. november", "kl. 10:00–11:30"},
-		{"activity/a4", "da", "I morgen, tirsdag 24. november kl. 10:00–12:00", "I morgen, tirsdag 24. november", "kl. 10:00–12:00"},
-		{"activity/a5", "da", "Onsdag 25. november kl. 09:30–15:00", "Onsdag 25. november", "kl. 09:30–15:00"},
-		{"activity/a5", "nb", "Onsdag 25. november kl. 09:30–15:00", "Onsdag 25. november", "kl. 09:30–15:00"},
-		{"activity/a5", "de", "Mittwoch, 25. November, 09:30–15:00 Uhr", "Mittwoch, 25. November", "09:30–15:00 Uhr"},
-		{"activity/a4", "en", "Tomorrow, Tuesday 24 November, 10:00–12:00", "Tomorrow, Tuesday 24 November", "10:00–12:00"},
-		{"meeting/mt1", "da", "I morgen, tirsdag 24. november kl. 14:00–15:00", "I morgen, tirsdag 24. november", "kl. 14:00–15:00"},
+		{act("a1"), "da", "I dag, mandag 23. november kl. 10:00–11:30", "I dag, mandag 23. november", "kl. 10:00–11:30"},
+		{act("a4"), "da", "I morgen, tirsdag 24. november kl. 10:00–12:00", "I morgen, tirsdag 24. november", "kl. 10:00–12:00"},
+		{act("a5"), "da", "Onsdag 25. november kl. 09:30–15:00", "Onsdag 25. november", "kl. 09:30–15:00"},
+		{act("a5"), "nb", "Onsdag 25. november kl. 09:30–15:00", "Onsdag 25. november", "kl. 09:30–15:00"},
+		{act("a5"), "de", "Mittwoch, 25. November, 09:30–15:00 Uhr", "Mittwoch, 25. November", "09:30–15:00 Uhr"},
+		{act("a4"), "en", "Tomorrow, Tuesday 24 November, 10:00–12:00", "Tomorrow, Tuesday 24 November", "10:00–12:00"},
+		{layout.PageID{Kind: layout.PageMeeting, ID: "mt1"}, "da", "I morgen, tirsdag 24. november kl. 14:00–15:00", "I morgen, tirsdag 24. november", "kl. 14:00–15:00"},
 	}
 	for _, sz := range sizes {
 		for _, tc := range tests {
