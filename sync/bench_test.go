@@ -55,7 +55,7 @@ func BenchmarkSyncNotModified(b *testing.B) {
 	c := openCache(b, "", clk)
 	s := newSyncer(b, rb.URL, c, clk)
 	var wire atomic.Int64
-	rt := s.t.client.Transport.(*http.Transport).Clone()
+	rt := s.t.http.Transport.(*http.Transport).Clone()
 	dial := rt.DialContext
 	rt.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		conn, err := dial(ctx, network, addr)
@@ -64,7 +64,7 @@ func BenchmarkSyncNotModified(b *testing.B) {
 		}
 		return countingConn{conn, &wire}, nil
 	}
-	s.t.client.Transport = rt
+	s.t.http.Transport = rt
 	ctx := context.Background()
 	if _, err := s.SyncOnce(ctx); err != nil {
 		b.Fatal(err)

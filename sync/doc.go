@@ -20,7 +20,8 @@
 //     another scheme, host or port are refused, and plain http is accepted
 //     only for a loopback backend. TLS verification cannot be switched off;
 //     Options.CAFile adds a CA to the system pool. Proxy settings in the
-//     environment are not used.
+//     environment are not used. NewClient is that client; pairing and
+//     `skaerm doctor` use it too, so they keep the same promises.
 //   - A board that fails to decode leaves the cache untouched. Single items
 //     that break the contract (no id, a time without offset, an unknown meal
 //     or shift kind) are dropped and logged by id; the rest of the board is

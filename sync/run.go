@@ -225,7 +225,7 @@ func (s *Syncer) stream(ctx context.Context, conn int, out chan<- streamMsg) {
 	}
 	req.Header.Set("Accept", "text/event-stream")
 	req.Header.Set("Cache-Control", "no-cache")
-	resp, err := s.t.do(s.t.streamClient, req)
+	resp, err := s.t.do(s.t.stream, req)
 	if err != nil {
 		fail(fmt.Errorf("event stream: %w", err))
 		return

@@ -92,7 +92,11 @@ func New(opts Options) (*Syncer, error) {
 	if opts.Cache == nil {
 		return nil, fmt.Errorf("%w: no cache", ErrConfig)
 	}
-	t, err := newTransport(opts.BaseURL, opts.Token, opts.CAFile, opts.Version)
+	client, err := NewClient(opts.BaseURL, opts.CAFile)
+	if err != nil {
+		return nil, err
+	}
+	t, err := newTransport(client, opts.Token, opts.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +239,7 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 		if meta.ETag != "" {
 			req.Header.Set("If-None-Match", meta.ETag)
 		}
-		if resp, err = s.t.do(s.t.client, req); err != nil {
+		if resp, err = s.t.do(s.t.http, req); err != nil {
 			return err
 		}
 		s.measureClock(resp, &meta)
@@ -423,7 +427,7 @@ func (s *Syncer) fetchOne(ctx context.Context, hash string, kind mediaKind) erro
 	if err != nil {
 		return err
 	}
-	resp, err := s.t.do(s.t.client, req)
+	resp, err := s.t.do(s.t.http, req)
 	if err != nil {
 		return err
 	}
@@ -454,7 +458,7 @@ func (s *Syncer) post(ctx context.Context, path, contentType string, body []byte
 	if err != nil {
 		return nil, err
 	}
-	return s.t.do(s.t.client, req)
+	return s.t.do(s.t.http, req)
 }
 
 // readReason reads a short error answer's body.

@@ -31,24 +31,25 @@ const (
 	maxErrorBody   = 4 << 10 // bytes of an error answer read for its reason
 )
 
-// transport is the one HTTP client of a Syncer: it knows the backend's
-// origin, adds the token and User-Agent, and refuses to leave the origin.
-type transport struct {
-	base   *url.URL // scheme://host[:port] plus any path prefix, without the API prefix
-	token  string
-	agent  string
-	client *http.Client
-	// streamClient has no overall timeout: the event stream stays open.
-	streamClient *http.Client
+// Client is the screen's one HTTP client to its backend, for the sync,
+// pairing and the technician's checks alike. It talks to the configured
+// origin only: redirects to another scheme, host or port are refused
+// (ErrForeignRedirect), proxy settings in the environment are not used, TLS
+// verification is always on and a CA file (PEM) is added to the system's
+// roots. Plain http is accepted only for a backend on this machine.
+type Client struct {
+	base *url.URL // scheme://host[:port] plus any path prefix, without the API prefix
+	// http bounds each exchange by requestTimeout; stream has no overall
+	// timeout (the event stream stays open).
+	http, stream *http.Client
 }
 
-func newTransport(baseURL, token, caFile, version string) (*transport, error) {
+// NewClient checks the backend address and the CA file and returns the
+// client; it does not touch the network. Errors wrap ErrConfig.
+func NewClient(baseURL, caFile string) (*Client, error) {
 	base, err := parseBase(baseURL)
 	if err != nil {
 		return nil, err
-	}
-	if token == "" {
-		return nil, fmt.Errorf("%w: no device token (pair the screen first)", ErrConfig)
 	}
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
@@ -75,10 +76,33 @@ func newTransport(baseURL, token, caFile, version string) (*transport, error) {
 		IdleConnTimeout:       90 * time.Second,
 		ForceAttemptHTTP2:     true,
 	}
-	t := &transport{base: base, token: token, agent: "skaerm/" + version}
-	t.client = &http.Client{Transport: rt, Timeout: requestTimeout, CheckRedirect: t.checkRedirect}
-	t.streamClient = &http.Client{Transport: rt, CheckRedirect: t.checkRedirect}
-	return t, nil
+	c := &Client{base: base}
+	c.http = &http.Client{Transport: rt, Timeout: requestTimeout, CheckRedirect: c.checkRedirect}
+	c.stream = &http.Client{Transport: rt, CheckRedirect: c.checkRedirect}
+	return c, nil
+}
+
+// HTTP is the client for single requests (60 s for the whole exchange), for
+// code outside this package that talks to the backend: pairing and checks.
+func (c *Client) HTTP() *http.Client { return c.http }
+
+// BaseURL is the backend's address as checked, without a trailing slash or
+// the Screen API's prefix.
+func (c *Client) BaseURL() string { return strings.TrimRight(c.base.String(), "/") }
+
+// transport is a Syncer's way to the backend: the Client plus the device
+// token and the User-Agent on every request.
+type transport struct {
+	*Client
+	token string
+	agent string
+}
+
+func newTransport(c *Client, token, version string) (*transport, error) {
+	if token == "" {
+		return nil, fmt.Errorf("%w: no device token (pair the screen first)", ErrConfig)
+	}
+	return &transport{Client: c, token: token, agent: "skaerm/" + version}, nil
 }
 
 // parseBase checks the configured backend address. https is required except
@@ -128,8 +152,8 @@ func port(u *url.URL) string {
 	return "80"
 }
 
-func (t *transport) checkRedirect(req *http.Request, via []*http.Request) error {
-	if !sameOrigin(req.URL, t.base) {
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if !sameOrigin(req.URL, c.base) {
 		return fmt.Errorf("%w (to %s://%s)", ErrForeignRedirect, req.URL.Scheme, req.URL.Host)
 	}
 	if len(via) >= maxRedirects {

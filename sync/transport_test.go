@@ -62,7 +62,14 @@ func TestNewRejectsConfig(t *testing.T) {
 
 func TestBaseURLForms(t *testing.T) {
 	for _, base := range []string{"https://m.example.dk", "https://m.example.dk/", "https://m.example.dk/api/screen/v1", "https://m.example.dk/api/screen/v1/"} {
-		tr, err := newTransport(base, "T", "", "x")
+		c, err := NewClient(base, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.BaseURL(); got != "https://m.example.dk" {
+			t.Errorf("%s: BaseURL = %s", base, got)
+		}
+		tr, err := newTransport(c, "T", "x")
 		if err != nil {
 			t.Fatal(err)
 		}

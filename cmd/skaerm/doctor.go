@@ -19,6 +19,7 @@ import (
 	"skaerm/internal/motion"
 	"skaerm/internal/power"
 	"skaerm/internal/sysinfo"
+	"skaerm/sync"
 )
 
 // doctorFailed makes `skaerm doctor` exit 1 when any check failed.
@@ -129,12 +130,14 @@ func checkBackend(ctx context.Context, base, caFile, token string) sysinfo.Findi
 		f.Status, f.Detail, f.Fix = sysinfo.Fail, "no backend address", "set [backend] url in the configuration file"
 		return f
 	}
-	client, err := app.HTTPClient(caFile, 10*time.Second)
+	client, err := sync.NewClient(base, caFile)
 	if err != nil {
-		f.Status, f.Detail, f.Fix = sysinfo.Fail, err.Error(), "check [backend] ca_file"
+		f.Status, f.Detail, f.Fix = sysinfo.Fail, err.Error(), "check [backend] url and ca_file"
 		return f
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, strings.TrimRight(base, "/")+"/api/screen/v1/board", nil)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, client.BaseURL()+"/api/screen/v1/board", nil)
 	if err != nil {
 		f.Status, f.Detail = sysinfo.Fail, err.Error()
 		return f
@@ -142,7 +145,7 @@ func checkBackend(ctx context.Context, base, caFile, token string) sysinfo.Findi
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := client.Do(req)
+	resp, err := client.HTTP().Do(req)
 	if err != nil {
 		f.Status, f.Detail = sysinfo.Fail, err.Error()
 		f.Fix = "check the network, the address in [backend] url, and the screen's clock (a wrong date breaks TLS)"

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"skaerm/internal/app"
 	"skaerm/internal/pairing"
+	"skaerm/sync"
 )
 
 func cmdPair(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -25,9 +25,13 @@ func cmdPair(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if s.Config.Backend.URL == "" {
 		return app.ErrNoBackend
 	}
+	client, err := sync.NewClient(s.Config.Backend.URL, s.Config.Backend.CAFile)
+	if err != nil {
+		return err
+	}
 	flow := &pairing.Flow{
-		BaseURL:    s.Config.Backend.URL,
-		HTTPClient: &http.Client{Timeout: 30 * time.Second},
+		BaseURL:    client.BaseURL(),
+		HTTPClient: client.HTTP(),
 		Logger:     app.Logger(s.Config.Log.Level),
 		Show: func(code, uri string, expires time.Time) {
 			fmt.Fprintf(stdout, "\n    %s\n\nType this code into the Manager (%s) before %s.\n",

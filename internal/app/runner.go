@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	gosync "sync"
 	"time"
 
@@ -111,9 +110,13 @@ func (r *Runner) Run(ctx context.Context) error {
 // failures, and saves the token.
 func (r *Runner) pair(ctx context.Context) (string, error) {
 	defer r.setPairing(pairingCode{})
+	client, err := sync.NewClient(r.BackendURL, r.CAFile)
+	if err != nil {
+		return "", err
+	}
 	flow := &pairing.Flow{
-		BaseURL:    r.BackendURL,
-		HTTPClient: &http.Client{Timeout: 30 * time.Second},
+		BaseURL:    client.BaseURL(),
+		HTTPClient: client.HTTP(),
 		Clock:      r.Clock,
 		Logger:     r.Logger,
 		Show: func(user, uri string, _ time.Time) {

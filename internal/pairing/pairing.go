@@ -33,6 +33,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"skaerm/internal/clock"
+	"skaerm/sync"
 )
 
 // ErrDenied means staff refused the pairing in the Manager.
@@ -51,16 +52,15 @@ const (
 // before asking again.
 const retryDelay = 10 * time.Second
 
-// defaultTimeout bounds each request when the caller gives no HTTP client.
-const defaultTimeout = 30 * time.Second
-
 // Flow is one pairing attempt's dependencies. [Pair] fills it for the usual
 // case.
 type Flow struct {
 	// BaseURL is the backend's base URL, e.g. "https://manager.example.dk".
 	BaseURL string
-	// HTTPClient makes the requests; nil means a client with a 30 s timeout.
-	// Give any client a Timeout: the request for a code ignores ctx.
+	// HTTPClient makes the requests: the backend's client from
+	// sync.NewClient (the configured CA, no proxy, no redirect to another
+	// origin); nil means that client without an extra CA. Give any other
+	// client a Timeout: the request for a code ignores ctx.
 	HTTPClient *http.Client
 	// Show is called with each new code; it must not block for long.
 	Show func(userCode, verificationURI string, expires time.Time)
@@ -101,7 +101,11 @@ func (f *Flow) Pair(ctx context.Context) (string, error) {
 	}
 	hc := f.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: defaultTimeout}
+		c, err := sync.NewClient(base, "")
+		if err != nil {
+			return "", fmt.Errorf("pairing: %w", err)
+		}
+		hc = c.HTTP()
 	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, hc)
 	wait := func() error {
@@ -174,6 +178,9 @@ func (f *Flow) Pair(ctx context.Context) (string, error) {
 // transient reports whether err is worth retrying: no answer at all, or a
 // server error without an OAuth error code.
 func transient(err error) bool {
+	if errors.Is(err, sync.ErrForeignRedirect) {
+		return false // the backend's set-up, not the network: waiting does not help
+	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		return re.ErrorCode == "" && re.Response != nil &&

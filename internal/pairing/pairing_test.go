@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,9 +26,10 @@ type deviceServer struct {
 	interval  int
 	expiresIn func(code int) int // default 600 s
 	answer    func(code, poll int) string
-	authFails int // first this many code requests get a 503
+	authFails int  // first this many code requests get a 503
+	tls       bool // serve https with httptest's own certificate
 
-	mu       gosync.Mutex
+	mu       sync.Mutex
 	codes    int
 	authReqs int
 	polls    map[int][]time.Time
@@ -46,7 +48,13 @@ func newDeviceServer(t *testing.T, d *deviceServer) *deviceServer {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+DeviceAuthPath, d.device)
 	mux.HandleFunc("POST "+TokenPath, d.token)
-	d.srv = httptest.NewServer(mux)
+	d.srv = httptest.NewUnstartedServer(mux)
+	if d.tls {
+		d.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are the point
+		d.srv.StartTLS()
+	} else {
+		d.srv.Start()
+	}
 	t.Cleanup(d.srv.Close)
 	return d
 }
@@ -111,7 +119,7 @@ type shown struct {
 }
 
 type recorder struct {
-	mu    gosync.Mutex
+	mu    sync.Mutex
 	codes []shown
 }
 
