@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Shows the screen with demo data: `skaerm run --demo` starts the reference
-# backend inside the process on a loopback port, with demo data and a
-# throw-away cache, and draws the screen.
+# Shows the screen with demo data: starts the reference backend
+# (`skaerm-backend --demo`) on a free loopback port with a throw-away store,
+# and `skaerm run` against it with a throw-away cache. The screen's own
+# binary carries no backend; the demo runs the two side by side.
 #
 # With a display (DISPLAY set): a window, until you close it.
 # Without one (SSH, CI): starts its own Xvfb at 1920x1080, lets the screen
@@ -23,26 +24,48 @@ ensure_go
 
 work="$(mktemp -d)"
 xvfb_pid=""
-cleanup() {
-	if [ -n "$xvfb_pid" ]; then
-		kill "$xvfb_pid" 2>/dev/null || true
-		wait "$xvfb_pid" 2>/dev/null || true
+backend_pid=""
+stop() {
+	if [ -n "$1" ]; then
+		kill "$1" 2>/dev/null || true
+		wait "$1" 2>/dev/null || true
 	fi
+}
+cleanup() {
+	stop "$backend_pid"
+	stop "$xvfb_pid"
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
 # skaerm hands drawing to skaerm-screen, which it looks for beside itself.
-log "building skaerm"
-for c in skaerm skaerm-screen; do
+log "building skaerm, skaerm-screen and skaerm-backend"
+for c in skaerm skaerm-screen skaerm-backend; do
 	[ -d "cmd/$c" ] || continue
 	CGO_ENABLED=1 go build -ldflags "$(skaerm_ldflags)" -o "$work/bin/$c" "./cmd/$c"
 done
 skaerm="$work/bin/skaerm"
 
+# The reference backend with the demo care home, on a port the system picks;
+# it prints its address on its first line.
+"$work/bin/skaerm-backend" --demo --token demo --listen 127.0.0.1:0 --data "$work/backend" \
+	>"$work/backend.out" 2>"$work/backend.log" &
+backend_pid=$!
+url=""
+for _ in $(seq 100); do
+	url="$(sed -n 's/^skaerm-backend on //p' "$work/backend.out")"
+	[ -n "$url" ] && break
+	kill -0 "$backend_pid" 2>/dev/null || { cat "$work/backend.log" >&2; die "skaerm-backend did not start"; }
+	sleep 0.1
+done
+[ -n "$url" ] || die "skaerm-backend did not report its address in 10 s"
+log "demo backend on $url (staff preview: $url/preview)"
+run=("$skaerm" run --backend "$url" --token demo --cache "$work/cache.db")
+
 if [ -n "${DISPLAY:-}" ]; then
 	log "showing the demo on $DISPLAY; close the window (or press Ctrl+C) to stop"
-	exec "$skaerm" run --demo --windowed
+	"${run[@]}" --windowed
+	exit
 fi
 
 # No display: our own Xvfb, on the first free display number (Xvfb picks it
@@ -68,15 +91,14 @@ unset WAYLAND_DISPLAY
 log "no display: started Xvfb on $DISPLAY (1920x1080x24)"
 
 output_dir "$shots"
-log "running 'skaerm run --demo --shots $shots' for ${seconds}s"
+log "running 'skaerm run --shots $shots' for ${seconds}s"
 rc=0
-# The cache goes in our work folder (not the demo's own temporary one) so the
-# page snapshots below can read the board the demo fetched.
-timeout --signal=TERM --kill-after=15 "$seconds" \
-	"$skaerm" run --demo --cache "$work/cache.db" --shots "$shots" || rc=$?
+# The cache is in our work folder, so the page snapshots below can read the
+# board the demo fetched.
+timeout --signal=TERM --kill-after=15 "$seconds" "${run[@]}" --shots "$shots" || rc=$?
 # 124: stopped by timeout after running the whole time, as intended.
 if [ "$rc" != 0 ] && [ "$rc" != 124 ]; then
-	warn "skaerm run --demo stopped with exit code $rc before ${seconds}s"
+	warn "skaerm run stopped with exit code $rc before ${seconds}s"
 	run_failed=1
 else
 	run_failed=0

@@ -61,6 +61,21 @@ if [ -n "$drawing" ]; then
 	failures+=("ebiten imports")
 fi
 
+# The screen's programs carry no server: the reference backend (admin API,
+# fault injection, the demo's made-up people) is linked only by its own
+# command, so a privacy audit of the screen never has to read it.
+log "the reference backend not in cmd/skaerm or cmd/skaerm-screen"
+module="$(go list -m)"
+for cmd in cmd/skaerm cmd/skaerm-screen; do
+	[ -d "$cmd" ] || continue
+	linked="$(go list -deps "./$cmd" | grep -E "^${module//./\\.}/internal/backend(/|\$)" || true)"
+	if [ -n "$linked" ]; then
+		printf '%s links the reference backend:\n%s\n' "$cmd" "$linked" >&2
+		failed=1
+		failures+=("backend imports")
+	fi
+done
+
 # A package belongs to the display group when it lives under display/ or its
 # test binary links Ebitengine (which cannot start without an X server): the
 # .test entries of `go list -test` carry every dependency of the test binary.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	gosync "sync"
 	"time"
@@ -18,7 +17,6 @@ import (
 	"skaerm/cache"
 	"skaerm/display"
 	"skaerm/internal/app"
-	"skaerm/internal/backend"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
 	"skaerm/internal/motion"
@@ -29,10 +27,9 @@ import (
 )
 
 func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
-	fs := app.NewFlags("run", "[--config FILE] [--backend URL --token T] [--cache FILE] [--demo]", stderr)
+	fs := app.NewFlags("run", "[--config FILE] [--backend URL --token T] [--cache FILE]", stderr)
 	var f app.Flags
 	f.Register(fs, true)
-	demo := fs.Bool("demo", false, "start the reference backend with the demo care home in this process, with a temporary cache")
 	windowed := fs.Bool("windowed", false, "draw in a window instead of fullscreen")
 	shots := fs.String("shots", "", "write a PNG of each newly drawn page into this folder")
 	if err := app.Parse(fs, args); err != nil {
@@ -49,35 +46,14 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	token, tokenFile := "", cfg.Backend.TokenFile
-	if *demo {
-		dir, err := os.MkdirTemp("", "skaerm-demo-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{
-			DataDir: filepath.Join(dir, "backend"), Tokens: []string{"demo"}, Demo: true,
-			Logger: log.With("component", "backend"),
-		})
-		if err != nil {
-			return fmt.Errorf("start the demo backend: %w", err)
-		}
-		defer b.Close()
-		log.Info("demo backend started", "url", b.URL, "preview", b.URL+"/preview")
-		cfg.Backend.URL, token, tokenFile = b.URL, "demo", ""
-		if f.Cache == "" {
-			cfg.Cache.Path = filepath.Join(dir, "cache.db")
-		}
-	} else {
-		if cfg.Backend.URL == "" {
-			return app.ErrNoBackend
-		}
-		token, err = f.DeviceToken(s)
-		if err != nil && !errors.Is(err, pairing.ErrNoToken) {
-			return err
-		}
+	if cfg.Backend.URL == "" {
+		return app.ErrNoBackend
 	}
+	token, err := f.DeviceToken(s)
+	if err != nil && !errors.Is(err, pairing.ErrNoToken) {
+		return err
+	}
+	tokenFile := cfg.Backend.TokenFile
 
 	c, err := cache.Open(cfg.Cache.Path, cache.Options{Logger: log.With("component", "cache")})
 	if err != nil {
