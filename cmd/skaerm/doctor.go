@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -16,8 +17,11 @@ import (
 
 	"skaerm/internal/app"
 	"skaerm/internal/clock"
+	"skaerm/internal/config"
 	"skaerm/internal/motion"
+	"skaerm/internal/pairing"
 	"skaerm/internal/power"
+	"skaerm/internal/status"
 	"skaerm/internal/sysinfo"
 	"skaerm/sync"
 )
@@ -61,7 +65,9 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // diagnose runs every check in the order a technician would walk through
-// them; a check that cannot run says why instead of stopping the others.
+// them; a check that cannot run says why instead of stopping the others. A
+// configuration file with a bad edit is reported, and the other checks run
+// on its good keys (the rejected ones at their defaults).
 func diagnose(ctx context.Context, f app.Flags) []sysinfo.Finding {
 	ok := func(check, detail string) sysinfo.Finding {
 		return sysinfo.Finding{Check: check, Status: sysinfo.OK, Detail: detail}
@@ -74,36 +80,65 @@ func diagnose(ctx context.Context, f app.Flags) []sysinfo.Finding {
 	}
 	var out []sysinfo.Finding
 
-	s, err := f.Resolve()
+	s, err := f.ResolveUsable()
 	switch {
 	case err != nil:
-		out = append(out, fail("configuration", err.Error(), "fix the file; `skaerm config example` shows every key"))
-		return out
+		// A bad flag: the checks below run on the defaults.
+		out = append(out, fail("configuration", err.Error(), "fix the flag; `skaerm help doctor` lists them"))
+		s = app.Settings{Config: config.Default()}
+	case s.Rejected != nil:
+		out = append(out, fail("configuration", "edit rejected; the checks below use the file's other keys and the defaults:\n"+indentFinding(s.Rejected.Error()),
+			"fix the lines named; `skaerm config check` checks the file, `skaerm config example` shows every key"))
 	case s.ConfigPath == "":
-		out = append(out, warn("configuration", "no configuration file: the defaults apply", "install /etc/skaerm/config.toml (`skaerm config example`)"))
+		out = append(out, warn("configuration", "no configuration file: the defaults apply", "install "+config.DefaultPath+" (`skaerm config example` prints one)"))
 	default:
 		out = append(out, ok("configuration", s.ConfigPath+" is valid"))
 	}
 	cfg := s.Config
+	where := s.ConfigPath
+	if where == "" {
+		where = config.DefaultPath
+	}
 
 	token, terr := f.DeviceToken(s)
-	if terr != nil {
-		out = append(out, fail("token", terr.Error(), "pair the screen: `skaerm pair`, then type the code into the Manager"))
+	var date time.Time
+	if cfg.Backend.URL == "" {
+		out = append(out, fail("backend", "no backend address: the screen can neither pair nor sync without one",
+			"set [backend] url in "+where+" (or give --backend)"))
 	} else {
-		out = append(out, ok("token", "present"))
+		var b sysinfo.Finding
+		b, date = checkBackend(ctx, cfg.Backend.URL, cfg.Backend.CAFile, token)
+		out = append(out, b)
 	}
-	out = append(out, checkBackend(ctx, cfg.Backend.URL, cfg.Backend.CAFile, token))
+	switch {
+	case terr == nil:
+		out = append(out, ok("token", "present"))
+	case errors.Is(terr, pairing.ErrTokenMode):
+		out = append(out, fail("token", cfg.Backend.TokenFile+" can be read by other users than the screen's",
+			fmt.Sprintf("chmod 600 %s", cfg.Backend.TokenFile)))
+	case errors.Is(terr, pairing.ErrNoToken):
+		out = append(out, fail("token", "this screen is not paired ("+cfg.Backend.TokenFile+" is missing or empty)",
+			"pair it: `skaerm pair`, then type the code it prints into the Manager"))
+	default:
+		out = append(out, fail("token", terr.Error(), "check the token file's owner and mode (the service runs as skaerm; mode 0600)"))
+	}
 
-	if r, err := readStatus(cfg.Cache.Path); err != nil {
+	r, err := readStatus(cfg.Cache.Path)
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		out = append(out, warn("cache", "not synced yet: there is no cache at "+cfg.Cache.Path,
+			"the screen fills it when it runs (`systemctl start skaerm`); `skaerm sync --once` fills it now"))
+	case err != nil:
 		out = append(out, fail("cache", err.Error(), "the screen rebuilds its cache at the next sync; check the disk if this repeats"))
-	} else {
+	default:
+		ago := func(t time.Time) string { return status.Age(r.At.Sub(t)) }
 		switch {
 		case !r.HasBoard:
-			out = append(out, warn("cache", "readable, but holds no board yet", "let the screen sync once: check the backend and token lines above"))
-		case time.Since(r.LastSync) > time.Hour:
-			out = append(out, warn("cache", fmt.Sprintf("last successful sync %s ago", time.Since(r.LastSync).Round(time.Minute)), "check the network and the backend lines above"))
+			out = append(out, warn("cache", "not synced yet: the cache holds no board", "check the backend and token lines above; `skaerm sync --once` tries at once"))
+		case r.At.Sub(r.LastSync) > time.Hour:
+			out = append(out, warn("cache", fmt.Sprintf("last good sync %s ago", ago(r.LastSync)), "check the network and the backend line above"))
 		default:
-			out = append(out, ok("cache", fmt.Sprintf("board generation %d, last sync %s ago", r.Generation, time.Since(r.LastSync).Round(time.Second))))
+			out = append(out, ok("cache", fmt.Sprintf("board generation %d, last good sync %s ago", r.Generation, ago(r.LastSync))))
 		}
 		if r.Outbox.Pending > 0 {
 			out = append(out, warn("outbox", fmt.Sprintf("%d sign-up(s) waiting to be sent", r.Outbox.Pending), "they go out when the backend is reachable again"))
@@ -112,7 +147,11 @@ func diagnose(ctx context.Context, f app.Flags) []sysinfo.Finding {
 		}
 	}
 
+	// The screen's own rule: believe NTP, else the backend's Date.
 	trusted := clock.NewTrusted(clock.TrustOptions{})
+	if !date.IsZero() {
+		_, _ = trusted.ObserveDate(date) // an implausible date is simply not used
+	}
 	out = append(out, sysinfo.CheckClock(trusted.Status()))
 	out = append(out, checkDisplay())
 	out = append(out, power.Check(ctx, app.PowerBackend(cfg.Power)))
@@ -123,24 +162,26 @@ func diagnose(ctx context.Context, f app.Flags) []sysinfo.Finding {
 	return out
 }
 
-// checkBackend asks the backend for the board headers with the screen's token.
-func checkBackend(ctx context.Context, base, caFile, token string) sysinfo.Finding {
+// indentFinding indents the lines of a multi-line detail under a finding.
+func indentFinding(msg string) string {
+	return "       " + strings.ReplaceAll(msg, "\n", "\n       ")
+}
+
+// checkBackend asks the backend for the board headers with the screen's
+// token. It returns the backend's Date, when it answered with one.
+func checkBackend(ctx context.Context, base, caFile, token string) (sysinfo.Finding, time.Time) {
 	f := sysinfo.Finding{Check: "backend"}
-	if base == "" {
-		f.Status, f.Detail, f.Fix = sysinfo.Fail, "no backend address", "set [backend] url in the configuration file"
-		return f
-	}
 	client, err := sync.NewClient(base, caFile)
 	if err != nil {
 		f.Status, f.Detail, f.Fix = sysinfo.Fail, err.Error(), "check [backend] url and ca_file"
-		return f
+		return f, time.Time{}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, client.BaseURL()+"/api/screen/v1/board", nil)
 	if err != nil {
 		f.Status, f.Detail = sysinfo.Fail, err.Error()
-		return f
+		return f, time.Time{}
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -149,18 +190,23 @@ func checkBackend(ctx context.Context, base, caFile, token string) sysinfo.Findi
 	if err != nil {
 		f.Status, f.Detail = sysinfo.Fail, err.Error()
 		f.Fix = "check the network, the address in [backend] url, and the screen's clock (a wrong date breaks TLS)"
-		return f
+		return f, time.Time{}
 	}
 	resp.Body.Close()
+	date, _ := http.ParseTime(resp.Header.Get("Date"))
 	switch {
+	case resp.StatusCode == http.StatusUnauthorized && token == "":
+		f.Status, f.Detail = sysinfo.OK, fmt.Sprintf("%s answers; it asks for a token, which pairing gives", base)
 	case resp.StatusCode == http.StatusUnauthorized:
-		f.Status, f.Detail, f.Fix = sysinfo.Fail, "reachable, but it does not accept this screen's token", "pair the screen again: `skaerm pair`"
+		f.Status, f.Detail, f.Fix = sysinfo.Fail, "reachable, but it does not accept this screen's token", "pair the screen again: `skaerm pair --force`"
+	case resp.StatusCode == http.StatusNotFound:
+		f.Status, f.Detail, f.Fix = sysinfo.Fail, fmt.Sprintf("%s answers, but has no Screen API there (404)", base), "check the path in [backend] url: it is the Manager's base address"
 	case resp.StatusCode >= 400:
 		f.Status, f.Detail, f.Fix = sysinfo.Warn, "reachable, but answered "+resp.Status, "ask whoever runs the backend"
 	default:
 		f.Status, f.Detail = sysinfo.OK, fmt.Sprintf("%s answers (%s)", base, resp.Status)
 	}
-	return f
+	return f, date
 }
 
 // checkDisplay looks for the X server the screen draws on.

@@ -171,3 +171,149 @@ func TestDoctor(t *testing.T) {
 		t.Errorf("doctor --json: exit %d, %d findings, %v", code, len(findings), err)
 	}
 }
+
+// writeConfig writes a configuration file for the tests and returns its path.
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestRejectedEditStillReports: one bad edit in config.toml does not stop
+// status or doctor. Both run on the file's other keys (here its cache
+// path), name every rejected line with the file's full path, and doctor
+// goes on with every other check.
+func TestRejectedEditStillReports(t *testing.T) {
+	b := startBackend(t)
+	dir := t.TempDir()
+	cachePath := filepath.Join(dir, "screen.db")
+	tokenPath := filepath.Join(dir, "token")
+	if err := os.WriteFile(tokenPath, []byte("T\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	conf := writeConfig(t, "[backend]\nurl = \""+b.URL+"\"\ntoken_file = \""+tokenPath+"\"\n[cache]\npath = \""+cachePath+
+		"\"\n[screen]\nlocale = \"sv\"\nfullscreen = \"yes\"\n")
+
+	out, errOut, code := run(t, "status", "--config", conf)
+	if code != 0 {
+		t.Fatalf("status with a rejected edit: exit %d, %s", code, errOut)
+	}
+	for _, want := range []string{
+		"department:     Solsikken (d1)",
+		"configuration:  edit rejected",
+		conf + ":7: screen.locale: \"sv\" is not one of",
+		conf + ":8: screen.fullscreen: is a string but must be true or false",
+		"board holds:",
+		"cache:          " + cachePath,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status does not say %q:\n%s", want, out)
+		}
+	}
+
+	out, _, code = run(t, "doctor", "--config", conf)
+	if code != 1 {
+		t.Errorf("doctor with a rejected edit: exit %d, want 1", code)
+	}
+	for _, want := range []string{
+		"FAIL configuration: edit rejected",
+		conf + ":7: screen.locale:",
+		conf + ":8: screen.fullscreen:",
+		"OK   backend: " + b.URL + " answers (200 OK)",
+		"OK   token: present",
+		"OK   cache: board generation 1",
+		"disk space:",
+		"power supply and throttling:",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestDoctorFirstContact: what a technician meets on a fresh screen. No
+// backend address is said first; a never-synced screen is "not synced yet"
+// (WARN), not a disk failure; a token file others can read gets the chmod
+// that fixes it; and the clock goes by the same rule as the screen: with
+// the backend answering, it is never a FAIL.
+func TestDoctorFirstContact(t *testing.T) {
+	dir := t.TempDir()
+	cachePath := filepath.Join(dir, "cache.db")
+	tokenPath := filepath.Join(dir, "token")
+
+	out, _, _ := run(t, "doctor", "--config", writeConfig(t, "[cache]\npath = \""+cachePath+"\"\n[backend]\ntoken_file = \""+tokenPath+"\"\n"))
+	lines := strings.Split(out, "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "FAIL backend: no backend address") || !strings.Contains(out, "no cache at "+cachePath) || !strings.Contains(out, "set [backend] url in ") {
+		t.Errorf("doctor without a backend address must say so first:\n%s", out)
+	}
+	if !strings.Contains(out, "WARN cache: not synced yet") || strings.Contains(out, "check the disk") {
+		t.Errorf("a never-synced screen is not a disk failure:\n%s", out)
+	}
+	if !strings.Contains(out, "FAIL token: this screen is not paired") || !strings.Contains(out, "skaerm pair") {
+		t.Errorf("an unpaired screen:\n%s", out)
+	}
+
+	b := startBackend(t)
+	if err := os.WriteFile(tokenPath, []byte("T\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(tokenPath, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = run(t, "doctor", "--backend", b.URL, "--token-file", tokenPath, "--cache", cachePath)
+	if !strings.Contains(out, "FAIL token: "+tokenPath+" can be read by other users") || !strings.Contains(out, "-> chmod 600 "+tokenPath+"\n") ||
+		strings.Contains(out, "pair the screen") {
+		t.Errorf("a token file others can read needs chmod, not pairing:\n%s", out)
+	}
+	clockLine := ""
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, " clock: ") {
+			clockLine = l
+		}
+	}
+	if strings.HasPrefix(clockLine, "FAIL") || !(strings.Contains(clockLine, "NTP") || strings.Contains(clockLine, "backend's time")) {
+		t.Errorf("with the backend answering, the clock goes by NTP or the backend's time: %q", clockLine)
+	}
+}
+
+// TestStatusReadsInFiveSeconds: the status text names the department and its
+// zone, gives ages instead of bare times, says the outbox plainly and keeps
+// the entity tag for --json only.
+func TestStatusReadsInFiveSeconds(t *testing.T) {
+	b := startBackend(t)
+	cachePath := filepath.Join(t.TempDir(), "cache.db")
+	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	out, _, code := run(t, "status", "--cache", cachePath)
+	if code != 0 {
+		t.Fatalf("status: exit %d", code)
+	}
+	for _, want := range []string{
+		"department:     Solsikken (d1), times in Europe/Copenhagen\n",
+		"last good sync: ", " ago), board generation 1\n",
+		"screen shows:   nothing: skaerm-screen is not running",
+		"outbox:         empty",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "etag") || strings.Contains(out, " UTC") || strings.Contains(out, "-1s ahead") {
+		t.Errorf("status text with an entity tag, UTC or a negative lead:\n%s", out)
+	}
+	if !strings.Contains(out, " CET (") && !strings.Contains(out, " CEST (") {
+		t.Errorf("status times are not in the department's zone:\n%s", out)
+	}
+	js, _, _ := run(t, "status", "--json", "--cache", cachePath)
+	var r status.Report
+	if err := json.Unmarshal([]byte(js), &r); err != nil || r.ETag == "" || r.DepartmentName != "Solsikken" || r.Timezone != "Europe/Copenhagen" {
+		t.Errorf("status --json lost a machine field: %v\n%s", err, js)
+	}
+}

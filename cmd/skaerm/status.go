@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
+	"strings"
 	"time"
 
 	"skaerm/cache"
 	"skaerm/internal/app"
+	"skaerm/internal/clock"
 	"skaerm/internal/status"
 )
 
@@ -20,22 +23,55 @@ func cmdStatus(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if err := app.Parse(fs, args); err != nil {
 		return err
 	}
-	s, err := f.Resolve()
+	s, err := f.ResolveUsable()
 	if err != nil {
 		return err
 	}
 	r, err := readStatus(s.Config.Cache.Path)
+	if errors.Is(err, iofs.ErrNotExist) {
+		// A screen that has never run: report what there is to report.
+		r, err = status.Report{At: time.Now(), Version: version, CachePath: s.Config.Cache.Path}, nil
+	}
 	if err != nil {
 		return err
 	}
+	addSettings(&r, s)
 	if *asJSON {
 		return status.WriteJSON(stdout, r)
 	}
-	return status.WriteText(stdout, r, time.Local)
+	return status.WriteText(stdout, r)
+}
+
+// addSettings adds what the command itself knows to a report: a rejected
+// configuration edit and, when the screen is not running, the clock.
+func addSettings(r *status.Report, s app.Settings) {
+	if r.Extra == nil {
+		r.Extra = map[string]string{}
+	}
+	if s.Rejected != nil {
+		r.Extra["configuration"] = "edit rejected; a running screen keeps its last good settings, this report uses the file's other keys:\n" + indent(s.Rejected.Error())
+	}
+	if r.Source != "" {
+		return
+	}
+	// The cache is not in use: no screen runs on it.
+	r.Extra["screen shows"] = "nothing: skaerm-screen is not running (`systemctl status skaerm`)"
+	if clock.NewTrusted(clock.TrustOptions{}).Status().Source == clock.SourceNTP {
+		r.Extra["clock"] = "synchronised by NTP"
+	} else {
+		r.Extra["clock"] = "no NTP: the screen goes by the backend's time once it reaches it"
+	}
+}
+
+// indent indents each line of a multi-line message under a status line.
+func indent(msg string) string {
+	const pad = "                  "
+	return pad + strings.ReplaceAll(msg, "\n", "\n"+pad)
 }
 
 // readStatus reads the cache itself, or, while the running screen holds it,
-// the report the screen keeps beside it.
+// the report the screen keeps beside it. A cache file that does not exist
+// gives an error matching fs.ErrNotExist.
 func readStatus(path string) (status.Report, error) {
 	c, err := cache.Open(path, cache.Options{ReadOnly: true, Timeout: 500 * time.Millisecond})
 	if errors.Is(err, cache.ErrLocked) {
@@ -43,10 +79,7 @@ func readStatus(path string) (status.Report, error) {
 		if lerr != nil {
 			return r, fmt.Errorf("%w; and the running screen's report could not be read: %v", err, lerr)
 		}
-		if r.Extra == nil {
-			r.Extra = map[string]string{}
-		}
-		r.Extra["source"] = fmt.Sprintf("the running screen's report of %s", r.At.Local().Format("15:04:05"))
+		r.Source = "the running screen's report"
 		return r, nil
 	}
 	if err != nil {

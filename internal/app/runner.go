@@ -148,24 +148,38 @@ func (r *Runner) pair(ctx context.Context) (string, error) {
 	}
 }
 
-// reportLoop keeps the status report beside the cache fresh and, every
-// hour, applies the retention window to the cache: a screen offline for
-// days still drops what is older than yesterday.
+// reportLoop keeps the status report beside the cache fresh (at once after
+// each sync attempt, else every statusEvery, so `skaerm status` never shows
+// the last sync of a previous run) and, every hour, applies the retention
+// window to the cache: a screen offline for days still drops what is older
+// than yesterday.
 func (r *Runner) reportLoop(ctx context.Context) {
-	var pruned time.Time
+	changed, unsubscribe := r.Cache.Subscribe()
+	defer unsubscribe()
+	var pruned, written time.Time
+	var seen cache.Meta
 	for {
-		if now := r.Clock.Now(); now.Sub(pruned) >= pruneEvery || now.Before(pruned) {
+		now := r.Clock.Now()
+		if now.Sub(pruned) >= pruneEvery || now.Before(pruned) {
 			pruned = now
 			if err := r.Cache.Prune(); err != nil {
 				r.Logger.Warn("apply the retention window to the cache", "err", err)
 			}
 		}
-		if err := r.WriteReport(); err != nil {
-			r.Logger.Warn("write status report", "err", err)
+		// Media and outbox changes come in bursts; a sync attempt is
+		// what the report must not miss.
+		m, err := r.Cache.Meta()
+		synced := err == nil && (!m.LastAttempt.Equal(seen.LastAttempt) || m.Generation != seen.Generation)
+		if synced || written.IsZero() || now.Sub(written) >= statusEvery || now.Before(written) {
+			if err := r.WriteReport(); err != nil {
+				r.Logger.Warn("write status report", "err", err)
+			}
+			written, seen = now, m
 		}
 		select {
 		case <-ctx.Done():
 			return
+		case <-changed:
 		case <-r.Clock.After(statusEvery):
 		}
 	}

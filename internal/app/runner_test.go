@@ -10,7 +10,9 @@ import (
 
 	"skaerm/cache"
 	"skaerm/internal/backend"
+	"skaerm/internal/clock"
 	"skaerm/internal/pairing"
+	"skaerm/internal/status"
 	"skaerm/sync"
 )
 
@@ -113,4 +115,59 @@ func TestUnauthorizedReturnsToPairing(t *testing.T) {
 	if err := <-done; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Run: %v", err)
 	}
+}
+
+// TestReportFollowsSync: the report beside the cache shows a sync at once,
+// not at the next 30 s refresh, so `skaerm status` never shows an older
+// sync than the screen has made (the clock here never moves).
+func TestReportFollowsSync(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	clk := clock.NewFake(time.Now())
+	r := &Runner{BackendURL: b.URL, Token: "T", Cache: c, Clock: clk, Sync: sync.Options{MaxMediaBytes: 1}, Version: "test"}
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+
+	// waitFor polls (real time) until ok or the test's deadline.
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for !ok() {
+			select {
+			case <-ctx.Done():
+				t.Fatalf("gave up waiting for %s", what)
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+	meta := func() cache.Meta {
+		m, err := c.Meta()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	reported := func() status.Report {
+		rep, _ := status.Load(status.FilePath(c.Path()))
+		return rep
+	}
+	waitFor("the first sync", func() bool { return meta().Generation == 1 })
+	waitFor("the first sync in the report", func() bool { return reported().Generation == 1 })
+
+	// A failed attempt (as when the network drops) shows at once too.
+	if err := c.RecordAttempt(errors.New("backend cannot be reached")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the failed attempt in the report", func() bool { return reported().LastError == "backend cannot be reached" })
+	cancel()
+	<-done
 }

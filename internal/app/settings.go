@@ -45,11 +45,42 @@ func (f *Flags) Register(fs *flag.FlagSet, withBackend bool) {
 type Settings struct {
 	Config     config.Config
 	ConfigPath string // "" when no file was read
+	// Rejected is what ResolveUsable refused in the configuration file
+	// (every problem, each with the file, line and key); nil when it took
+	// the whole file.
+	Rejected error
 }
 
 // Resolve reads the configuration file (the default one only if it exists)
 // and applies the flags over it, then validates the result.
 func (f Flags) Resolve() (Settings, error) {
+	return f.resolve(config.Load)
+}
+
+// ResolveUsable is Resolve for the commands that report on a screen (status,
+// doctor): a configuration file with mistakes does not stop them. Every key
+// the file sets well applies, the rejected ones keep their defaults, and
+// Settings.Rejected says what was rejected. Only bad flags are an error.
+func (f Flags) ResolveUsable() (Settings, error) {
+	var rejected error
+	s, err := f.resolve(func(path string) (config.Config, error) {
+		c, err := config.LoadUsable(path)
+		// A missing backend address is not a rejected edit: the commands
+		// that need one say so.
+		var keep []error
+		for _, e := range unjoin(err) {
+			if e != nil && !config.IsMissingURL(e) {
+				keep = append(keep, e)
+			}
+		}
+		rejected = errors.Join(keep...)
+		return c, nil
+	})
+	s.Rejected = rejected
+	return s, err
+}
+
+func (f Flags) resolve(load func(path string) (config.Config, error)) (Settings, error) {
 	s := Settings{Config: config.Default()}
 	path := f.Config
 	if path == "" {
@@ -58,7 +89,11 @@ func (f Flags) Resolve() (Settings, error) {
 		}
 	}
 	if path != "" {
-		c, err := config.Load(path)
+		// Named in full in every message about the file.
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		c, err := load(path)
 		if err != nil {
 			return s, err
 		}

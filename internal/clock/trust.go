@@ -49,11 +49,24 @@ type TrustState struct {
 func (s TrustState) String() string {
 	switch s.Source {
 	case SourceNTP:
-		return "clock synchronised by NTP"
+		return "synchronised by NTP"
 	case SourceBackend:
-		return fmt.Sprintf("clock not synchronised by NTP; corrected by %s from the backend's time", s.Offset.Round(time.Second))
+		return "no NTP; going by the backend's time: " + OffsetText(s.Offset)
 	}
-	return "clock not synchronised and no backend time to go by: today's date is unknown"
+	return "no NTP and no backend time to go by: today's date is unknown"
+}
+
+// OffsetText says how this screen's clock stands against the backend's,
+// given the backend's time minus the local time.
+func OffsetText(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d == 0:
+		return "this screen's clock agrees with the backend's (within a second)"
+	case d > 0:
+		return fmt.Sprintf("this screen's clock is %s behind the backend's", d)
+	}
+	return fmt.Sprintf("this screen's clock is %s ahead of the backend's", -d)
 }
 
 // TrustOptions configures NewTrusted.

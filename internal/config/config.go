@@ -29,11 +29,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -173,7 +176,7 @@ func Default() Config {
 // Error is one problem in a configuration file. Line is 0 when the key is
 // not in the file (a default, or a rule across two keys).
 type Error struct {
-	File string // base name of the file, e.g. config.toml
+	File string // the file as it was named to Load, e.g. /etc/skaerm/config.toml
 	Line int
 	Key  string // dotted key, e.g. sync.poll_interval
 	Msg  string
@@ -203,45 +206,188 @@ var ErrInvalid = errors.New("invalid configuration")
 // Is lets errors.Is(err, ErrInvalid) find configuration errors.
 func (e *Error) Is(target error) bool { return target == ErrInvalid }
 
-// Load reads and validates the configuration file at path.
+// Load reads and validates the configuration file at path. Errors name the
+// file by the path given.
 func Load(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return Config{}, fmt.Errorf("read config: %w", err)
 	}
-	return Parse(filepath.Base(path), data)
+	return Parse(path, data)
+}
+
+// LoadUsable reads the configuration file at path as [Load] does, but
+// always returns a configuration to run with: every key the file sets
+// well applies, every rejected key keeps its default (all of them when the
+// file cannot be read or parsed). The error lists what was rejected, as
+// Load's would. It is for the commands that must still report on a screen
+// whose file has a bad edit (status, doctor).
+func LoadUsable(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Default(), fmt.Errorf("read config: %w", err)
+	}
+	c, errs := parse(path, data)
+	return c, errors.Join(errs...)
 }
 
 // Parse decodes data over [Default] and validates the result. name is used
-// in error messages (usually the file's base name).
+// in error messages (the file's path). Every problem is reported, each
+// with its line and key.
 func Parse(name string, data []byte) (Config, error) {
-	c := Default()
-	lines := scanKeyLines(data)
-	md, err := toml.Decode(string(data), &c)
-	if err != nil {
-		return Config{}, decodeError(name, data, err)
-	}
-	var errs []error
-	reported := map[string]bool{}
-	for _, k := range md.Undecoded() {
-		if parentReported(reported, k) {
-			continue
-		}
-		key := k.String()
-		reported[key] = true
-		msg := "unknown key"
-		if s := suggest(key); s != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", s)
-		}
-		errs = append(errs, &Error{File: name, Line: lines[key], Key: key, Msg: msg})
-	}
+	c, errs := parse(name, data)
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
 	}
-	if err := c.Validate(); err != nil {
-		return Config{}, placeErrors(name, lines, err)
-	}
 	return c, nil
+}
+
+// parse decodes data key by key over [Default], so one bad value does not
+// hide another, and validates the result. It returns the configuration
+// with every rejected key at its default, and the problems.
+func parse(name string, data []byte) (Config, []error) {
+	c := Default()
+	lines := scanKeyLines(data)
+	var top map[string]toml.Primitive
+	md, err := toml.Decode(string(data), &top)
+	if err != nil {
+		return Default(), []error{syntaxError(name, data, err)}
+	}
+	var errs []error
+	decodeTable(md, top, reflect.ValueOf(&c).Elem(), "", lines, func(key string, err error) {
+		if err == errUnknownKey {
+			msg := "unknown key"
+			if s := suggest(key); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			errs = append(errs, &Error{File: name, Line: lines[key], Key: key, Msg: msg})
+			return
+		}
+		errs = append(errs, decodeError(name, lines, key, err))
+	})
+	if err := c.Validate(); err != nil {
+		for _, e := range placeErrors(name, lines, err) {
+			errs = append(errs, e)
+			var ce *Error
+			if errors.As(e, &ce) {
+				resetKey(&c, ce.Key)
+			}
+		}
+		if err := c.Validate(); err != nil && !onlyMissingURL(err) {
+			// A rule across keys still fails: fall back whole.
+			url := c.Backend.URL
+			c = Default()
+			c.Backend.URL = url
+		}
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return errLine(errs[i]) < errLine(errs[j]) })
+	return c, errs
+}
+
+// onlyMissingURL reports whether err says nothing but that backend.url is
+// not set.
+func onlyMissingURL(err error) bool {
+	for _, e := range unjoin(err) {
+		if !IsMissingURL(e) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsMissingURL reports whether err is the complaint that the file does not
+// set backend.url at all (a screen not yet told its backend), as opposed to
+// setting a bad one.
+func IsMissingURL(err error) bool {
+	var ce *Error
+	return errors.As(err, &ce) && ce.Key == "backend.url" && ce.Line == 0
+}
+
+// errLine orders errors by line; those without a line (missing keys) last.
+func errLine(err error) int {
+	var ce *Error
+	if errors.As(err, &ce) && ce.Line > 0 {
+		return ce.Line
+	}
+	return math.MaxInt
+}
+
+// errUnknownKey is what decodeTable reports for a key no field takes.
+var errUnknownKey = errors.New("unknown key")
+
+// decodeTable decodes each key of one table into the matching field of v,
+// reporting each value that does not fit and each unknown key. An unknown
+// table written as a header is reported once; one made by a dotted key is
+// reported by its leaves, as the file names them.
+func decodeTable(md toml.MetaData, table map[string]toml.Primitive, v reflect.Value, prefix string, lines map[string]int, bad func(key string, err error)) {
+	for _, k := range sortedKeys(table) {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		var sub map[string]toml.Primitive
+		isTable := md.PrimitiveDecode(table[k], &sub) == nil
+		f, ok := reflect.Value{}, false
+		if v.IsValid() {
+			f, ok = fieldByTag(v, k)
+		}
+		switch {
+		case !ok && isTable && lines[key] == 0:
+			decodeTable(md, sub, reflect.Value{}, key, lines, bad)
+		case !ok:
+			bad(key, errUnknownKey)
+		case f.Kind() == reflect.Struct && f.Type() != durationType:
+			if !isTable {
+				bad(key, errors.New("must be a table: write it as ["+key+"] with its keys below"))
+				continue
+			}
+			decodeTable(md, sub, f, key, lines, bad)
+		default:
+			tmp := reflect.New(f.Type())
+			if err := md.PrimitiveDecode(table[k], tmp.Interface()); err != nil {
+				bad(key, err)
+				continue
+			}
+			f.Set(tmp.Elem())
+		}
+	}
+}
+
+func fieldByTag(v reflect.Value, name string) (reflect.Value, bool) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Tag.Get("toml") == name {
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// resetKey puts the dotted key back to its default.
+func resetKey(c *Config, key string) {
+	def := Default()
+	dst, src := reflect.ValueOf(c).Elem(), reflect.ValueOf(&def).Elem()
+	for _, part := range strings.Split(key, ".") {
+		d, ok := fieldByTag(dst, part)
+		if !ok {
+			return
+		}
+		s, _ := fieldByTag(src, part)
+		dst, src = d, s
+		if dst.Kind() != reflect.Struct || dst.Type() == durationType {
+			break
+		}
+	}
+	dst.Set(src)
+}
+
+func sortedKeys(m map[string]toml.Primitive) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func parentReported(reported map[string]bool, k toml.Key) bool {
@@ -257,28 +403,37 @@ func parentReported(reported map[string]bool, k toml.Key) bool {
 // the line and key only in their text.
 var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
-func decodeError(name string, data []byte, err error) error {
-	var pe toml.ParseError
-	if errors.As(err, &pe) {
-		line := pe.Position.Line
-		if s := pe.Position.Start; s > 0 && s <= len(data) {
-			// The toml package counts a newline that ends a broken line as
-			// the next line; the user's mistake is on the line it ends.
-			line = 1 + bytes.Count(data[:s], []byte("\n"))
-		}
-		e := &Error{File: name, Line: line, Key: pe.LastKey, Msg: pe.Message}
-		var de *durationError
-		if errors.As(err, &de) {
-			e.Msg = de.Error()
-		}
-		return e
-	}
+// decodeError places one value's decoding error at its key's line.
+func decodeError(name string, lines map[string]int, key string, err error) error {
+	e := &Error{File: name, Line: lines[key], Key: key, Msg: err.Error()}
+	var de *durationError
 	if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
-		line := 0
-		fmt.Sscanf(m[1], "%d", &line)
-		return &Error{File: name, Line: line, Key: m[2], Msg: typeMessage(m[3])}
+		if e.Line == 0 {
+			fmt.Sscanf(m[1], "%d", &e.Line)
+		}
+		e.Msg = typeMessage(m[3])
 	}
-	return &Error{File: name, Msg: err.Error()}
+	if errors.As(err, &de) {
+		e.Msg = de.Error()
+	}
+	return e
+}
+
+// syntaxError places a TOML syntax error at its line, naming the key or
+// table written on that line (the toml package names the last key it read,
+// often on an earlier line).
+func syntaxError(name string, data []byte, err error) error {
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		return &Error{File: name, Msg: err.Error()}
+	}
+	line := pe.Position.Line
+	if s := pe.Position.Start; s > 0 && s <= len(data) {
+		// The toml package counts a newline that ends a broken line as
+		// the next line; the user's mistake is on the line it ends.
+		line = 1 + bytes.Count(data[:s], []byte("\n"))
+	}
+	return &Error{File: name, Line: line, Key: keyOnLine(data, line), Msg: pe.Message}
 }
 
 var typeMismatch = regexp.MustCompile(`TOML value has type (\S+); destination has type (\S+)`)
@@ -313,7 +468,7 @@ func typeMessage(msg string) string {
 }
 
 // placeErrors adds the file name and line to each error from Validate.
-func placeErrors(name string, lines map[string]int, err error) error {
+func placeErrors(name string, lines map[string]int, err error) []error {
 	var out []error
 	for _, e := range unjoin(err) {
 		var ce *Error
@@ -326,7 +481,7 @@ func placeErrors(name string, lines map[string]int, err error) error {
 		}
 		out = append(out, &Error{File: name, Msg: e.Error()})
 	}
-	return errors.Join(out...)
+	return out
 }
 
 func unjoin(err error) []error {

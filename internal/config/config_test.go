@@ -262,3 +262,69 @@ func TestDurationText(t *testing.T) {
 		t.Errorf("MarshalText = %s", b)
 	}
 }
+
+// TestEveryDecodeErrorReported: two values of the wrong type are both
+// reported, each with its line and key, in the order of the file.
+func TestEveryDecodeErrorReported(t *testing.T) {
+	file := minimal + "[screen]\nfullscreen = \"yes\"\nidle_after = 5\n[sync]\nmax_media_bytes = 1.5\n"
+	_, err := Parse("/etc/skaerm/config.toml", []byte(file))
+	want := "/etc/skaerm/config.toml:4: screen.fullscreen: is a string but must be true or false\n" +
+		"/etc/skaerm/config.toml:5: screen.idle_after: \"5\" is not a duration (e.g. \"5m\", \"90s\", \"1h30m\")\n" +
+		"/etc/skaerm/config.toml:7: sync.max_media_bytes: is a decimal number but must be a whole number"
+	if err == nil || err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+	}
+}
+
+// TestSyntaxErrorNamesItsOwnLine: the key or table named is the one on the
+// broken line, not the last one read before it.
+func TestSyntaxErrorNamesItsOwnLine(t *testing.T) {
+	tests := []struct{ file, want string }{
+		{minimal + "[sync\npoll_interval = \"5m\"\n", "/x/syntax.toml:3: sync: "},
+		{minimal + "[screen]\nfullscreen = yes\n", "/x/syntax.toml:4: screen.fullscreen: "},
+		{minimal + "\n\n\"unterminated\n", "/x/syntax.toml:5: "},
+	}
+	for _, tt := range tests {
+		_, err := Parse("/x/syntax.toml", []byte(tt.file))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "backend") {
+			t.Errorf("file:\n%s\nerror %v\nwant prefix %q", tt.file, err, tt.want)
+		}
+	}
+}
+
+// TestLoadNamesTheFullPath: a technician with two files open knows which.
+func TestLoadNamesTheFullPath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte(minimal+"[log]\nlevel = \"loud\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path); err == nil || !strings.HasPrefix(err.Error(), path+":4: log.level: ") {
+		t.Errorf("Load: %v", err)
+	}
+}
+
+// TestLoadUsableKeepsTheGoodKeys: a bad edit leaves every other key of the
+// file in force and the rejected ones at their defaults.
+func TestLoadUsableKeepsTheGoodKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	file := minimal + "[cache]\npath = \"/srv/screen/cache.db\"\n[screen]\nlocale = \"sv\"\nidle_after = \"x\"\n[log]\nlevel = \"debug\"\n"
+	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadUsable(path)
+	if err == nil || !strings.Contains(err.Error(), path+":6: screen.locale: ") || !strings.Contains(err.Error(), path+":7: screen.idle_after: ") {
+		t.Errorf("LoadUsable error: %v", err)
+	}
+	if c.Cache.Path != "/srv/screen/cache.db" || c.Log.Level != "debug" || c.Backend.URL != "https://manager.example.dk" {
+		t.Errorf("the good keys were not kept: %+v", c)
+	}
+	if c.Screen.Locale != "" || c.Screen.IdleAfter != Default().Screen.IdleAfter {
+		t.Errorf("the rejected keys did not keep their defaults: %+v", c.Screen)
+	}
+	if err := c.Validate(); err != nil {
+		t.Errorf("the usable configuration is not valid: %v", err)
+	}
+	if c, err := LoadUsable(filepath.Join(t.TempDir(), "none.toml")); err == nil || !reflect.DeepEqual(c, Default()) {
+		t.Errorf("LoadUsable(missing) = %+v, %v", c, err)
+	}
+}

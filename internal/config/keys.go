@@ -127,3 +127,33 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// keyOnLine names what line n (1-based) of a TOML file sets: the dotted key
+// of a "key = value" line in its table, or the table of a header, even a
+// broken one ("[sync" names sync). It returns "" when the line says neither.
+func keyOnLine(data []byte, n int) string {
+	table := ""
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for i := 1; sc.Scan() && i <= n; i++ {
+		line := strings.TrimSpace(sc.Text())
+		key := ""
+		if strings.HasPrefix(line, "[") {
+			name := strings.Trim(strings.SplitN(line, "]", 2)[0], "[ \t")
+			if bareKey.MatchString(name) {
+				table, key = normalizeKey(name), normalizeKey(name)
+			} else {
+				table = ""
+			}
+		} else if k, _, ok := strings.Cut(line, "="); ok && bareKey.MatchString(strings.TrimSpace(k)) {
+			key = normalizeKey(strings.TrimSpace(k))
+			if table != "" {
+				key = table + "." + key
+			}
+		}
+		if i == n {
+			return key
+		}
+	}
+	return ""
+}

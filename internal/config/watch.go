@@ -237,7 +237,7 @@ func (w *Watcher) reload() {
 	data, err := os.ReadFile(w.path)
 	var c Config
 	if err == nil {
-		c, err = Parse(filepath.Base(w.path), data)
+		c, err = Parse(w.path, data)
 	} else {
 		err = fmt.Errorf("read config: %w", err)
 	}

@@ -183,7 +183,7 @@ func TestWatchBadEditKeepsLastGood(t *testing.T) {
 	bad := strings.Replace(fileWith("5m", r.assets), `poll_interval = "5m"`, `poll_interval = "5 minuts"`, 1)
 	writeFile(t, r.path, bad)
 	err := r.nextReject(t)
-	if !strings.HasPrefix(err.Error(), `config.toml:4: sync.poll_interval: "5 minuts" is not a duration`) {
+	if !strings.HasPrefix(err.Error(), r.path+`:4: sync.poll_interval: "5 minuts" is not a duration`) {
 		t.Errorf("reported %q", err)
 	}
 	if !errors.Is(r.w.LastError(), ErrInvalid) || r.w.LastError().Error() != err.Error() {
@@ -199,7 +199,7 @@ func TestWatchBadEditKeepsLastGood(t *testing.T) {
 	}
 
 	writeFile(t, r.path, minimal+"[sync]\npoll_intervall = \"1m\"\n")
-	if err := r.nextReject(t); err.Error() != "config.toml:4: sync.poll_intervall: unknown key (did you mean sync.poll_interval?)" {
+	if err := r.nextReject(t); err.Error() != r.path+":4: sync.poll_intervall: unknown key (did you mean sync.poll_interval?)" {
 		t.Errorf("reported %q", err)
 	}
 

@@ -19,6 +19,7 @@ import (
 
 	"skaerm/board"
 	"skaerm/cache"
+	"skaerm/internal/clock"
 )
 
 // Report is a screen's state at one moment.
@@ -36,6 +37,12 @@ type Report struct {
 	ClockOffset string    `json:"clock_offset,omitempty"`
 	HasBoard    bool      `json:"has_board"`
 	Department  string    `json:"department_id,omitempty"`
+	// DepartmentName and Timezone are the department's, from the board.
+	DepartmentName string `json:"department_name,omitempty"`
+	Timezone       string `json:"timezone,omitempty"`
+	// Source says where the report comes from: "" when read from the cache
+	// just now, or the running screen's report file.
+	Source      string    `json:"source,omitempty"`
 	GeneratedAt time.Time `json:"board_generated_at"`
 	Counts      Counts    `json:"counts"`
 	MediaCount  int       `json:"media_count"`
@@ -85,6 +92,7 @@ type Collector struct {
 type boardPart struct {
 	has        bool
 	department string
+	name, zone string
 	generated  time.Time
 	counts     Counts
 }
@@ -113,13 +121,14 @@ func (k *Collector) Collect(c *cache.Cache, now time.Time, version string) (Repo
 			k.gen = 0
 			return r, fmt.Errorf("read board: %w", err)
 		default:
-			k.board = boardPart{has: true, department: b.Department.ID, generated: b.GeneratedAt,
+			k.board = boardPart{has: true, department: b.Department.ID, name: b.Department.Name, zone: b.Department.Timezone, generated: b.GeneratedAt,
 				counts: Counts{len(b.Profiles), len(b.Activities), len(b.Meals), len(b.Meetings),
 					len(b.Bookings), len(b.Roster), len(b.News), len(b.Gallery)}}
 		}
 		k.gen = m.Generation
 	}
 	r.HasBoard, r.Department, r.GeneratedAt, r.Counts = k.board.has, k.board.department, k.board.generated, k.board.counts
+	r.DepartmentName, r.Timezone = k.board.name, k.board.zone
 	out, err := c.Outbox()
 	if err != nil {
 		return r, fmt.Errorf("read outbox: %w", err)
@@ -181,45 +190,138 @@ func WriteJSON(w io.Writer, r Report) error {
 	return enc.Encode(r)
 }
 
-// WriteText prints r for a person, with times in loc.
-func WriteText(w io.Writer, r Report, loc *time.Location) error {
+// DefaultTimezone is the zone times are shown in before the first sync has
+// told the screen its department's.
+const DefaultTimezone = "Europe/Copenhagen"
+
+// Location is the department's time zone, the default one before the
+// first sync.
+func (r Report) Location() *time.Location {
+	for _, name := range []string{r.Timezone, DefaultTimezone} {
+		if name == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// Lines other components add under Extra that the text report shows in
+// this order, right after the sync; any others follow in name order.
+var extraOrder = []string{"pairing", "screen shows", "display power", "display power error", "clock", "motion sensor", "configuration"}
+
+// WriteText prints r for a person to read in a few seconds: the
+// department, the last good sync and its age, what the screen shows, the
+// display power, the clock, the outbox, the last error and a rejected
+// configuration edit, then the details. Times are in the department's
+// zone, which is named.
+func WriteText(w io.Writer, r Report) error {
 	var b strings.Builder
+	loc := r.Location()
 	when := func(t time.Time) string {
 		if t.IsZero() {
 			return "never"
 		}
-		return fmt.Sprintf("%s (%s ago)", t.In(loc).Format("2006-01-02 15:04:05 MST"), r.At.Sub(t).Round(time.Second))
+		return fmt.Sprintf("%s (%s ago)", Clock(t, r.At, loc), Age(r.At.Sub(t)))
 	}
 	line := func(k, format string, a ...any) {
-		fmt.Fprintf(&b, "%-16s "+format+"\n", append([]any{k + ":"}, a...)...)
+		fmt.Fprintf(&b, "%-15s "+format+"\n", append([]any{k + ":"}, a...)...)
 	}
-	line("cache", "%s (%d bytes)", r.CachePath, r.FileBytes)
+	switch {
+	case r.DepartmentName != "":
+		line("department", "%s (%s), times in %s", r.DepartmentName, r.Department, loc)
+	case r.Department != "":
+		line("department", "%s, times in %s", r.Department, loc)
+	default:
+		line("department", "not known yet (no board), times in %s", loc)
+	}
+	if r.Source != "" {
+		line("report", "%s, %s", r.Source, when(r.At))
+	}
+	if r.HasBoard {
+		line("last good sync", "%s, board generation %d", when(r.LastSync), r.Generation)
+	} else {
+		line("last good sync", "never: the screen has not synced yet")
+	}
+	if r.LastError != "" {
+		line("last error", "%s (%s)", r.LastError, when(r.LastAttempt))
+	}
+	extra := map[string]string{}
+	for k, v := range r.Extra {
+		extra[k] = v
+	}
+	for _, k := range extraOrder {
+		if v, ok := extra[k]; ok {
+			line(k, "%s", v)
+			delete(extra, k)
+		}
+	}
+	if r.ClockOffset != "" {
+		if d, err := time.ParseDuration(r.ClockOffset); err == nil {
+			line("backend clock", "%s", clock.OffsetText(d))
+		}
+	}
+	switch o := r.Outbox; {
+	case o.Pending == 0 && o.Refused == 0:
+		line("outbox", "empty: every sign-up made on the screen has reached the backend")
+	default:
+		line("outbox", "%d sign-up(s) waiting to be sent, %d refused by the backend", o.Pending, o.Refused)
+	}
 	if r.Recovered != "" {
 		line("recovered", "a corrupt cache was moved aside to %s", r.Recovered)
 	}
-	line("last sync", "%s", when(r.LastSync))
-	line("last attempt", "%s", when(r.LastAttempt))
-	if r.LastError != "" {
-		line("last error", "%s", r.LastError)
-	}
-	if r.ClockOffset != "" {
-		line("clock offset", "backend is %s ahead of this screen", r.ClockOffset)
-	}
 	if r.HasBoard {
 		c := r.Counts
-		line("board", "department %s, generation %d, etag %s", r.Department, r.Generation, r.ETag)
 		line("board holds", "%d profiles, %d activities, %d meals, %d meetings, %d bookings, %d shifts, %d news, %d pictures",
 			c.Profiles, c.Activities, c.Meals, c.Meetings, c.Bookings, c.Roster, c.News, c.Gallery)
-	} else {
-		line("board", "none yet: the screen has never synced")
 	}
-	line("media", "%d items, %d bytes", r.MediaCount, r.MediaBytes)
-	line("outbox", "%d waiting to be sent, %d refused by the backend", r.Outbox.Pending, r.Outbox.Refused)
-	for _, k := range sortedKeys(r.Extra) {
-		line(k, "%s", r.Extra[k])
+	line("cache", "%s (%s), media %d items (%s)", r.CachePath, Bytes(r.FileBytes), r.MediaCount, Bytes(r.MediaBytes))
+	for _, k := range sortedKeys(extra) {
+		line(k, "%s", extra[k])
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Clock writes t for a person in loc: the time of day when it is on the
+// same day as now, else the date too, always with the zone's abbreviation.
+func Clock(t, now time.Time, loc *time.Location) string {
+	t, now = t.In(loc), now.In(loc)
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04:05 MST")
+	}
+	return t.Format("2006-01-02 15:04:05 MST")
+}
+
+// Age writes a duration as a person says it: "12s", "4m", "3h 5m", "2 days".
+func Age(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d < time.Minute:
+		return d.Round(time.Second).String()
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}
+
+// Bytes writes a size in bytes, KB or MB.
+func Bytes(n int64) string {
+	switch {
+	case n >= 10<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 10<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func sortedKeys(m map[string]string) []string {
