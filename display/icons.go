@@ -112,6 +112,34 @@ func (p *painter) drawIcon(dst *ebiten.Image, name string, x, y, s float32, c co
 		p.roundRect(dst, X(0.06)+w, Y(0.12)+w, 0.58*s-2*w, 0.4*s-2*w, 0.1*s-w, color.RGBA{255, 255, 255, 255})
 		p.roundRect(dst, X(0.36), Y(0.46), 0.58*s, 0.4*s, 0.1*s, c)
 		line(0.5, 0.86, 0.44, 0.98)
+	case name == "role" || name == "role-nurse": // a staff badge with its clip: a heart for care, a cross for nursing
+		rect(0.2, 0.18, 0.8, 0.94)
+		fill(0.38, 0.06, 0.62, 0.26)
+		line(0.34, 0.82, 0.66, 0.82)
+		if name == "role-nurse" {
+			fill(0.44, 0.36, 0.56, 0.7)
+			fill(0.33, 0.47, 0.67, 0.59)
+			break
+		}
+		dot(0.415, 0.47, 0.09)
+		dot(0.585, 0.47, 0.09)
+		var path vector.Path
+		path.MoveTo(X(0.328), Y(0.49))
+		path.LineTo(X(0.672), Y(0.49))
+		path.LineTo(X(0.5), Y(0.7))
+		path.Close()
+		p.fillPath(dst, &path, c)
+	case name == "role-kitchen": // a cook's hat
+		dot(0.3, 0.42, 0.16)
+		dot(0.7, 0.42, 0.16)
+		dot(0.5, 0.3, 0.21)
+		fill(0.3, 0.42, 0.7, 0.72)
+		fill(0.3, 0.77, 0.7, 0.88)
+	case name == "booking": // a key
+		circle(0.27, 0.5, 0.16)
+		line(0.43, 0.5, 0.92, 0.5)
+		line(0.82, 0.5, 0.82, 0.68)
+		line(0.68, 0.5, 0.68, 0.63)
 	default: // a calendar page
 		rect(0.12, 0.18, 0.88, 0.9)
 		fill(0.12, 0.18, 0.88, 0.36)

@@ -23,6 +23,8 @@ type item struct {
 	full, open  bool
 	suggestions []board.Suggestion
 	deadline    time.Time
+	// signupsTaken: residents sign up for it (a meal may take none).
+	signupsTaken bool
 }
 
 func (b *builder) findItem(page PageID) (item, bool) {
@@ -45,7 +47,7 @@ func (b *builder) findItem(page PageID) (item, bool) {
 				}
 				return item{typ: board.MealItem, id: id, title: b.s.Meal(m.Kind), start: m.Start, end: m.End,
 					body: m.Menu, pictogram: "meal-" + string(m.Kind), signups: m.Signups, open: open,
-					deadline: m.SignupDeadline}, true
+					deadline: m.SignupDeadline, signupsTaken: TakesSignups(m)}, true
 			}
 		}
 	case PageMeeting:
@@ -155,7 +157,10 @@ func (b *builder) detailInfo(r Rect, it item) {
 	row, rest = rest.takeTop(b.lineH(b.fBody), b.u)
 	count := b.s.Count(it.signups.Count(), it.capacity)
 	if it.typ == board.MealItem {
-		count = fmt.Sprintf(b.s.Eating, it.signups.Count())
+		count = ""
+		if it.signupsTaken {
+			count = fmt.Sprintf(b.s.Eating, it.signups.Count())
+		}
 	}
 	b.countLine(row, count, it.full, !it.open)
 	if it.body != "" {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"skaerm/board"
 )
@@ -54,10 +55,13 @@ type lineEntry struct {
 	color bool
 }
 
+// dayCellPad is the inner margin of a day cell, in units.
+const dayCellPad = 1.3
+
 // dayCell draws a day's lines in a card; lines that do not fit are counted.
 func (b *builder) dayCell(r Rect, title string, lines []lineEntry, empty string) {
 	b.card(r)
-	in := r.Inset(1.3 * b.u)
+	in := r.Inset(dayCellPad * b.u)
 	top, rest := in.takeTop(b.lineH(b.fTitle), 0.5*b.u)
 	b.line(top, title, b.fTitle, Ink, Left)
 	if len(lines) == 0 {
@@ -125,15 +129,20 @@ func (b *builder) roster() {
 				last = s.Shift
 				lines = append(lines, lineEntry{text: b.s.Shift(s.Shift), bold: true, color: true})
 			}
-			name := s.Role
+			hours := Span(s.Start, s.End, b.loc) + "  "
+			mark := ""
+			if plus == 0 && OnNow(s, b.in.Now) && !b.in.DayUnknown {
+				mark = "  (" + b.s.NowMarker + ")"
+			}
+			name := ""
 			if p, ok := b.in.Board.Profile(s.ProfileID); ok {
 				name = p.Name
+			} else {
+				// Hidden from screens: the role, shortened rather than cut.
+				w := cell.W - 2*dayCellPad*b.u - b.m.Width(hours+mark, b.fSmall)
+				name, _ = b.roleText(s.Role, b.fSmall, w, b.fSmall.Size)
 			}
-			text := Span(s.Start, s.End, b.loc) + "  " + name
-			if plus == 0 && OnNow(s, b.in.Now) && !b.in.DayUnknown {
-				text += "  (" + b.s.NowMarker + ")"
-			}
-			lines = append(lines, lineEntry{text: text})
+			lines = append(lines, lineEntry{text: hours + name + mark})
 		}
 		b.dayCell(cell, b.dayTitle(plus), lines, b.s.NoStaff)
 	}
@@ -198,7 +207,19 @@ func (b *builder) bookings() {
 		b.empty(content, b.s.NoBookings)
 		return
 	}
+	// When a booking's time does not fit beside the resource (one running
+	// overnight, a narrow screen), it gets a line of its own.
+	pad := 1.3 * b.u
+	whenW := 0.0
+	for _, x := range bs {
+		whenW = math.Max(whenW, b.m.Width(b.bookingWhen(x), b.fBody)+b.u)
+	}
+	textW := content.W - 2*pad - (11*b.u - 2*pad) - 1.5*b.u
+	ownLine := whenW > textW*0.55
 	rowH := 11 * b.u
+	if ownLine {
+		rowH = 2*pad + b.lineH(b.fBody)*2 + b.lineH(b.fSmall)
+	}
 	gap := 1.2 * b.u
 	per := max(1, int((content.H-9*b.u-b.u+gap)/(rowH+gap)))
 	if len(bs) > per {
@@ -212,35 +233,61 @@ func (b *builder) bookings() {
 	for _, x := range bs[off:min(off+per, len(bs))] {
 		r := Rect{content.X, y, content.W, rowH}
 		b.card(r)
-		in := r.Inset(1.3 * b.u)
-		faceR, text := in.takeLeft(in.H, 1.5*b.u)
+		in := r.Inset(pad)
+		d := 11*b.u - 2*pad
+		faceR, text := in.takeLeft(d, 1.5*b.u)
+		faceR = Rect{faceR.X, faceR.Y + (faceR.H-d)/2, d, d}
 		p, ok := b.in.Board.Profile(x.ProfileID)
 		if ok {
 			b.face(faceR, p)
 		} else {
-			b.box(faceR, Chip, Line, 0.2*b.u, faceR.H/2)
+			// Booked by someone hidden from screens: the booking, not an empty face.
+			b.p.Items = append(b.p.Items, Item{Kind: Icon, R: faceR, Text: "booking", Color: Accent})
 		}
-		rows := text.splitV(0, 1, 1)
-		when := b.dayTitle(dayOffset(b, x.Start)) + "  " + Span(x.Start, x.End, b.loc)
-		ww := math.Min(b.m.Width(when, b.fBody)+b.u, rows[0].W*0.55)
-		b.line(Rect{rows[0].Right() - ww, rows[0].Y, ww, rows[0].H}, when, b.fBody, Ink, Right)
-		b.line(Rect{rows[0].X, rows[0].Y, rows[0].W - ww - b.u, rows[0].H}, x.Resource, Font{Size: b.fBody.Size, Bold: true}, Ink, Left)
+		when := b.bookingWhen(x)
+		what := Font{Size: b.fBody.Size, Bold: true}
+		var by Rect
+		if ownLine {
+			rows := text.splitV(0, b.lineH(b.fBody), b.lineH(b.fBody), b.lineH(b.fSmall))
+			b.line(rows[0], x.Resource, what, Ink, Left)
+			b.line(rows[1], when, b.fBody, Ink, Left)
+			by = rows[2]
+		} else {
+			rows := text.splitV(0, 1, 1)
+			ww := b.m.Width(when, b.fBody) + b.u
+			b.line(Rect{rows[0].Right() - ww, rows[0].Y, ww, rows[0].H}, when, b.fBody, Ink, Right)
+			b.line(Rect{rows[0].X, rows[0].Y, rows[0].W - ww - b.u, rows[0].H}, x.Resource, what, Ink, Left)
+			by = rows[1]
+		}
 		if ok {
-			b.line(rows[1], fmt.Sprintf(b.s.BookedBy, p.Name), b.fSmall, Muted, Left)
+			b.line(by, fmt.Sprintf(b.s.BookedBy, p.Name), b.fSmall, Muted, Left)
 		}
 		y += rowH + gap
 	}
 }
 
-// dayOffset is how many days after today t falls.
-func dayOffset(b *builder, t interface{ Unix() int64 }) int {
-	for plus := 0; plus <= board.DaysAhead+1; plus++ {
-		_, to := dayBounds(b.in.Now, b.loc, plus)
-		if t.Unix() < to.Unix() {
-			return plus
-		}
+// bookingWhen is when a booking runs: "I morgen 13:00–15:00", and with
+// both days when it ends on another day than it starts: "Fredag 27. 14:00 –
+// lørdag 28. 11:00".
+func (b *builder) bookingWhen(x board.Booking) string {
+	start := b.dayOf(x.Start)
+	if x.End.After(x.Start) && !sameDay(x.Start, x.End, b.loc) {
+		end := b.s.inText(b.dayOf(x.End))
+		return start + " " + Clock(x.Start, b.loc) + " – " + end + " " + Clock(x.End, b.loc)
 	}
-	return board.DaysAhead + 1
+	return start + " " + Span(x.Start, x.End, b.loc)
+}
+
+// dayOf names the day holding t: "I dag", "I morgen" or "Fredag 27.".
+func (b *builder) dayOf(t time.Time) string {
+	_, tomorrow := dayBounds(b.in.Now, b.loc, 0)
+	switch {
+	case sameDay(t, b.in.Now, b.loc):
+		return b.s.Today
+	case sameDay(t, tomorrow, b.loc):
+		return b.s.Tomorrow
+	}
+	return b.s.ShortDate(t, b.loc)
 }
 
 // news: the notices, newest first, one or two at a time.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/board"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
 )
@@ -86,4 +87,175 @@ func TestConfirmNamesTheDay(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBookingOvernightShowsBothDays: a booking that ends on another day than
+// it starts names both days, whole, at every size.
+func TestBookingOvernightShowsBothDays(t *testing.T) {
+	m := measurer(t)
+	bd, _ := fixture.Board(at(t))
+	loc := cph(t)
+	bd.Bookings = []board.Booking{
+		{ID: "b1", Resource: "Gæsteværelset", Start: time.Date(2026, 11, 27, 14, 0, 0, 0, loc), End: time.Date(2026, 11, 28, 11, 0, 0, 0, loc), ProfileID: "p12"},
+		{ID: "b2", Resource: "Minibussen", Start: time.Date(2026, 11, 23, 15, 0, 0, 0, loc), End: time.Date(2026, 11, 24, 11, 0, 0, 0, loc), ProfileID: "p2"},
+		{ID: "b3", Resource: "Vaskeriet", Start: time.Date(2026, 11, 24, 9, 0, 0, 0, loc), End: time.Date(2026, 11, 24, 11, 0, 0, 0, loc), ProfileID: "p2"},
+		// Longer than the board's window: the end day is still named right.
+		{ID: "b4", Resource: "Gæsteværelset", Start: time.Date(2026, 11, 29, 14, 0, 0, 0, loc), End: time.Date(2026, 12, 12, 11, 0, 0, 0, loc), ProfileID: "p1"},
+	}
+	want := []string{"Fredag 27. 14:00 – lørdag 28. 11:00", "I dag 15:00 – i morgen 11:00", "I morgen 09:00–11:00", "Søndag 29. 14:00 – lørdag 12. 11:00"}
+	for _, sz := range sizes {
+		p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: layout.Of(layout.PageBookings)}})
+		checkPage(t, m, p)
+		for _, w := range want {
+			if !hasText(p, w) {
+				t.Errorf("%vx%v: bookings lack %q; they say %q", sz.w, sz.h, w, strings.Join(texts(p), " | "))
+			}
+		}
+	}
+}
+
+// TestMealWithoutSignupsCountsNobody: a meal residents do not sign up for
+// (no deadline, nobody signed up) shows no "0 spiser med"; one that takes
+// sign-ups still says how many eat along, nought included.
+func TestMealWithoutSignupsCountsNobody(t *testing.T) {
+	m := measurer(t)
+	bd, _ := fixture.Board(at(t))
+	for i := range bd.Meals {
+		if bd.Meals[i].ID == "m0c" { // the afternoon coffee
+			bd.Meals[i].SignupDeadline = time.Time{}
+			bd.Meals[i].Signups = board.Signups{}
+		}
+		if bd.Meals[i].ID == "m0b" { // lunch, with a deadline
+			bd.Meals[i].Signups = board.Signups{}
+		}
+	}
+	for _, sz := range sizes {
+		for _, page := range []layout.PageID{layout.Of(layout.PageToday), {Kind: layout.PageMeal, ID: "m0c"}, {Kind: layout.PageMeal, ID: "m0b"}} {
+			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: page}})
+			n := 0
+			for _, s := range texts(p) {
+				if s == "0 spiser med" {
+					n++
+				}
+			}
+			// Lunch is on today and on its own page; the coffee nowhere.
+			want := 1
+			if page.ID == "m0c" {
+				want = 0
+			}
+			if n != want {
+				t.Errorf("%s %vx%v: %d × \"0 spiser med\", want %d: %q", page, sz.w, sz.h, n, want, strings.Join(texts(p), " | "))
+			}
+		}
+	}
+}
+
+// TestRolesAreNeverCut: every role on the today page and the roster reads
+// whole or in its known short form ("SSA"), never cut to "Social- og…",
+// at every size; a role nobody knows how to shorten is cut only at a word.
+func TestRolesAreNeverCut(t *testing.T) {
+	m := measurer(t)
+	bd, _ := fixture.Board(at(t))
+	// Ole (s2) is hidden from screens: the roster keeps his role only.
+	for i := range bd.Roster {
+		if bd.Roster[i].ProfileID == "s2" {
+			bd.Roster[i].ProfileID = ""
+		}
+	}
+	roles := map[string]bool{}
+	for _, s := range bd.Roster {
+		roles[s.Role] = true
+	}
+	for _, sz := range sizes {
+		for _, page := range []layout.PageKind{layout.PageToday, layout.PageRoster} {
+			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: layout.Of(page)}})
+			checkPage(t, m, p)
+			seen := 0
+			for _, s := range texts(p) {
+				for role := range roles {
+					short := layout.RoleShort(role)
+					switch {
+					case strings.Contains(s, role) || short != "" && (s == short || strings.HasSuffix(s, " "+short) || strings.Contains(s, " "+short+" ")):
+						seen++
+					case strings.HasSuffix(s, layout.Ellipsis) && cutOf(role, s):
+						t.Errorf("%s %vx%v: role %q cut to %q", page, sz.w, sz.h, role, s)
+					}
+				}
+			}
+			if seen == 0 {
+				t.Errorf("%s %vx%v: no role shown: %q", page, sz.w, sz.h, strings.Join(texts(p), " | "))
+			}
+		}
+	}
+	for role, want := range map[string]string{
+		"Social- og sundhedsassistent": "SSA", "social og sundhedshjælper": "SSH", "SOSU-assistent": "SSA",
+		"Sygeplejerske": "Spl.", "Social- og sundhedsassistentelev": "SSA-elev", "Pædagogisk assistent": "PA",
+		"Køkkenassistent": "Køkken", "Pædagog": "", "Frisør": "",
+	} {
+		if got := layout.RoleShort(role); got != want {
+			t.Errorf("RoleShort(%q) = %q, want %q", role, got, want)
+		}
+	}
+}
+
+// TestHiddenStaffGetARolePictogram: someone hidden from screens is drawn
+// as a pictogram of what they do, never as an empty grey circle, on the
+// today page and on the bookings.
+func TestHiddenStaffGetARolePictogram(t *testing.T) {
+	m := measurer(t)
+	bd, _ := fixture.Board(at(t))
+	for i := range bd.Roster {
+		if bd.Roster[i].ProfileID == "s2" || bd.Roster[i].ProfileID == "s3" {
+			bd.Roster[i].ProfileID = ""
+		}
+	}
+	bd.Bookings[0].ProfileID = ""
+	for _, sz := range sizes {
+		for _, page := range []layout.PageKind{layout.PageToday, layout.PageBookings} {
+			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: layout.Of(page)}})
+			icons := map[string]bool{}
+			for _, it := range p.Items {
+				if it.Kind == layout.Box && it.Fill == layout.Chip && it.Radius >= it.R.H/2-0.5 && it.R.W == it.R.H && !hasTextIn(p, it.R) {
+					t.Errorf("%s %vx%v: an empty circle at %+v", page, sz.w, sz.h, it.R)
+				}
+				if it.Kind == layout.Icon {
+					icons[it.Text] = true
+				}
+			}
+			want := []string{"role", "role-nurse"} // Ole (SSH), Fatima (nurse)
+			if page == layout.PageBookings {
+				want = []string{"booking"}
+			}
+			for _, w := range want {
+				if !icons[w] {
+					t.Errorf("%s %vx%v: no %q pictogram; icons %v", page, sz.w, sz.h, w, icons)
+				}
+			}
+		}
+	}
+	for role, want := range map[string]string{"Sygeplejerske": "role-nurse", "Køkkenassistent": "role-kitchen", "Social- og sundhedshjælper": "role", "": "role"} {
+		if got := layout.RolePictogram(role); got != want {
+			t.Errorf("RolePictogram(%q) = %q, want %q", role, got, want)
+		}
+	}
+}
+
+// hasTextIn reports whether a text item lies inside r (a "+3" chip).
+func hasTextIn(p *layout.Page, r layout.Rect) bool {
+	for _, it := range p.Items {
+		if it.Kind == layout.Text && it.R.In(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// cutOf reports whether line s ends in role cut short ("07:00–15:00
+// Social- og…" or "Social- og…").
+func cutOf(role, s string) bool {
+	s = strings.TrimSuffix(s, layout.Ellipsis)
+	if i := strings.LastIndex(s, ":00 "); i >= 0 {
+		s = s[i+4:]
+	}
+	return len(s) >= 3 && strings.HasPrefix(role, s)
 }

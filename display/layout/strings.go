@@ -218,12 +218,18 @@ func (s *Strings) Date(t time.Time, loc *time.Location) string {
 // DateInText is Date as written inside a sentence: "mandag 23. november"
 // in Danish and Norwegian, "Monday 23 November" in English.
 func (s *Strings) DateInText(t time.Time, loc *time.Location) string {
-	d := s.Date(t, loc)
+	return s.inText(s.Date(t, loc))
+}
+
+// inText writes a day name that starts a line as it reads inside one:
+// "Mandag 23." -> "mandag 23.", "I morgen" -> "i morgen" in Danish and
+// Norwegian; as it is in German and English.
+func (s *Strings) inText(day string) string {
 	if !s.LowerWeekday {
-		return d
+		return day
 	}
-	r, n := utf8.DecodeRuneInString(d)
-	return string(unicode.ToLower(r)) + d[n:]
+	r, n := utf8.DecodeRuneInString(day)
+	return string(unicode.ToLower(r)) + day[n:]
 }
 
 // Updated says when the board was last fetched: the time alone on the day

@@ -194,6 +194,13 @@ func (b *builder) countLine(r Rect, count string, full, closed bool) {
 	b.tag(r.X+w+1.5*b.u, r.Y+(r.H-h)/2, word, f, Alarm, OnDark, tw+0.1*b.u)
 }
 
+// TakesSignups reports whether residents sign up for a meal: it has a
+// sign-up deadline or someone already signed up. "0 spiser med" under a
+// meal nobody signs up for (the afternoon coffee) would only puzzle.
+func TakesSignups(m board.Meal) bool {
+	return !m.SignupDeadline.IsZero() || m.Signups.Count() > 0
+}
+
 func (b *builder) mealCardH() float64 {
 	pad := 1.3 * b.u
 	return 2*pad + b.lineH(b.cardTitle()) + 2*b.lineH(b.fSmall) + 0.4*b.u + 5.5*b.u
@@ -223,13 +230,15 @@ func (b *builder) mealCard(r Rect, m board.Meal) {
 	menu, rest := rest.takeTop(2*b.lineH(b.fSmall), 0.4*b.u)
 	b.para(menu, m.Menu, b.fSmall, Ink, 2)
 	faces := rest
-	count := fmt.Sprintf(b.s.Eating, m.Signups.Count())
-	cw := b.m.Width(count, b.fSmall)
-	if cw > faces.W*0.5 {
-		cw = faces.W * 0.5
+	if TakesSignups(m) {
+		count := fmt.Sprintf(b.s.Eating, m.Signups.Count())
+		cw := b.m.Width(count, b.fSmall)
+		if cw > faces.W*0.5 {
+			cw = faces.W * 0.5
+		}
+		b.line(Rect{faces.Right() - cw, faces.Y, cw, 5.5 * b.u}, count, b.fSmall, Ink, Right)
+		faces.W -= cw + 1.5*b.u
 	}
-	b.line(Rect{faces.Right() - cw, faces.Y, cw, 5.5 * b.u}, count, b.fSmall, Ink, Right)
-	faces.W -= cw + 1.5*b.u
 	b.faceRow(faces, b.profiles(m.Signups.IDs), m.Signups.Hidden, 5.5*b.u, false)
 	b.target(r, Intent{Kind: Open, Page: PageID{PageMeal, m.ID}})
 }
@@ -326,11 +335,8 @@ func (b *builder) staffRow(r Rect, s board.Shift) {
 	if ok {
 		b.face(faceR, p)
 	} else {
-		b.box(faceR, Chip, Line, 0.2*b.u, d/2)
-	}
-	name := p.Name
-	if !ok {
-		name = s.Role
+		// Hidden from screens: what the person does, never an empty face.
+		b.p.Items = append(b.p.Items, Item{Kind: Icon, R: faceR, Text: RolePictogram(s.Role), Color: Accent})
 	}
 	rows := text.splitV(0, 1.15, 1)
 	hours := Span(s.Start, s.End, b.loc)
@@ -343,11 +349,16 @@ func (b *builder) staffRow(r Rect, s board.Shift) {
 		b.tag(top.Right()-tw, top.Y+(top.H-th)/2, b.s.NowMarker, f, Ink, NowBg, tw)
 		top.W -= tw + b.u
 	}
-	b.line(top, name, Font{Size: b.fBody.Size, Bold: true}, Ink, Left)
+	name, nameF := p.Name, Font{Size: b.fBody.Size, Bold: true}
+	if !ok {
+		name, nameF = b.roleText(s.Role, nameF, top.W, b.fSmall.Size)
+	}
+	b.line(top, name, nameF, Ink, Left)
 	bottom := rows[1]
 	b.line(Rect{bottom.Right() - hw, bottom.Y, hw, bottom.H}, hours, b.fSmall, Ink, Right)
 	bottom.W -= hw + 1.2*b.u
 	if ok {
-		b.line(bottom, s.Role, b.fSmall, Muted, Left)
+		role, f := b.roleText(s.Role, b.fSmall, bottom.W, 0.9*b.fSmall.Size)
+		b.line(bottom, role, f, Muted, Left)
 	}
 }
