@@ -38,6 +38,7 @@ type Board struct {
 	Roster      []Shift    `json:"roster,omitempty"`
 	News        []News     `json:"news,omitempty"`
 	Gallery     []Photo    `json:"gallery,omitempty"`
+	Weather     *Weather   `json:"weather,omitempty"` // nil: the backend offers none (Screen API v1)
 }
 
 // Department is the place the screen hangs in.

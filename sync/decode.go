@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 	_ "time/tzdata" // a screen must know its department's zone even without system zoneinfo
@@ -53,6 +54,7 @@ type (
 		Roster      []wireShift     `json:"roster"`
 		News        []wireNews      `json:"news"`
 		Gallery     []wirePhoto     `json:"gallery"`
+		Weather     json.RawMessage `json:"weather"` // read on its own: a bad one costs only the weather
 	}
 	wireDepartment struct {
 		ID       string `json:"id"`
@@ -172,8 +174,21 @@ func Decode(r io.Reader, now time.Time) (*board.Board, error) {
 	return b, err
 }
 
-// decode is Decode with the filter's notes and counts.
+// decodeOptions say which parts beyond Screen API v1 a screen reads.
+type decodeOptions struct {
+	// Weather: the backend offers weather (v1.1 capabilities), so the
+	// board's weather is read; otherwise it is ignored.
+	Weather bool
+}
+
+// decode is Decode with the filter's notes and counts. It reads
+// everything the screen knows, weather included.
 func decode(r io.Reader, now time.Time) (*board.Board, []note, filterStats, error) {
+	return decodeWith(r, now, decodeOptions{Weather: true})
+}
+
+// decodeWith is decode for what the backend offers.
+func decodeWith(r io.Reader, now time.Time, opts decodeOptions) (*board.Board, []note, filterStats, error) {
 	var w wireBoard
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(&w); err != nil {
@@ -183,6 +198,9 @@ func decode(r io.Reader, now time.Time) (*board.Board, []note, filterStats, erro
 		return nil, nil, filterStats{}, fmt.Errorf("%w: data after the board document", ErrBadBoard)
 	}
 	f := &filter{}
+	if !opts.Weather {
+		w.Weather = nil
+	}
 	b, err := f.board(&w)
 	if err != nil {
 		return nil, f.notes, f.stats, err
@@ -255,6 +273,7 @@ func (f *filter) board(w *wireBoard) (*board.Board, error) {
 	b.Roster = f.roster(w.Roster)
 	b.News = f.news(w.News)
 	b.Gallery = f.gallery(w.Gallery)
+	b.Weather = f.weather(w.Weather, b.Location())
 	return b, nil
 }
 
@@ -747,4 +766,144 @@ func capRunes(s string, max int) string {
 		n++
 	}
 	return s
+}
+
+// Bounds of believable weather. A value outside them is a fault at the
+// backend or its weather service (900 degrees, a minus sign lost), and
+// weather that says so is not shown at all rather than shown wrong.
+const (
+	minTempC      = -60.0
+	maxTempC      = 60.0
+	maxWindMS     = 80.0  // beyond the strongest gusts measured in Europe
+	maxPrecipMM   = 500.0 // a day's rain; Denmark's record is under 200
+	maxPlaceRunes = 60
+	maxWeatherDay = 16 // days of forecast kept
+)
+
+type (
+	wireWeather struct {
+		Updated string           `json:"updated"`
+		Place   string           `json:"place"`
+		Now     *wireWeatherNow  `json:"now"`
+		Days    []wireWeatherDay `json:"days"`
+	}
+	wireWeatherNow struct {
+		TempC  *float64 `json:"temp_c"`
+		Symbol string   `json:"symbol"`
+		WindMS float64  `json:"wind_ms"`
+	}
+	wireWeatherDay struct {
+		Date     string   `json:"date"`
+		MinC     *float64 `json:"min_c"`
+		MaxC     *float64 `json:"max_c"`
+		Symbol   string   `json:"symbol"`
+		PrecipMM float64  `json:"precip_mm"`
+	}
+)
+
+var weatherSymbols = func() map[board.Symbol]bool {
+	m := map[board.Symbol]bool{}
+	for _, s := range board.Symbols {
+		m[s] = true
+	}
+	return m
+}()
+
+// weather reads the board's weather. Weather that breaks the contract
+// (a value out of bounds, an unknown symbol, a missing or malformed
+// time) is dropped whole with a note saying which field and why; the rest
+// of the board is kept. A forecast day that breaks it is dropped alone.
+func (f *filter) weather(raw json.RawMessage, loc *time.Location) *board.Weather {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var w wireWeather
+	if err := json.Unmarshal(raw, &w); err != nil {
+		f.drop("weather", "", jsonProblem(err))
+		return nil
+	}
+	updated, err := parseTime(w.Updated)
+	if err != nil {
+		f.drop("weather", "", "updated: "+err.Error())
+		return nil
+	}
+	if w.Now == nil {
+		f.drop("weather", "", "no now")
+		return nil
+	}
+	out := &board.Weather{Updated: updated, Place: cleanLine(w.Place, maxPlaceRunes)}
+	if w.Now.TempC == nil {
+		f.drop("weather", "", "now.temp_c: missing")
+		return nil
+	}
+	if reason := outside("now.temp_c", *w.Now.TempC, minTempC, maxTempC, "°C"); reason != "" {
+		f.drop("weather", "", reason)
+		return nil
+	}
+	if reason := outside("now.wind_ms", w.Now.WindMS, 0, maxWindMS, "m/s"); reason != "" {
+		f.drop("weather", "", reason)
+		return nil
+	}
+	sym := board.Symbol(cleanToken(w.Now.Symbol, maxPictogram))
+	if !weatherSymbols[sym] {
+		f.drop("weather", "", "now.symbol: not a known weather symbol")
+		return nil
+	}
+	out.Now = board.WeatherNow{TempC: *w.Now.TempC, Symbol: sym, WindMS: w.Now.WindMS}
+	seen := map[string]bool{}
+	for i, d := range w.Days {
+		if len(out.Days) == maxWeatherDay {
+			f.note("weather", "", fmt.Sprintf("more than %d days of forecast, the rest ignored", maxWeatherDay))
+			break
+		}
+		day, reason := weatherDay(d, loc)
+		if reason == "" && seen[day.Date] {
+			reason = "the same date twice, the first is kept"
+		}
+		if reason != "" {
+			f.note("weather", "", fmt.Sprintf("days[%d]: %s, day dropped", i, reason))
+			continue
+		}
+		seen[day.Date] = true
+		out.Days = append(out.Days, day)
+	}
+	return out
+}
+
+// weatherDay checks one forecast day; reason says what is wrong.
+func weatherDay(d wireWeatherDay, loc *time.Location) (board.WeatherDay, string) {
+	t, err := time.ParseInLocation(time.DateOnly, d.Date, loc)
+	if err != nil {
+		return board.WeatherDay{}, "date: not YYYY-MM-DD"
+	}
+	if d.MinC == nil || d.MaxC == nil {
+		return board.WeatherDay{}, "min_c and max_c are required"
+	}
+	for _, c := range []struct {
+		field string
+		v     float64
+	}{{"min_c", *d.MinC}, {"max_c", *d.MaxC}} {
+		if reason := outside(c.field, c.v, minTempC, maxTempC, "°C"); reason != "" {
+			return board.WeatherDay{}, reason
+		}
+	}
+	if *d.MinC > *d.MaxC {
+		return board.WeatherDay{}, "min_c is above max_c"
+	}
+	if reason := outside("precip_mm", d.PrecipMM, 0, maxPrecipMM, "mm"); reason != "" {
+		return board.WeatherDay{}, reason
+	}
+	sym := board.Symbol(cleanToken(d.Symbol, maxPictogram))
+	if !weatherSymbols[sym] {
+		return board.WeatherDay{}, "symbol: not a known weather symbol"
+	}
+	return board.WeatherDay{Date: t.Format(time.DateOnly), MinC: *d.MinC, MaxC: *d.MaxC, Symbol: sym, PrecipMM: d.PrecipMM}, ""
+}
+
+// outside says why v is not a believable value of field, or "".
+func outside(field string, v, lo, hi float64, unit string) string {
+	if math.IsNaN(v) || v < lo || v > hi {
+		return fmt.Sprintf("%s %g %s is outside %g..%g", field, v, unit, lo, hi)
+	}
+	return ""
 }

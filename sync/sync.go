@@ -84,6 +84,7 @@ type Syncer struct {
 	mu     gosync.Mutex // one sync at a time; guards the fields below
 	offset time.Duration
 	loc    *time.Location  // the department's zone, from the cached board
+	caps   capabilities    // what the backend offers beyond v1
 	known  map[string]bool // outbox entries the last flush left pending
 }
 
@@ -222,6 +223,9 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 		return err
 	}
 	res.Generation, res.ETag = meta.Generation, meta.ETag
+	if err := s.checkCapabilities(ctx); err != nil {
+		return err
+	}
 
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
@@ -268,7 +272,7 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 	if err != nil {
 		return err
 	}
-	b, notes, stats, err := decode(bytes.NewReader(body), s.now())
+	b, notes, stats, err := decodeWith(bytes.NewReader(body), s.now(), decodeOptions{Weather: s.caps.offers(featureWeather)})
 	if err != nil {
 		return err
 	}

@@ -53,10 +53,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	demo := fs.Bool("demo", false, "seed a demo care home when the store is empty")
 	adminToken := fs.String("admin-token", "", "token admin clients other than loopback must send")
 	verbose := fs.Bool("v", false, "log debug messages")
+	plainV1 := fs.Bool("v1", false, "answer as a plain Screen API v1 backend: no capabilities, no weather")
 	var toks tokens
 	fs.Var(&toks, "token", "fixed device token for the first department (repeatable, or comma separated)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: skaerm-backend [--listen ADDR] [--data DIR] [--demo] [--token T]... [--admin-token T]")
+		fmt.Fprintln(stderr, "usage: skaerm-backend [--listen ADDR] [--data DIR] [--demo] [--token T]... [--admin-token T] [--v1]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -77,6 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Tokens:     toks,
 		AdminToken: *adminToken,
 		Demo:       *demo,
+		PlainV1:    *plainV1,
 		Logger:     log,
 	})
 	if err != nil {

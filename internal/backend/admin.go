@@ -36,6 +36,8 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	a("POST /admin/v1/pairings/{code}/deny", s.adminPairing(false))
 	a("POST /admin/v1/tokens", s.adminIssueToken)
 	a("POST /admin/v1/sync", s.adminSync)
+	a("PUT /admin/v1/weather/{dept}", s.adminPutWeather)
+	a("DELETE /admin/v1/weather/{dept}", s.adminDeleteWeather)
 	a("POST /admin/v1/events", s.adminPush)
 	a("GET /admin/v1/screens", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.screenList()) })
 	a("GET /admin/v1/screens/{id}/screenshot", s.adminScreenshot)
@@ -350,6 +352,10 @@ func (s *Server) adminSync(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body.Event = "sync"
+	// "Sync now" also fetches new weather, as a Manager does.
+	if dept, ok := s.resolveDepartment(body.DepartmentID); ok || body.DepartmentID == "" {
+		s.renewWeather(dept)
+	}
 	s.push(w, body)
 }
 

@@ -20,7 +20,7 @@ import (
 // maxWindowDays bounds how much one board request may ask for.
 const maxWindowDays = 62
 
-type boardKey struct{ dept, from, to string }
+type boardKey struct{ dept, from, to, weather string }
 
 type renderedBoard struct {
 	body []byte
@@ -236,9 +236,10 @@ func (s *Server) board(dept string, q map[string][]string) (renderedBoard, error
 	if err != nil {
 		return renderedBoard{}, invalid("%v", err)
 	}
-	key := boardKey{dept, w.from.Format(time.DateOnly), w.to.Format(time.DateOnly)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	weather, wkey := s.weatherFor(d, s.clock.Now())
+	key := boardKey{dept, w.from.Format(time.DateOnly), w.to.Format(time.DateOnly), wkey}
 	if rb, ok := s.boards[key]; ok {
 		return rb, nil
 	}
@@ -246,6 +247,7 @@ func (s *Server) board(dept string, q map[string][]string) (renderedBoard, error
 	if err != nil {
 		return renderedBoard{}, err
 	}
+	b.Weather = weather
 	rb, err := encodeBoard(b)
 	if err != nil {
 		return renderedBoard{}, err

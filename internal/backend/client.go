@@ -143,6 +143,15 @@ func (a Admin) Put(ctx context.Context, collection, id string, v any) error {
 	return a.do(ctx, http.MethodPut, "/admin/v1/"+esc(collection)+"/"+esc(id), v, nil)
 }
 
+// SetWeather sets the weather the department's screens get (a JSON object,
+// served as it is); nil goes back to none, or the demo's.
+func (a Admin) SetWeather(ctx context.Context, departmentID string, weather json.RawMessage) error {
+	if weather == nil {
+		return a.do(ctx, http.MethodDelete, "/admin/v1/weather/"+esc(departmentID), nil, nil)
+	}
+	return a.do(ctx, http.MethodPut, "/admin/v1/weather/"+esc(departmentID), weather, nil)
+}
+
 // Delete removes a row of a collection (not departments).
 func (a Admin) Delete(ctx context.Context, collection, id string) error {
 	return a.do(ctx, http.MethodDelete, "/admin/v1/"+esc(collection)+"/"+esc(id), nil, nil)

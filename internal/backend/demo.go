@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"encoding/json"
 	"fmt"
 	"image"
 	"math/rand/v2"
@@ -31,7 +32,7 @@ func demoLocation() *time.Location { return copenhagen }
 // DemoBoard returns the board the demo backend serves to a screen of
 // departmentID ("d1" Solsikken or "d2" Havblik) on day (its date in
 // Europe/Copenhagen counts), for the default window: the same bytes a fresh
-// demo server answers that day. Tests use it to get a realistic board
+// demo server answers at that instant (its weather follows the hour). Tests use it to get a realistic board
 // without a server.
 func DemoBoard(day time.Time, departmentID string) ([]byte, error) {
 	b, err := DemoBoardValue(day, departmentID)
@@ -51,7 +52,14 @@ func DemoBoardValue(day time.Time, departmentID string) (*Board, error) {
 	if err != nil {
 		return nil, err
 	}
-	return st.renderBoard(departmentID, defaultWindow(day, demoLocation()))
+	b, err := st.renderBoard(departmentID, defaultWindow(day, demoLocation()))
+	if err != nil {
+		return nil, err
+	}
+	if b.Weather, err = json.Marshal(demoWeather(b.Department, day, time.Time{}, 0)); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // DemoMedia returns a demo picture by hash once a demo board that names it

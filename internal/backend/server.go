@@ -35,6 +35,9 @@ type Options struct {
 	// PollInterval is the device flow's polling interval; 0 means 5 s. The
 	// interval sent to screens is in whole seconds, at least 1.
 	PollInterval time.Duration
+	// PlainV1 answers as a Screen API v1 backend: no /capabilities and no
+	// weather on the board (screens then show what they showed before v1.1).
+	PlainV1 bool
 }
 
 // Body size limits.
@@ -53,10 +56,11 @@ type Server struct {
 	log   *slog.Logger
 	db    *bolt.DB
 
-	mu     gosync.RWMutex
-	st     *state
-	boards map[boardKey]renderedBoard
-	seen   map[string]seenScreen // screen id -> last request
+	mu      gosync.RWMutex
+	st      *state
+	boards  map[boardKey]renderedBoard
+	seen    map[string]seenScreen // screen id -> last request
+	weather weatherState
 
 	screensMu gosync.Mutex
 	screens   map[string]ScreenStatus // persisted status posts
@@ -95,6 +99,7 @@ func New(opts Options) (*Server, error) {
 		log:       opts.Logger,
 		boards:    map[boardKey]renderedBoard{},
 		seen:      map[string]seenScreen{},
+		weather:   weatherState{set: map[string]json.RawMessage{}, pressed: map[string]time.Time{}, presses: map[string]int{}},
 		screens:   map[string]ScreenStatus{},
 		hub:       newHub(),
 		fixed:     map[string]bool{},
@@ -280,6 +285,9 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/screen/v1/screenshot", s.screenAuth(s.handleScreenshot))
 	api.HandleFunc("POST /api/screen/v1/oauth/device", s.handleDeviceAuth)
 	api.HandleFunc("POST /api/screen/v1/oauth/token", s.handleToken)
+	if !s.opts.PlainV1 {
+		api.HandleFunc("GET /api/screen/v1/capabilities", s.screenAuth(s.handleCapabilities))
+	}
 	mux.Handle("/api/screen/v1/", s.withFaults(jsonErrors(api)))
 
 	s.adminRoutes(mux)

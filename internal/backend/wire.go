@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -167,16 +168,17 @@ type GalleryItem struct {
 
 // Board is what GET /api/screen/v1/board returns.
 type Board struct {
-	GeneratedAt time.Time     `json:"generated_at"`
-	Department  Department    `json:"department"`
-	Profiles    []Profile     `json:"profiles"`
-	Activities  []Activity    `json:"activities"`
-	Meals       []Meal        `json:"meals"`
-	Meetings    []Meeting     `json:"meetings"`
-	Bookings    []Booking     `json:"bookings"`
-	Roster      []RosterEntry `json:"roster"`
-	News        []News        `json:"news"`
-	Gallery     []GalleryItem `json:"gallery"`
+	GeneratedAt time.Time       `json:"generated_at"`
+	Department  Department      `json:"department"`
+	Profiles    []Profile       `json:"profiles"`
+	Activities  []Activity      `json:"activities"`
+	Meals       []Meal          `json:"meals"`
+	Meetings    []Meeting       `json:"meetings"`
+	Bookings    []Booking       `json:"bookings"`
+	Roster      []RosterEntry   `json:"roster"`
+	News        []News          `json:"news"`
+	Gallery     []GalleryItem   `json:"gallery"`
+	Weather     json.RawMessage `json:"weather,omitempty"` // Screen API v1.1
 }
 
 // Item types and actions of a sign-up.
