@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/coreos/go-systemd/v22/daemon"
+
 	"skaerm/internal/clock"
 )
 
@@ -24,6 +26,37 @@ type watchdog struct {
 	turned   <-chan struct{}    // a value after each turn of the loop
 	clk      clock.Clock
 	log      *slog.Logger
+}
+
+// newWatchdog watches the drawing loop for the service manager: poke makes
+// the loop turn, turned carries its turns (see beats).
+func newWatchdog(poke func(), turned <-chan struct{}, log *slog.Logger) *watchdog {
+	interval, err := daemon.SdWatchdogEnabled(false)
+	if err != nil {
+		log.Warn("service watchdog setting unreadable", "err", err)
+	}
+	return &watchdog{
+		interval: interval,
+		notify: func(state string) error {
+			_, err := daemon.SdNotify(false, state)
+			return err
+		},
+		poke: poke, turned: turned, clk: clock.Real{}, log: log,
+	}
+}
+
+// beats carries a value after each turn of the drawing loop for the
+// watchdog; a turn while one is still unread is dropped.
+type beats chan struct{}
+
+func newBeats() beats { return make(beats, 1) }
+
+// beat is the renderer's Heartbeat: it never blocks.
+func (b beats) beat() {
+	select {
+	case b <- struct{}{}:
+	default:
+	}
 }
 
 // grace is how long a poked loop may take to turn.

@@ -38,12 +38,9 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer c.Close()
-	sy, err := sync.New(sync.Options{
-		BaseURL: s.Config.Backend.URL, Token: token, CAFile: s.Config.Backend.CAFile,
-		Cache: c, Logger: log, Version: version,
-		PollInterval:  s.Config.Sync.PollInterval.D(),
-		MaxBoardBytes: s.Config.Sync.MaxBoardBytes, MaxMediaBytes: s.Config.Sync.MaxMediaBytes,
-	})
+	opts := s.SyncOptions()
+	opts.Token, opts.Cache, opts.Logger, opts.Version = token, c, log, version
+	sy, err := sync.New(opts)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 // Package app turns a configuration file and command-line flags into the
 // settings the screen's commands run with, so skaerm and skaerm-screen read
-// them the same way. It opens nothing but the files it is told to read.
+// them the same way, and maps those settings onto the options of the parts
+// that run with them (sync, display power, motion sensor). It opens nothing
+// but the files it is told to read.
 package app
 
 import (
@@ -14,6 +16,7 @@ import (
 
 	"skaerm/internal/config"
 	"skaerm/internal/pairing"
+	"skaerm/sync"
 )
 
 // Flags are the command-line flags shared by the commands that talk to a
@@ -120,6 +123,17 @@ func (f Flags) resolve(load func(path string) (config.Config, error)) (Settings,
 		return s, fmt.Errorf("settings: %w", err)
 	}
 	return s, nil
+}
+
+// SyncOptions are the settings' backend, CA file, polling interval and
+// size limits for the sync; the caller adds the token, the cache and hooks.
+func (s Settings) SyncOptions() sync.Options {
+	c := s.Config
+	return sync.Options{
+		BaseURL: c.Backend.URL, CAFile: c.Backend.CAFile,
+		PollInterval:  c.Sync.PollInterval.D(),
+		MaxBoardBytes: c.Sync.MaxBoardBytes, MaxMediaBytes: c.Sync.MaxMediaBytes,
+	}
 }
 
 // withoutEmptyURL drops the complaint about a missing backend address: only

@@ -1,4 +1,4 @@
-package app
+package runner
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"skaerm/internal/clock"
 	"skaerm/internal/pairing"
 	"skaerm/internal/status"
+	"skaerm/internal/wait"
 	"skaerm/sync"
 )
 
@@ -33,7 +34,7 @@ func TestUnauthorizedReturnsToPairing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	noMedia := sync.Options{MaxMediaBytes: 1}
+	noMedia := sync.Options{BaseURL: b.URL, MaxMediaBytes: 1}
 
 	// A first sync with the token that works fills the cache.
 	first, err := sync.New(sync.Options{BaseURL: b.URL, Token: "old", Cache: c, MaxMediaBytes: 1})
@@ -49,23 +50,24 @@ func TestUnauthorizedReturnsToPairing(t *testing.T) {
 	}
 
 	tokenFile := filepath.Join(dir, "token")
-	r := &Runner{BackendURL: b.URL, Token: "revoked", TokenFile: tokenFile, Cache: c, Sync: noMedia, Version: "test"}
+	shown := new(pairing.Shown)
+	r, err := New(Deps{Sync: noMedia, Token: "revoked", TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()
 
 	var code string
-	for code == "" {
+	wait.Until(t, "a pairing code shown after the backend refused the token", func() bool {
 		select {
 		case err := <-done:
 			t.Fatalf("runner stopped: %v", err)
-		case <-ctx.Done():
-			t.Fatal("no pairing code shown after the backend refused the token")
-		case <-time.After(50 * time.Millisecond):
+		default:
 		}
-		if user, _, ok := r.Pairing(); ok {
-			code = user
-		}
-	}
+		code, _, _ = shown.Code()
+		return code != ""
+	})
 	if _, err := c.Board(); err != nil {
 		t.Fatalf("the cached board is gone while pairing: %v", err)
 	}
@@ -76,39 +78,25 @@ func TestUnauthorizedReturnsToPairing(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The new token is saved with mode 0600 and the screen syncs with it.
-	for {
+	wait.Until(t, "the token saved after approval", func() bool {
 		tok, err := pairing.LoadToken(tokenFile)
-		if err == nil && tok != "" {
-			break
-		}
-		if !errors.Is(err, pairing.ErrNoToken) && err != nil {
+		if err != nil && !errors.Is(err, pairing.ErrNoToken) {
 			t.Fatal(err)
 		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("no token saved after approval")
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+		return tok != ""
+	})
 	fi, err := os.Stat(tokenFile)
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("token file mode: %v %v", fi.Mode(), err)
 	}
-	for {
+	wait.Until(t, "a sync with the new token", func() bool {
 		m, err := c.Meta()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.LastSync.After(before.LastSync) && m.LastError == "" {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("no sync with the new token")
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	if _, _, ok := r.Pairing(); ok {
+		return m.LastSync.After(before.LastSync) && m.LastError == ""
+	})
+	if _, _, ok := shown.Code(); ok {
 		t.Error("still showing a pairing code after pairing")
 	}
 	cancel()
@@ -134,21 +122,13 @@ func TestReportFollowsSync(t *testing.T) {
 	}
 	defer c.Close()
 	clk := clock.NewFake(time.Now())
-	r := &Runner{BackendURL: b.URL, Token: "T", Cache: c, Clock: clk, Sync: sync.Options{MaxMediaBytes: 1}, Version: "test"}
+	r, err := New(Deps{Sync: sync.Options{BaseURL: b.URL, MaxMediaBytes: 1}, Token: "T", Cache: c, Clock: clk, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()
 
-	// waitFor polls (real time) until ok or the test's deadline.
-	waitFor := func(what string, ok func() bool) {
-		t.Helper()
-		for !ok() {
-			select {
-			case <-ctx.Done():
-				t.Fatalf("gave up waiting for %s", what)
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}
 	meta := func() cache.Meta {
 		m, err := c.Meta()
 		if err != nil {
@@ -160,14 +140,14 @@ func TestReportFollowsSync(t *testing.T) {
 		rep, _ := status.Load(status.FilePath(c.Path()))
 		return rep
 	}
-	waitFor("the first sync", func() bool { return meta().Generation == 1 })
-	waitFor("the first sync in the report", func() bool { return reported().Generation == 1 })
+	wait.Until(t, "the first sync", func() bool { return meta().Generation == 1 })
+	wait.Until(t, "the first sync in the report", func() bool { return reported().Generation == 1 })
 
 	// A failed attempt (as when the network drops) shows at once too.
 	if err := c.RecordAttempt(errors.New("backend cannot be reached")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("the failed attempt in the report", func() bool { return reported().LastError == "backend cannot be reached" })
+	wait.Until(t, "the failed attempt in the report", func() bool { return reported().LastError == "backend cannot be reached" })
 	cancel()
 	<-done
 }

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"skaerm/cache"
+	"skaerm/display"
+	"skaerm/internal/app"
+	"skaerm/internal/clock"
+	"skaerm/internal/config"
+	"skaerm/internal/motion"
+	"skaerm/internal/power"
+	"skaerm/internal/sysinfo"
+	"skaerm/sync"
+)
+
+// newPower is the display power controller for the [power] section. A
+// hardware backend that cannot be used is logged and the screen draws black
+// instead.
+func newPower(c config.Power, loc *time.Location, trusted *clock.Trusted, log *slog.Logger) (*power.Controller, error) {
+	hw, err := power.NewBackend(app.PowerBackend(c))
+	if err != nil {
+		log.Error("display power backend unusable: drawing black instead", "err", err)
+		hw = nil
+	}
+	policy, err := app.PowerPolicy(c, loc)
+	if err != nil {
+		return nil, err // validated with the configuration; not reached
+	}
+	return power.NewController(power.Options{Backend: hw, Policy: policy, Clock: trusted,
+		Log: log, ClockKnown: known(trusted)}), nil
+}
+
+// known reports whether the trusted clock knows the day.
+func known(trusted *clock.Trusted) func() bool {
+	return func() bool { return trusted.Status().Known }
+}
+
+// newWatcher watches the configuration file the settings came from; nil
+// when they came from flags only.
+func newWatcher(s app.Settings, log *slog.Logger) *config.Watcher {
+	if s.ConfigPath == "" {
+		return nil
+	}
+	return config.NewWatcher(s.ConfigPath, s.Config, config.WatchOptions{Logger: log})
+}
+
+// facts are what the screen's other parts know about it, for the status
+// report and the status the sync posts.
+type facts struct {
+	power   *power.Controller
+	clock   *clock.Trusted
+	sensor  *motion.Sensor
+	pin     string
+	watcher *config.Watcher // nil without a configuration file
+	temps   sysinfo.Reader
+}
+
+// report is the status report's extra lines.
+func (f facts) report() map[string]string {
+	st := f.power.State()
+	m := map[string]string{
+		"display power": fmt.Sprintf("%s by %s (%s)", onOff(st.On), st.Backend, st.Reason),
+		"clock":         f.clock.Status().String(),
+		"motion sensor": map[bool]string{true: "watching " + f.pin, false: "not in use"}[f.sensor.Active()],
+	}
+	if st.LastError != "" {
+		m["display power error"] = st.LastError
+	}
+	if t, err := f.temps.Temperature(); err == nil {
+		m["soc temperature"] = fmt.Sprintf("%.1f °C", t)
+	}
+	if f.watcher != nil {
+		if err := f.watcher.LastError(); err != nil {
+			m["configuration"] = "last edit rejected, previous configuration kept: " + err.Error()
+		}
+	}
+	return m
+}
+
+// status is what the sync posts beside each sync.
+func (f facts) status() sync.StatusExtras {
+	t, _ := f.temps.Temperature()
+	return sync.StatusExtras{DisplayOn: f.power.State().On, SoCTempC: t, ClockSynced: f.clock.Status().Synced}
+}
+
+// syncOptions are the settings' sync options with the hooks into the
+// screen's other parts.
+func syncOptions(s app.Settings, f facts, screen *display.Screen, log *slog.Logger) sync.Options {
+	opts := s.SyncOptions()
+	opts.OnDate = func(d time.Time) {
+		if _, err := f.clock.ObserveDate(d); err != nil {
+			log.Warn("backend clock not believed", "err", err)
+		}
+	}
+	// Pictures are decoded, scaled and encoded in bursts (the first sync:
+	// ~25 MB of heap for a moment, 6 MB live after); give the freed memory
+	// back to the system at once instead of over minutes.
+	opts.OnMedia = func(int) { debug.FreeOSMemory() }
+	opts.Status = f.status
+	opts.Screenshot = screen.Screenshot
+	return opts
+}
+
+// wakeOnMotion wakes the display and the screen on each motion event.
+func wakeOnMotion(sensor *motion.Sensor, pw *power.Controller, screen *display.Screen) func(context.Context) error {
+	return func(ctx context.Context) error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-sensor.Events():
+				pw.Motion()
+				screen.Wake()
+			}
+		}
+	}
+}
+
+// followEdits applies each accepted edit of the configuration file, and
+// reloads the screen's assets when their folder changes.
+func followEdits(w *config.Watcher, cfg config.Config, level *slog.LevelVar, pw *power.Controller, screen *display.Screen, c *cache.Cache, log *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case nc := <-w.Updates():
+				applyConfig(nc, cfg, level, pw, screen, departmentZone(c), log)
+			case <-w.AssetsChanged():
+				screen.ReloadAssets()
+			}
+		}
+	}
+}
+
+// applyConfig applies an edited configuration file to the running screen:
+// language and timings, display power and log level at once; the backend,
+// cache and token need a restart, which it says.
+func applyConfig(nc, old config.Config, level *slog.LevelVar, pw *power.Controller, screen *display.Screen, loc *time.Location, log *slog.Logger) {
+	_ = level.UnmarshalText([]byte(nc.Log.Level))
+	screen.Retune(display.Tuning{Locale: nc.Screen.Locale, IdleAfter: nc.Screen.IdleAfter.D(), OfflineAfter: nc.Screen.OfflineAfter.D()})
+	if p, err := app.PowerPolicy(nc.Power, loc); err == nil {
+		pw.SetPolicy(p)
+	}
+	if nc.Backend != old.Backend || nc.Cache != old.Cache || nc.Power.Backend != old.Power.Backend || nc.Motion != old.Motion {
+		log.Warn("configuration changed: backend, cache, display power backend and motion sensor changes apply at the next start")
+	}
+	log.Info("configuration applied")
+}
+
+// departmentZone is the cached department's time zone, Copenhagen before
+// the first sync.
+func departmentZone(c *cache.Cache) *time.Location {
+	if b, err := c.Board(); err == nil {
+		return b.Location()
+	}
+	loc, err := time.LoadLocation(sync.DefaultTimezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
