@@ -14,7 +14,11 @@
 // A sign-up takes two taps on the resident's own face and a "Ja, tilmeld
 // Karen" button; only then is it written to the Source's outbox. Taps act on
 // release inside the target they started in; a second tap within 300 ms is a
-// bounce and is ignored.
+// bounce and is ignored. On X11 the presses and releases come from the X
+// server's XInput2 raw events on a connection of their own, each with its
+// time, not from the button state Ebitengine samples per frame: a tap whose
+// press and release arrive together (a touch driver may send them so) still
+// counts once.
 //
 // # Caveats
 //

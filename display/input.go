@@ -1,6 +1,8 @@
 package display
 
 import (
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -8,6 +10,7 @@ import (
 
 	"skaerm/board"
 	"skaerm/display/layout"
+	"skaerm/internal/clock"
 )
 
 // pointerEvent is a finger (or mouse button) going down or up. On X11 a
@@ -15,6 +18,35 @@ import (
 type pointerEvent struct {
 	down bool
 	x, y float64
+	at   time.Time // when it happened; zero: at the tick that reads it
+}
+
+// pressQueue holds the presses and releases the X server reported since the
+// last tick, in order, each with its time: none is lost however short the
+// tap, and two taps read in one tick keep their distance in time.
+type pressQueue struct {
+	on  atomic.Bool // the X server reports presses: the sampled mouse state is not used
+	mu  sync.Mutex
+	evs []pointerEvent
+}
+
+// push returns the function the X reader calls with each press or release.
+func (q *pressQueue) push(clk clock.Clock) func(down bool, x, y int) {
+	return func(down bool, x, y int) {
+		q.mu.Lock()
+		q.evs = append(q.evs, pointerEvent{down: down, x: float64(x), y: float64(y), at: clk.Now()})
+		q.mu.Unlock()
+		ebiten.ScheduleFrame()
+	}
+}
+
+// take empties the queue.
+func (q *pressQueue) take() []pointerEvent {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	evs := q.evs
+	q.evs = nil
+	return evs
 }
 
 // press is a finger that went down on a target and has not lifted.
@@ -26,6 +58,16 @@ type press struct {
 
 // readInput turns this tick's raw mouse and touch state into pointer events.
 func (s *Screen) readInput() []pointerEvent {
+	if s.presses.on.Load() {
+		evs := s.presses.take()
+		// X reports window pixels; the layout is in device-independent ones.
+		if f := ebiten.Monitor().DeviceScaleFactor(); f > 0 && f != 1 {
+			for i := range evs {
+				evs[i].x, evs[i].y = evs[i].x/f, evs[i].y/f
+			}
+		}
+		return evs
+	}
 	var evs []pointerEvent
 	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
 		x, y := ebiten.CursorPosition()
@@ -52,6 +94,10 @@ func (s *Screen) readInput() []pointerEvent {
 func (s *Screen) handle(now time.Time, evs []pointerEvent) {
 	g := &s.game
 	for _, ev := range evs {
+		now := now
+		if !ev.at.IsZero() && ev.at.Before(now) {
+			now = ev.at
+		}
 		g.lastTouch = now
 		if ev.down && s.opts.OnTouch != nil {
 			s.opts.OnTouch()
@@ -81,9 +127,11 @@ func (s *Screen) handle(now time.Time, evs []pointerEvent) {
 		switch {
 		case ok && p.ok && t.R == p.target.R && t.Intent.Kind == p.target.Intent.Kind:
 			g.lastTap = now
+			s.log.Debug("tap", "on", g.page.ID.String(), "intent", p.target.Intent.Kind.String(), "page", p.target.Intent.Page.String())
 			s.act(now, p.target.Intent)
 		case !p.ok && !ok && g.page.Idle:
 			g.lastTap = now
+			s.log.Debug("tap", "on", g.page.ID.String(), "intent", layout.Open.String(), "page", layout.Of(layout.PageToday).String())
 			s.open(layout.Of(layout.PageToday))
 		}
 	}

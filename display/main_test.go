@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/hajimehoshi/ebiten/v2"
+
+	"skaerm/internal/xneed"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata/golden")
@@ -28,12 +30,7 @@ func (*testGame) Draw(*ebiten.Image)         {}
 func (*testGame) Layout(int, int) (int, int) { return 320, 240 }
 
 func TestMain(m *testing.M) {
-	if os.Getenv("DISPLAY") == "" {
-		// Unreachable in practice (Ebitengine panics at init without X), kept
-		// for platforms where it does not.
-		fmt.Println("display tests need an X display: run them under xvfb-run -a")
-		os.Exit(0)
-	}
+	xneed.Display("display tests")
 	ebiten.SetWindowSize(320, 240)
 	g := &testGame{m: m, code: 1}
 	if err := ebiten.RunGame(g); err != nil {

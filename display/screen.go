@@ -115,6 +115,7 @@ type Screen struct {
 	tune        atomic.Pointer[Tuning]
 	assetsStale atomic.Bool // the assets folder changed: read it again
 	writers     gosync.WaitGroup
+	presses     pressQueue // from the X server, when it can tell
 
 	// Owned by the game goroutine.
 	game gameState
@@ -220,7 +221,11 @@ func (s *Screen) Run(ctx context.Context) error {
 	ebiten.SetScreenClearedEveryFrame(false)
 	//lint:ignore SA1019 FPSModeVsyncOffMinimum is the mode that sleeps until input or ScheduleFrame.
 	ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum)
-	ebiten.SetTPS(10)
+	// One Update per frame, and frames only when woken: a frame Ebitengine
+	// draws because of an event or ScheduleFrame always reaches Update (with
+	// a fixed tick rate a wake-up soon after a tick would not, and the taps
+	// it brought would wait for the next one).
+	ebiten.SetTPS(ebiten.SyncWithFPS)
 	ebiten.SetRunnableOnUnfocused(true)
 
 	s.load() // the first frame shows the cache as it is
@@ -229,6 +234,13 @@ func (s *Screen) Run(ctx context.Context) error {
 	wg.Add(2)
 	go func() { defer wg.Done(); s.loader(ctx) }()
 	go func() { defer wg.Done(); s.ticker(ctx) }()
+	if x, err := openPresses(); err != nil {
+		s.log.Warn("taps read from the sampled mouse state: a very short tap may be lost", "err", err)
+	} else {
+		s.presses.on.Store(true)
+		wg.Add(1)
+		go func() { defer wg.Done(); x.run(ctx, s.presses.push(s.clk)) }()
+	}
 	go func() {
 		<-ctx.Done()
 		s.stopped.Store(true)

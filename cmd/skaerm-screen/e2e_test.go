@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"skaerm/internal/backend"
+	"skaerm/internal/xneed"
 )
 
 // TestDemoSyncSnapshot is what a newcomer does by hand: start the reference
@@ -23,8 +24,11 @@ import (
 // It runs the real binaries as separate processes, and checks that the cache
 // the picture was drawn from holds none of what a screen must drop.
 func TestDemoSyncSnapshot(t *testing.T) {
-	if os.Getenv("DISPLAY") == "" {
-		t.Skip("needs an X display: run under xvfb-run (make test does)")
+	if msg := xneed.Missing("the end-to-end test"); msg != "" {
+		if xneed.CI() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	bin := t.TempDir()
 	build := exec.Command("go", "build", "-o", bin+"/", "skaerm/cmd/skaerm", "skaerm/cmd/skaerm-screen", "skaerm/cmd/skaerm-backend")

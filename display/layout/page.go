@@ -61,6 +61,16 @@ const (
 	Notify                        // show Intent.Notice (a tap that cannot be acted on)
 )
 
+// String names the intent in logs: "open", "pick", …
+func (k IntentKind) String() string {
+	if int(k) < len(intentNames) {
+		return intentNames[k]
+	}
+	return fmt.Sprintf("intent(%d)", uint8(k))
+}
+
+var intentNames = [...]string{"", "open", "pick", "confirm", "cancel", "turn", "notify"}
+
 // Intent is what happens when a target is tapped.
 type Intent struct {
 	Kind    IntentKind

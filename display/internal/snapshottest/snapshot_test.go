@@ -4,7 +4,6 @@
 package snapshottest
 
 import (
-	"fmt"
 	"image"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
+	"skaerm/internal/xneed"
 )
 
 var (
@@ -24,10 +24,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	if os.Getenv("DISPLAY") == "" {
-		fmt.Println("display snapshot tests need an X display: run them under xvfb-run -a")
-		os.Exit(0)
-	}
+	xneed.Display("display snapshot tests")
 	dir, err := os.MkdirTemp("", "snapshottest")
 	if err != nil {
 		panic(err)
