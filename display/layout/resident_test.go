@@ -1,6 +1,7 @@
 package layout_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,8 @@ import (
 	"skaerm/board"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
+	"skaerm/internal/backend"
+	skaermsync "skaerm/sync"
 )
 
 // texts are the lines of text on p, in order.
@@ -258,4 +261,101 @@ func cutOf(role, s string) bool {
 		s = s[i+4:]
 	}
 	return len(s) >= 3 && strings.HasPrefix(role, s)
+}
+
+// TestPortraitTodayUsesTheHeight: on a portrait screen each section of the
+// Today page shows as many cards as fit; no band of the page is left empty
+// that could hold one more of a card still hidden behind "+N flere".
+func TestPortraitTodayUsesTheHeight(t *testing.T) {
+	m := measurer(t)
+	fx, _ := fixture.Board(at(t))
+	demo := demoBoard(t)
+	for _, bd := range []*board.Board{fx, demo} {
+		for _, sz := range []struct{ w, h float64 }{{1080, 1920}, {720, 1280}, {2160, 3840}, {1080, 1600}} {
+			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h})
+			checkPage(t, m, p)
+			u := sz.w / 100
+			// The content lies between the header and the navigation bar.
+			top, bottom := 11*u, sz.h
+			for _, tg := range p.Targets {
+				if tg.Intent.Kind == layout.Open && tg.R.Y > sz.h*0.8 {
+					bottom = min(bottom, tg.R.Y)
+				}
+			}
+			// Hidden cards, and the height of one of each kind.
+			hidden := map[layout.PageKind]bool{}
+			cardH := map[layout.PageKind]float64{layout.PageRoster: 9.2 * u}
+			for _, tg := range p.Targets {
+				switch {
+				case tg.Intent.Kind == layout.Open && tg.R.Y < bottom && tg.R.H < 9*u && (tg.Intent.Page.Kind == layout.PageWeek || tg.Intent.Page.Kind == layout.PageRoster):
+					hidden[tg.Intent.Page.Kind] = true // a "+N flere" button
+				case tg.Intent.Page.Kind == layout.PageActivity || tg.Intent.Page.Kind == layout.PageMeal:
+					if h, ok := cardH[layout.PageWeek]; !ok || tg.R.H < h {
+						cardH[layout.PageWeek] = tg.R.H
+					}
+				}
+			}
+			if len(hidden) == 0 {
+				continue
+			}
+			need := 1e9
+			for k := range hidden {
+				need = min(need, cardH[k])
+			}
+			if empty := emptyBands(p, top, bottom, 3.5*u); empty > need+2*u {
+				t.Errorf("%s %vx%v: %.0f px left empty while a card of %.0f px is hidden behind +N (%v)", bd.Department.Name, sz.w, sz.h, empty, need, hidden)
+			}
+		}
+	}
+}
+
+// emptyBands is the height of the horizontal bands between top and bottom,
+// each taller than spacing, that no item covers.
+func emptyBands(p *layout.Page, top, bottom, spacing float64) (h float64) {
+	type span struct{ a, b float64 }
+	var spans []span
+	for _, it := range p.Items {
+		if it.R.Bottom() <= top || it.R.Y >= bottom || it.R.W >= p.W-1 {
+			continue // outside, or the header's own boxes
+		}
+		spans = append(spans, span{max(it.R.Y, top), min(it.R.Bottom(), bottom)})
+	}
+	y := top
+	for y < bottom {
+		next := bottom
+		covered := false
+		for _, s := range spans {
+			if s.a <= y && s.b > y {
+				covered = true
+				y = s.b
+				break
+			}
+			if s.a > y {
+				next = min(next, s.a)
+			}
+		}
+		if covered {
+			continue
+		}
+		if next-y > spacing {
+			h += next - y
+		}
+		y = next
+	}
+	return h
+}
+
+// demoBoard is the reference backend's demo department d1 at the goldens'
+// instant, decoded as a screen decodes it.
+func demoBoard(tb testing.TB) *board.Board {
+	tb.Helper()
+	raw, err := backend.DemoBoard(at(tb), "d1")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bd, err := skaermsync.Decode(bytes.NewReader(raw), at(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bd
 }

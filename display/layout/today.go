@@ -93,10 +93,10 @@ func (b *builder) today() {
 	content = b.notice(content)
 	var cols []Rect
 	if b.portrait() {
-		cols = b.stack(content, []float64{
-			8.8*b.u + float64(len(TodayActivities(b.in.Board, b.in.Now)))*(b.activityCardH()+1.2*b.u),
-			8.8*b.u + float64(len(TodayMeals(b.in.Board, b.in.Now)))*(b.mealCardH()+1.2*b.u),
-			8.8*b.u + float64(len(ShiftsOn(b.in.Board, b.in.Now, 0)))*b.staffRowH() + 3*b.lineH(b.fSmall),
+		cols = b.stack(content, []block{
+			b.cardBlock(len(TodayActivities(b.in.Board, b.in.Now)), b.activityCardH()),
+			b.cardBlock(len(TodayMeals(b.in.Board, b.in.Now)), b.mealCardH()),
+			b.staffBlock(ShiftsOn(b.in.Board, b.in.Now, 0)),
 		})
 	} else {
 		cols = content.splitH(b.margin(), 1.35, 1, 0.95)
@@ -133,8 +133,11 @@ func (b *builder) cards(r Rect, n int, h float64, draw func(int, Rect)) int {
 	return shown
 }
 
+// emptyH is the height of the box that says a section is empty.
+func (b *builder) emptyH() float64 { return 10 * b.u }
+
 func (b *builder) empty(r Rect, msg string) {
-	h := 10 * b.u
+	h := b.emptyH()
 	c := Rect{r.X, r.Y, r.W, h}
 	b.box(c, Paper, Line, 0.2*b.u, 1.2*b.u)
 	b.line(c.Inset(2*b.u), msg, b.fBody, Muted, Left)
@@ -254,7 +257,7 @@ func (b *builder) todayStaff(r Rect) {
 	more := 0
 	defer func() { b.heading(top, b.s.OnDuty, more, PageRoster) }()
 	rowH := b.staffRowH()
-	headH := b.lineH(b.fSmall) + 0.4*b.u
+	headH := b.staffHeadH()
 	y := r.Y
 	var last board.ShiftKind
 	for i, s := range shifts {
@@ -278,39 +281,87 @@ func (b *builder) todayStaff(r Rect) {
 
 func (b *builder) staffRowH() float64 { return 10 * b.u }
 
-// stack splits r into rows for blocks that want the given heights: each
-// gets what it wants when all fit, else the space is shared so that no
-// block gets more than it wants. Space left over goes to the last block.
-func (b *builder) stack(r Rect, want []float64) []Rect {
-	gap := b.margin()
-	free := r.H - gap*float64(len(want)-1)
-	got := make([]float64, len(want))
-	left := free
-	open := len(want)
-	done := make([]bool, len(want))
-	for open > 0 {
-		share := left / float64(open)
-		progressed := false
-		for i, w := range want {
-			if !done[i] && w <= share {
-				got[i], done[i] = w, true
-				left -= w
-				open--
-				progressed = true
-			}
+// staffHeadH is the height of a shift's name over its rows.
+func (b *builder) staffHeadH() float64 { return b.lineH(b.fSmall) + 0.4*b.u }
+
+// block is what a section of the portrait Today page asks for: its heading
+// row and then one step per card, in order.
+type block struct {
+	head  float64
+	steps []float64
+	first int // steps that come together in the block's first turn (at least 1)
+}
+
+// titleH is the height titleRow takes.
+func (b *builder) titleH() float64 { return 8.8 * b.u }
+
+// cardBlock is a section of n cards of height h (or its "nothing today"
+// box); each step holds a card and the gap under it.
+func (b *builder) cardBlock(n int, h float64) block {
+	bl := block{head: b.titleH()}
+	if n == 0 {
+		bl.steps = []float64{b.emptyH()}
+	}
+	for range n {
+		bl.steps = append(bl.steps, h+1.2*b.u)
+	}
+	return bl
+}
+
+// staffBlock is the who-is-at-work section: a row per shift, and a shift's
+// name over its first row, as todayStaff draws them.
+func (b *builder) staffBlock(shifts []board.Shift) block {
+	bl := block{head: b.titleH()}
+	if len(shifts) == 0 {
+		bl.steps = []float64{b.emptyH()}
+	}
+	var last board.ShiftKind
+	for _, s := range shifts {
+		h := b.staffRowH()
+		if s.Shift != last {
+			last = s.Shift
+			h += b.staffHeadH()
 		}
-		if !progressed {
-			for i := range want {
-				if !done[i] {
-					got[i], done[i] = share, true
-				}
-			}
-			open = 0
-			left = 0
+		bl.steps = append(bl.steps, h)
+		// Everyone at work now comes first, together.
+		if OnNow(s, b.in.Now) && bl.first == len(bl.steps)-1 {
+			bl.first++
 		}
 	}
-	got[len(got)-1] += left
-	out := make([]Rect, len(want))
+	return bl
+}
+
+// stack splits r into rows for blocks, in whole cards: every block gets its
+// heading, then the blocks take turns, in order, at one more card each (its
+// first turn at all its first cards) while it fits, so the screen's height
+// goes to cards rather than to gaps under a "+N flere". Space left over goes
+// to the last block.
+func (b *builder) stack(r Rect, blocks []block) []Rect {
+	gap := b.margin()
+	left := r.H - gap*float64(len(blocks)-1)
+	got := make([]float64, len(blocks))
+	next := make([]int, len(blocks))
+	for i, bl := range blocks {
+		got[i] = bl.head
+		left -= bl.head
+	}
+	for more := true; more; {
+		more = false
+		for i, bl := range blocks {
+			turn := 1
+			if next[i] == 0 {
+				turn = max(1, bl.first)
+			}
+			for ; turn > 0 && next[i] < len(bl.steps) && bl.steps[next[i]] <= left; turn-- {
+				got[i] += bl.steps[next[i]]
+				left -= bl.steps[next[i]]
+				next[i]++
+				more = true
+			}
+		}
+	}
+	got[len(got)-1] += max(0, left)
+	out := make([]Rect, len(blocks))
 	y := r.Y
 	for i, h := range got {
 		out[i] = Rect{r.X, y, r.W, h}
