@@ -57,8 +57,9 @@ if [ "$(dpkg --print-architecture 2>/dev/null || true)" = "$arch" ]; then
 fi
 
 if [ "${SKIP_DEPS:-0}" != 1 ]; then
+	# --display: Xvfb, in which skaerm-screen prints its help for the man page.
 	# shellcheck disable=SC2086 # deps_flag is one word or none
-	"$SKAERM_ROOT/build/deps.sh" $deps_flag
+	"$SKAERM_ROOT/build/deps.sh" --display $deps_flag
 fi
 ensure_go
 
@@ -129,6 +130,11 @@ if [ -f README.md ]; then
 	install -m 0644 README.md "$stage/usr/share/doc/skaerm/README.md"
 fi
 install -m 0644 build/README.md "$stage/usr/share/doc/skaerm/BUILDING.md"
+export SKAERM_MAINTAINER="${SKAERM_MAINTAINER:-skaerm maintainers <skaerm@example.invalid>}"
+# copyright, changelog and man pages, made from the programs and the history.
+staged=("$stage/usr/bin/skaerm")
+[ -f "$stage/usr/lib/skaerm/skaerm-screen" ] && staged+=("$stage/usr/lib/skaerm/skaerm-screen")
+"$SKAERM_ROOT/build/package-docs.sh" "$stage" "${staged[@]}"
 
 # nfpm, pinned, built once into build/.tools.
 tools="$SKAERM_ROOT/build/.tools"
@@ -143,7 +149,6 @@ fi
 
 export SKAERM_VERSION="$version"
 export SKAERM_DEB_ARCH="$arch"
-export SKAERM_MAINTAINER="${SKAERM_MAINTAINER:-skaerm maintainers <skaerm@example.invalid>}"
 export SKAERM_HOMEPAGE="${SKAERM_HOMEPAGE:-https://example.invalid/skaerm}"
 deb="dist/skaerm_${version}_${arch}.deb"
 rm -f "$deb"

@@ -6,6 +6,7 @@
 #   build/deps.sh --display    also Xvfb and Mesa's software GL, for headless tests and the demo
 #   build/deps.sh --cross      also the arm64 cross compiler and arm64 headers (for the Pi .deb)
 #   build/deps.sh --cross-armhf  the same for 32-bit Raspberry Pi OS (armhf)
+#   build/deps.sh --package    also lintian and man, to check a built package
 #
 # It asks dpkg what is installed first, so a second run does no apt work at
 # all. It runs `apt-get update` at most once, and only when something is
@@ -18,16 +19,18 @@ set -euo pipefail
 display=0
 cross=0
 cross_armhf=0
+package=0
 for arg in "$@"; do
 	case "$arg" in
 	--display) display=1 ;;
 	--cross) cross=1 ;;
 	--cross-armhf) cross_armhf=1 ;;
+	--package) package=1 ;;
 	-h | --help)
 		awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 		exit 0
 		;;
-	*) die "unknown option $arg (use --display and/or --cross)" ;;
+	*) die "unknown option $arg (use --display, --cross, --cross-armhf and/or --package)" ;;
 	esac
 done
 
@@ -49,6 +52,11 @@ if [ "$cross_armhf" = 1 ]; then
 	pkgs+=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross libgl1-mesa-dev:armhf libx11-dev:armhf
 		libxrandr-dev:armhf libxcursor-dev:armhf libxi-dev:armhf libxinerama-dev:armhf
 		libxxf86vm-dev:armhf file)
+fi
+
+# Package: Debian's package checker, and man to render the man pages.
+if [ "$package" = 1 ]; then
+	pkgs+=(lintian man-db)
 fi
 
 as_root() {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Writes the documents the Debian package carries into a staged tree, each
+# made at build time from what it describes, so none is kept by hand:
+#
+#   build/package-docs.sh STAGE PROGRAM...
+#
+#   usr/share/doc/skaerm/copyright     DEP-5: the project and the font
+#       (build/package/copyright.head), then every Go module compiled into the
+#       PROGRAMs (staged, target architecture) with its licence from the
+#       module cache; fails when a module's licence cannot be determined
+#   usr/share/doc/skaerm/changelog.Debian.gz (changelog.gz for a native
+#       version without a Debian revision): the version and the git history
+#   usr/share/man/man1/skaerm.1.gz     from the help skaerm prints
+#   usr/share/man/man5/skaerm-config.5.gz  from `skaerm config example`
+#
+# The man pages come from skaerm and skaerm-screen built for this machine
+# (into dist/host/); skaerm-screen needs an X display even for --help, so
+# without DISPLAY it runs under xvfb-run. The generator is build/pkgdocs.
+#
+# Environment: VERSION (see build/version.sh), SKAERM_MAINTAINER.
+set -euo pipefail
+# shellcheck source=build/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ "$#" -ge 2 ] || die "usage: build/package-docs.sh STAGE PROGRAM..."
+stage="$(cd "$1" && pwd)"
+shift
+progs=()
+installed=()
+for p in "$@"; do
+	progs+=("$(cd "$(dirname "$p")" && pwd)/$(basename "$p")")
+	installed+=("${progs[-1]#"$stage"}")
+done
+cd "$SKAERM_ROOT"
+ensure_go
+version="$(skaerm_version)"
+maintainer="${SKAERM_MAINTAINER:-skaerm maintainers <skaerm@example.invalid>}"
+doc="$stage/usr/share/doc/skaerm"
+install -d "$doc" "$stage/usr/share/man/man1" "$stage/usr/share/man/man5"
+
+output_dir dist
+host="dist/host"
+mkdir -p "$host"
+log "go build ./build/pkgdocs and skaerm for this machine (for the man pages)"
+go build -o "$host/pkgdocs" ./build/pkgdocs
+for p in skaerm skaerm-screen; do
+	[ -d "cmd/$p" ] || continue
+	CGO_ENABLED=1 go build -trimpath -ldflags "$(skaerm_ldflags)" -o "$host/$p" "./cmd/$p"
+done
+
+log "copyright"
+IFS=, installed_list="${installed[*]}"
+"$host/pkgdocs" copyright -head build/package/copyright.head -text OFL-1.1=assets/fonts/OFL.txt \
+	-installed "$installed_list" "${progs[@]}" >"$doc/copyright"
+
+# A version with a Debian revision (a hyphen, e.g. 0.0.0-dev+g1234567) is
+# non-native and its changelog is changelog.Debian.gz; a release version
+# (1.4.0) is native: changelog.gz (Debian policy 12.7).
+changelog=changelog.gz
+[[ "$version" == *-* ]] && changelog=changelog.Debian.gz
+log "$changelog"
+"$host/pkgdocs" changelog -version "$version" -maintainer "$maintainer" | gzip -9n >"$doc/$changelog"
+
+log "man pages"
+date="$(git log -1 --format=%cs 2>/dev/null || date -u +%F)"
+man=("$host/pkgdocs" man -skaerm "$host/skaerm" -version "$version" -date "$date" -out "$host")
+if [ -z "${DISPLAY:-}" ] && [ -d cmd/skaerm-screen ]; then
+	command -v xvfb-run >/dev/null 2>&1 || die "xvfb-run is missing (build/deps.sh --display installs it): skaerm-screen needs a display to print its help"
+	xvfb-run -a "${man[@]}"
+else
+	"${man[@]}"
+fi
+gzip -9n <"$host/skaerm.1" >"$stage/usr/share/man/man1/skaerm.1.gz"
+gzip -9n <"$host/skaerm-config.5" >"$stage/usr/share/man/man5/skaerm-config.5.gz"
