@@ -49,7 +49,7 @@ for p in skaerm skaerm-screen; do
 done
 
 log "copyright"
-IFS=, installed_list="${installed[*]}"
+installed_list="$(IFS=,; echo "${installed[*]}")"
 "$host/pkgdocs" copyright -head build/package/copyright.head -text OFL-1.1=assets/fonts/OFL.txt \
 	-installed "$installed_list" "${progs[@]}" >"$doc/copyright"
 
