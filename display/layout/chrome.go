@@ -11,13 +11,15 @@ func (b *builder) portrait() bool { return b.in.H > b.in.W }
 // margin is the space around the page and between blocks.
 func (b *builder) margin() float64 { return 2 * b.u }
 
+// headerH is the header's height in units.
+const headerH = 11
+
 // header draws the department, the date and the clock along the top and
 // returns the area left below it.
 func (b *builder) header() Rect {
 	M := b.margin()
 	full := Rect{0, 0, b.in.W, b.in.H}
-	hh := 11 * b.u
-	head, rest := full.takeTop(hh, 0)
+	head, rest := full.takeTop(headerH*b.u, 0)
 	b.box(head, Card, Card, 0, 0)
 	b.box(Rect{0, head.Bottom() - 0.3*b.u, b.in.W, 0.3 * b.u}, Line, Line, 0, 0)
 	inner := head.Inset(M)
@@ -168,20 +170,19 @@ func (b *builder) card(r Rect) {
 	b.box(r, Card, Line, 0.25*b.u, 1.2*b.u)
 }
 
-// notice draws the state's message as a banner across the top of r and
-// returns what is left below.
-func (b *builder) notice(r Rect) Rect {
+// notice draws the state's message as a banner over the header, which holds
+// nothing to tap: the page under it stays where it was, so the face or
+// button a resident just tapped is still under the finger.
+func (b *builder) notice() {
 	n := b.in.State.Notice
 	if n.Text == "" {
-		return r
+		return
 	}
-	h := 8 * b.u
-	top, rest := r.takeTop(h, b.u)
 	fill := Good
 	if n.Bad {
 		fill = Alarm
 	}
-	b.box(top, fill, fill, 0, b.u)
-	b.line(top.Inset(1.5*b.u), n.Text, Font{Size: b.fBody.Size, Bold: true}, OnDark, Left)
-	return rest
+	r := Rect{0, 0, b.in.W, headerH * b.u}
+	b.box(r, fill, fill, 0, 0)
+	b.line(r.Inset(b.margin()), n.Text, Font{Size: b.fTitle.Size, Bold: true}, OnDark, Left)
 }

@@ -113,7 +113,7 @@ func (b *builder) detail(page PageID) bool {
 		return false
 	}
 	content := b.frame()
-	content = b.notice(content)
+	b.notice()
 	var left, right Rect
 	if b.portrait() {
 		parts := content.splitV(b.margin(), 1, 1.2)

@@ -90,7 +90,7 @@ func sameDay(a, c time.Time, loc *time.Location) bool {
 // today lays out the Today page: activities, meals and who is at work.
 func (b *builder) today() {
 	content := b.frame()
-	content = b.notice(content)
+	b.notice()
 	var cols []Rect
 	if b.portrait() {
 		cols = b.stack(content, []block{
