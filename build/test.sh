@@ -2,7 +2,7 @@
 # Runs every check a change must pass, the same way on a laptop and in CI:
 #   1. build/deps.sh --display (installs only what is missing)
 #   2. gofmt -l must print nothing
-#   3. go vet ./...
+#   3. go vet ./..., go mod tidy -diff, which packages may link what
 #   4. go test for the packages that need no display
 #   5. go test for the packages that draw (their test binaries link Ebitengine,
 #      which needs an X server), under Xvfb at 1920x1080, one package at a time
@@ -47,6 +47,15 @@ log "go vet ./..."
 if ! go vet ./...; then
 	failed=1
 	failures+=("go vet")
+fi
+
+# go.mod says what the code imports: direct dependencies are not marked
+# indirect, and nothing unused is listed.
+log "go mod tidy -diff"
+if ! go mod tidy -diff; then
+	printf 'go.mod or go.sum is not tidy: run go mod tidy\n' >&2
+	failed=1
+	failures+=("go mod tidy")
 fi
 
 # Only the drawing packages may link Ebitengine: board data, sync, cache and

@@ -14,6 +14,7 @@ import (
 	"skaerm/cache"
 	"skaerm/internal/backend"
 	"skaerm/internal/clock"
+	"skaerm/internal/wait"
 )
 
 // These tests run the screen against the reference backend on loopback,
@@ -516,7 +517,7 @@ func TestBackendRunSyncNow(t *testing.T) {
 		}
 	}
 	waitBoard("first board", func(*board.Board) bool { return true })
-	eventually(t, "first sync done, stream open", func() bool {
+	wait.Until(t, "first sync done, stream open", func() bool {
 		screens, err := rb.admin.Screens(ctx)
 		return err == nil && len(screens) > 0 && screens[0].Status != nil && screens[0].EventStreams > 0
 	})

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,7 +19,7 @@ type fakeBackend struct {
 	*httptest.Server
 	clk clock.Clock
 
-	mu       gosync.Mutex
+	mu       sync.Mutex
 	board    string // the board document
 	etag     string
 	boardCT  string // Content-Type of the board, "application/json" when ""

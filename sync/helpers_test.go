@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,7 +108,7 @@ func setDate(w http.ResponseWriter, clk clock.Clock) {
 // decisions one by one without racing it.
 type stepClock struct {
 	*clock.Fake
-	mu    gosync.Mutex
+	mu    sync.Mutex
 	calls int
 	at    time.Time
 	woke  chan struct{}
@@ -176,19 +176,6 @@ func (c *stepClock) stepUntil(t testing.TB, max int, what string, cond func() bo
 			t.Fatalf("%s: not after %d steps (clock at %v)", what, max, c.Now())
 		}
 		c.step(t)
-	}
-}
-
-// eventually waits (in real time, bounded) for something that happens
-// without the test clock moving: a connection, a send, a goroutine's work.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: did not happen", what)
-		}
-		time.Sleep(time.Millisecond)
 	}
 }
 

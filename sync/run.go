@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	gosync "sync"
+	"sync"
 	"time"
 )
 
@@ -51,7 +51,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 	notify, unsubscribe := s.cache.Subscribe()
 	defer unsubscribe()
 
-	var readers gosync.WaitGroup
+	var readers sync.WaitGroup
 	defer readers.Wait()
 	defer cancel()
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/internal/wait"
 )
 
 // runSyncer starts s.Run and stops it at the end of the test.
@@ -113,7 +114,7 @@ func TestRunEvents(t *testing.T) {
 		o.Screenshot = func(context.Context) ([]byte, error) { return shot, nil }
 	})
 	runSyncer(t, s)
-	eventually(t, "first sync, stream connected", func() bool {
+	wait.Until(t, "first sync, stream connected", func() bool {
 		return len(f.reqs("/board")) == 1 && f.streamCount() == 1 && clk.waitingUntil(streamIdle)
 	})
 
@@ -125,9 +126,9 @@ func TestRunEvents(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("OnReload not called")
 	}
-	eventually(t, "pull planned", func() bool { return clk.waitingUntil(sent.Add(coalesce).Sub(clk.Now())) })
+	wait.Until(t, "pull planned", func() bool { return clk.waitingUntil(sent.Add(coalesce).Sub(clk.Now())) })
 	clk.step(t)
-	eventually(t, "new board", func() bool {
+	wait.Until(t, "new board", func() bool {
 		b, err := c.Board()
 		return err == nil && b.Activities[0].Title == "Bingo"
 	})
@@ -140,7 +141,7 @@ func TestRunEvents(t *testing.T) {
 	}
 
 	f.events <- "event: screenshot\n\n"
-	eventually(t, "screenshot posted", func() bool { return len(f.reqs("/screenshot")) == 1 })
+	wait.Until(t, "screenshot posted", func() bool { return len(f.reqs("/screenshot")) == 1 })
 	if shots := f.reqs("/screenshot"); !bytes.Equal(shots[0].Body, shot) || shots[0].Header.Get("Content-Type") != "image/png" {
 		t.Errorf("screenshot post = %q, want the PNG", shots[0].Header.Get("Content-Type"))
 	}
@@ -155,7 +156,7 @@ func TestRunStreamIdle(t *testing.T) {
 	c := openCache(t, "", clk)
 	s := newSyncer(t, f.URL, c, clk, seeded)
 	runSyncer(t, s)
-	eventually(t, "first sync, stream connected", func() bool {
+	wait.Until(t, "first sync, stream connected", func() bool {
 		return len(f.reqs("/board")) == 1 && f.streamCount() == 1 && clk.waitingUntil(streamIdle)
 	})
 	connected := clk.Now()
@@ -165,10 +166,10 @@ func TestRunStreamIdle(t *testing.T) {
 		t.Errorf("gave up after %v of silence, want %v", d, streamIdle)
 	}
 	clk.step(t) // the reconnect, after a backoff
-	eventually(t, "reconnected", func() bool { return f.streamCount() == 2 })
-	eventually(t, "pull planned", func() bool { return clk.waitingUntil(coalesce) })
+	wait.Until(t, "reconnected", func() bool { return f.streamCount() == 2 })
+	wait.Until(t, "pull planned", func() bool { return clk.waitingUntil(coalesce) })
 	clk.step(t)
-	eventually(t, "pull after reconnect", func() bool { return len(f.reqs("/board")) == 2 })
+	wait.Until(t, "pull after reconnect", func() bool { return len(f.reqs("/board")) == 2 })
 }
 
 // TestRunOutboxWatch checks a sign-up made while Run waits goes out at
@@ -180,20 +181,20 @@ func TestRunOutboxWatch(t *testing.T) {
 	c := openCache(t, "", clk)
 	s := newSyncer(t, f.URL, c, clk, seeded)
 	runSyncer(t, s)
-	eventually(t, "first sync", func() bool { return len(f.reqs("/board")) == 1 })
+	wait.Until(t, "first sync", func() bool { return len(f.reqs("/board")) == 1 })
 
 	start := clk.Now()
 	if err := c.Enqueue(signup("u1", "a1", "p1", board.Join)); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "sent and pulled", func() bool { return len(f.reqs("/signups")) == 1 && len(f.reqs("/board")) == 2 })
+	wait.Until(t, "sent and pulled", func() bool { return len(f.reqs("/signups")) == 1 && len(f.reqs("/board")) == 2 })
 	if got := sentIDs(t, f); len(got) != 1 || got[0] != "u1" {
 		t.Fatalf("sent %v, want u1 once", got)
 	}
 	if d := f.reqs("/signups")[0].At.Sub(start); d != 0 {
 		t.Errorf("sent %v after it was made, want at once", d)
 	}
-	eventually(t, "outbox empty", func() bool { out, _ := c.Outbox(); return len(out) == 0 })
+	wait.Until(t, "outbox empty", func() bool { out, _ := c.Outbox(); return len(out) == 0 })
 }
 
 // TestRunUnauthorized checks Run ends with ErrUnauthorized when the token

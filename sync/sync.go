@@ -10,7 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"skaerm/board"
@@ -81,7 +81,7 @@ type Syncer struct {
 	rand    *rand.Rand
 	started time.Time
 
-	mu     gosync.Mutex // one sync at a time; guards the fields below
+	mu     sync.Mutex // one sync at a time; guards the fields below
 	offset time.Duration
 	loc    *time.Location  // the department's zone, from the cached board
 	caps   capabilities    // what the backend offers beyond v1
@@ -389,8 +389,8 @@ func (s *Syncer) fetchAll(ctx context.Context, stop func(), jobs []mediaJob, n i
 		return
 	}
 	next := make(chan mediaJob)
-	var mu gosync.Mutex // guards res
-	var wg gosync.WaitGroup
+	var mu sync.Mutex // guards res
+	var wg sync.WaitGroup
 	for range min(n, len(jobs)) {
 		wg.Go(func() {
 			for j := range next {

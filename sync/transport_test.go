@@ -12,7 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,7 +175,7 @@ func TestFailuresKeepTheBoard(t *testing.T) {
 // and the token never reaches it.
 func TestForeignRedirect(t *testing.T) {
 	clk := clock.NewFake(testNow)
-	var mu gosync.Mutex
+	var mu sync.Mutex
 	var seen []http.Header
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
@@ -373,7 +373,7 @@ func TestMediaFetchedSeveralAtOnce(t *testing.T) {
 		profiles = append(profiles, prof(fmt.Sprintf("p%d", i), "Karen", `"avatar": {"sha256": "`+h+`"}`))
 	}
 	f.setBoard(doc(strings.Join(profiles, ",")), `"v1"`)
-	var mu gosync.Mutex
+	var mu sync.Mutex
 	inFlight, most := 0, 0
 	all := make(chan struct{})
 	f.mediaHook = func() {

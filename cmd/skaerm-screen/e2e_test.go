@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"fmt"
 	"image"
 	"image/png"
 	"net"
@@ -16,6 +14,7 @@ import (
 	"time"
 
 	"skaerm/internal/backend"
+	"skaerm/internal/wait"
 	"skaerm/internal/xneed"
 )
 
@@ -122,17 +121,12 @@ func freeAddr(t *testing.T) string {
 
 func waitHealthy(t *testing.T, url string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for ctx.Err() == nil {
+	wait.Until(t, "the backend at "+url+" answering", func() bool {
 		resp, err := http.Get(url + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
+		if err != nil {
+			return false
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatal(fmt.Errorf("backend at %s did not come up", url))
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
 }

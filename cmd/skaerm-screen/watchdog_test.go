@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"skaerm/internal/clock"
+	"skaerm/internal/wait"
 )
 
 type lockedBuffer struct {
@@ -77,13 +78,7 @@ func TestWatchdogFeedsWhileTheLoopTurns(t *testing.T) {
 	}
 	parked := func() {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for clk.Waiters() == 0 {
-			if time.Now().After(deadline) {
-				t.Fatal("the watchdog never waits")
-			}
-			time.Sleep(time.Millisecond)
-		}
+		wait.Until(t, "the watchdog waiting on its clock", func() bool { return clk.Waiters() > 0 })
 	}
 	quiet := func() {
 		t.Helper()

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"skaerm/internal/wait"
 )
 
 func parseDay(s string) (time.Time, error) { return time.ParseInLocation(time.DateOnly, s, copenhagen) }
@@ -261,7 +263,7 @@ func TestFaults(t *testing.T) {
 		resp.Body.Close()
 		slow <- resp.StatusCode
 	}()
-	waitFor(t, func() bool { return tb.clock.Waiters() > 0 })
+	wait.Until(t, "the stream parked on the test clock", func() bool { return tb.clock.Waiters() > 0 })
 	select {
 	case <-slow:
 		t.Fatal("slow answered before its delay")

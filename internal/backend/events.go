@@ -3,7 +3,7 @@ package backend
 import (
 	"fmt"
 	"net/http"
-	gosync "sync"
+	"sync"
 )
 
 // The events stream tells screens to act now: sync (content changed),
@@ -20,7 +20,7 @@ type event struct {
 type subscriber struct {
 	dept, screen string
 
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	pending []event       // at most one per name, oldest first
 	wake    chan struct{} // capacity 1
 }
@@ -53,7 +53,7 @@ func (sub *subscriber) take() []event {
 }
 
 type hub struct {
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	subs map[*subscriber]struct{}
 }
 

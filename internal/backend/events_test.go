@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"skaerm/internal/wait"
 )
 
 func TestEventsSyncScreenshotAndKeepAlive(t *testing.T) {
@@ -42,7 +44,7 @@ func TestEventsSyncScreenshotAndKeepAlive(t *testing.T) {
 
 	// Keep-alive comments come every interval of the (fake) clock.
 	for i := 0; i < 2; i++ {
-		waitFor(t, func() bool { return tb.clock.Waiters() > 0 })
+		wait.Until(t, "the stream parked on the test clock", func() bool { return tb.clock.Waiters() > 0 })
 		tb.clock.Advance(25 * time.Second)
 		if block := stream.next(t); block != ": keep-alive\n" {
 			t.Fatalf("keep-alive %d: %q", i, block)
@@ -53,19 +55,6 @@ func TestEventsSyncScreenshotAndKeepAlive(t *testing.T) {
 	if err != nil || len(screens) != 1 || screens[0].EventStreams != 1 || screens[0].DepartmentID != "d1" {
 		t.Fatalf("screens %+v, %v; want one d1 screen with one stream", screens, err)
 	}
-}
-
-// waitFor polls cond: it waits on another goroutine reaching a point, not
-// on time.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for i := 0; i < 5000; i++ {
-		if cond() {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatal("condition not reached")
 }
 
 func TestHubNeverBlocksOnASlowScreen(t *testing.T) {

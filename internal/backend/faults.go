@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	gosync "sync"
+	"sync"
 	"time"
 )
 
@@ -42,7 +42,7 @@ func (f Fault) check() error {
 }
 
 type faultState struct {
-	mu gosync.Mutex
+	mu sync.Mutex
 	f  Fault
 }
 

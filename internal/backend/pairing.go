@@ -11,7 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	gosync "sync"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -57,7 +57,7 @@ type pairing struct {
 
 type pairings struct {
 	interval time.Duration
-	mu       gosync.Mutex
+	mu       sync.Mutex
 	byDevice map[string]*pairing
 	byUser   map[string]*pairing
 }

@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	gosync "sync"
+	"sync"
 	"time"
 
 	_ "time/tzdata" // departments name IANA zones; a bare system may lack the database
@@ -56,26 +56,26 @@ type Server struct {
 	log   *slog.Logger
 	db    *bolt.DB
 
-	mu      gosync.RWMutex
+	mu      sync.RWMutex
 	st      *state
 	boards  map[boardKey]renderedBoard
 	seen    map[string]seenScreen // screen id -> last request
 	weather weatherState
 
-	screensMu gosync.Mutex
+	screensMu sync.Mutex
 	screens   map[string]ScreenStatus // persisted status posts
 
 	hub      *hub
 	pairing  *pairings
 	faults   faultState
 	fixed    map[string]bool // hashes of Options.Tokens
-	tokensMu gosync.RWMutex
+	tokensMu sync.RWMutex
 	tokens   map[string]tokenRecord // hash -> issued token
 
 	keepAlive time.Duration // SSE comment interval; tests shorten it
 	quit      chan struct{}
-	quitOnce  gosync.Once
-	closeOnce gosync.Once
+	quitOnce  sync.Once
+	closeOnce sync.Once
 }
 
 type seenScreen struct {

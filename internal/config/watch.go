@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -53,7 +53,7 @@ type Watcher struct {
 	updates chan Config
 	assets  chan struct{}
 
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	cur     Config
 	lastErr error
 

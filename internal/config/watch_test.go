@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"skaerm/internal/wait"
 )
 
 // patience bounds how long a test waits for a file event; events normally
@@ -278,14 +280,9 @@ func TestWatchLeavesNoGoroutine(t *testing.T) {
 	r.nextUpdate(t, 2*time.Minute)
 	r.stop()
 	r.stop = nil
-	deadline := time.Now().Add(patience)
-	for runtime.NumGoroutine() > before {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines after stop, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
-		}
-		runtime.Gosched()
-		time.Sleep(time.Millisecond)
+	if !wait.For(func() bool { return runtime.NumGoroutine() <= before }, patience) {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines after stop, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
 	}
 }
 

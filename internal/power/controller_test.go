@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"skaerm/internal/clock"
+	"skaerm/internal/wait"
 )
 
 // panel is a hardware backend that records what it was told and can be made
@@ -172,15 +172,6 @@ func TestControllerSetPolicy(t *testing.T) {
 	}
 }
 
-// waitParked waits until the controller's goroutine waits on the fake
-// clock with n timers pending.
-func waitParked(t *testing.T, fake *clock.Fake, n int) {
-	t.Helper()
-	for fake.Waiters() < n {
-		runtime.Gosched()
-	}
-}
-
 // TestControllerRun drives the real goroutine: it applies at start, blanks
 // on its own timer, wakes on motion, and switches the display on as it
 // stops.
@@ -194,7 +185,7 @@ func TestControllerRun(t *testing.T) {
 	if on := <-p.sets; !on {
 		t.Fatal("first set is off, want on")
 	}
-	waitParked(t, fake, 1)
+	wait.Until(t, "the controller waiting on its timer", func() bool { return fake.Waiters() >= 1 })
 	fake.Advance(10 * time.Minute)
 	if on := <-p.sets; on {
 		t.Fatal("not blanked after 10 idle minutes")
@@ -203,7 +194,7 @@ func TestControllerRun(t *testing.T) {
 	if on := <-p.sets; !on {
 		t.Fatal("motion did not wake the display")
 	}
-	waitParked(t, fake, 2) // the old timer and the new
+	wait.Until(t, "the old timer and the new pending", func() bool { return fake.Waiters() >= 2 })
 	fake.Advance(10 * time.Minute)
 	if on := <-p.sets; on {
 		t.Fatal("not blanked again")

@@ -27,6 +27,7 @@ import (
 	"skaerm/cache"
 	"skaerm/internal/backend"
 	"skaerm/internal/clock"
+	"skaerm/internal/wait"
 	"skaerm/sync"
 )
 
@@ -477,11 +478,11 @@ func streamStallCase(t *testing.T, c *cache.Cache, baseURL string, admin backend
 		cancel()
 		<-done
 	}()
-	waitFor(t, "stream connected and first sync done", func() bool {
+	wait.Until(t, "stream connected and first sync done", func() bool {
 		return rec.has("event stream connected") && rec.has("synced") && fake.Waiters() > 0
 	})
 	fake.Advance(96 * time.Second) // past the 75 s silence plus the header timeout
-	waitFor(t, "stalled stream dropped", func() bool { return len(rec.errs("event stream closed")) > 0 })
+	wait.Until(t, "stalled stream dropped", func() bool { return len(rec.errs("event stream closed")) > 0 })
 	closed := rec.errs("event stream closed")[0]
 	outcome := "stream dropped after 75 s of silence"
 	if !errors.Is(closed, sync.ErrBackendUnreachable) {
@@ -492,7 +493,7 @@ func streamStallCase(t *testing.T, c *cache.Cache, baseURL string, admin backend
 	reconnected := false
 	for i := 0; i < 50 && !reconnected; i++ {
 		fake.Advance(2 * time.Second)
-		reconnected = waitForQuiet(func() bool { return countRecords(rec, "event stream connected") >= 2 }, 100*time.Millisecond)
+		reconnected = wait.For(func() bool { return countRecords(rec, "event stream connected") >= 2 }, 100*time.Millisecond)
 	}
 	if !reconnected {
 		t.Error("stall_events: no reconnect after the fault cleared")
@@ -540,8 +541,8 @@ func sseFloodCase(t *testing.T, c *cache.Cache, fr *front) faultRow {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	waitFor(t, "flooded stream dropped", func() bool { return len(rec.errs("event stream closed")) > 0 })
-	waitFor(t, "stream back on the real backend", func() bool { return countRecords(rec, "event stream connected") >= 2 })
+	wait.Until(t, "flooded stream dropped", func() bool { return len(rec.errs("event stream closed")) > 0 })
+	wait.Until(t, "stream back on the real backend", func() bool { return countRecords(rec, "event stream connected") >= 2 })
 	cancel()
 	<-done
 	closed := rec.errs("event stream closed")[0]
@@ -629,28 +630,6 @@ func renderRows(rows []faultRow) string {
 		out[i] = []string{r.fault, r.outcome, r.err}
 	}
 	return table([]string{"fault", "outcome", "error"}, out)
-}
-
-// waitFor polls cond until it holds; the deadline is generous and only
-// there so a broken screen fails the test instead of hanging it.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	if !waitForQuiet(cond, 30*time.Second) {
-		t.Fatalf("timed out waiting for: %s", what)
-	}
-}
-
-func waitForQuiet(cond func() bool, limit time.Duration) bool {
-	deadline := time.Now().Add(limit)
-	for {
-		if cond() {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func countRecords(r recorder, msg string) int {

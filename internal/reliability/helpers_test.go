@@ -12,7 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,7 +24,7 @@ var longRun = os.Getenv("SKAERM_LONG") == "1"
 
 // binDir holds the skaerm binary built for this test run.
 var (
-	buildOnce gosync.Once
+	buildOnce sync.Once
 	binDir    string
 	binPath   string
 	buildErr  error
@@ -106,7 +106,7 @@ func ctxFor(t *testing.T) context.Context {
 
 // lockedBuffer is a bytes.Buffer safe for the logger's concurrent writes.
 type lockedBuffer struct {
-	mu  gosync.Mutex
+	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
@@ -125,13 +125,13 @@ func (b *lockedBuffer) String() string {
 // recorder is a slog handler that keeps every record, so a test can look
 // at the error values attached to log lines with errors.Is.
 type recorder struct {
-	mu      *gosync.Mutex
+	mu      *sync.Mutex
 	records *[]slog.Record
 	attrs   []slog.Attr
 }
 
 func newRecorder() recorder {
-	return recorder{mu: &gosync.Mutex{}, records: &[]slog.Record{}}
+	return recorder{mu: &sync.Mutex{}, records: &[]slog.Record{}}
 }
 
 func (r recorder) Enabled(context.Context, slog.Level) bool { return true }

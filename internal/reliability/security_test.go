@@ -22,6 +22,7 @@ import (
 	"skaerm/cache"
 	"skaerm/internal/backend"
 	"skaerm/internal/pairing"
+	"skaerm/internal/wait"
 	"skaerm/sync"
 )
 
@@ -263,7 +264,7 @@ func TestNoListeningPort(t *testing.T) {
 			t.Error("skaerm sync ignored SIGTERM")
 		}
 	}()
-	waitFor(t, "the screen synced, posted its status and opened its event stream", func() bool {
+	wait.Until(t, "the screen synced, posted its status and opened its event stream", func() bool {
 		screens, err := admin.Screens(context.Background())
 		if err != nil {
 			return false

@@ -16,14 +16,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
+	gosync "sync"
 	"time"
 
 	"skaerm/cache"
 	"skaerm/internal/clock"
 	"skaerm/internal/pairing"
 	"skaerm/internal/status"
-	skaermsync "skaerm/sync"
+	"skaerm/sync"
 )
 
 // ReportEvery is how often the running screen refreshes the report kept
@@ -35,7 +35,7 @@ type Deps struct {
 	// Sync is how to reach the backend and sync: app.Settings.SyncOptions
 	// and the hooks of the screen's other parts. The runner sets its Token,
 	// Cache, Clock, Logger and Version.
-	Sync      skaermsync.Options
+	Sync      sync.Options
 	Token     string // "" starts with pairing
 	TokenFile string // where a token from pairing is saved ("" keeps it in memory only)
 	Cache     *cache.Cache
@@ -53,7 +53,7 @@ type Deps struct {
 type Runner struct {
 	d Deps
 
-	reportMu  sync.Mutex // guards collector: WriteReport may be called from any goroutine
+	reportMu  gosync.Mutex // guards collector: WriteReport may be called from any goroutine
 	collector status.Collector
 }
 
@@ -98,12 +98,12 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		opts := r.d.Sync
 		opts.Token, opts.Cache, opts.Clock, opts.Logger, opts.Version = token, r.d.Cache, r.d.Clock, r.d.Logger, r.d.Version
-		s, err := skaermsync.New(opts)
+		s, err := sync.New(opts)
 		if err != nil {
 			return err
 		}
 		err = s.Run(ctx)
-		if !errors.Is(err, skaermsync.ErrUnauthorized) {
+		if !errors.Is(err, sync.ErrUnauthorized) {
 			return err
 		}
 		r.d.Logger.Warn("backend no longer accepts this screen's token: pairing again; the cached board stays on screen")
@@ -115,7 +115,7 @@ func (r *Runner) Run(ctx context.Context) error {
 // failures, and saves the token.
 func (r *Runner) pair(ctx context.Context) (string, error) {
 	defer r.d.Shown.Clear()
-	client, err := skaermsync.NewClient(r.d.Sync.BaseURL, r.d.Sync.CAFile)
+	client, err := sync.NewClient(r.d.Sync.BaseURL, r.d.Sync.CAFile)
 	if err != nil {
 		return "", err
 	}

@@ -13,7 +13,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 )
 
@@ -23,14 +23,14 @@ type Proxy struct {
 	target string
 	ln     net.Listener
 
-	mu      gosync.Mutex
+	mu      sync.Mutex
 	routes  map[string]int64 // "GET /api/screen/v1/board" -> requests
 	conns   map[net.Conn]bool
 	stream  atomic.Int64 // bytes on connections that carry the event stream
 	other   atomic.Int64 // bytes on every other connection
 	nconns  atomic.Int64
 	stopped atomic.Bool
-	wg      gosync.WaitGroup
+	wg      sync.WaitGroup
 }
 
 // Listen starts a proxy on a free loopback port in front of target.
