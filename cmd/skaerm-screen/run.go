@@ -51,11 +51,11 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	defer c.Close()
 	trusted := clock.NewTrusted(clock.TrustOptions{}) // a Pi has no real-time clock: NTP, else the backend's Date
-	pw, err := newPower(cfg.Power, departmentZone(c), trusted, log.With("component", "power"))
+	sensor := motion.Setup(app.MotionConfig(cfg.Motion), clock.Real{}, log.With("component", "motion"))
+	pw, err := newPower(cfg.Power, departmentZone(c), trusted, sensor, log.With("component", "power"))
 	if err != nil {
 		return err
 	}
-	sensor := motion.Setup(app.MotionConfig(cfg.Motion), clock.Real{}, log.With("component", "motion"))
 	watcher := newWatcher(s, log.With("component", "config"))
 	shown := new(pairing.Shown)
 	turns := newBeats()
@@ -70,7 +70,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	facts := facts{power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, watcher: watcher}
+	facts := facts{power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, blankAfter: cfg.Power.BlankAfter.D(), watcher: watcher}
 	r, err := runner.New(runner.Deps{
 		Sync: syncOptions(s, facts, screen, log), Token: token, TokenFile: cfg.Backend.TokenFile,
 		Cache: c, Shown: shown, Logger: log.With("component", "sync"), Version: version, Extra: facts.report,

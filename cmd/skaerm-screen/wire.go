@@ -21,7 +21,7 @@ import (
 // newPower is the display power controller for the [power] section. A
 // hardware backend that cannot be used is logged and the screen draws black
 // instead.
-func newPower(c config.Power, loc *time.Location, trusted *clock.Trusted, log *slog.Logger) (*power.Controller, error) {
+func newPower(c config.Power, loc *time.Location, trusted *clock.Trusted, sensor *motion.Sensor, log *slog.Logger) (*power.Controller, error) {
 	hw, err := power.NewBackend(app.PowerBackend(c))
 	if err != nil {
 		log.Error("display power backend unusable: drawing black instead", "err", err)
@@ -32,7 +32,7 @@ func newPower(c config.Power, loc *time.Location, trusted *clock.Trusted, log *s
 		return nil, err // validated with the configuration; not reached
 	}
 	return power.NewController(power.Options{Backend: hw, Policy: policy, Clock: trusted,
-		Log: log, ClockKnown: known(trusted)}), nil
+		Log: log, ClockKnown: known(trusted), MotionSensor: sensor.Active}), nil
 }
 
 // known reports whether the trusted clock knows the day.
@@ -52,21 +52,24 @@ func newWatcher(s app.Settings, log *slog.Logger) *config.Watcher {
 // facts are what the screen's other parts know about it, for the status
 // report and the status the sync posts.
 type facts struct {
-	power   *power.Controller
-	clock   *clock.Trusted
-	sensor  *motion.Sensor
-	pin     string
-	watcher *config.Watcher // nil without a configuration file
-	temps   sysinfo.Reader
+	power  *power.Controller
+	clock  *clock.Trusted
+	sensor *motion.Sensor
+	pin    string
+	// blankAfter is [power] blank_after, which applies with a sensor.
+	blankAfter time.Duration
+	watcher    *config.Watcher // nil without a configuration file
+	temps      sysinfo.Reader
 }
 
 // report is the status report's extra lines.
 func (f facts) report() map[string]string {
 	st := f.power.State()
 	m := map[string]string{
-		"display power": fmt.Sprintf("%s by %s (%s)", onOff(st.On), st.Backend, st.Reason),
+		"display power": fmt.Sprintf("%s: %s (%s backend)", onOff(st.On), st.Reason, st.Backend),
 		"clock":         f.clock.Status().String(),
-		"motion sensor": map[bool]string{true: "watching " + f.pin, false: "not in use"}[f.sensor.Active()],
+		"motion sensor": map[bool]string{true: "watching " + f.pin + ": the display goes off after " + f.blankAfter.String() + " without motion or touch",
+			false: "none: the display stays on in the daytime, only the schedule switches it off"}[f.sensor.Active()],
 	}
 	if st.LastError != "" {
 		m["display power error"] = st.LastError
@@ -93,8 +96,12 @@ func (f facts) status() sync.StatusExtras {
 func syncOptions(s app.Settings, f facts, screen *display.Screen, log *slog.Logger) sync.Options {
 	opts := s.SyncOptions()
 	opts.OnDate = func(d time.Time) {
+		known := f.clock.Status().Known
 		if _, err := f.clock.ObserveDate(d); err != nil {
 			log.Warn("backend clock not believed", "err", err)
+		}
+		if !known && f.clock.Status().Known {
+			f.power.Recheck() // the schedule applies from now on
 		}
 	}
 	// Pictures are decoded, scaled and encoded in bursts (the first sync:

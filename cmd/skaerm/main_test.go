@@ -317,3 +317,23 @@ func TestStatusReadsInFiveSeconds(t *testing.T) {
 		t.Errorf("status --json lost a machine field: %v\n%s", err, js)
 	}
 }
+
+// TestDisplayPowerRuleSaid: status and the example configuration say which
+// display power rule holds: without a motion sensor (the default) only the
+// schedule switches the display off; with one, idleness does too.
+func TestDisplayPowerRuleSaid(t *testing.T) {
+	cachePath := filepath.Join(t.TempDir(), "cache.db")
+	out, _, _ := run(t, "status", "--cache", cachePath)
+	if !strings.Contains(out, "display power:  when the screen runs: on in the daytime, off by the schedule (daily off 22:00-06:00); without a motion sensor idleness never blanks it") {
+		t.Errorf("status without a sensor:\n%s", out)
+	}
+	conf := writeConfig(t, "[backend]\nurl = \"https://manager.example.dk\"\n[motion]\nenabled = true\n[power]\nblank_after = \"15m\"\n")
+	out, _, _ = run(t, "status", "--config", conf, "--cache", cachePath)
+	if !strings.Contains(out, "display power:  when the screen runs: off after 15m0s without motion or touch, and by the schedule") {
+		t.Errorf("status with a sensor:\n%s", out)
+	}
+	out, _, _ = run(t, "config", "example")
+	if !strings.Contains(out, "Without one, the\n# display stays on all day and only the schedule switches it off") {
+		t.Errorf("config example does not say the rule without a sensor:\n%s", out)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"skaerm/cache"
 	"skaerm/internal/app"
 	"skaerm/internal/clock"
+	"skaerm/internal/config"
 	"skaerm/internal/status"
 )
 
@@ -56,6 +57,7 @@ func addSettings(r *status.Report, s app.Settings) {
 	}
 	// The cache is not in use: no screen runs on it.
 	r.Extra["screen shows"] = "nothing: skaerm-screen is not running (`systemctl status skaerm`)"
+	r.Extra["display power"] = "when the screen runs: " + powerRule(s.Config)
 	if clock.NewTrusted(clock.TrustOptions{}).Status().Source == clock.SourceNTP {
 		r.Extra["clock"] = "synchronised by NTP"
 	} else {
@@ -87,4 +89,16 @@ func readStatus(path string) (status.Report, error) {
 	}
 	defer c.Close()
 	return status.Collect(c, time.Now(), version)
+}
+
+// powerRule says which display power rule a configuration gives, and why.
+func powerRule(c config.Config) string {
+	sched := "no schedule"
+	if len(c.Power.Schedule) > 0 {
+		sched = "the schedule (" + strings.Join(c.Power.Schedule, ", ") + ")"
+	}
+	if !c.Motion.Enabled {
+		return "on in the daytime, off by " + sched + "; without a motion sensor idleness never blanks it (a wall board is read in passing)"
+	}
+	return fmt.Sprintf("off after %s without motion or touch, and by %s", c.Power.BlankAfter, sched)
 }

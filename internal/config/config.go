@@ -110,7 +110,8 @@ type Power struct {
 	// [ParseScheduleRule].
 	Schedule []string `toml:"schedule"`
 	// BlankAfter is how long without a touch or motion before the display is
-	// switched off outside the schedule's off hours.
+	// switched off outside the schedule's off hours, on a screen with a
+	// motion sensor; without one only the schedule switches it off.
 	BlankAfter Duration `toml:"blank_after"`
 	// NightWake is how long the display stays on when woken during off hours.
 	NightWake Duration `toml:"night_wake"`

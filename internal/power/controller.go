@@ -57,18 +57,23 @@ type Options struct {
 	// Trusted.Status().Known; nil means always. While it says no, the
 	// schedule is ignored.
 	ClockKnown func() bool
+	// MotionSensor reports whether a motion sensor watches the room, e.g.
+	// the sensor's Active; nil means none. Without one, idleness never
+	// blanks the display in the daytime (see Inputs.MotionSensor).
+	MotionSensor func() bool
 }
 
 // Controller applies the policy to the display. Build it with
 // NewController; Motion, Touch, State, Blank and SetPolicy are safe from any
 // goroutine.
 type Controller struct {
-	hw    Backend // nil when black is all there is
-	black *Black
-	clk   clock.Clock
-	known func() bool
-	log   *slog.Logger
-	poke  chan struct{}
+	hw     Backend // nil when black is all there is
+	black  *Black
+	clk    clock.Clock
+	known  func() bool
+	sensor func() bool
+	log    *slog.Logger
+	poke   chan struct{}
 
 	mu         sync.Mutex
 	policy     Policy
@@ -84,7 +89,7 @@ type Controller struct {
 
 // NewController returns a controller that has not switched anything yet.
 func NewController(o Options) *Controller {
-	c := &Controller{hw: o.Backend, black: &Black{}, clk: o.Clock, known: o.ClockKnown, log: o.Log, policy: o.Policy, poke: make(chan struct{}, 1)}
+	c := &Controller{hw: o.Backend, black: &Black{}, clk: o.Clock, known: o.ClockKnown, sensor: o.MotionSensor, log: o.Log, policy: o.Policy, poke: make(chan struct{}, 1)}
 	if b, ok := c.hw.(*Black); ok {
 		c.black, c.hw = b, nil
 	}
@@ -124,6 +129,10 @@ func (c *Controller) SetPolicy(p Policy) {
 	c.mu.Unlock()
 	c.wake()
 }
+
+// Recheck decides again now, e.g. when the clock has just become trusted,
+// so the state and its reason never lag behind.
+func (c *Controller) Recheck() { c.wake() }
 
 // State returns what the controller last did.
 func (c *Controller) State() State {
@@ -172,6 +181,7 @@ func (c *Controller) step(ctx context.Context) Decision {
 	in := Inputs{Now: now, LastMotion: c.lastMotion, LastTouch: c.lastTouch, Started: c.started}
 	c.mu.Unlock()
 	in.ClockUnknown = !c.known()
+	in.MotionSensor = c.sensor != nil && c.sensor()
 	d := p.Decide(in)
 	c.apply(ctx, d, now)
 	return d

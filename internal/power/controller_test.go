@@ -63,6 +63,8 @@ func newTestController(t *testing.T, b Backend) (*Controller, *clock.Fake) {
 		Policy:  Policy{Schedule: mustSchedule(t, "daily off 22:00-06:00"), Location: loc},
 		Clock:   fake,
 		Log:     quiet,
+		// The day's walk includes idle blanking: a sensor watches.
+		MotionSensor: func() bool { return true },
 	})
 	c.started = fake.Now()
 	return c, fake
@@ -214,15 +216,16 @@ func TestControllerUnknownClock(t *testing.T) {
 	fake := clock.NewFake(time.Unix(0, 0))
 	known := false
 	c := NewController(Options{
-		Policy:     Policy{Schedule: mustSchedule(t, "daily off 22:00-06:00"), Location: cph(t)},
-		Clock:      fake,
-		Log:        quiet,
-		ClockKnown: func() bool { return known },
+		Policy:       Policy{Schedule: mustSchedule(t, "daily off 22:00-06:00"), Location: cph(t)},
+		Clock:        fake,
+		Log:          quiet,
+		ClockKnown:   func() bool { return known },
+		MotionSensor: func() bool { return true },
 	})
 	c.started = fake.Now()
 	fake.Advance(5 * time.Minute)
 	c.step(context.Background())
-	if st := c.State(); !st.On || !strings.Contains(st.Reason, "schedule ignored") {
+	if st := c.State(); !st.On || !strings.Contains(st.Reason, "the schedule is ignored") {
 		t.Fatalf("unknown clock at boot: %+v, want on", st)
 	}
 	known = true
@@ -250,5 +253,27 @@ func TestControllerDPMSFailureFallsBack(t *testing.T) {
 	}
 	if len(cmds.got()) != 1 || !strings.Contains(cmds.got()[0], "dpms force off") {
 		t.Fatalf("commands %q", cmds.got())
+	}
+}
+
+// TestControllerWithoutSensor: with no motion sensor (the default), the
+// display stays on all afternoon without a touch and goes off only by the
+// schedule; the state says which rule holds.
+func TestControllerWithoutSensor(t *testing.T) {
+	loc := cph(t)
+	fake := clock.NewFake(time.Date(2026, 11, 24, 12, 0, 0, 0, loc))
+	c := NewController(Options{Policy: Policy{Schedule: mustSchedule(t, "daily off 22:00-06:00"), Location: loc}, Clock: fake, Log: quiet})
+	c.started = fake.Now()
+	ctx := context.Background()
+	for h := 0; h < 10; h++ {
+		c.step(ctx)
+		if st := c.State(); !st.On || !strings.Contains(st.Reason, "without a motion sensor only the schedule switches the display off") {
+			t.Fatalf("%s: %+v", fake.Now().In(loc).Format("15:04"), st)
+		}
+		fake.Advance(time.Hour)
+	}
+	c.step(ctx) // 22:00
+	if st := c.State(); st.On || !strings.Contains(st.Reason, "scheduled off") {
+		t.Fatalf("22:00: %+v", st)
 	}
 }

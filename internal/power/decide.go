@@ -18,8 +18,9 @@ type Policy struct {
 	// Location is the department's time zone; nil means UTC.
 	Location *time.Location
 	// BlankAfter is how long without motion or touch, outside scheduled
-	// hours, before the display goes dark. 0 means 10 minutes; negative
-	// means never (a screen without a motion sensor may prefer that).
+	// hours, before the display goes dark, on a screen with a motion
+	// sensor (see Inputs.MotionSensor). 0 means 10 minutes; negative means
+	// never.
 	BlankAfter time.Duration
 	// NightWake is how long a touch or motion lights the display during
 	// scheduled-off hours. 0 means 3 minutes.
@@ -38,6 +39,12 @@ type Inputs struct {
 	// network): the schedule is ignored rather than followed on a wrong
 	// day or hour, and only idleness blanks the display.
 	ClockUnknown bool
+	// MotionSensor says a motion sensor watches the room. Only then does
+	// idleness blank the display outside the schedule's off hours: a wall
+	// board must be seen in passing, and nobody touches a black screen to
+	// wake it, so without a sensor the display stays on in the daytime and
+	// only the schedule switches it off.
+	MotionSensor bool
 }
 
 // Decision is what the display should be, why, and when to look again.
@@ -84,13 +91,16 @@ func (p Policy) Decide(in Inputs) Decision {
 	}
 	note := ""
 	if in.ClockUnknown && p.Schedule.Len() > 0 {
-		note = "; clock not trusted, schedule ignored"
+		note = "; clock not trusted, so the schedule is ignored"
+	}
+	if !in.MotionSensor {
+		return Decision{On: true, Reason: "daytime: without a motion sensor only the schedule switches the display off" + note, Next: boundary}
 	}
 	if blankAfter < 0 {
-		return Decision{On: true, Reason: "on (idle blanking disabled" + note + ")", Next: boundary}
+		return Decision{On: true, Reason: "idle blanking disabled" + note, Next: boundary}
 	}
 	if !act.IsZero() && now.Sub(act) < blankAfter {
-		return Decision{On: true, Reason: "in use (" + what + note + ")", Next: earliest(act.Add(blankAfter), boundary)}
+		return Decision{On: true, Reason: "in use (" + what + ")" + note, Next: earliest(act.Add(blankAfter), boundary)}
 	}
 	return Decision{On: false, Reason: fmt.Sprintf("idle: no touch or motion for %s%s", blankAfter, note), Next: boundary}
 }

@@ -41,7 +41,7 @@ func TestDecide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := p.Decide(Inputs{Now: tt.now, LastMotion: tt.motion, LastTouch: tt.touch, Started: tt.boot})
+			d := p.Decide(Inputs{Now: tt.now, LastMotion: tt.motion, LastTouch: tt.touch, Started: tt.boot, MotionSensor: true})
 			if d.On != tt.on || !strings.Contains(d.Reason, tt.reason) {
 				t.Fatalf("Decide = on %t %q, want on %t %q", d.On, d.Reason, tt.on, tt.reason)
 			}
@@ -75,10 +75,39 @@ func TestDecideSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			tt.in.MotionSensor = true
 			d := tt.p.Decide(tt.in)
 			if d.On != tt.on || !d.Next.Equal(tt.next) {
 				t.Fatalf("Decide = %+v, want on %t next %s", d, tt.on, tt.next)
 			}
 		})
+	}
+}
+
+// TestDecideWithoutSensor: without a motion sensor, idleness never blanks
+// the display in the daytime (nobody touches a black wall board to wake
+// it); the schedule still does, and a touch at night still wakes it.
+func TestDecideWithoutSensor(t *testing.T) {
+	loc := cph(t)
+	p := Policy{Schedule: mustSchedule(t, "daily off 22:00-06:00"), Location: loc}
+	day := func(h, m int) time.Time { return time.Date(2026, 11, 24, h, m, 0, 0, loc) }
+	boot := day(0, 0).Add(-48 * time.Hour)
+	tests := []struct {
+		name   string
+		in     Inputs
+		on     bool
+		reason string
+	}{
+		{"an hour after the last touch at noon", Inputs{Now: day(12, 0), LastTouch: day(11, 0), Started: boot}, true, "daytime: without a motion sensor only the schedule switches the display off"},
+		{"nobody ever touched it", Inputs{Now: day(15, 0), Started: boot}, true, "without a motion sensor"},
+		{"the schedule switches off", Inputs{Now: day(22, 0), Started: boot}, false, "scheduled off"},
+		{"a night touch wakes", Inputs{Now: day(23, 1), LastTouch: day(23, 0), Started: boot}, true, "woken by touch"},
+		{"clock unknown", Inputs{Now: day(23, 0), Started: boot, ClockUnknown: true}, true, "; clock not trusted, so the schedule is ignored"},
+	}
+	for _, tt := range tests {
+		d := p.Decide(tt.in)
+		if d.On != tt.on || !strings.Contains(d.Reason, tt.reason) {
+			t.Errorf("%s: Decide = on %t %q, want on %t %q", tt.name, d.On, d.Reason, tt.on, tt.reason)
+		}
 	}
 }
