@@ -25,6 +25,14 @@ func (p *painter) drawIcon(dst *ebiten.Image, name string, x, y, s float32, c co
 	fill := func(x0, y0, x1, y1 float32) {
 		vector.DrawFilledRect(dst, X(x0), Y(y0), (x1-x0)*s, (y1-y0)*s, c, true)
 	}
+	triangle := func(x0, y0, x1, y1, x2, y2 float32) {
+		var path vector.Path
+		path.MoveTo(X(x0), Y(y0))
+		path.LineTo(X(x1), Y(y1))
+		path.LineTo(X(x2), Y(y2))
+		path.Close()
+		p.fillPath(dst, &path, c)
+	}
 	switch {
 	case name == "games": // a die
 		p.roundRect(dst, X(0.12), Y(0.12), 0.76*s, 0.76*s, 0.14*s, c)
@@ -77,12 +85,7 @@ func (p *painter) drawIcon(dst *ebiten.Image, name string, x, y, s float32, c co
 		dot(0.72, 0.78, 0.09)
 	case name == "movie": // a screen with a play sign
 		rect(0.08, 0.18, 0.92, 0.75)
-		var path vector.Path
-		path.MoveTo(X(0.42), Y(0.32))
-		path.LineTo(X(0.64), Y(0.465))
-		path.LineTo(X(0.42), Y(0.61))
-		path.Close()
-		p.fillPath(dst, &path, c)
+		triangle(0.42, 0.32, 0.64, 0.465, 0.42, 0.61)
 		line(0.3, 0.88, 0.7, 0.88)
 	case name == "church": // a church with a cross
 		line(0.5, 0.04, 0.5, 0.28)
@@ -123,12 +126,7 @@ func (p *painter) drawIcon(dst *ebiten.Image, name string, x, y, s float32, c co
 		}
 		dot(0.415, 0.47, 0.09)
 		dot(0.585, 0.47, 0.09)
-		var path vector.Path
-		path.MoveTo(X(0.328), Y(0.49))
-		path.LineTo(X(0.672), Y(0.49))
-		path.LineTo(X(0.5), Y(0.7))
-		path.Close()
-		p.fillPath(dst, &path, c)
+		triangle(0.328, 0.49, 0.672, 0.49, 0.5, 0.7)
 	case name == "role-kitchen": // a cook's hat
 		dot(0.3, 0.42, 0.16)
 		dot(0.7, 0.42, 0.16)

@@ -28,6 +28,21 @@ func allPages() []layout.PageID {
 		layout.PageID{Kind: layout.PageActivity, ID: "a3"}, layout.PageID{Kind: layout.PageMeal, ID: "m0b"}, layout.PageID{Kind: layout.PageMeeting, ID: "mt1"})
 }
 
+// demoBoard is the reference backend's demo department d1 at the goldens'
+// instant, decoded as a screen decodes it.
+func demoBoard(tb testing.TB) *board.Board {
+	tb.Helper()
+	raw, err := backend.DemoBoard(at(tb), "d1")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bd, err := skaermsync.Decode(bytes.NewReader(raw), at(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bd
+}
+
 // TestPagesFitTheScreen builds every page at every size and checks what a
 // resident two metres away depends on: nothing outside the screen, text
 // cut before it overflows its box, contrast, and targets big enough for a
@@ -35,14 +50,7 @@ func allPages() []layout.PageID {
 func TestPagesFitTheScreen(t *testing.T) {
 	m := measurer(t)
 	fx, _ := fixture.Board(at(t))
-	raw, err := backend.DemoBoard(at(t), "d1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	demo, err := skaermsync.Decode(bytes.NewReader(raw), at(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	demo := demoBoard(t)
 	for _, bd := range []*board.Board{fx, demo} {
 		pages := allPages()
 		if bd == demo {

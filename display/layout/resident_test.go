@@ -1,7 +1,6 @@
 package layout_test
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -9,8 +8,6 @@ import (
 	"skaerm/board"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
-	"skaerm/internal/backend"
-	skaermsync "skaerm/sync"
 )
 
 // texts are the lines of text on p, in order.
@@ -343,19 +340,4 @@ func emptyBands(p *layout.Page, top, bottom, spacing float64) (h float64) {
 		y = next
 	}
 	return h
-}
-
-// demoBoard is the reference backend's demo department d1 at the goldens'
-// instant, decoded as a screen decodes it.
-func demoBoard(tb testing.TB) *board.Board {
-	tb.Helper()
-	raw, err := backend.DemoBoard(at(tb), "d1")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	bd, err := skaermsync.Decode(bytes.NewReader(raw), at(tb))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return bd
 }
