@@ -113,6 +113,7 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 	}
 	c.log.Info("board stored", "generation", gen, "bytes", len(data),
 		"profiles", len(trimmed.Profiles), "activities", len(trimmed.Activities),
+		"meals", len(trimmed.Meals), "meetings", len(trimmed.Meetings),
 		"media_dropped", mediaGone, "text_dropped", textGone, "refused_dropped", refusedGo)
 	c.notify()
 	if compaction {

@@ -36,6 +36,52 @@ type streamMsg struct {
 	end       bool
 }
 
+// schedule is when the next sync is due and how many failed in a row.
+type schedule struct {
+	at       time.Time // zero: none planned
+	failures int
+}
+
+// plan asks for a sync at t; an earlier plan stands.
+func (p *schedule) plan(t time.Time) {
+	if p.at.IsZero() || t.Before(p.at) {
+		p.at = t
+	}
+}
+
+// due reports whether a sync is planned for now or earlier, and takes it
+// off the schedule.
+func (p *schedule) due(now time.Time) bool {
+	if p.at.IsZero() || now.Before(p.at) {
+		return false
+	}
+	p.at = time.Time{}
+	return true
+}
+
+// events is the event stream as the loop sees it: at most one connection,
+// read by its own goroutine, and when to open the next one.
+type events struct {
+	conn      int                // the current connection, 0 when none
+	seq       int                // the last connection's number
+	stop      context.CancelFunc // ends the current connection's reader
+	at        time.Time          // the next connection attempt while conn == 0
+	idleAt    time.Time          // when the current connection counts as dead
+	fails     int                // connections lost in a row
+	retryHint time.Duration      // the backend's retry field
+	connected bool               // one has connected before: reconnecting may have missed events
+}
+
+// loop is one Run's state: the sync schedule and the event stream. Only
+// Run's goroutine touches it; the stream readers only send on msgs.
+type loop struct {
+	s       *Syncer
+	pull    schedule
+	ev      events
+	msgs    chan streamMsg
+	readers sync.WaitGroup
+}
+
 // Run keeps the cache in step with the backend until ctx ends: a sync at
 // once, then one per `sync` event (coalesced), per new sign-up in the outbox
 // and every PollInterval (±20%) as a fallback for a silent event stream.
@@ -51,144 +97,170 @@ func (s *Syncer) Run(ctx context.Context) error {
 	notify, unsubscribe := s.cache.Subscribe()
 	defer unsubscribe()
 
-	var readers sync.WaitGroup
-	defer readers.Wait()
+	now := s.clock.Now()
+	l := &loop{s: s, pull: schedule{at: now}, ev: events{at: now, stop: func() {}}, msgs: make(chan streamMsg, 16)}
+	defer l.readers.Wait()
 	defer cancel()
-
-	msgs := make(chan streamMsg, 16)
-	var (
-		now         = s.clock.Now()
-		pullAt      = now // next sync; zero: none planned
-		failures    int   // consecutive failed syncs
-		conn        int   // current stream connection, 0 when none
-		connSeq     int
-		stopStream  = func() {}
-		streamAt    = now // next connection attempt while conn == 0
-		streamFails int
-		idleAt      time.Time // when the current stream counts as dead
-		retryHint   time.Duration
-		connected   bool // a stream has connected before: reconnecting may have missed events
-	)
-	planPull := func(at time.Time) {
-		if pullAt.IsZero() || at.Before(pullAt) {
-			pullAt = at
-		}
-	}
-	endStream := func(err error) {
-		stopStream()
-		conn, stopStream = 0, func() {}
-		streamFails++
-		wait := s.reconnectWait(streamFails, retryHint)
-		streamAt = s.clock.Now().Add(wait)
-		s.log.Info("event stream closed", "err", err, "reconnect_in", wait.Round(time.Millisecond))
-	}
-
 	for {
-		now = s.clock.Now()
-		if conn == 0 && !now.Before(streamAt) {
-			sctx, stop := context.WithCancel(ctx)
-			stopStream = stop
-			connSeq++
-			conn = connSeq
-			idleAt = now.Add(streamIdle + headerTimeout)
-			readers.Add(1)
-			go func(id int) {
-				defer readers.Done()
-				s.stream(sctx, id, msgs)
-			}(conn)
-		}
-		if !pullAt.IsZero() && !now.Before(pullAt) {
-			pullAt = time.Time{}
-			res, err := s.SyncOnce(ctx)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if errors.Is(err, ErrUnauthorized) {
+		now := s.clock.Now()
+		l.connect(ctx, now)
+		if l.pull.due(now) {
+			if err := l.sync(ctx); err != nil {
 				return err
-			}
-			if err != nil {
-				failures++
-				wait := s.backoff(failures)
-				s.log.Warn("sync failed", "err", err, "attempt", failures, "retry_in", wait.Round(time.Millisecond))
-				planPull(s.clock.Now().Add(wait))
-			} else {
-				failures = 0
-				s.log.Debug("synced", "not_modified", res.NotModified, "generation", res.Generation,
-					"media", res.MediaFetched, "sent", res.Sent, "refused", res.Refused)
-				planPull(s.clock.Now().Add(s.jitter(s.opts.PollInterval)))
 			}
 			continue
 		}
-
-		next := pullAt
-		if conn == 0 {
-			next = earliest(next, streamAt)
-		} else {
-			next = earliest(next, idleAt)
-		}
 		// A fresh timer each time round: the loop's state, not the timer,
 		// says what is due, so an abandoned timer loses nothing.
-		timer := s.clock.After(next.Sub(now))
-
+		timer := s.clock.After(l.next().Sub(now))
+		var err error
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-timer:
-			if conn != 0 && !s.clock.Now().Before(idleAt) {
-				endStream(fmt.Errorf("%w: no keep-alive for %s", ErrBackendUnreachable, streamIdle))
-			}
+			l.checkIdle()
 		case <-notify:
-			if !s.newPending() {
-				continue
-			}
-			res, err := s.flushNow(ctx)
-			switch {
-			case errors.Is(err, ErrUnauthorized):
-				return err
-			case err != nil:
-				// The sign-up waits in the outbox; the next sync retries it.
-				failures++
-				planPull(s.clock.Now().Add(s.backoff(failures)))
-			case res.Sent+res.Refused > 0:
-				planPull(s.clock.Now()) // show the backend's truth at once
-			}
-		case m := <-msgs:
-			if m.conn != conn {
-				continue // from a connection already given up
-			}
-			now = s.clock.Now()
-			idleAt = now.Add(streamIdle)
-			switch {
-			case m.end:
-				if errors.Is(m.err, ErrUnauthorized) {
-					return m.err
-				}
-				endStream(m.err)
-			case m.connected:
-				s.log.Info("event stream connected")
-				if connected {
-					planPull(now.Add(coalesce)) // events may have been missed meanwhile
-				}
-				connected = true
-			default:
-				streamFails = 0
-				if m.ev.Retry > 0 {
-					retryHint = min(m.ev.Retry, backoffCap)
-				}
-				s.handleEvent(ctx, m.ev, planPull)
-			}
+			err = l.flush(ctx)
+		case m := <-l.msgs:
+			err = l.receive(ctx, m)
+		}
+		if err != nil {
+			return err
 		}
 	}
 }
 
+// connect opens the event stream when none is open and the next attempt
+// is due.
+func (l *loop) connect(ctx context.Context, now time.Time) {
+	if l.ev.conn != 0 || now.Before(l.ev.at) {
+		return
+	}
+	sctx, stop := context.WithCancel(ctx)
+	l.ev.stop = stop
+	l.ev.seq++
+	l.ev.conn = l.ev.seq
+	l.ev.idleAt = now.Add(streamIdle + headerTimeout)
+	l.readers.Add(1)
+	go func(id int) {
+		defer l.readers.Done()
+		l.s.stream(sctx, id, l.msgs)
+	}(l.ev.conn)
+}
+
+// next is when the loop must wake without news: the next sync, and the
+// next connection attempt or the open stream's idle limit.
+func (l *loop) next() time.Time {
+	if l.ev.conn == 0 {
+		return earliest(l.pull.at, l.ev.at)
+	}
+	return earliest(l.pull.at, l.ev.idleAt)
+}
+
+// sync runs one SyncOnce and plans the next: after the poll interval, or
+// after a backoff when it failed. It returns only ctx's error or
+// ErrUnauthorized.
+func (l *loop) sync(ctx context.Context) error {
+	s := l.s
+	res, err := s.SyncOnce(ctx)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if errors.Is(err, ErrUnauthorized) {
+		return err
+	}
+	if err != nil {
+		l.pull.failures++
+		wait := s.backoff(l.pull.failures)
+		s.log.Warn("sync failed", "err", err, "attempt", l.pull.failures, "retry_in", wait.Round(time.Millisecond))
+		l.pull.plan(s.clock.Now().Add(wait))
+		return nil
+	}
+	l.pull.failures = 0
+	s.log.Debug("synced", "not_modified", res.NotModified, "generation", res.Generation,
+		"media", res.MediaFetched, "sent", res.Sent, "refused", res.Refused)
+	l.pull.plan(s.clock.Now().Add(s.jitter(s.opts.PollInterval)))
+	return nil
+}
+
+// flush sends a sign-up the outbox just got, without waiting for the next
+// sync. It returns only ErrUnauthorized.
+func (l *loop) flush(ctx context.Context) error {
+	s := l.s
+	if !s.newPending() {
+		return nil
+	}
+	res, err := s.flushNow(ctx)
+	switch {
+	case errors.Is(err, ErrUnauthorized):
+		return err
+	case err != nil:
+		// The sign-up waits in the outbox; the next sync retries it.
+		l.pull.failures++
+		l.pull.plan(s.clock.Now().Add(s.backoff(l.pull.failures)))
+	case res.Sent+res.Refused > 0:
+		l.pull.plan(s.clock.Now()) // show the backend's truth at once
+	}
+	return nil
+}
+
+// checkIdle drops an open stream that has been silent too long.
+func (l *loop) checkIdle() {
+	if l.ev.conn != 0 && !l.s.clock.Now().Before(l.ev.idleAt) {
+		l.endStream(fmt.Errorf("%w: no keep-alive for %s", ErrBackendUnreachable, streamIdle))
+	}
+}
+
+// endStream gives the current connection up and plans the next attempt.
+func (l *loop) endStream(err error) {
+	s := l.s
+	l.ev.stop()
+	l.ev.conn, l.ev.stop = 0, func() {}
+	l.ev.fails++
+	wait := s.reconnectWait(l.ev.fails, l.ev.retryHint)
+	l.ev.at = s.clock.Now().Add(wait)
+	s.log.Info("event stream closed", "err", err, "reconnect_in", wait.Round(time.Millisecond))
+}
+
+// receive handles what a stream reader sent. It returns only
+// ErrUnauthorized.
+func (l *loop) receive(ctx context.Context, m streamMsg) error {
+	if m.conn != l.ev.conn {
+		return nil // from a connection already given up
+	}
+	now := l.s.clock.Now()
+	l.ev.idleAt = now.Add(streamIdle)
+	switch {
+	case m.end:
+		if errors.Is(m.err, ErrUnauthorized) {
+			return m.err
+		}
+		l.endStream(m.err)
+	case m.connected:
+		l.s.log.Info("event stream connected")
+		if l.ev.connected {
+			l.pull.plan(now.Add(coalesce)) // events may have been missed meanwhile
+		}
+		l.ev.connected = true
+	default:
+		l.ev.fails = 0
+		if m.ev.Retry > 0 {
+			l.ev.retryHint = min(m.ev.Retry, backoffCap)
+		}
+		l.handleEvent(ctx, m.ev)
+	}
+	return nil
+}
+
 // handleEvent acts on one event from the backend.
-func (s *Syncer) handleEvent(ctx context.Context, ev sseEvent, planPull func(time.Time)) {
+func (l *loop) handleEvent(ctx context.Context, ev sseEvent) {
+	s := l.s
 	if ev.Comment {
 		return
 	}
 	switch ev.Type {
 	case "sync":
-		planPull(s.clock.Now().Add(coalesce))
+		l.pull.plan(s.clock.Now().Add(coalesce))
 	case "screenshot":
 		sctx, cancel := context.WithTimeout(ctx, screenshotTimeout)
 		defer cancel()

@@ -279,6 +279,9 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 	for _, n := range notes {
 		s.log.Info("board item dropped or repaired", "kind", n.Kind, "id", n.ID, "reason", n.Reason)
 	}
+	// What the policy filter kept out; the cache logs what it stores.
+	s.log.Info("board filtered", "hidden_profiles", stats.HiddenProfiles, "hidden_signups", stats.HiddenSignups,
+		"out_of_window", stats.OutOfWindowItems, "dropped", stats.DroppedItems)
 	res.Dropped = stats.DroppedItems
 	etag := resp.Header.Get("ETag")
 	if err := s.cache.ReplaceBoard(b, etag); err != nil {
@@ -289,10 +292,6 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 		res.Generation = m.Generation
 	}
 	res.ETag = etag
-	s.log.Info("board stored", "generation", res.Generation, "profiles", len(b.Profiles),
-		"activities", len(b.Activities), "meals", len(b.Meals), "meetings", len(b.Meetings),
-		"hidden_profiles", stats.HiddenProfiles, "hidden_signups", stats.HiddenSignups,
-		"out_of_window", stats.OutOfWindowItems, "dropped", stats.DroppedItems)
 	return nil
 }
 

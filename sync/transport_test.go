@@ -1,12 +1,14 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -439,5 +441,31 @@ func TestStatusPosted(t *testing.T) {
 		if st[k] != v {
 			t.Errorf("status %s = %v, want %v", k, st[k], v)
 		}
+	}
+}
+
+// TestBoardStoredLoggedOnce: a sync that stores a board says so in one log
+// line (the cache's, with what it kept); the sync adds what the filter kept
+// out under its own message.
+func TestBoardStoredLoggedOnce(t *testing.T) {
+	clk := clock.NewFake(testNow)
+	f := newFakeBackend(t, clk)
+	f.setBoard(simpleBoard("Banko"), `"v1"`)
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{Clock: clk, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	s := newSyncer(t, f.URL, c, clk, func(o *Options) { o.Logger = log })
+	if _, err := s.SyncOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(logs.String(), `msg="board stored"`); n != 1 {
+		t.Errorf("%d lines say the board was stored, want 1:\n%s", n, logs.String())
+	}
+	if n := strings.Count(logs.String(), `msg="board filtered"`); n != 1 {
+		t.Errorf("%d lines say what the filter kept out, want 1:\n%s", n, logs.String())
 	}
 }
