@@ -328,13 +328,15 @@ func (b *builder) confirm(it item) {
 	// when it fits, else the day above the time.
 	day, span := b.s.Day(it.start, b.in.Now, b.loc), Span(it.start, it.end, b.loc)
 	whenF := Font{Size: b.fBody.Size, Bold: true}
-	row, rest := rest.takeTop(b.lineH(whenF), 0)
-	if when := fmt.Sprintf(b.s.DayAt, day, span); b.m.Width(when, whenF) <= row.W {
-		b.line(row, when, whenF, Ink, Left)
-	} else {
-		b.line(row, day, whenF, Ink, Left)
-		row, _ = rest.takeTop(b.lineH(whenF), 0)
-		b.line(row, fmt.Sprintf(b.s.At, span), whenF, Ink, Left)
+	lines := []string{fmt.Sprintf(b.s.DayAt, day, span)}
+	if b.m.Width(lines[0], whenF) > rest.W {
+		lines = []string{day, fmt.Sprintf(b.s.At, span)}
+	}
+	// In the middle between the question and the answers.
+	lh := b.lineH(whenF)
+	y := rest.Y + math.Max(0, rest.H-float64(len(lines))*lh)/2
+	for i, l := range lines {
+		b.line(Rect{rest.X, y + float64(i)*lh, rest.W, lh}, l, whenF, Ink, Left)
 	}
 	parts := btns.splitH(3*b.u, 1.5, 1)
 	sg := board.Signup{ItemType: it.typ, ItemID: it.id, ProfileID: p.ID, Action: action}
