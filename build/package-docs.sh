@@ -12,6 +12,7 @@
 #       version without a Debian revision): the version and the git history
 #   usr/share/man/man1/skaerm.1.gz     from the help skaerm prints
 #   usr/share/man/man5/skaerm-config.5.gz  from `skaerm config example`
+#   usr/share/lintian/overrides/skaerm  build/package/lintian-overrides, if any
 #
 # The man pages come from skaerm and skaerm-screen built for this machine
 # (into dist/host/); skaerm-screen needs an X display even for --help, so
@@ -72,3 +73,10 @@ else
 fi
 gzip -9n <"$host/skaerm.1" >"$stage/usr/share/man/man1/skaerm.1.gz"
 gzip -9n <"$host/skaerm-config.5" >"$stage/usr/share/man/man5/skaerm-config.5.gz"
+
+# lintian overrides, if the package ever needs one: each with a comment saying
+# why (CI refuses one without).
+if [ -f build/package/lintian-overrides ]; then
+	install -d "$stage/usr/share/lintian/overrides"
+	install -m 0644 build/package/lintian-overrides "$stage/usr/share/lintian/overrides/skaerm"
+fi

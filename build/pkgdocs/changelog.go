@@ -122,23 +122,27 @@ func formatChangelog(version, dist, maintainer string, h history) string {
 		items = append(items, "The history before these is not in the clone this package was built from.")
 	}
 	for _, it := range items {
-		b.WriteString(bullet(it, 80))
+		b.WriteString(wrap(it, 80, "  * ", "    "))
 	}
 	fmt.Fprintf(&b, "\n -- %s  %s\n", maintainer, h.date.Format("Mon, 02 Jan 2006 15:04:05 -0700"))
 	return b.String()
 }
 
-// bullet formats "  * text", wrapped at width with continuation lines
-// indented by four spaces.
-func bullet(text string, width int) string {
+// wrap fills text into lines of at most width bytes (a longer word stands
+// alone), the first starting with first, the others with rest.
+func wrap(text string, width int, first, rest string) string {
 	var b strings.Builder
-	line := "  *"
+	line, empty := first, true
 	for _, word := range strings.Fields(text) {
-		if len(line) > 4 && len(line)+1+len(word) > width {
+		if !empty && len(line)+1+len(word) > width {
 			b.WriteString(line + "\n")
-			line = "   "
+			line, empty = rest, true
 		}
-		line += " " + word
+		if !empty {
+			line += " "
+		}
+		line += word
+		empty = false
 	}
 	b.WriteString(line + "\n")
 	return b.String()

@@ -416,7 +416,7 @@ func writeCopyright(w io.Writer, head string, paras []paragraph, texts map[strin
 		}
 		if p.comment != "" {
 			first, rest, _ := strings.Cut(p.comment, "\n")
-			b.WriteString(wrapField("Comment: "+first, 79))
+			b.WriteString(wrap("Comment: "+first, 79, "", " "))
 			if rest != "" {
 				b.WriteString(fieldText(rest))
 			}
@@ -477,28 +477,5 @@ func fieldText(text string) string {
 		}
 		b.WriteString(" " + l + "\n")
 	}
-	return b.String()
-}
-
-// wrapField writes a field's first line wrapped at width, the continuation
-// lines indented by one space.
-func wrapField(line string, width int) string {
-	var b strings.Builder
-	cur := ""
-	for _, w := range strings.Fields(line) {
-		if cur != "" && len(cur)+1+len(w) > width {
-			b.WriteString(cur + "\n")
-			cur = ""
-		}
-		if cur == "" {
-			if b.Len() > 0 {
-				cur = " "
-			}
-			cur += w
-		} else {
-			cur += " " + w
-		}
-	}
-	b.WriteString(cur + "\n")
 	return b.String()
 }

@@ -104,7 +104,7 @@ func skaermPage(h helper, config configExample, version, date string) (string, e
 	b.WriteString(".SH NAME\nskaerm \\- " + roffText(summary) + "\n")
 	b.WriteString(".SH SYNOPSIS\n" + roffLine(synopsis) + "\n")
 	b.WriteString(".SH DESCRIPTION\n")
-	b.WriteString(roffLines(description) + ".PP\n")
+	b.WriteString(roffLine(oneLine(description)) + "\n.PP\n")
 	b.WriteString(helpToRoff(rest))
 	b.WriteString(".SH COMMANDS\n")
 	for _, c := range cmds {
@@ -295,7 +295,7 @@ func configPage(c configExample, version, date string) string {
 	b.WriteString(".SH SYNOPSIS\n" + roffText(c.path) + "\n")
 	b.WriteString(".SH DESCRIPTION\n")
 	for _, p := range c.intro {
-		b.WriteString(roffLines(p) + ".PP\n")
+		b.WriteString(roffLine(oneLine(p)) + "\n.PP\n")
 	}
 	b.WriteString("\\fBskaerm config example\\fR prints the whole file with every key at its default;\n" +
 		"\\fBskaerm config check\\fR checks one.\n")
@@ -304,7 +304,9 @@ func configPage(c configExample, version, date string) string {
 		b.WriteString(".SS " + roffText(t.name) + "\n")
 		for _, k := range t.keys {
 			b.WriteString(".TP\n\\fB" + roffText(k.name) + "\\fR = " + roffText(k.value) + "\n")
-			b.WriteString(roffLines(strings.Join(k.comment, "\n")))
+			if len(k.comment) > 0 {
+				b.WriteString(roffLine(oneLine(strings.Join(k.comment, "\n"))) + "\n")
+			}
 		}
 	}
 	b.WriteString(".SH SEE ALSO\n.BR skaerm (1)\n")
@@ -353,16 +355,9 @@ func roffLine(s string) string {
 	return s
 }
 
-// roffLines escapes each line of text; an empty text gives nothing.
-func roffLines(text string) string {
-	var b strings.Builder
-	for _, l := range strings.Split(text, "\n") {
-		if l != "" {
-			b.WriteString(roffLine(l) + "\n")
-		}
-	}
-	return b.String()
-}
+// oneLine joins the lines of a paragraph into one input line, so that a
+// line ending in an abbreviation ("e.g.") is not taken for a sentence end.
+func oneLine(text string) string { return strings.Join(strings.Fields(text), " ") }
 
 func capitalise(s string) string {
 	if s == "" {
