@@ -10,30 +10,22 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"skaerm/board"
+	"skaerm/display/layout"
 )
 
-// The preview is today's board of one department as a plain web page: what
-// staff check before a screen shows it, and the browser-kiosk baseline the
-// screen is measured against. It applies the same privacy rules as a screen:
-// no hidden profiles (only counted), aliases for anonymized ones and no
-// faces for them, first names only.
+// The preview is what staff look at to check what residents see. /preview
+// shows, for one department, each of its screens' last screenshot with its
+// age beside today's board; a button asks the screens for new screenshots.
+// /preview/board is the board alone as a plain, static web page, in the
+// screen's own words and time format (the browser-kiosk baseline the screen
+// is measured against). Both apply the same privacy rules as a screen: no
+// hidden profiles (only counted), aliases for anonymized ones and no faces
+// for them, first names only.
 
-var (
-	danishWeekdays  = []string{"søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"}
-	danishMonths    = []string{"januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"}
-	mealLabels      = map[string]string{MealBreakfast: "Morgenmad", MealLunch: "Frokost", MealCoffee: "Eftermiddagskaffe", MealDinner: "Aftensmad", MealEvening: "Aftenkaffe"}
-	shiftLabels     = map[string]string{ShiftDay: "Dagvagt", ShiftEvening: "Aftenvagt", ShiftNight: "Nattevagt"}
-	pictogramLabels = map[string]string{"games": "Spil", "music": "Musik", "walk": "Gåtur", "exercise": "Motion", "crafts": "Kreativt",
-		"church": "Kirke", "trip": "Udflugt", "cinema": "Film", "baking": "Bagning"}
-)
-
-// danishDate is "Mandag den 23. november 2026".
-func danishDate(t time.Time) string {
-	wd := danishWeekdays[t.Weekday()]
-	return fmt.Sprintf("%s%s den %d. %s %d", strings.ToUpper(wd[:1]), wd[1:], t.Day(), danishMonths[t.Month()-1], t.Year())
-}
-
-func clockText(t time.Time) string { return t.Format("15.04") }
+var pictogramLabels = map[string]string{"games": "Spil", "music": "Musik", "walk": "Gåtur", "exercise": "Motion", "crafts": "Kreativt",
+	"church": "Kirke", "trip": "Udflugt", "cinema": "Film", "baking": "Bagning"}
 
 type previewPerson struct {
 	Name, Initial, Avatar, Role string
@@ -59,10 +51,14 @@ type previewShift struct {
 }
 
 type previewPage struct {
-	Department, Date, Clock string
-	Activities              []previewActivity
-	Meals                   []previewMeal
-	Shifts                  []previewShift
+	Lang, Department, Date, Clock string
+	Activities                    []previewActivity
+	Meals                         []previewMeal
+	Shifts                        []previewShift
+	// The screen's words.
+	ActivitiesTitle, MealsTitle, OnDutyTitle string
+	NoActivities, NoMeals, NoStaff           string
+	Full, Closed                             string
 }
 
 // preview renders the department's page at now.
@@ -74,6 +70,7 @@ func (s *Server) preview(dept string, now time.Time, mediaURL func(sha string) s
 		return nil, fmt.Errorf("%w: no department %q", errNotFound, dept)
 	}
 	loc := location(d)
+	words := layout.Locale(d.Locale)
 	t := now.In(loc)
 	y, m, day := t.Date()
 	today := window{from: time.Date(y, m, day, 0, 0, 0, 0, loc), to: time.Date(y, m, day+1, 0, 0, 0, 0, loc)}
@@ -105,22 +102,17 @@ func (s *Server) preview(dept string, now time.Time, mediaURL func(sha string) s
 		}
 		return pp, true
 	}
-	count := func(n, capacity int) string {
-		if capacity > 0 {
-			return fmt.Sprintf("%d af %d tilmeldt", n, capacity)
-		}
-		return fmt.Sprintf("%d tilmeldt", n)
-	}
-
-	page := previewPage{Department: d.Name, Date: danishDate(t), Clock: clockText(t)}
+	page := previewPage{Lang: words.Lang, Department: d.Name, Date: words.Date(t, loc), Clock: layout.Clock(t, loc),
+		ActivitiesTitle: words.Activities, MealsTitle: words.MealsTitle, OnDutyTitle: words.OnDuty,
+		NoActivities: words.NothingToday, NoMeals: words.NoMeals, NoStaff: words.NoStaff, Full: words.Full, Closed: words.Closed}
 	const maxFaces = 10
 	for _, a := range b.Activities {
 		pa := previewActivity{
-			Time:     clockText(a.Start.In(loc)) + "–" + clockText(a.End.In(loc)),
+			Time:     layout.Span(a.Start, a.End, loc),
 			Title:    a.Title,
 			Location: a.Location,
 			Kind:     pictogramLabels[a.Pictogram],
-			Count:    count(len(a.Signups), a.Capacity),
+			Count:    words.Count(len(a.Signups), a.Capacity),
 			Full:     a.Capacity > 0 && len(a.Signups) >= a.Capacity,
 			Closed:   !a.SignupOpen,
 			Past:     !a.End.After(now),
@@ -148,19 +140,19 @@ func (s *Server) preview(dept string, now time.Time, mediaURL func(sha string) s
 		return 1
 	})
 	for _, ml := range b.Meals {
-		pm := previewMeal{Label: mealLabels[ml.Kind], Time: clockText(ml.Start.In(loc)), Menu: ml.Menu, Past: !ml.End.After(now)}
+		pm := previewMeal{Label: words.Meal(board.MealKind(ml.Kind)), Time: layout.Clock(ml.Start, loc), Menu: ml.Menu, Past: !ml.End.After(now)}
 		if len(ml.Signups) > 0 {
-			pm.Count = fmt.Sprintf("%d spiser med", len(ml.Signups))
+			pm.Count = fmt.Sprintf(words.Eating, len(ml.Signups))
 		}
 		page.Meals = append(page.Meals, pm)
 	}
 	for _, kind := range []string{ShiftDay, ShiftEvening, ShiftNight} {
-		sh := previewShift{Label: shiftLabels[kind]}
+		sh := previewShift{Label: words.Shift(board.ShiftKind(kind))}
 		for _, e := range b.Roster {
 			if e.Shift != kind || e.Start.Before(today.from) {
 				continue
 			}
-			sh.Time = clockText(e.Start.In(loc)) + "–" + clockText(e.End.In(loc))
+			sh.Time = layout.Span(e.Start, e.End, loc)
 			sh.Current = sh.Current || !now.Before(e.Start) && now.Before(e.End)
 			if pp, ok := person(e.ProfileID); ok {
 				pp.Role = e.Role
@@ -178,21 +170,10 @@ func (s *Server) preview(dept string, now time.Time, mediaURL func(sha string) s
 	return buf.Bytes(), nil
 }
 
-func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
-	dept := r.URL.Query().Get("department")
-	if dept == "" {
-		s.mu.RLock()
-		dept = s.st.firstDepartment()
-		s.mu.RUnlock()
-	}
-	token := r.URL.Query().Get("token")
-	mediaURL := func(sha string) string {
-		u := "/preview/media/" + sha
-		if token != "" {
-			u += "?token=" + url.QueryEscape(token)
-		}
-		return u
-	}
+func (s *Server) handlePreviewBoard(w http.ResponseWriter, r *http.Request) {
+	dept := s.previewDepartment(r)
+	withToken := previewToken(r)
+	mediaURL := func(sha string) string { return withToken("/preview/media/" + sha) }
 	body, err := s.preview(dept, s.clock.Now(), mediaURL)
 	if err != nil {
 		if errors.Is(err, errNotFound) {
@@ -213,7 +194,7 @@ func (s *Server) handlePreviewMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 var previewTemplate = template.Must(template.New("preview").Parse(`<!doctype html>
-<html lang="da">
+<html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="refresh" content="60">
@@ -269,11 +250,11 @@ h2{font-size:44px;margin:0 0 16px;color:#2f5d62}
 </header>
 <main>
 <section>
- <h2>Dagens aktiviteter</h2>
+ <h2>{{.ActivitiesTitle}}</h2>
  {{range .Activities}}
  <div class="act{{if .Past}} past{{end}}">
   <div class="top"><span class="time">{{.Time}}</span>{{if .Kind}}<span class="kind">{{.Kind}}</span>{{end}}<span class="title">{{.Title}}</span>
-   {{if .Full}}<span class="badge full">Fuldt</span>{{else if .Closed}}<span class="badge closed">Tilmelding lukket</span>{{end}}</div>
+   {{if .Full}}<span class="badge full">{{$.Full}}</span>{{else if .Closed}}<span class="badge closed">{{$.Closed}}</span>{{end}}</div>
   <div class="where">{{.Location}}</div>
   <div class="faces">
    {{range .People}}<div class="face">{{template "avatar" .}}{{.Name}}</div>{{end}}
@@ -281,28 +262,201 @@ h2{font-size:44px;margin:0 0 16px;color:#2f5d62}
   </div>
   <div class="count">{{.Count}}</div>
  </div>
- {{else}}<p class="empty">Ingen aktiviteter i dag.</p>{{end}}
+ {{else}}<p class="empty">{{.NoActivities}}</p>{{end}}
 </section>
 <section>
- <h2>Dagens mad</h2>
+ <h2>{{.MealsTitle}}</h2>
  {{range .Meals}}
- <div class="meal{{if .Past}} past{{end}}"><div class="label">{{.Label}} kl. {{.Time}}</div><div class="menu">{{.Menu}}</div>{{if .Count}}<div class="eat">{{.Count}}</div>{{end}}</div>
- {{else}}<p class="empty">Ingen måltider i dag.</p>{{end}}
+ <div class="meal{{if .Past}} past{{end}}"><div class="label">{{.Label}} {{.Time}}</div><div class="menu">{{.Menu}}</div>{{if .Count}}<div class="eat">{{.Count}}</div>{{end}}</div>
+ {{else}}<p class="empty">{{.NoMeals}}</p>{{end}}
 </section>
 <section>
- <h2>På vagt i dag</h2>
+ <h2>{{.OnDutyTitle}}</h2>
  {{range .Shifts}}
  <div class="shift{{if .Current}} now{{end}}"><div class="label">{{.Label}} {{.Time}}</div>
   {{range .People}}<div class="staff">{{template "avatar" .}}<div><div class="name">{{.Name}}</div><div class="role">{{.Role}}</div></div></div>{{end}}
  </div>
- {{else}}<p class="empty">Ingen vagtplan i dag.</p>{{end}}
+ {{else}}<p class="empty">{{.NoStaff}}</p>{{end}}
 </section>
 </main>
 <script>
 (function(){var el=document.getElementById("clock");function tick(){var d=new Date();
-el.textContent=("0"+d.getHours()).slice(-2)+"."+("0"+d.getMinutes()).slice(-2);}setInterval(tick,10000);})();
+el.textContent=("0"+d.getHours()).slice(-2)+":"+("0"+d.getMinutes()).slice(-2);}setInterval(tick,10000);})();
 </script>
 </body>
 </html>
 {{define "avatar"}}{{if .Avatar}}<img src="{{.Avatar}}" alt="">{{else}}<span class="ph" style="background:hsl({{.Hue}},45%,45%)">{{.Initial}}</span>{{end}}{{end}}
+`))
+
+// previewScreen is one screen of the department on the staff page.
+type previewScreen struct {
+	ID, Shot, Taken, Age string
+	Old                  bool // the screenshot is over an hour old
+}
+
+type staffPage struct {
+	Lang, Department, Date, Board, Ask string
+	Screens                            []previewScreen
+	Asked                              bool
+}
+
+// staffPreview renders the staff page of dept at now.
+func (s *Server) staffPreview(dept string, now time.Time, withToken func(string) string, asked bool) ([]byte, error) {
+	s.mu.RLock()
+	d, ok := s.st.departments.rows[dept]
+	s.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w: no department %q", errNotFound, dept)
+	}
+	loc := location(d)
+	words := layout.Locale(d.Locale)
+	page := staffPage{Lang: words.Lang, Department: d.Name, Date: words.Date(now, loc), Asked: asked,
+		Board: withToken("/preview/board?department=" + url.QueryEscape(dept)),
+		Ask:   withToken("/preview/screenshot?department=" + url.QueryEscape(dept))}
+	for _, st := range s.screenList() {
+		if st.DepartmentID != dept {
+			continue
+		}
+		ps := previewScreen{ID: st.ScreenID}
+		if st.HasScreenshot {
+			ps.Shot = withToken("/preview/screens/" + url.PathEscape(st.ScreenID) + "/screenshot?at=" + fmt.Sprint(st.ScreenshotAt.Unix()))
+			ps.Taken = "billedet er fra " + layout.Clock(st.ScreenshotAt, loc)
+			if y, m, d := st.ScreenshotAt.In(loc).Date(); y != now.In(loc).Year() || m != now.In(loc).Month() || d != now.In(loc).Day() {
+				ps.Taken = "billedet er fra " + words.DateInText(st.ScreenshotAt, loc) + " " + layout.Clock(st.ScreenshotAt, loc)
+			}
+			ps.Age = danishAge(now.Sub(st.ScreenshotAt))
+			ps.Old = now.Sub(st.ScreenshotAt) > time.Hour
+		}
+		page.Screens = append(page.Screens, ps)
+	}
+	var buf bytes.Buffer
+	if err := staffTemplate.Execute(&buf, page); err != nil {
+		return nil, fmt.Errorf("render preview: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// danishAge is how long ago, as staff say it: "for 3 minutter siden".
+func danishAge(d time.Duration) string {
+	n, unit := 0, ""
+	switch {
+	case d < time.Minute:
+		return "for under et minut siden"
+	case d < time.Hour:
+		n, unit = int(d/time.Minute), "minut"
+	case d < 48*time.Hour:
+		n, unit = int(d/time.Hour), "time"
+	default:
+		n, unit = int(d/(24*time.Hour)), "dag"
+	}
+	if n != 1 {
+		unit += map[string]string{"minut": "ter", "time": "r", "dag": "e"}[unit]
+	}
+	return fmt.Sprintf("for %d %s siden", n, unit)
+}
+
+// previewDepartment is the department a preview request names, the first
+// one when it names none.
+func (s *Server) previewDepartment(r *http.Request) string {
+	if dept := r.URL.Query().Get("department"); dept != "" {
+		return dept
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.st.firstDepartment()
+}
+
+// previewToken adds the admin token a browser came with to a preview link.
+func previewToken(r *http.Request) func(string) string {
+	token := r.URL.Query().Get("token")
+	return func(u string) string {
+		if token == "" {
+			return u
+		}
+		sep := "?"
+		if strings.Contains(u, "?") {
+			sep = "&"
+		}
+		return u + sep + "token=" + url.QueryEscape(token)
+	}
+}
+
+func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
+	body, err := s.staffPreview(s.previewDepartment(r), s.clock.Now(), previewToken(r), r.URL.Query().Get("asked") != "")
+	if err != nil {
+		if errors.Is(err, errNotFound) {
+			writeError(w, http.StatusNotFound, "not_found", err.Error())
+			return
+		}
+		s.log.Error("preview", "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", "could not render the preview")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(body)
+}
+
+// handlePreviewAsk asks the department's screens for a new screenshot and
+// sends the browser back to the staff page, which looks again shortly.
+func (s *Server) handlePreviewAsk(w http.ResponseWriter, r *http.Request) {
+	dept := s.previewDepartment(r)
+	if _, ok := s.resolveDepartment(dept); !ok {
+		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no department %q", dept))
+		return
+	}
+	n := s.hub.publish(dept, "", event{name: "screenshot", data: `{"reason":"preview"}`})
+	s.log.Info("preview asked for screenshots", "department", dept, "streams", n)
+	back := previewToken(r)("/preview?department=" + url.QueryEscape(dept) + "&asked=1")
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+func (s *Server) handlePreviewScreenshot(w http.ResponseWriter, r *http.Request) {
+	s.adminScreenshot(w, r)
+}
+
+var staffTemplate = template.Must(template.New("staff").Parse(`<!doctype html>
+<html lang="{{.Lang}}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="{{if .Asked}}5{{else}}60{{end}}">
+<title>{{.Department}}: skærmene nu</title>
+<style>
+body{margin:0;background:#f5efe6;color:#1f1f1f;font-family:"Atkinson Hyperlegible","Noto Sans","DejaVu Sans",sans-serif}
+header{display:flex;align-items:baseline;gap:24px;padding:16px 32px;background:#2f5d62;color:#fff}
+header h1{font-size:36px;margin:0}
+header .date{font-size:24px}
+main{display:flex;flex-wrap:wrap;gap:24px;padding:24px 32px}
+figure{margin:0;background:#fff;border-radius:16px;padding:16px;box-shadow:0 4px 18px rgba(0,0,0,.06)}
+figure img,figure iframe,.none{display:block;width:960px;height:540px;border:1px solid #ddd}
+figure iframe{width:1920px;height:1080px;transform:scale(.5);transform-origin:0 0;margin-bottom:-540px;margin-right:-960px}
+.none{display:flex;align-items:center;justify-content:center;font-size:24px;color:#777;background:#fafafa}
+figcaption{font-size:22px;margin-top:10px}
+.old{color:#a33}
+form{margin:0 32px 32px}
+button{font-size:22px;padding:10px 20px;border-radius:12px;border:0;background:#2f5d62;color:#fff;cursor:pointer}
+</style>
+</head>
+<body>
+<header><h1>{{.Department}}</h1><div class="date">{{.Date}}</div></header>
+<main>
+{{range .Screens}}
+<figure>
+ {{if .Shot}}<img src="{{.Shot}}" alt="Skærm {{.ID}}">{{else}}<div class="none">Skærmen har ikke sendt et billede endnu</div>{{end}}
+ <figcaption>Skærm {{.ID}}{{if .Shot}}: {{.Taken}}, <span{{if .Old}} class="old"{{end}}>{{.Age}}</span>{{end}}</figcaption>
+</figure>
+{{else}}
+<figure><div class="none">Ingen skærm i afdelingen har meldt sig endnu</div><figcaption>Skærmene</figcaption></figure>
+{{end}}
+<figure>
+ <iframe src="{{.Board}}" title="Tavlens data"></iframe>
+ <figcaption>Tavlens data lige nu (som ren webside)</figcaption>
+</figure>
+</main>
+<form method="post" action="{{.Ask}}">
+ <button>Bed skærmene om et nyt billede</button>
+ {{if .Asked}}<span>Skærmene er spurgt; siden ser efter igen om lidt.</span>{{end}}
+</form>
+</body>
+</html>
 `))

@@ -1,12 +1,14 @@
 package backend
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPreviewShowsFirstNamesOnly(t *testing.T) {
@@ -16,15 +18,22 @@ func TestPreviewShowsFirstNamesOnly(t *testing.T) {
 	putTestActivity(t, tb, Activity{ID: "a-preview", Title: "Højtlæsning", Capacity: 12, SignupOpen: true,
 		Signups: []string{"p1", "p13", "p15", "p16", "x1"}})
 
-	r := do(t, http.MethodGet, tb.URL+"/preview?department=d1", "", nil)
+	r := do(t, http.MethodGet, tb.URL+"/preview/board?department=d1", "", nil)
 	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 		t.Fatalf("preview: %d %s", r.status, r.header.Get("Content-Type"))
 	}
 	page := string(r.body)
-	for _, want := range []string{`http-equiv="refresh" content="60"`, "Solsikken", "Mandag den 23. november 2026", "10.00",
-		"Højtlæsning", "5 af 12 tilmeldt", "Karen", "Beboer A", "Præsten", "Vagn", "Frokost", "På vagt"} {
+	// The screen's words and time format.
+	for _, want := range []string{`http-equiv="refresh" content="60"`, "Solsikken", "Mandag 23. november", "10:00",
+		"Højtlæsning", "5 af 12 tilmeldt", "Karen", "Beboer A", "Præsten", "Vagn", "Frokost",
+		"Aktiviteter i dag", "Måltider i dag", "På arbejde i dag"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("preview lacks %q", want)
+		}
+	}
+	for _, other := range []string{"Dagens aktiviteter", "På vagt", "Dagens mad", "10.00"} {
+		if strings.Contains(page, other) {
+			t.Errorf("preview says %q, which the screen does not", other)
 		}
 	}
 
@@ -63,17 +72,57 @@ func TestPreviewShowsFirstNamesOnly(t *testing.T) {
 	}
 }
 
-func TestDanishDate(t *testing.T) {
-	tests := map[string]string{
-		"2026-11-23": "Mandag den 23. november 2026",
-		"2026-12-24": "Torsdag den 24. december 2026",
-		"2027-05-01": "Lørdag den 1. maj 2027",
-		"2027-02-14": "Søndag den 14. februar 2027",
+// TestStaffPreviewShowsTheScreens: the staff page shows each screen of the
+// department with its last screenshot and how old it is, beside the board;
+// its button asks the screens for a new screenshot.
+func TestStaffPreviewShowsTheScreens(t *testing.T) {
+	tb := startBackend(t)
+	r := do(t, http.MethodGet, tb.URL+"/preview?department=d1", "", nil)
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), "Ingen skærm i afdelingen har meldt sig endnu") ||
+		!strings.Contains(string(r.body), `src="/preview/board?department=d1"`) {
+		t.Fatalf("staff page before any screen: %d\n%s", r.status, r.body)
 	}
-	for day, want := range tests {
-		d, _ := parseDay(day)
-		if got := danishDate(d); got != want {
-			t.Errorf("%s: %q, want %q", day, got, want)
+
+	stream := tb.events(t, testToken)
+	shot := tinyPNG(t)
+	if r := do(t, http.MethodPost, tb.URL+"/api/screen/v1/screenshot", testToken, bytes.NewReader(shot), "Content-Type", "image/png"); r.status != http.StatusNoContent {
+		t.Fatalf("screenshot: %d %s", r.status, r.body)
+	}
+	tb.clock.Advance(3*time.Minute + 10*time.Second)
+	page := string(do(t, http.MethodGet, tb.URL+"/preview?department=d1&token=x", "", nil).body)
+	src := regexp.MustCompile(`<img src="(/preview/screens/[0-9a-f]{12}/screenshot\?at=\d+&amp;token=x)"`).FindStringSubmatch(page)
+	if src == nil || !strings.Contains(page, "billedet er fra 10:00, <span>for 3 minutter siden</span>") {
+		t.Fatalf("staff page with a screenshot:\n%s", page)
+	}
+	if got := do(t, http.MethodGet, tb.URL+strings.ReplaceAll(src[1], "&amp;", "&"), "", nil); got.status != http.StatusOK || !bytes.Equal(got.body, shot) {
+		t.Errorf("the screenshot on the page: %d, %d bytes", got.status, len(got.body))
+	}
+
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Post(tb.URL+"/preview/screenshot?department=d1", "application/x-www-form-urlencoded", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/preview?department=d1&asked=1" {
+		t.Errorf("asking for screenshots: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	block := stream.next(t)
+	for strings.HasPrefix(block, ": keep-alive") {
+		block = stream.next(t)
+	}
+	if !strings.HasPrefix(block, "event: screenshot\n") {
+		t.Errorf("the screen got %q, want a screenshot event", block)
+	}
+}
+
+func TestDanishAge(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		20 * time.Second: "for under et minut siden", time.Minute: "for 1 minut siden", 59 * time.Minute: "for 59 minutter siden",
+		time.Hour: "for 1 time siden", 5 * time.Hour: "for 5 timer siden", 72 * time.Hour: "for 3 dage siden",
+	} {
+		if got := danishAge(d); got != want {
+			t.Errorf("danishAge(%s) = %q, want %q", d, got, want)
 		}
 	}
 }

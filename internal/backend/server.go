@@ -292,6 +292,9 @@ func (s *Server) Handler() http.Handler {
 
 	s.adminRoutes(mux)
 	mux.HandleFunc("GET /preview", s.adminAuth(s.handlePreview))
+	mux.HandleFunc("GET /preview/board", s.adminAuth(s.handlePreviewBoard))
+	mux.HandleFunc("POST /preview/screenshot", s.adminAuth(s.handlePreviewAsk))
+	mux.HandleFunc("GET /preview/screens/{id}/screenshot", s.adminAuth(s.handlePreviewScreenshot))
 	mux.HandleFunc("GET /preview/media/{sha256}", s.adminAuth(s.handlePreviewMedia))
 	mux.HandleFunc("GET /pair", s.adminAuth(s.handlePairPage))
 	mux.HandleFunc("POST /pair", s.adminAuth(s.handlePairPage))

@@ -258,7 +258,7 @@ func WriteText(w io.Writer, r Report) error {
 			delete(extra, k)
 		}
 	}
-	if r.ClockOffset != "" {
+	if r.ClockOffset != "" && r.Source == "" { // a running screen's clock line says it
 		if d, err := time.ParseDuration(r.ClockOffset); err == nil {
 			line("backend clock", "%s", clock.OffsetText(d))
 		}

@@ -93,7 +93,7 @@ func main() {
 		log.Fatal(err)
 	}
 	cfg.backendURL = fmt.Sprintf("http://127.0.0.1:%d", port)
-	if err := waitHTTP(cfg.backendURL+"/preview?department=d1", 20*time.Second); err != nil {
+	if err := waitHTTP(cfg.backendURL+"/preview/board?department=d1", 20*time.Second); err != nil {
 		backend.Process.Kill()
 		log.Fatal(err)
 	}
@@ -310,7 +310,7 @@ func client(cfg config, what, dir, disp string) (*exec.Cmd, error) {
 		if err := os.WriteFile(filepath.Join(profile, "Default", "Preferences"), []byte(prefs), 0o600); err != nil {
 			return nil, err
 		}
-		cmd = exec.Command(cfg.chromium, chromiumFlags(profile, cfg.backendURL+"/preview?department=d1")...)
+		cmd = exec.Command(cfg.chromium, chromiumFlags(profile, cfg.backendURL+"/preview/board?department=d1")...)
 	default:
 		return nil, fmt.Errorf("unknown client %q", what)
 	}
