@@ -14,6 +14,7 @@ import (
 
 	"skaerm/board"
 	"skaerm/display/layout"
+	"skaerm/internal/clock"
 )
 
 var goldenSizes = [][2]int{{1920, 1080}, {1080, 1920}, {1280, 720}}
@@ -101,8 +102,18 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// compareGolden fails when more than 0.3% of the pixels differ by more than
-// a little (software GL may round a glyph edge differently).
+// Golden pictures must match closely: the software renderer draws the same
+// page the same way run after run (measured: not one channel off), so a pixel
+// counts as different when a channel is off by more than pixelTol, and a
+// page fails when more than maxOffPixels pixels differ. A word changed on
+// the smallest page changes several hundred pixels.
+const (
+	pixelTol     = 8
+	maxOffPixels = 40
+)
+
+// compareGolden fails when got differs from the golden at path (or writes
+// it with -update).
 func compareGolden(t *testing.T, path string, got image.Image) {
 	t.Helper()
 	if *update {
@@ -115,6 +126,22 @@ func compareGolden(t *testing.T, path string, got image.Image) {
 		}
 		return
 	}
+	want := readGolden(t, path)
+	if want.Bounds().Size() != got.Bounds().Size() {
+		t.Fatalf("size %v, golden %v", got.Bounds().Size(), want.Bounds().Size())
+	}
+	if diff := offPixels(got, want, pixelTol); diff > maxOffPixels {
+		out := filepath.Join(os.TempDir(), strings.TrimSuffix(filepath.Base(path), ".png")+".got.png")
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, got); err == nil {
+			err = os.WriteFile(out, buf.Bytes(), 0o644)
+		}
+		t.Errorf("%d pixels differ from %s by more than %d (at most %d may); got written to %s", diff, path, pixelTol, maxOffPixels, out)
+	}
+}
+
+func readGolden(t *testing.T, path string) image.Image {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("no golden (run with -update): %v", err)
@@ -124,31 +151,21 @@ func compareGolden(t *testing.T, path string, got image.Image) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want.Bounds().Size() != got.Bounds().Size() {
-		t.Fatalf("size %v, golden %v", got.Bounds().Size(), want.Bounds().Size())
-	}
-	g, w := toRGBA(got), toRGBA(want)
-	diff, total := 0, len(g.Pix)/4
+	return want
+}
+
+// offPixels counts the pixels where a colour channel of a and b differs by
+// more than tol. The images must be the same size.
+func offPixels(a, b image.Image, tol uint8) int {
+	g, w := toRGBA(a), toRGBA(b)
+	far := func(x, y uint8) bool { return max(x, y)-min(x, y) > tol }
+	diff := 0
 	for i := 0; i < len(g.Pix); i += 4 {
 		if far(g.Pix[i], w.Pix[i]) || far(g.Pix[i+1], w.Pix[i+1]) || far(g.Pix[i+2], w.Pix[i+2]) {
 			diff++
 		}
 	}
-	if float64(diff) > 0.003*float64(total) {
-		out := strings.TrimSuffix(path, ".png") + ".got.png"
-		var buf bytes.Buffer
-		png.Encode(&buf, got)
-		os.WriteFile(filepath.Join(os.TempDir(), filepath.Base(out)), buf.Bytes(), 0o644)
-		t.Errorf("%d of %d pixels differ from %s (got written to %s)", diff, total, path, filepath.Join(os.TempDir(), filepath.Base(out)))
-	}
-}
-
-func far(a, b uint8) bool {
-	const tol = 24
-	if a > b {
-		return a-b > tol
-	}
-	return b-a > tol
+	return diff
 }
 
 func toRGBA(img image.Image) *image.RGBA {
@@ -159,4 +176,66 @@ func toRGBA(img image.Image) *image.RGBA {
 	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	draw.Draw(out, out.Bounds(), img, b.Min, draw.Src)
 	return out
+}
+
+// TestGoldenCatchesOneWord changes one word on the today page at the
+// smallest size and expects the golden comparison to fail, while the page
+// drawn again as it was still passes.
+func TestGoldenCatchesOneWord(t *testing.T) {
+	const w, h = 1280, 720
+	at := goldenAt(t)
+	src := demoCache(t, at)
+	want := readGolden(t, filepath.Join("testdata", "golden", fmt.Sprintf("today_%dx%d.png", w, h)))
+	render := func(src Source) image.Image {
+		t.Helper()
+		s, err := newSnapshotScreen(src, at, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.dispose()
+		img, err := s.render(layout.Of(layout.PageToday), w, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return img
+	}
+	if n := offPixels(render(src), want, pixelTol); n > maxOffPixels {
+		t.Fatalf("the unchanged page is %d pixels off its golden", n)
+	}
+
+	bd, err := src.Board()
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := layout.TodayActivities(bd, at)
+	if len(first) == 0 {
+		t.Fatal("no activity on today's page")
+	}
+	media := map[string][]byte{}
+	for _, hash := range bd.MediaHashes() {
+		if data, err := src.Media(hash); err == nil {
+			media[hash] = data
+		}
+	}
+	changed := *bd
+	changed.Activities = append([]board.Activity(nil), bd.Activities...)
+	for i, a := range changed.Activities {
+		if a.ID == first[0].ID {
+			words := strings.Fields(a.Title)
+			was := words[0]
+			words[0] = "Sang"
+			if was == "Sang" {
+				words[0] = "Dans"
+			}
+			changed.Activities[i].Title = strings.Join(words, " ")
+			t.Logf("%q -> %q", a.Title, changed.Activities[i].Title)
+		}
+	}
+	img := render(boardCache(t, clock.NewFake(at), &changed, media))
+	n := offPixels(img, want, pixelTol)
+	if n <= maxOffPixels {
+		t.Fatalf("one word changed, and only %d pixels differ: the comparison would pass it", n)
+	}
+	t.Logf("one word changed: %d pixels off (the comparison allows %d; a rule of 0.3%% off by more than 24 would have allowed %d and seen %d)",
+		n, maxOffPixels, w*h*3/1000, offPixels(img, want, 24))
 }
