@@ -33,6 +33,9 @@ func (p *painter) drawIcon(dst *ebiten.Image, name string, x, y, s float32, c co
 		path.Close()
 		p.fillPath(dst, &path, c)
 	}
+	if p.drawSkyIcon(dst, name, x, y, s, c) {
+		return
+	}
 	switch {
 	case name == "games": // a die
 		p.roundRect(dst, X(0.12), Y(0.12), 0.76*s, 0.76*s, 0.14*s, c)

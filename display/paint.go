@@ -335,6 +335,17 @@ func (p *painter) icon(name string, s int, c color.RGBA) *ebiten.Image {
 
 func (p *painter) fillPath(dst *ebiten.Image, path *vector.Path, c color.RGBA) {
 	vs, is := path.AppendVerticesAndIndicesForFilling(nil, nil)
+	p.triangles(dst, vs, is, c, ebiten.FillRuleNonZero)
+}
+
+// strokePath draws the outline of path, w wide, with round ends.
+func (p *painter) strokePath(dst *ebiten.Image, path *vector.Path, w float32, c color.RGBA) {
+	vs, is := path.AppendVerticesAndIndicesForStroke(nil, nil, &vector.StrokeOptions{Width: w, LineCap: vector.LineCapRound})
+	p.triangles(dst, vs, is, c, ebiten.FillRuleFillAll)
+}
+
+// triangles draws a path's triangles in one colour.
+func (p *painter) triangles(dst *ebiten.Image, vs []ebiten.Vertex, is []uint16, c color.RGBA, rule ebiten.FillRule) {
 	// Colours are premultiplied.
 	r, g, b, a := c.RGBA()
 	for i := range vs {
@@ -347,7 +358,7 @@ func (p *painter) fillPath(dst *ebiten.Image, path *vector.Path, c color.RGBA) {
 	op := &ebiten.DrawTrianglesOptions{}
 	op.ColorScaleMode = ebiten.ColorScaleModePremultipliedAlpha
 	op.AntiAlias = true
-	op.FillRule = ebiten.FillRuleNonZero
+	op.FillRule = rule
 	dst.DrawTriangles(vs, is, p.white, op)
 }
 

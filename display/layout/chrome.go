@@ -11,15 +11,21 @@ func (b *builder) portrait() bool { return b.in.H > b.in.W }
 // margin is the space around the page and between blocks.
 func (b *builder) margin() float64 { return 2 * b.u }
 
-// headerH is the header's height in units.
-const headerH = 11
+// headerH is the header's height: in portrait it has a row of its own for
+// the part of the day.
+func (b *builder) headerH() float64 {
+	if b.portrait() && !b.in.DayUnknown {
+		return 17 * b.u
+	}
+	return 11 * b.u
+}
 
 // header draws the department, the date and the clock along the top and
 // returns the area left below it.
 func (b *builder) header() Rect {
 	M := b.margin()
 	full := Rect{0, 0, b.in.W, b.in.H}
-	head, rest := full.takeTop(headerH*b.u, 0)
+	head, rest := full.takeTop(b.headerH(), 0)
 	b.box(head, Card, Card, 0, 0)
 	b.box(Rect{0, head.Bottom() - 0.3*b.u, b.in.W, 0.3 * b.u}, Line, Line, 0, 0)
 	inner := head.Inset(M)
@@ -45,7 +51,20 @@ func (b *builder) header() Rect {
 	if b.in.Board != nil {
 		dept = b.in.Board.Department.Name
 	}
-	b.line(rows[0], date, Font{Size: 4.6 * b.u, Bold: true}, Ink, Left)
+	dateRow := rows[0]
+	if !b.in.DayUnknown {
+		// The part of the day in words beside the clock: its own row in
+		// portrait, the right of the date's row in landscape.
+		if b.portrait() {
+			rows = left.splitV(0, 1, 1, 1)
+			dateRow = rows[0]
+			b.partOfDay(rows[1], Left)
+			rows = rows[1:]
+		} else {
+			dateRow.W -= b.partOfDay(dateRow, Right) + M
+		}
+	}
+	b.line(dateRow, date, Font{Size: 4.6 * b.u, Bold: true}, Ink, Left)
 	sub := rows[1]
 	// A calm note, not an alarm, right of the department's name; when it
 	// does not fit there whole, in a strip of its own under the header.
@@ -73,6 +92,28 @@ func (b *builder) header() Rect {
 	}
 	b.line(sub, dept, b.fBody, Muted, Left)
 	return Rect{rest.X + M, rest.Y + M, rest.W - 2*M, rest.H - 2*M}
+}
+
+// partOfDay draws the sky pictogram and the part of the day in words
+// ("Mandag formiddag") at the left or right of r, and returns its width.
+func (b *builder) partOfDay(r Rect, a Align) float64 {
+	f := Font{Size: 4.6 * b.u, Bold: true}
+	text := b.s.PartOfDay(b.in.Now, b.loc)
+	iconS := 6 * b.u
+	room := r.W - iconS - b.u
+	if a == Right {
+		room = r.W*0.5 - iconS - b.u // the date keeps the other half
+	}
+	tw := math.Min(b.m.Width(text, f), room)
+	w := iconS + b.u + tw
+	x := r.X
+	if a == Right {
+		x = r.Right() - w
+	}
+	icon := Rect{x, r.Y + (r.H-iconS)/2, iconS, iconS}
+	b.p.Items = append(b.p.Items, Item{Kind: Icon, R: icon, Text: SkyPictogram(PartOfDay(b.in.Now, b.loc)), Color: Accent})
+	b.line(Rect{x + iconS + b.u, r.Y, tw, r.H}, text, f, Ink, Left)
+	return w
 }
 
 func minF(a, b float64) float64 {
@@ -182,7 +223,7 @@ func (b *builder) notice() {
 	if n.Bad {
 		fill = Alarm
 	}
-	r := Rect{0, 0, b.in.W, headerH * b.u}
+	r := Rect{0, 0, b.in.W, b.headerH()}
 	b.box(r, fill, fill, 0, 0)
 	b.line(r.Inset(b.margin()), n.Text, Font{Size: b.fTitle.Size, Bold: true}, OnDark, Left)
 }

@@ -407,7 +407,11 @@ func (b *builder) idle() {
 	full := Rect{0, 0, b.in.W, b.in.H}
 	b.box(full, Blanket, Blanket, 0, 0)
 	M := b.margin()
-	bar, pic := full.takeBottom(16*b.u, 0)
+	barH := 16 * b.u
+	if !b.in.DayUnknown {
+		barH = 22 * b.u // a row for now and next
+	}
+	bar, pic := full.takeBottom(barH, 0)
 	type slide struct{ image, caption string }
 	var slides []slide
 	for _, p := range sortedPhotos(b.in.Board) {
@@ -431,7 +435,22 @@ func (b *builder) idle() {
 	clockF := Font{Size: 11 * b.u, Bold: true}
 	cw := b.m.Width("00:00", clockF) + b.u
 	b.line(Rect{in.Right() - cw, in.Y, cw, in.H}, Clock(b.in.Now, b.loc), clockF, Accent, Right)
-	rows := Rect{in.X, in.Y, in.W - cw - M, in.H}.splitV(0, 1, 1)
+	text := Rect{in.X, in.Y, in.W - cw - M, in.H}
+	rows := text.splitV(0, 1, 1)
+	if !b.in.DayUnknown {
+		rows = text.splitV(0, 1.1, 1, 0.9)
+		// Now and next, as on the Today page, in one line.
+		cur, next, ok := NowAndNext(Happenings(b.in.Board, b.s), b.in.Now)
+		f := Font{Size: b.fBody.Size, Bold: true}
+		lw := b.line(rows[1], b.s.NowLabel, f, Accent, Left) + b.u
+		nowText := b.s.nowText(cur)
+		nw := math.Min(b.m.Width(nowText, f), (rows[1].W-lw)*0.5)
+		b.line(Rect{rows[1].X + lw, rows[1].Y, nw, rows[1].H}, nowText, f, Ink, Left)
+		x := rows[1].X + lw + nw + 3*b.u
+		nl := b.line(Rect{x, rows[1].Y, rows[1].Right() - x, rows[1].H}, b.s.NextLabel, f, Accent, Left) + b.u
+		b.line(Rect{x + nl, rows[1].Y, rows[1].Right() - x - nl, rows[1].H}, b.nextText(next, ok), b.fBody, Ink, Left)
+		rows = []Rect{rows[0], rows[2]}
+	}
 	b.line(rows[0], caption, Font{Size: 5 * b.u, Bold: true}, Ink, Left)
 	b.line(rows[1], b.s.Date(b.in.Now, b.loc)+"  ·  "+b.s.IdleHint, b.fSmall, Ink, Left)
 	b.target(full, Intent{Kind: Open, Page: Of(PageToday)})

@@ -274,6 +274,9 @@ func TestPortraitTodayUsesTheHeight(t *testing.T) {
 			u := sz.w / 100
 			// The content lies between the header and the navigation bar.
 			top, bottom := 11*u, sz.h
+			if head := p.Items[0]; head.Kind == layout.Box && head.R.Y == 0 && head.R.W >= sz.w-1 {
+				top = head.R.Bottom() // the header, whatever its height
+			}
 			for _, tg := range p.Targets {
 				if tg.Intent.Kind == layout.Open && tg.R.Y > sz.h*0.8 {
 					bottom = min(bottom, tg.R.Y)
@@ -286,7 +289,8 @@ func TestPortraitTodayUsesTheHeight(t *testing.T) {
 				switch {
 				case tg.Intent.Kind == layout.Open && tg.R.Y < bottom && tg.R.H < 9*u && (tg.Intent.Page.Kind == layout.PageWeek || tg.Intent.Page.Kind == layout.PageRoster):
 					hidden[tg.Intent.Page.Kind] = true // a "+N flere" button
-				case tg.Intent.Page.Kind == layout.PageActivity || tg.Intent.Page.Kind == layout.PageMeal:
+				case (tg.Intent.Page.Kind == layout.PageActivity || tg.Intent.Page.Kind == layout.PageMeal) && tg.R.H >= 9*u:
+					// (The rows of items that have ended are not cards.)
 					if h, ok := cardH[layout.PageWeek]; !ok || tg.R.H < h {
 						cardH[layout.PageWeek] = tg.R.H
 					}

@@ -49,6 +49,15 @@ type Strings struct {
 	// LowerWeekday: inside a sentence the weekday is written in lower case
 	// ("sidst opdateret mandag 30. november").
 	LowerWeekday bool
+
+	// Orientation: the part of the day, now and next, the weather.
+	DayParts                            [5]string // by DayPart: "formiddag"
+	NightBefore                         string    // "natten til %s"; "" names the night after the evening
+	NowLabel, NextLabel, NothingNow, In string    // "Nu:", "Næste:", "ingenting planlagt", "i"
+	NoMoreActivities, NoMoreMeals, Over string
+	Sky                                 map[board.Symbol]string
+	Span                                string // "%s til %s"
+	Slippery, Windy, LaterToday         string // "Glat føre", "Blæsende, %d m/s", "%s senere i dag"
 }
 
 var danish = Strings{
@@ -84,6 +93,16 @@ var danish = Strings{
 	Waiting: "Skærmen starter", WaitingHint: "Opslagstavlen hentes. Det tager et øjeblik.",
 	Tomorrow: "I morgen", Earlier: "Forrige", Later: "Næste", BookedBy: "Booket af %s",
 	More: "+%d flere", IdleHint: "Tryk på skærmen for at se dagens program",
+	DayParts:    [5]string{"morgen", "formiddag", "eftermiddag", "aften", "nat"},
+	NightBefore: "natten til %s",
+	NowLabel:    "Nu:", NextLabel: "Næste:", NothingNow: "ingenting planlagt", In: "i",
+	NoMoreActivities: "Ikke flere aktiviteter i dag", NoMoreMeals: "Ikke flere måltider i dag", Over: "FORBI",
+	Sky: map[board.Symbol]string{
+		board.Clear: "Klart", board.PartlyCloudy: "Let skyet", board.Cloudy: "Skyet", board.Fog: "Tåge",
+		board.Drizzle: "Støvregn", board.Rain: "Regn", board.Sleet: "Slud", board.Snow: "Sne",
+		board.Thunder: "Torden", board.Wind: "Blæst",
+	},
+	Span: "%s til %s", Slippery: "Glat føre", Windy: "Blæsende, %d m/s", LaterToday: "%s senere i dag",
 }
 
 var norwegian = Strings{
@@ -119,6 +138,16 @@ var norwegian = Strings{
 	Waiting: "Skjermen starter", WaitingHint: "Oppslagstavlen hentes. Det tar et øyeblikk.",
 	Tomorrow: "I morgen", Earlier: "Forrige", Later: "Neste", BookedBy: "Booket av %s",
 	More: "+%d flere", IdleHint: "Trykk på skjermen for å se dagens program",
+	DayParts:    [5]string{"morgen", "formiddag", "ettermiddag", "kveld", "natt"},
+	NightBefore: "natt til %s",
+	NowLabel:    "Nå:", NextLabel: "Neste:", NothingNow: "ingenting planlagt", In: "i",
+	NoMoreActivities: "Ingen flere aktiviteter i dag", NoMoreMeals: "Ingen flere måltider i dag", Over: "FERDIG",
+	Sky: map[board.Symbol]string{
+		board.Clear: "Klart", board.PartlyCloudy: "Lettskyet", board.Cloudy: "Skyet", board.Fog: "Tåke",
+		board.Drizzle: "Yr", board.Rain: "Regn", board.Sleet: "Sludd", board.Snow: "Snø",
+		board.Thunder: "Torden", board.Wind: "Vind",
+	},
+	Span: "%s til %s", Slippery: "Glatt føre", Windy: "Mye vind, %d m/s", LaterToday: "%s senere i dag",
 }
 
 var german = Strings{
@@ -154,6 +183,16 @@ var german = Strings{
 	Waiting: "Der Bildschirm startet", WaitingHint: "Die Tafel wird geladen. Einen Moment bitte.",
 	Tomorrow: "Morgen", Earlier: "Zurück", Later: "Weiter", BookedBy: "Gebucht von %s",
 	More: "+%d weitere", IdleHint: "Bildschirm berühren für das Tagesprogramm",
+	DayParts:    [5]string{"Morgen", "Vormittag", "Nachmittag", "Abend", "Nacht"},
+	NightBefore: "Nacht zum %s",
+	NowLabel:    "Jetzt:", NextLabel: "Danach:", NothingNow: "nichts geplant", In: "",
+	NoMoreActivities: "Heute keine Aktivitäten mehr", NoMoreMeals: "Heute keine Mahlzeiten mehr", Over: "VORBEI",
+	Sky: map[board.Symbol]string{
+		board.Clear: "Klar", board.PartlyCloudy: "Leicht bewölkt", board.Cloudy: "Bewölkt", board.Fog: "Nebel",
+		board.Drizzle: "Nieselregen", board.Rain: "Regen", board.Sleet: "Schneeregen", board.Snow: "Schnee",
+		board.Thunder: "Gewitter", board.Wind: "Wind",
+	},
+	Span: "%s bis %s", Slippery: "Glätte", Windy: "Windig, %d m/s", LaterToday: "%s später am Tag",
 }
 
 var english = Strings{
@@ -189,6 +228,16 @@ var english = Strings{
 	Waiting: "The screen is starting", WaitingHint: "Fetching the board. This takes a moment.",
 	Tomorrow: "Tomorrow", Earlier: "Previous", Later: "Next", BookedBy: "Booked by %s",
 	More: "+%d more", IdleHint: "Touch the screen for today's programme",
+	DayParts:    [5]string{"morning", "morning", "afternoon", "evening", "night"},
+	NightBefore: "",
+	NowLabel:    "Now:", NextLabel: "Next:", NothingNow: "nothing planned", In: "in",
+	NoMoreActivities: "No more activities today", NoMoreMeals: "No more meals today", Over: "ENDED",
+	Sky: map[board.Symbol]string{
+		board.Clear: "Clear", board.PartlyCloudy: "Partly cloudy", board.Cloudy: "Cloudy", board.Fog: "Fog",
+		board.Drizzle: "Drizzle", board.Rain: "Rain", board.Sleet: "Sleet", board.Snow: "Snow",
+		board.Thunder: "Thunder", board.Wind: "Windy",
+	},
+	Span: "%s to %s", Slippery: "Slippery roads", Windy: "Windy, %d m/s", LaterToday: "%s later today",
 }
 
 // Locale returns the strings for a language code ("da", "nb", "de", "en",

@@ -91,11 +91,18 @@ func sameDay(a, c time.Time, loc *time.Location) bool {
 func (b *builder) today() {
 	content := b.frame()
 	b.notice()
+	if !b.in.DayUnknown {
+		var strip Rect
+		strip, content = content.takeTop(b.orientationH(), 1.2*b.u)
+		b.orientationStrip(strip)
+	}
 	var cols []Rect
 	if b.portrait() {
+		acts, pastActs := b.todaysActivities()
+		meals, pastMeals := b.todaysMeals()
 		cols = b.stack(content, []block{
-			b.cardBlock(len(TodayActivities(b.in.Board, b.in.Now)), b.activityCardH()),
-			b.cardBlock(len(TodayMeals(b.in.Board, b.in.Now)), b.mealCardH()),
+			b.cardBlock(len(acts), b.activityCardH(), len(pastActs)),
+			b.cardBlock(len(meals), b.mealCardH(), len(pastMeals)),
 			b.staffBlock(ShiftsOn(b.in.Board, b.in.Now, 0)),
 		})
 	} else {
@@ -106,16 +113,120 @@ func (b *builder) today() {
 	b.todayStaff(cols[2])
 }
 
+// todaysActivities splits the day's activities into those still to come
+// (or going on) and those that have ended, each by start.
+func (b *builder) todaysActivities() (coming, past []board.Activity) {
+	return splitEnded(activitiesOn(b.in.Board, b.in.Now, 0, false), b.in.Now, func(a board.Activity) (time.Time, time.Time) { return a.Start, a.End })
+}
+
+// todaysMeals is todaysActivities for meals.
+func (b *builder) todaysMeals() (coming, past []board.Meal) {
+	return splitEnded(mealsOn(b.in.Board, b.in.Now, 0, false), b.in.Now, func(m board.Meal) (time.Time, time.Time) { return m.Start, m.End })
+}
+
+// splitEnded splits items into those not ended at now and those ended.
+func splitEnded[T any](items []T, now time.Time, span func(T) (time.Time, time.Time)) (coming, past []T) {
+	for _, x := range items {
+		if s, e := span(x); ended(s, e, now) {
+			past = append(past, x)
+		} else {
+			coming = append(coming, x)
+		}
+	}
+	return coming, past
+}
+
 func (b *builder) todayActivities(r Rect) {
 	top, r := b.titleRow(r)
-	acts := TodayActivities(b.in.Board, b.in.Now)
+	acts, past := b.todaysActivities()
+	var rows []pastRow
+	for _, a := range past {
+		rows = append(rows, pastRow{Span(a.Start, a.End, b.loc) + "  " + a.Title, PageID{PageActivity, a.ID}})
+	}
 	if len(acts) == 0 {
 		b.heading(top, b.s.Activities, 0, "")
-		b.empty(r, b.s.NothingToday)
+		if len(past) == 0 {
+			b.empty(r, b.s.NothingToday)
+			return
+		}
+		// The day had activities: say that none are left, and which is next.
+		var first *board.Activity
+		for i, a := range b.in.Board.Activities {
+			if a.Start.After(b.in.Now) && (first == nil || a.Start.Before(first.Start)) {
+				first = &b.in.Board.Activities[i]
+			}
+		}
+		next := ""
+		if first != nil {
+			next = b.nextText(Happening{Title: first.Title, Place: first.Location, Start: first.Start}, true)
+		}
+		used := b.noMore(r, b.s.NoMoreActivities, next)
+		b.pastRows(r.below(used+1.2*b.u), rows)
 		return
 	}
 	shown := b.cards(r, len(acts), b.activityCardH(), func(i int, c Rect) { b.activityCard(c, acts[i]) })
 	b.heading(top, b.s.Activities, len(acts)-shown, PageWeek)
+	b.pastRows(r.below(float64(shown)*(b.activityCardH()+1.2*b.u)), rows)
+}
+
+// below is what is left of r under its top h.
+func (r Rect) below(h float64) Rect {
+	_, rest := r.takeTop(h, 0)
+	return rest
+}
+
+// noMore is a card saying nothing more of a kind is planned today, and
+// what comes next; it returns the height it took.
+func (b *builder) noMore(r Rect, msg, next string) float64 {
+	inW := r.W - 3*b.u
+	nextLines := Wrap(b.m, next, b.fBody, inW, 2)
+	h := float64(1+len(nextLines))*b.lineH(b.fBody) + 3.5*b.u
+	c := Rect{r.X, r.Y, r.W, math.Min(h, r.H)}
+	b.box(c, Card, Line, 0.25*b.u, 1.2*b.u)
+	in := c.Inset(1.5 * b.u)
+	row, rest := in.takeTop(b.lineH(b.fBody), 0)
+	b.line(row, msg, Font{Size: b.fBody.Size, Bold: true}, Ink, Left)
+	b.para(rest, next, b.fBody, Ink, 2)
+	return h
+}
+
+// noMoreH is the most a noMore card takes: the message and two lines
+// naming the next item.
+func (b *builder) noMoreH() float64 { return 3*b.lineH(b.fBody) + 3.5*b.u }
+
+// pastRow is an item of today that has ended, as a dimmed row.
+type pastRow struct {
+	text string
+	page PageID
+}
+
+func (b *builder) pastRowH() float64 { return 7.6 * b.u }
+
+// pastRows draws what has ended today, dimmed and marked in words, under
+// what is still to come: as many of the latest as fit, in the day's order.
+// A resident who asks whether they missed something finds it here.
+func (b *builder) pastRows(r Rect, rows []pastRow) {
+	gap := 1.2 * b.u
+	h := b.pastRowH()
+	fit := int((r.H + gap) / (h + gap))
+	if fit <= 0 || len(rows) == 0 {
+		return
+	}
+	if len(rows) > fit {
+		rows = rows[len(rows)-fit:]
+	}
+	tagF := Font{Size: b.fTiny.Size, Bold: true}
+	y := r.Y
+	for _, row := range rows {
+		c := Rect{r.X, y, r.W, h}
+		b.box(c, Paper, Line, 0.2*b.u, 1.2*b.u)
+		in := c.Inset(1.2 * b.u)
+		th := b.m.Metrics(tagF).Height() + 0.4*b.u
+		tw := b.tag(in.X, in.Y+(in.H-th)/2, b.s.Over, tagF, Muted, OnDark, in.W*0.4)
+		b.line(Rect{in.X + tw + 1.2*b.u, in.Y, in.W - tw - 1.2*b.u, in.H}, row.text, b.fSmall, Muted, Left)
+		b.target(c, Intent{Kind: Open, Page: row.page})
+		y += h + gap
+	}
 }
 
 // cards stacks n cards of height h in r; those that do not fit are counted
@@ -211,14 +322,24 @@ func (b *builder) mealCardH() float64 {
 
 func (b *builder) todayMeals(r Rect) {
 	top, r := b.titleRow(r)
-	meals := TodayMeals(b.in.Board, b.in.Now)
+	meals, past := b.todaysMeals()
+	var rows []pastRow
+	for _, m := range past {
+		rows = append(rows, pastRow{Clock(m.Start, b.loc) + "  " + b.s.Meal(m.Kind), PageID{PageMeal, m.ID}})
+	}
 	if len(meals) == 0 {
 		b.heading(top, b.s.MealsTitle, 0, "")
-		b.empty(r, b.s.NoMeals)
+		if len(past) == 0 {
+			b.empty(r, b.s.NoMeals)
+			return
+		}
+		used := b.noMore(r, b.s.NoMoreMeals, "")
+		b.pastRows(r.below(used+1.2*b.u), rows)
 		return
 	}
 	shown := b.cards(r, len(meals), b.mealCardH(), func(i int, c Rect) { b.mealCard(c, meals[i]) })
 	b.heading(top, b.s.MealsTitle, len(meals)-shown, PageWeek)
+	b.pastRows(r.below(float64(shown)*(b.mealCardH()+1.2*b.u)), rows)
 }
 
 // mealCard: kind and time, the menu (two lines), who eats along.
@@ -290,20 +411,30 @@ type block struct {
 	head  float64
 	steps []float64
 	first int // steps that come together in the block's first turn (at least 1)
+	// fill are rows (of items that have ended) that take the height left
+	// over once no block can show another card.
+	fill []float64
 }
 
 // titleH is the height titleRow takes.
 func (b *builder) titleH() float64 { return 8.8 * b.u }
 
-// cardBlock is a section of n cards of height h (or its "nothing today"
-// box); each step holds a card and the gap under it.
-func (b *builder) cardBlock(n int, h float64) block {
+// cardBlock is a section of n cards of height h (or its "nothing today" or
+// "no more today" box) and the rows of past items of today under them;
+// each step holds a card or a row and the gap under it.
+func (b *builder) cardBlock(n int, h float64, past int) block {
 	bl := block{head: b.titleH()}
 	if n == 0 {
 		bl.steps = []float64{b.emptyH()}
+		if past > 0 {
+			bl.steps[0] = b.noMoreH() + 1.2*b.u
+		}
 	}
 	for range n {
 		bl.steps = append(bl.steps, h+1.2*b.u)
+	}
+	for range past {
+		bl.fill = append(bl.fill, b.pastRowH()+1.2*b.u)
 	}
 	return bl
 }
@@ -358,6 +489,15 @@ func (b *builder) stack(r Rect, blocks []block) []Rect {
 				next[i]++
 				more = true
 			}
+		}
+	}
+	for i, bl := range blocks {
+		for _, f := range bl.fill {
+			if f > left {
+				break
+			}
+			got[i] += f
+			left -= f
 		}
 	}
 	got[len(got)-1] += max(0, left)
