@@ -8,6 +8,10 @@ type Window struct {
 	From, To time.Time // [From, To)
 }
 
+// DefaultTimezone is the zone a screen assumes before it has a board, and
+// for a board whose department names none.
+const DefaultTimezone = "Europe/Copenhagen"
+
 // DaysAhead is how many days after today a screen asks for and keeps.
 const DaysAhead = 14
 

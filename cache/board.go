@@ -36,18 +36,9 @@ func (c *Cache) Board() (*board.Board, error) {
 	return &b, nil
 }
 
-// retentionTime is the time retention trims at: now, unless the local clock
-// is behind the backend's view of the board (a Pi booted without network
-// and a real-time clock), in which case the board's own time.
-func retentionTime(now time.Time, b *board.Board) time.Time {
-	if b.GeneratedAt.After(now) {
-		return b.GeneratedAt
-	}
-	return now
-}
-
 // ReplaceBoard stores b as the new generation in one transaction: trimmed to
-// the retention window, with its ETag, LastSync set to now, LastError
+// the retention window (see Window; the cache is the one place that trims
+// by date), with its ETag, LastSync set to now, LastError
 // cleared and Generation bumped; media b does not refer to is dropped, and so
 // are refused sign-ups made before the window. If the
 // old generation held anything the new one does not (a profile, a name, any
@@ -60,22 +51,25 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 		return errors.New("replace board: no board")
 	}
 	now := c.clock.Now()
-	win := board.WindowAt(retentionTime(now, b), b.Location())
-	trimmed := b.Trim(win)
-	data, err := json.Marshal(trimmed)
-	if err != nil {
-		return fmt.Errorf("replace board: encode: %w", err)
-	}
-	keep := hashSet(trimmed.MediaHashes())
-
 	var (
+		trimmed    *board.Board
+		data       []byte
 		gen        uint64
 		textGone   bool
 		mediaGone  int
 		refusedGo  int
 		compaction bool
 	)
-	_, err = c.update(func(tx *bolt.Tx) error {
+	_, err := c.update(func(tx *bolt.Tx) error {
+		win, err := c.window(tx, b)
+		if err != nil {
+			return err
+		}
+		trimmed = b.Trim(win)
+		if data, err = json.Marshal(trimmed); err != nil {
+			return fmt.Errorf("encode: %w", err)
+		}
+		keep := hashSet(trimmed.MediaHashes())
 		bb := tx.Bucket(bucketBoard)
 		if old := bb.Get(keyBoard); old != nil {
 			var ob board.Board
@@ -85,7 +79,6 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 		if err := bb.Put(keyBoard, data); err != nil {
 			return err
 		}
-		var err error
 		if mediaGone, err = deleteMediaExcept(tx, keep); err != nil {
 			return err
 		}
@@ -114,6 +107,7 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 	c.log.Info("board stored", "generation", gen, "bytes", len(data),
 		"profiles", len(trimmed.Profiles), "activities", len(trimmed.Activities),
 		"meals", len(trimmed.Meals), "meetings", len(trimmed.Meetings),
+		"out_of_window", countItems(b)-countItems(trimmed),
 		"media_dropped", mediaGone, "text_dropped", textGone, "refused_dropped", refusedGo)
 	c.notify()
 	if compaction {
@@ -130,7 +124,6 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 // compacts the file if anything went. A board that changes gets a new
 // Generation (its ETag stays).
 func (c *Cache) Prune() error {
-	now := c.clock.Now()
 	var (
 		gen                  uint64
 		trimmed              bool
@@ -139,7 +132,10 @@ func (c *Cache) Prune() error {
 		compaction           bool
 	)
 	_, err := c.update(func(tx *bolt.Tx) error {
-		at, loc := now, time.UTC
+		win, err := c.window(tx, nil)
+		if err != nil {
+			return err
+		}
 		var keep map[string]bool
 		bb := tx.Bucket(bucketBoard)
 		if raw := bb.Get(keyBoard); raw != nil {
@@ -147,8 +143,7 @@ func (c *Cache) Prune() error {
 			if err := json.Unmarshal(raw, &b); err != nil {
 				return fmt.Errorf("decode board: %w", err)
 			}
-			at, loc = retentionTime(now, &b), b.Location()
-			t := b.Trim(board.WindowAt(at, loc))
+			t := b.Trim(win)
 			data, err := json.Marshal(t)
 			if err != nil {
 				return fmt.Errorf("encode board: %w", err)
@@ -171,11 +166,10 @@ func (c *Cache) Prune() error {
 			}
 			keep = hashSet(t.MediaHashes())
 		}
-		var err error
 		if mediaGone, err = deleteMediaExcept(tx, keep); err != nil {
 			return err
 		}
-		if refusedGo, err = deleteRefusedBefore(tx, board.WindowAt(at, loc).From); err != nil {
+		if refusedGo, err = deleteRefusedBefore(tx, win.From); err != nil {
 			return err
 		}
 		removed := trimmed || mediaGone > 0 || refusedGo > 0
@@ -257,4 +251,9 @@ func collectText(v reflect.Value, fn func(string)) {
 			collectText(it.Value(), fn)
 		}
 	}
+}
+
+// countItems counts a board's dated items.
+func countItems(b *board.Board) int {
+	return len(b.Activities) + len(b.Meals) + len(b.Meetings) + len(b.Bookings) + len(b.Roster)
 }

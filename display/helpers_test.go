@@ -49,7 +49,7 @@ func demoCache(tb testing.TB, at time.Time) *cache.Cache {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	b, err := skaermsync.Decode(bytes.NewReader(raw), at)
+	b, err := skaermsync.Decode(bytes.NewReader(raw))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Decode(bytes.NewReader(data), day); err != nil {
+		if _, err := Decode(bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -27,7 +27,7 @@ const (
 
 // DefaultTimezone is the zone a screen assumes before it has a board, and for
 // a board whose department names none.
-const DefaultTimezone = "Europe/Copenhagen"
+const DefaultTimezone = board.DefaultTimezone
 
 // Placeholders for an anonymized profile without an alias (and for a profile
 // with no name at all). They are neutral Danish words, never derived from the
@@ -157,20 +157,19 @@ type filterStats struct {
 	HiddenSignups     int // sign-ups by profiles not on the board: counted only
 	InvisibleNews     int
 	InvisiblePhotos   int
-	TrimmedExternals  int // external profiles not signed up to anything in the window
-	OutOfWindowItems  int
 	DroppedItems      int // items that broke the contract (see the notes)
 	AnonymizedAvatars int // avatars dropped because the profile is anonymized
 }
 
-// Decode reads a board document, applies the privacy policy and trims the
-// board to the window around now in the department's time zone. The document
+// Decode reads a board document and applies the privacy policy. The document
 // is decoded into types that have fields only for what a screen may keep, so
-// a last name or a CPR number is never even copied out of the input. A document that cannot be read
-// as a board returns an error wrapping ErrBadBoard; items that break the
-// contract are dropped silently (a Syncer logs them by id).
-func Decode(r io.Reader, now time.Time) (*board.Board, error) {
-	b, _, _, err := decode(r, now)
+// a last name or a CPR number is never even copied out of the input. A
+// document that cannot be read as a board returns an error wrapping
+// ErrBadBoard; items that break the contract are dropped silently (a Syncer
+// logs them by id). Which days a screen keeps is the cache's to decide: it
+// trims the board to its window when it stores it.
+func Decode(r io.Reader) (*board.Board, error) {
+	b, _, _, err := decode(r)
 	return b, err
 }
 
@@ -183,12 +182,12 @@ type decodeOptions struct {
 
 // decode is Decode with the filter's notes and counts. It reads
 // everything the screen knows, weather included.
-func decode(r io.Reader, now time.Time) (*board.Board, []note, filterStats, error) {
-	return decodeWith(r, now, decodeOptions{Weather: true})
+func decode(r io.Reader) (*board.Board, []note, filterStats, error) {
+	return decodeWith(r, decodeOptions{Weather: true})
 }
 
 // decodeWith is decode for what the backend offers.
-func decodeWith(r io.Reader, now time.Time, opts decodeOptions) (*board.Board, []note, filterStats, error) {
+func decodeWith(r io.Reader, opts decodeOptions) (*board.Board, []note, filterStats, error) {
 	var w wireBoard
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(&w); err != nil {
@@ -205,16 +204,7 @@ func decodeWith(r io.Reader, now time.Time, opts decodeOptions) (*board.Board, [
 	if err != nil {
 		return nil, f.notes, f.stats, err
 	}
-	before := countItems(b)
-	profilesBefore := len(b.Profiles)
-	t := b.Trim(board.WindowAt(now, b.Location()))
-	f.stats.OutOfWindowItems = before - countItems(t)
-	f.stats.TrimmedExternals = profilesBefore - len(t.Profiles)
-	return t, f.notes, f.stats, nil
-}
-
-func countItems(b *board.Board) int {
-	return len(b.Activities) + len(b.Meals) + len(b.Meetings) + len(b.Bookings) + len(b.Roster)
+	return b, f.notes, f.stats, nil
 }
 
 // jsonProblem describes a JSON error without quoting the document: a syntax

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"skaerm/board"
 	"skaerm/cache"
 	"skaerm/internal/clock"
 )
@@ -81,11 +80,9 @@ type Syncer struct {
 	rand    *rand.Rand
 	started time.Time
 
-	mu     sync.Mutex // one sync at a time; guards the fields below
-	offset time.Duration
-	loc    *time.Location  // the department's zone, from the cached board
-	caps   capabilities    // what the backend offers beyond v1
-	known  map[string]bool // outbox entries the last flush left pending
+	mu    sync.Mutex      // one sync at a time; guards the fields below
+	caps  capabilities    // what the backend offers beyond v1
+	known map[string]bool // outbox entries the last flush left pending
 }
 
 // New checks opts and returns a Syncer. It does not touch the network.
@@ -134,9 +131,6 @@ func New(opts Options) (*Syncer, error) {
 		rand:    opts.Rand,
 		started: opts.Clock.Now(),
 		known:   map[string]bool{},
-	}
-	if m, err := s.cache.Meta(); err == nil {
-		s.offset = m.ClockOffset
 	}
 	return s, nil
 }
@@ -189,26 +183,6 @@ func (s *Syncer) record(err error) {
 	}
 }
 
-// now is the local clock corrected by the backend's, as last measured: a
-// Raspberry Pi has no real-time clock and may boot far in the past.
-func (s *Syncer) now() time.Time { return s.clock.Now().Add(s.offset) }
-
-// location is the department's zone: from the cached board, else Copenhagen.
-func (s *Syncer) location() *time.Location {
-	if s.loc != nil {
-		return s.loc
-	}
-	if b, err := s.cache.Board(); err == nil {
-		s.loc = b.Location()
-		return s.loc
-	}
-	loc, err := time.LoadLocation(DefaultTimezone)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
-
 // pullBoard fetches the board for the window around today and stores it if
 // it changed. The cache is untouched unless a whole valid board arrived.
 func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
@@ -234,7 +208,10 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 	// booted in the past), ask again for the right days.
 	var resp *http.Response
 	for try := 0; ; try++ {
-		q := s.window()
+		q, err := s.window()
+		if err != nil {
+			return err
+		}
 		req, err := s.t.newRequest(ctx, http.MethodGet, "/board", q, nil, "")
 		if err != nil {
 			return err
@@ -247,7 +224,12 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 			return err
 		}
 		s.measureClock(resp, &meta)
-		if try > 0 || s.window().Encode() == q.Encode() {
+		again, err := s.window()
+		if err != nil {
+			drain(resp)
+			return err
+		}
+		if try > 0 || again.Encode() == q.Encode() {
 			break
 		}
 		drain(resp)
@@ -272,7 +254,7 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 	if err != nil {
 		return err
 	}
-	b, notes, stats, err := decodeWith(bytes.NewReader(body), s.now(), decodeOptions{Weather: s.caps.offers(featureWeather)})
+	b, notes, stats, err := decodeWith(bytes.NewReader(body), decodeOptions{Weather: s.caps.offers(featureWeather)})
 	if err != nil {
 		return err
 	}
@@ -281,13 +263,12 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 	}
 	// What the policy filter kept out; the cache logs what it stores.
 	s.log.Info("board filtered", "hidden_profiles", stats.HiddenProfiles, "hidden_signups", stats.HiddenSignups,
-		"out_of_window", stats.OutOfWindowItems, "dropped", stats.DroppedItems)
+		"dropped", stats.DroppedItems)
 	res.Dropped = stats.DroppedItems
 	etag := resp.Header.Get("ETag")
 	if err := s.cache.ReplaceBoard(b, etag); err != nil {
 		return fmt.Errorf("store board: %w", err)
 	}
-	s.loc = b.Location()
 	if m, err := s.cache.Meta(); err == nil {
 		res.Generation = m.Generation
 	}
@@ -295,14 +276,17 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 	return nil
 }
 
-// window is the query for the days a screen shows: yesterday to
-// today+DaysAhead in the department's zone.
-func (s *Syncer) window() url.Values {
-	today := s.now().In(s.location())
-	return url.Values{
-		"from": {today.AddDate(0, 0, -1).Format(time.DateOnly)},
-		"to":   {today.AddDate(0, 0, board.DaysAhead).Format(time.DateOnly)},
+// window is the query for the days the cache keeps (cache.Window):
+// yesterday to today+DaysAhead in the department's zone.
+func (s *Syncer) window() (url.Values, error) {
+	w, err := s.cache.Window()
+	if err != nil {
+		return nil, err
 	}
+	return url.Values{
+		"from": {w.From.Format(time.DateOnly)},
+		"to":   {w.To.AddDate(0, 0, -1).Format(time.DateOnly)},
+	}, nil
 }
 
 // measureClock stores the backend's clock minus ours when it moved by more
@@ -314,7 +298,6 @@ func (s *Syncer) measureClock(resp *http.Response, meta *cache.Meta) {
 	if !ok {
 		return
 	}
-	s.offset = d
 	if s.opts.OnDate != nil {
 		s.opts.OnDate(local.Add(d))
 	}

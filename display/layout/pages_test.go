@@ -29,18 +29,19 @@ func allPages() []layout.PageID {
 }
 
 // demoBoard is the reference backend's demo department d1 at the goldens'
-// instant, decoded as a screen decodes it.
+// instant, decoded as a screen decodes it and trimmed to the days a screen
+// keeps.
 func demoBoard(tb testing.TB) *board.Board {
 	tb.Helper()
 	raw, err := backend.DemoBoard(at(tb), "d1")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	bd, err := skaermsync.Decode(bytes.NewReader(raw), at(tb))
+	bd, err := skaermsync.Decode(bytes.NewReader(raw))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return bd
+	return bd.Trim(board.WindowAt(at(tb), bd.Location()))
 }
 
 // TestPagesFitTheScreen builds every page at every size and checks what a

@@ -1,0 +1,79 @@
+package cache
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"skaerm/board"
+)
+
+// offsetFresh is how long a measured clock offset is believed. The sync
+// measures the backend's clock with every board and stores the offset at
+// least hourly while it is online; a clock step (NTP catching up after a
+// boot without a real-time clock) makes the stored offset stale at once.
+const offsetFresh = 2 * time.Hour
+
+// today is the cache's one idea of now for the window: the backend's clock
+// (the local clock corrected by the offset the sync measured) while that
+// measurement is fresh; else the local clock, but never before the board's
+// own time (a Pi booted without network and real-time clock).
+func today(local time.Time, m storedMeta, generated time.Time) time.Time {
+	if age := local.Sub(m.ClockOffsetAt); !m.ClockOffsetAt.IsZero() && age >= 0 && age < offsetFresh {
+		return local.Add(m.ClockOffset)
+	}
+	if generated.After(local) {
+		return generated
+	}
+	return local
+}
+
+// Window is the days the screen asks the backend for and keeps: yesterday
+// to today+board.DaysAhead in the stored board's zone (board.DefaultTimezone
+// before the first board). The sync asks for these days, and ReplaceBoard
+// and Prune trim to them, all with the one idea of today above.
+func (c *Cache) Window() (board.Window, error) {
+	var w board.Window
+	err := c.view(func(tx *bolt.Tx) error {
+		var err error
+		w, err = c.window(tx, nil)
+		return err
+	})
+	if err != nil {
+		return board.Window{}, fmt.Errorf("window: %w", err)
+	}
+	return w, nil
+}
+
+// window is the window for b, or for the stored board when b is nil.
+func (c *Cache) window(tx *bolt.Tx, b *board.Board) (board.Window, error) {
+	m, err := readMeta(tx)
+	if err != nil {
+		return board.Window{}, err
+	}
+	if b == nil {
+		if raw := tx.Bucket(bucketBoard).Get(keyBoard); raw != nil {
+			var stored board.Board
+			if err := json.Unmarshal(raw, &stored); err != nil {
+				return board.Window{}, fmt.Errorf("decode board: %w", err)
+			}
+			b = &stored
+		}
+	}
+	var generated time.Time
+	loc := defaultLocation()
+	if b != nil {
+		generated, loc = b.GeneratedAt, b.Location()
+	}
+	return board.WindowAt(today(c.clock.Now(), m, generated), loc), nil
+}
+
+func defaultLocation() *time.Location {
+	loc, err := time.LoadLocation(board.DefaultTimezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
