@@ -17,6 +17,11 @@
 // The board is stored as one JSON value per generation. ReplaceBoard trims
 // the board to the retention window (yesterday to DaysAhead ahead), stores it
 // and drops media the board no longer refers to, all in one transaction.
+// Window is that window, the only one: the sync asks the backend for its
+// days, and Prune (run hourly by Retain) trims to it while the screen is
+// offline. Its today is the backend's clock while the offset the sync
+// measured is fresh, else the local clock but never before the board's own
+// time.
 // Subscribe gives each reader a channel that wakes it after every change.
 //
 // # Deletion

@@ -3,7 +3,9 @@
 // screen that talks to the network, and the place where the privacy policy is
 // enforced: what the backend sends is decoded into types that only have the
 // permitted fields, filtered (hidden profiles, anonymized profiles, external
-// profiles, invisible news and photos) and only then handed to the cache.
+// profiles, invisible news and photos) and only then handed to the cache,
+// which keeps the days of its window (cache.Window) and nothing else: an
+// external profile signed up to nothing in it is not stored either.
 //
 // # Basics
 //
