@@ -49,6 +49,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, app.ErrUsage):
+		if err != app.ErrUsage {
+			fmt.Fprintf(stderr, "skaerm %s: %v\n", args[0], err)
+		}
 		return 2
 	default:
 		fmt.Fprintf(stderr, "skaerm %s: %v\n", args[0], err)

@@ -21,11 +21,10 @@ import (
 // cmdRun builds the screen's parts, starts them beside the renderer, and
 // draws until the window closes or ctx ends.
 func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
-	fs := app.NewFlags("run", "[--config FILE] [--backend URL --token T] [--cache FILE]", stderr)
-	var f app.Flags
-	f.Register(fs, true)
-	windowed := fs.Bool("windowed", false, "draw in a window instead of fullscreen")
-	shots := fs.String("shots", "", "write a PNG of each newly drawn page into this folder")
+	fs := app.NewFlags("run", app.RunSynopsis, stderr)
+	var f app.RunFlags
+	f.Register(fs)
+	windowed, shots := &f.Windowed, &f.Shots
 	if err := app.Parse(fs, args); err != nil {
 		return err
 	}

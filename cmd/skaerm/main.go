@@ -35,8 +35,8 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"run":      {"show the screen fullscreen (runs skaerm-screen)", execScreen("run")},
-		"snapshot": {"render one page to a PNG file (runs skaerm-screen)", execScreen("snapshot")},
+		"run":      {"show the screen fullscreen (runs skaerm-screen)", cmdRun},
+		"snapshot": {"render one page to a PNG file (runs skaerm-screen)", cmdSnapshot},
 		"sync":     {"pull the board from the backend into the cache", cmdSync},
 		"status":   {"print the cache's state for a technician", cmdStatus},
 		"purge":    {"wipe the cache and its media (decommissioning a screen)", cmdPurge},
@@ -55,8 +55,19 @@ func main() {
 }
 
 // dispatch runs the subcommand named by args[0] and returns the exit code.
-func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// `skaerm help CMD` and `skaerm CMD --help` print the command's help on
+// stdout. No command lets a Go panic reach the technician.
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "skaerm: internal error: %v (please report it with `skaerm version`)\n", p)
+			code = 1
+		}
+	}()
 	cmds := commands()
+	if len(args) >= 2 && args[0] == "help" {
+		args = []string{args[1], "--help"}
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout, cmds)
 		if len(args) == 0 {
@@ -70,13 +81,20 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		usage(stderr, cmds)
 		return 2
 	}
-	err := c.run(ctx, args[1:], stdout, stderr)
+	errOut := stderr
+	if wantsHelp(args[1:]) {
+		errOut = stdout // help asked for is the answer, not an error
+	}
+	err := c.run(ctx, args[1:], stdout, errOut)
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, app.ErrUsage):
+		if err != app.ErrUsage {
+			fmt.Fprintf(stderr, "skaerm %s: %v\n", args[0], err)
+		}
 		return 2
 	default:
 		fmt.Fprintf(stderr, "skaerm %s: %v\n", args[0], err)
@@ -86,6 +104,19 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		return 1
 	}
+}
+
+// wantsHelp reports whether a command line asks for help.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 type exitCoder interface{ ExitCode() int }
@@ -100,5 +131,5 @@ func usage(w io.Writer, cmds map[string]command) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
 	}
-	fmt.Fprintf(w, "\nRun 'skaerm <command> --help' for its flags.\n")
+	fmt.Fprintf(w, "\nRun 'skaerm help <command>' (or 'skaerm <command> --help') for its flags.\n")
 }

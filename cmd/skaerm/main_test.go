@@ -337,3 +337,110 @@ func TestDisplayPowerRuleSaid(t *testing.T) {
 		t.Errorf("config example does not say the rule without a sensor:\n%s", out)
 	}
 }
+
+// TestHelpWithoutDisplay: skaerm answers every command's help itself, on
+// stdout, with no display: `skaerm help CMD`, `skaerm CMD --help`, and
+// run and snapshot too (skaerm-screen could not even start).
+func TestHelpWithoutDisplay(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	for _, args := range [][]string{{"help", "sync"}, {"sync", "--help"}, {"run", "--help"}, {"help", "run"}, {"snapshot", "--help"}, {"help", "config"}} {
+		out, errOut, code := run(t, args...)
+		name := args[0]
+		if name == "help" {
+			name = args[1]
+		}
+		if code != 0 || !strings.HasPrefix(out, "Usage: skaerm "+name+" ") || !strings.Contains(out, "-config string") || errOut != "" {
+			t.Errorf("skaerm %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+	if out, _, _ := run(t, "snapshot", "--help"); !strings.Contains(out, "activity/<id>") || !strings.Contains(out, "-locale string") {
+		t.Errorf("snapshot --help lacks its pages or --locale:\n%s", out)
+	}
+}
+
+// TestNoDisplayOneSentence: run and snapshot without a display (none set,
+// or a dead one) say so in one line naming the display and how to run
+// headless, and exit 1, before anything links a graphics library.
+func TestNoDisplayOneSentence(t *testing.T) {
+	b := startBackend(t)
+	cachePath := filepath.Join(t.TempDir(), "cache.db")
+	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	for _, tt := range []struct{ display, want string }{
+		{"", "no display to draw on (DISPLAY is not set): run headless with `xvfb-run -a skaerm ...`"},
+		{":4711", "cannot open display :4711: no X server"},
+	} {
+		t.Setenv("DISPLAY", tt.display)
+		for _, args := range [][]string{
+			{"run", "--backend", b.URL, "--token", "T", "--cache", cachePath},
+			{"snapshot", "--cache", cachePath, "--out", filepath.Join(t.TempDir(), "x.png")},
+		} {
+			out, errOut, code := run(t, args...)
+			if code != 1 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, tt.want) ||
+				!strings.Contains(errOut, "kiosk's :0") || strings.Contains(errOut, "goroutine") {
+				t.Errorf("DISPLAY=%q skaerm %s: exit %d\n%s", tt.display, args[0], code, errOut)
+			}
+		}
+	}
+}
+
+// TestSnapshotRefusesWhatItCannotDraw: an unknown page, an id that is not
+// on the cached board and an unknown language are refused with the valid
+// choices (exit 2), before any display is needed.
+func TestSnapshotRefusesWhatItCannotDraw(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	b := startBackend(t)
+	cachePath := filepath.Join(t.TempDir(), "cache.db")
+	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	snap := func(extra ...string) (string, int) {
+		_, errOut, code := run(t, append([]string{"snapshot", "--cache", cachePath, "--out", filepath.Join(t.TempDir(), "x.png")}, extra...)...)
+		return errOut, code
+	}
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--page", "activity/nosuch"}, []string{`no activity "nosuch" on the cached board; its ids: a-d1-`}},
+		{[]string{"--page", "meal/nosuch"}, []string{`no meal "nosuch"`}},
+		{[]string{"--page", "frontpage"}, []string{`unknown page "frontpage": want one of today, roster,`, "activity/<id>"}},
+		{[]string{"--locale", "xx"}, []string{`--locale "xx": want one of da, nb, de, en`}},
+		{[]string{"--locale", "sv", "--page", "activity"}, []string{"--locale", "--page"}},
+	} {
+		errOut, code := snap(tt.args...)
+		for _, want := range tt.want {
+			if code != 2 || !strings.Contains(errOut, want) {
+				t.Errorf("snapshot %v: exit %d, want 2 and %q:\n%s", tt.args, code, want, errOut)
+			}
+		}
+	}
+}
+
+// TestConfigSaysWhatIsWrong: config without or with an unknown subcommand
+// says what is wrong before the usage; check says when [backend] url is
+// still missing.
+func TestConfigSaysWhatIsWrong(t *testing.T) {
+	if _, errOut, code := run(t, "config"); code != 2 || !strings.HasPrefix(errOut, "skaerm config: say what to do: example") {
+		t.Errorf("config: exit %d\n%s", code, errOut)
+	}
+	if _, errOut, code := run(t, "config", "nosuch"); code != 2 || !strings.HasPrefix(errOut, `skaerm config: unknown subcommand "nosuch": want example or check`) {
+		t.Errorf("config nosuch: exit %d\n%s", code, errOut)
+	}
+	if _, err := os.Stat("/etc/skaerm/config.toml"); err == nil {
+		t.Skip("this machine has a configuration file")
+	}
+	out, errOut, code := run(t, "config", "check")
+	if code != 1 || !strings.Contains(out, "no configuration file") || !strings.Contains(errOut, "[backend] url is still missing") {
+		t.Errorf("config check without a file: exit %d\n%s%s", code, out, errOut)
+	}
+	conf := writeConfig(t, "[log]\nlevel = \"debug\"\n")
+	if _, errOut, code := run(t, "config", "check", "--config", conf); code != 1 || !strings.Contains(errOut, conf+": backend.url: is required") {
+		t.Errorf("config check of a file without a URL: exit %d\n%s", code, errOut)
+	}
+	conf = writeConfig(t, "[backend]\nurl = \"https://manager.example.dk\"\n")
+	if out, _, code := run(t, "config", "check", "--config", conf); code != 0 || out != conf+" is valid\n" {
+		t.Errorf("config check of a good file: exit %d\n%s", code, out)
+	}
+}

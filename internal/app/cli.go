@@ -11,6 +11,16 @@ import (
 // has already said why, so the command exits 2 without more words.
 var ErrUsage = errors.New("usage")
 
+// UsageError marks err as a wrong command line that the command explains
+// itself: it matches ErrUsage (exit 2), and its text says what is wrong.
+func UsageError(err error) error { return usageError{err} }
+
+type usageError struct{ err error }
+
+func (u usageError) Error() string        { return u.err.Error() }
+func (u usageError) Unwrap() error        { return u.err }
+func (u usageError) Is(target error) bool { return target == ErrUsage }
+
 // NewFlags returns a flag set for `skaerm NAME` that writes its help to w
 // and reports errors instead of exiting.
 func NewFlags(name, synopsis string, w io.Writer) *flag.FlagSet {

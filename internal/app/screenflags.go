@@ -1,0 +1,121 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"skaerm/display/layout"
+)
+
+// The flags of `skaerm run` and `skaerm snapshot` live here, once, because
+// two programs read them: skaerm answers --help and checks them before it
+// hands over (it needs no display for either), and skaerm-screen draws.
+
+// RunSynopsis is the synopsis of `skaerm run`.
+const RunSynopsis = "[--config FILE] [--backend URL --token T] [--cache FILE] [--windowed] [--shots DIR]"
+
+// RunFlags are the flags of `skaerm run`.
+type RunFlags struct {
+	Flags
+	Windowed bool
+	Shots    string
+}
+
+// Register adds the flags to fs.
+func (r *RunFlags) Register(fs *flag.FlagSet) {
+	r.Flags.Register(fs, true)
+	fs.BoolVar(&r.Windowed, "windowed", false, "draw in a window instead of fullscreen")
+	fs.StringVar(&r.Shots, "shots", "", "write a PNG of each newly drawn page into this folder")
+}
+
+// SnapshotSynopsis is the synopsis of `skaerm snapshot`.
+const SnapshotSynopsis = "--cache FILE [--at RFC3339] [--size WxH] [--page NAME] [--locale LANG] --out FILE.png"
+
+// SnapshotFlags are the flags of `skaerm snapshot`.
+type SnapshotFlags struct {
+	Flags
+	At, Size, Page, Out, Locale, Code string
+}
+
+// Register adds the flags to fs.
+func (s *SnapshotFlags) Register(fs *flag.FlagSet) {
+	s.Flags.Register(fs, false)
+	fs.StringVar(&s.At, "at", "", "the instant to draw, RFC 3339 (default now)")
+	fs.StringVar(&s.Size, "size", "1920x1080", "width x height in pixels")
+	fs.StringVar(&s.Page, "page", "today", "the page to draw: "+layout.PageNames())
+	fs.StringVar(&s.Out, "out", "", "the PNG file to write")
+	fs.StringVar(&s.Locale, "locale", "", "da, nb, de or en (default: the department's)")
+	fs.StringVar(&s.Code, "code", "", "the pairing code the pairing page shows (--page pairing only)")
+}
+
+// Snapshot is a checked snapshot command line.
+type Snapshot struct {
+	Page          layout.PageID
+	Width, Height int
+	At            time.Time
+	Locale        string
+	Code          string
+	Out           string
+}
+
+// Locales are the languages a screen speaks.
+var Locales = []string{"da", "nb", "de", "en"}
+
+// Check checks everything a snapshot command line says that needs no
+// cache: the page name, the language, the size, the time and the output.
+// Each error says what is wrong and lists what is allowed; together they
+// are a UsageError.
+func (s *SnapshotFlags) Check(now time.Time) (Snapshot, error) {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	out := Snapshot{Locale: s.Locale, Code: s.Code, Out: s.Out, At: now}
+	page, err := layout.ParsePageID(s.Page)
+	if err != nil {
+		bad("--page: %v", err)
+	}
+	out.Page = page
+	if s.Locale != "" && !slices.Contains(Locales, s.Locale) {
+		bad("--locale %q: want one of %s", s.Locale, strings.Join(Locales, ", "))
+	}
+	switch {
+	case err == nil && page.Is(layout.PagePairing) && s.Code == "":
+		bad("--page pairing needs --code: the code the page shows, e.g. --code ABCD-EFGH")
+	case err == nil && !page.Is(layout.PagePairing) && s.Code != "":
+		bad("--code is for --page pairing only")
+	}
+	if s.Out == "" {
+		bad("--out is required: the PNG file to write")
+	}
+	if w, h, err := parseSize(s.Size); err != nil {
+		errs = append(errs, err)
+	} else {
+		out.Width, out.Height = w, h
+	}
+	if s.At != "" {
+		t, err := time.Parse(time.RFC3339, s.At)
+		if err != nil {
+			bad("--at %q: want RFC 3339, e.g. 2026-11-23T09:30:00+01:00", s.At)
+		}
+		out.At = t
+	}
+	if len(errs) > 0 {
+		return out, UsageError(errors.Join(errs...))
+	}
+	return out, nil
+}
+
+// parseSize reads "1920x1080".
+func parseSize(s string) (int, int, error) {
+	ws, hs, ok := strings.Cut(strings.ToLower(s), "x")
+	w, err1 := strconv.Atoi(ws)
+	h, err2 := strconv.Atoi(hs)
+	if !ok || err1 != nil || err2 != nil || w < 320 || h < 240 || w > 7680 || h > 4320 {
+		return 0, 0, fmt.Errorf("--size %q: want WIDTHxHEIGHT between 320x240 and 7680x4320, e.g. 1920x1080", s)
+	}
+	return w, h, nil
+}
