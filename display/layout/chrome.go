@@ -203,7 +203,7 @@ func (b *builder) heading(top Rect, title string, more int, page PageKind) {
 		b.button(Rect{top.Right() - bw, top.Y, bw, top.H}, label, Intent{Kind: Open, Page: Of(page)}, false)
 		top.W -= bw + b.u
 	}
-	b.line(top, title, b.fTitle, Ink, Left)
+	b.line(top, title, b.shrink(title, b.fTitle, top.W, b.fBody.Size), Ink, Left)
 }
 
 // card draws a card's frame.

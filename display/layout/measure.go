@@ -127,10 +127,15 @@ func (m *FontMeasurer) HasGlyphs(s string, bold bool) bool {
 // Ellipsis ends a truncated line.
 const Ellipsis = "…"
 
+// fitSlack absorbs the rounding of a width computed from a measured one (a
+// tag sized to its word, less its padding): a hundredth of a pixel.
+const fitSlack = 0.01
+
 // Fit returns s as it fits on one line of width w: whole, or cut at a word
 // (or, for one long word, a letter) and ended with "…". Newlines become spaces.
 func Fit(m Measurer, s string, f Font, w float64) string {
 	s = strings.Join(strings.Fields(s), " ")
+	w += fitSlack
 	if m.Width(s, f) <= w {
 		return s
 	}

@@ -345,6 +345,15 @@ func (b *builder) line(r Rect, s string, f Font, c color.RGBA, a Align) float64 
 	return w
 }
 
+// shrink is f made smaller, down to minSize, until s fits in width w: a
+// word a resident needs is shown smaller rather than cut.
+func (b *builder) shrink(s string, f Font, w, minSize float64) Font {
+	for f.Size > minSize && b.m.Width(s, f) > w {
+		f.Size = math.Max(minSize, f.Size-0.1*b.u)
+	}
+	return f
+}
+
 // lineH is the height of a row holding one line of f.
 func (b *builder) lineH(f Font) float64 { return b.m.Metrics(f).Height() * 1.02 }
 
@@ -381,9 +390,7 @@ func (b *builder) button(r Rect, label string, in Intent, primary bool) {
 	f := Font{Size: math.Min(b.fBody.Size, r.H*0.5), Bold: true}
 	pad := 1.2 * b.u
 	// Shrink a long label down to the small size before cutting it.
-	for f.Size > b.fSmall.Size && b.m.Width(label, f) > r.W-2*pad {
-		f.Size -= 0.1 * b.u
-	}
+	f = b.shrink(label, f, r.W-2*pad, b.fSmall.Size)
 	b.line(r.Inset(pad), label, f, c, Center)
 	b.target(r, in)
 }

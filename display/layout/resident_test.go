@@ -345,3 +345,50 @@ func emptyBands(p *layout.Page, top, bottom, spacing float64) (h float64) {
 	}
 	return h
 }
+
+// TestTagsAreNeverCut: FULDT, LUKKET and NU are what a resident looks for;
+// the tag holding one is sized to its word and must show it whole.
+func TestTagsAreNeverCut(t *testing.T) {
+	m := measurer(t)
+	fx, _ := fixture.Board(at(t))
+	for _, bd := range []*board.Board{fx, demoBoard(t)} {
+		for _, sz := range sizes {
+			for _, page := range allPages() {
+				p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: page}})
+				for _, s := range texts(p) {
+					for _, w := range []string{"FULDT", "LUKKET", "NU"} {
+						if cut, ok := strings.CutSuffix(s, layout.Ellipsis); ok && cut != "" && strings.HasPrefix(w, cut) {
+							t.Errorf("%s %vx%v: %q cut to %q", page, sz.w, sz.h, w, s)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestMealNamesAreWhole: a meal's name is one word a resident reads
+// ("Eftermiddagskaffe") and a section's heading a short phrase ("På arbejde
+// i dag"); where room is short they are set smaller, never cut.
+func TestMealNamesAreWhole(t *testing.T) {
+	m := measurer(t)
+	bd, _ := fixture.Board(at(t))
+	for _, sz := range sizes {
+		for _, loc := range []string{"da", "nb", "de", "en"} {
+			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), Locale: loc, W: sz.w, H: sz.h})
+			s := layout.Locale(loc)
+			for _, w := range []string{s.Activities, s.MealsTitle, s.OnDuty} {
+				if !hasText(p, w) {
+					t.Errorf("%s %vx%v: today lacks %q whole: %q", loc, sz.w, sz.h, w, strings.Join(texts(p), " | "))
+				}
+			}
+			for _, line := range texts(p) {
+				for _, k := range []board.MealKind{board.Breakfast, board.Lunch, board.Coffee, board.Dinner, board.EveningMeal} {
+					if cut, ok := strings.CutSuffix(line, layout.Ellipsis); ok && cut != "" && strings.HasPrefix(s.Meal(k), cut) {
+						t.Errorf("%s %vx%v: meal %q cut to %q", loc, sz.w, sz.h, s.Meal(k), line)
+					}
+				}
+			}
+		}
+	}
+}

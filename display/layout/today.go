@@ -350,7 +350,8 @@ func (b *builder) mealCard(r Rect, m board.Meal) {
 	tw := b.line(row, Clock(m.Start, b.loc), b.cardTitle(), Accent, Left)
 	row.X += tw + 1.5*b.u
 	row.W -= tw + 1.5*b.u
-	b.line(row, b.s.Meal(m.Kind), b.cardTitle(), Ink, Left)
+	kind := b.s.Meal(m.Kind) // one word ("Eftermiddagskaffe"): smaller rather than cut
+	b.line(row, kind, b.shrink(kind, b.cardTitle(), row.W, b.fBody.Size), Ink, Left)
 	menu, rest := rest.takeTop(2*b.lineH(b.fSmall), 0.4*b.u)
 	b.para(menu, m.Menu, b.fSmall, Ink, 2)
 	faces := rest
