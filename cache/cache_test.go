@@ -2,6 +2,7 @@ package cache
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/internal/wait"
 )
 
 func TestBoardRoundTrip(t *testing.T) {
@@ -401,6 +403,46 @@ func TestPruneRetention(t *testing.T) {
 	}
 	if m.Generation != 2 || m.ETag != "e1" {
 		t.Errorf("after Prune: generation %d etag %q, want 2 and the old etag", m.Generation, m.ETag)
+	}
+}
+
+// TestRetainPrunesOnItsClock: Retain keeps applying the window while the
+// screen is offline: after three days on the cache's clock yesterday's
+// activities are gone without any new board.
+func TestRetainPrunesOnItsClock(t *testing.T) {
+	t.Parallel()
+	c, clk := openTest(t)
+	b := testBoard(clk.Now(), 1, 1)
+	if err := c.ReplaceBoard(b, "e1"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Retain(ctx) }()
+	wait.Until(t, "Retain waiting for its next round", func() bool { return clk.Waiters() > 0 })
+	if m, _ := c.Meta(); m.Generation != 1 {
+		t.Fatalf("the first round with nothing due changed the generation to %d", m.Generation)
+	}
+
+	clk.Advance(3 * 24 * time.Hour)
+	wait.Until(t, "the board trimmed to the window three days on", func() bool {
+		m, err := c.Meta()
+		return err == nil && m.Generation == 2
+	})
+	got, err := c.Board()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What Prune keeps is tested with Prune; here: the same as Prune at the
+	// clock's new time, and less than before.
+	want := b.Trim(board.WindowAt(t0, copenhagen)).Trim(board.WindowAt(clk.Now(), copenhagen))
+	if len(got.Activities) != len(want.Activities) || len(got.Roster) != len(want.Roster) || len(want.Activities) >= len(b.Activities) {
+		t.Errorf("after three days: %d activities and %d shifts, want %d and %d (of %d activities)",
+			len(got.Activities), len(got.Roster), len(want.Activities), len(want.Roster), len(b.Activities))
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Retain = %v, want nil when stopped", err)
 	}
 }
 

@@ -83,32 +83,3 @@ func TestStoredBoardKeepsTheWindow(t *testing.T) {
 		})
 	}
 }
-
-// TestWindowIsTheCaches: the days a sync asks for are the cache's window,
-// which follows the backend's clock once the sync has measured it, and the
-// local clock again once that measurement is stale (a clock step).
-func TestWindowIsTheCaches(t *testing.T) {
-	backendClock := clock.NewFake(testNow)
-	local := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) // booted in the past
-	f := newFakeBackend(t, backendClock)
-	f.setBoard(simpleBoard("Banko"), `"v1"`)
-	c := openCache(t, "", local)
-	if _, err := newSyncer(t, f.URL, c, local).SyncOnce(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	w, err := c.Window()
-	if err != nil {
-		t.Fatal(err)
-	}
-	boards := f.reqs("/board")
-	want := "from=" + w.From.Format(time.DateOnly) + "&to=" + w.To.AddDate(0, 0, -1).Format(time.DateOnly)
-	if q := boards[len(boards)-1].Query; q != want || q != "from=2026-11-22&to=2026-12-07" {
-		t.Errorf("query = %s, cache window %s", q, want)
-	}
-	// NTP steps the local clock to a week later: the stored offset no
-	// longer describes it, and the window follows the local clock.
-	local.Set(testNow.AddDate(0, 0, 7))
-	if w, _ := c.Window(); w.From.Format(time.DateOnly) != "2026-11-29" {
-		t.Errorf("after the clock step the window starts %s, want 2026-11-29", w.From.Format(time.DateOnly))
-	}
-}

@@ -294,7 +294,8 @@ func TestBackendDown(t *testing.T) {
 }
 
 // TestClockOffset checks the backend's Date header is recorded as the
-// clock offset, and the window follows the corrected clock.
+// clock offset, and the cache's window follows the corrected clock while
+// the measurement is fresh.
 func TestClockOffset(t *testing.T) {
 	backendClock := clock.NewFake(testNow)
 	screenClock := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) // booted in the past
@@ -315,6 +316,16 @@ func TestClockOffset(t *testing.T) {
 	boards := f.reqs("/board")
 	if q := boards[len(boards)-1].Query; q != "from=2026-11-22&to=2026-12-07" {
 		t.Errorf("query = %s", q)
+	}
+	// The days asked for are the cache's window. When NTP then steps the
+	// local clock to a week later, the stored offset no longer describes
+	// it, and the window follows the local clock instead of running ahead.
+	if w, err := c.Window(); err != nil || w.From.Format(time.DateOnly) != "2026-11-22" {
+		t.Errorf("cache window from %s (%v), want 2026-11-22", w.From.Format(time.DateOnly), err)
+	}
+	screenClock.Set(testNow.AddDate(0, 0, 7))
+	if w, err := c.Window(); err != nil || w.From.Format(time.DateOnly) != "2026-11-29" {
+		t.Errorf("after the clock step the window starts %s (%v), want 2026-11-29", w.From.Format(time.DateOnly), err)
 	}
 }
 
