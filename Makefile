@@ -7,6 +7,7 @@
 #   make build    the programs for this machine, into bin/
 #   make arm64    the programs for a Raspberry Pi (64-bit), into dist/arm64/
 #   make deb      the Raspberry Pi package dist/skaerm_<version>_arm64.deb
+#   make lab      the field lab: the package installed and checked on Debian in QEMU
 #   make clean    remove bin/, dist/ and demo-shots/
 
 SHELL := /bin/bash
@@ -21,7 +22,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 CMDS := $(notdir $(wildcard cmd/*))
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test build arm64 deb armhf verify-units clean
+.PHONY: help demo test build arm64 deb armhf lab verify-units clean
 
 help: ## this list
 	@echo "skaerm $(VERSION)"
@@ -51,6 +52,9 @@ deb: ## build the Raspberry Pi package dist/skaerm_<version>_arm64.deb
 
 armhf: ## build the 32-bit Raspberry Pi package (Pi 2/3/Zero 2 W)
 	build/deb.sh armhf
+
+lab: ## install the package on Debian in QEMU and check it (lab-out/; LAB_ARGS="--arch arm64 --keep")
+	build/lab/run.sh $(LAB_ARGS)
 
 verify-units: ## systemd-analyze verify + security on systemd/
 	build/verify-units.sh

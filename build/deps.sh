@@ -8,6 +8,8 @@
 #   build/deps.sh --cross      also the arm64 cross compiler and arm64 headers (for the Pi .deb)
 #   build/deps.sh --cross-armhf  the same for 32-bit Raspberry Pi OS (armhf)
 #   build/deps.sh --package    also lintian and man, to check a built package
+#   build/deps.sh --lab        also QEMU, mmdebstrap and the tools of the field lab (build/lab);
+#                              with --cross, the arm64 emulator and qemu-user for its image
 #
 # It asks dpkg what is installed first, so a second run does no apt work at
 # all. It runs `apt-get update` at most once, and only when something is
@@ -21,17 +23,19 @@ display=0
 cross=0
 cross_armhf=0
 package=0
+lab=0
 for arg in "$@"; do
 	case "$arg" in
 	--display) display=1 ;;
 	--cross) cross=1 ;;
 	--cross-armhf) cross_armhf=1 ;;
 	--package) package=1 ;;
+	--lab) lab=1 ;;
 	-h | --help)
 		awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 		exit 0
 		;;
-	*) die "unknown option $arg (use --display, --cross, --cross-armhf and/or --package)" ;;
+	*) die "unknown option $arg (use --display, --cross, --cross-armhf, --package and/or --lab)" ;;
 	esac
 done
 
@@ -50,6 +54,13 @@ if [ "$cross" = 1 ]; then
 	pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross libgl1-mesa-dev:arm64 libx11-dev:arm64
 		libxrandr-dev:arm64 libxcursor-dev:arm64 libxi-dev:arm64 libxinerama-dev:arm64
 		libxxf86vm-dev:arm64 file)
+fi
+# Lab: QEMU, the disk image tools, and what the lab's host side runs.
+if [ "$lab" = 1 ]; then
+	pkgs+=(qemu-system-x86 qemu-utils mmdebstrap e2fsprogs socat curl jq)
+	if [ "$cross" = 1 ]; then
+		pkgs+=(qemu-system-arm qemu-user-static binfmt-support arch-test)
+	fi
 fi
 if [ "$cross_armhf" = 1 ]; then
 	pkgs+=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross libgl1-mesa-dev:armhf libx11-dev:armhf

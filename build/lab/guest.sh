@@ -1,0 +1,469 @@
+#!/bin/bash
+# The lab's scenario, run inside the booted guest by skaerm-lab.service, one
+# phase per boot (build/lab/run.sh chooses it on the kernel command line):
+#
+#   install   1: apt install the .deb; set [backend] url; power off
+#   online    2, 3, 4, 5, 6, 7, 12: the screen after a reboot, pairing,
+#             touch, motion sensor, CEC, the watchdog, the sandbox
+#   offline   9: boot with the backend gone
+#   clock-*   10: boot with the clock in 1970 or three days behind
+#   final     8 (after the power cuts), 11: upgrade and purge
+#
+# /lab is the lab's folder on the host (virtio 9p): debs/ holds the packages,
+# out/ gets the result lines (out/results), logs and screenshots, and req/
+# carries requests the host answers in rep/ (approve a pairing code, read the
+# backend's sign-ups). Each check writes one line: "ok N name: detail",
+# "FAIL N name: detail" or "skip N name: reason".
+set -u
+phase="${1:-}"
+LAB=/lab
+OUT=$LAB/out
+# lab-out/ on the host, a second shared folder.
+mountpoint -q "$OUT" || mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 labout "$OUT"
+export XAUTHORITY=/run/skaerm-kiosk/Xauthority DISPLAY=:0
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+say() { printf 'LAB %s\n' "$*"; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+# --- Checks: begin N NAME; expect WHAT COMMAND...; note TEXT; end.
+cur_num="" cur_name="" cur_fail="" cur_note="" cur_t0=""
+begin() {
+	cur_num="$1" cur_name="$2" cur_fail="" cur_note="" cur_t0="$(uptime_s)"
+	say "check $cur_num $cur_name: started"
+}
+# expect WHAT COMMAND...: runs COMMAND (output to the check's log); a
+# failure adds WHAT to the check's failures.
+expect() {
+	local what="$1"
+	shift
+	printf '$ %s\n' "$*" >>"$OUT/check-$cur_num.log"
+	if ! "$@" >>"$OUT/check-$cur_num.log" 2>&1; then
+		cur_fail="${cur_fail:+$cur_fail; }$what"
+		say "  not: $what"
+	fi
+}
+fail() { cur_fail="${cur_fail:+$cur_fail; }$*"; say "  not: $*"; }
+note() { cur_note="${cur_note:+$cur_note, }$*"; }
+end() {
+	local took line
+	took="$(awk -v a="$cur_t0" -v b="$(uptime_s)" 'BEGIN { printf "%.0f", b - a }')"
+	if [ -z "$cur_fail" ]; then
+		line="ok $cur_num $cur_name: ${cur_note:-done} (${took} s)"
+	else
+		line="FAIL $cur_num $cur_name: $cur_fail${cur_note:+ [$cur_note]} (${took} s)"
+	fi
+	say "$line"
+	printf '%s\n' "$line" >>"$OUT/results"
+}
+skip() { # N NAME REASON
+	say "skip $1 $2: $3"
+	printf 'skip %s %s: %s\n' "$1" "$2" "$3" >>"$OUT/results"
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every second until it succeeds
+# or SECONDS (of the guest's uptime) have passed.
+wait_for() {
+	local end
+	end="$(awk -v a="$(uptime_s)" -v n="$1" 'BEGIN { printf "%d", a + n }')"
+	shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(uptime_s | cut -d. -f1)" -lt "$end" ] || return 1
+		sleep 1
+	done
+}
+
+# ask VERB [ARGS]: a request to the host; prints its answer, fails when the
+# host reports a failure or does not answer within a minute.
+seq_no=0
+ask() {
+	seq_no=$((seq_no + 1))
+	local id="$phase-$seq_no" n=120
+	mkdir -p "$LAB/req" "$LAB/rep"
+	printf '%s\n' "$*" >"$LAB/req/$id.tmp" && mv "$LAB/req/$id.tmp" "$LAB/req/$id"
+	while [ ! -f "$LAB/rep/$id.done" ] && [ "$n" -gt 0 ]; do
+		sleep 0.5
+		n=$((n - 1))
+	done
+	[ -f "$LAB/rep/$id.done" ] || return 1
+	cat "$LAB/rep/$id"
+	[ "$(cat "$LAB/rep/$id.done")" = 0 ]
+}
+
+active() { [ "$(systemctl is-active "$1")" = active ]; }
+mainpid() { systemctl show -p MainPID --value "$1"; }
+# status_field NAME: a field of `skaerm status --json`.
+status_field() {
+	skaerm status --json 2>/dev/null | sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" | head -n 1
+}
+# shot NAME: the X screen as $OUT/NAME.png (and /tmp/NAME.ppm to compare).
+shot() {
+	xwd -root -silent -display :0 | xwdtopnm 2>/dev/null >"/tmp/$1.ppm" && pnmtopng <"/tmp/$1.ppm" >"$OUT/$1.png"
+}
+# colours NAME: how many colours the screenshot has (1 = blank).
+colours() { ppmhist -noheader "/tmp/$1.ppm" 2>/dev/null | wc -l; }
+# differs A B: the share of pixels (in %) that differ between two shots.
+differs() {
+	pamarith -difference "/tmp/$1.ppm" "/tmp/$2.ppm" 2>/dev/null | ppmtopgm | pgmtopbm -threshold -value 0.02 |
+		pnmtoplainpnm | awk 'NR > 2 { for (i = 1; i <= length($0); i++) { c = substr($0, i, 1); if (c == "1") d++; if (c == "0" || c == "1") t++ } }
+			END { printf "%.1f", t ? 100 * d / t : 100 }'
+}
+# first_frame: seconds from kernel start to skaerm.service reporting READY=1
+# (skaerm sends it once its first frame is on the screen).
+first_frame() {
+	local us
+	us="$(systemctl show -p ActiveEnterTimestampMonotonic --value skaerm.service)"
+	awk -v u="$us" 'BEGIN { printf "%.1f", u / 1e6 }'
+}
+save_logs() {
+	journalctl -b --no-pager -o short-monotonic >"$OUT/journal-$phase.txt" 2>&1
+	cp /run/skaerm-kiosk/Xorg.0.log "$OUT/Xorg-$phase.log" 2>/dev/null || true
+	systemd-analyze blame --no-pager >"$OUT/blame-$phase.txt" 2>&1 || true
+}
+finish() {
+	save_logs
+	say "phase $phase done"
+	sync
+	systemctl poweroff
+	exit 0
+}
+
+not() { ! "$@"; }
+# as_service COMMAND...: runs COMMAND as the running skaerm.service sees the
+# system: in its mount namespace, as its user with its groups.
+svc_pid=""
+as_service() { nsenter -t "$svc_pid" -m -- setpriv --reuid=skaerm --regid=skaerm --init-groups -- "$@"; }
+
+wait_screen() { # SECONDS: skaerm.service active (its first frame drawn)
+	wait_for "$1" active skaerm.service
+}
+
+# --- Phases
+
+# The online boot's board, to compare later boots with.
+[ -f "$OUT/03-board.png" ] && pngtopnm "$OUT/03-board.png" >/tmp/03-board.ppm 2>/dev/null
+
+phase_install() {
+	begin 1 install
+	local deb
+	deb="$(ls "$LAB"/debs/skaerm_*_N.deb 2>/dev/null | head -n 1)"
+	deb="$(readlink -f "$deb")"
+	[ -f "$deb" ] || fail "no package in $LAB/debs"
+	cp "$deb" /tmp/
+	expect "apt install" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "/tmp/$(basename "$deb")"
+	cp "$OUT/check-1.log" "$OUT/install.log"
+	expect "user skaerm" id skaerm
+	for g in video render input gpio; do
+		expect "skaerm in group $g" sh -c "id -nG skaerm | tr ' ' '\n' | grep -qx $g"
+	done
+	expect "/var/lib/skaerm 0700 skaerm" test "$(stat -c '%a %U' /var/lib/skaerm)" = "700 skaerm"
+	expect "/etc/skaerm/config.toml" test -f /etc/skaerm/config.toml
+	expect "skaerm-screen installed" test -x /usr/lib/skaerm/skaerm-screen
+	for u in skaerm.service skaerm-kiosk.service; do
+		expect "$u enabled" test "$(systemctl is-enabled $u)" = enabled
+	done
+	expect "nothing started by the install" sh -c '! systemctl is-active -q skaerm.service'
+	expect "skaerm version" skaerm version
+	note "$(dpkg-query -W -f='${Version}' skaerm)"
+	end
+	# The technician's step: the backend's address (and the lab's certificate
+	# authority, as for a backend with a private CA).
+	install -m 0644 "$LAB/ca.pem" /etc/skaerm/lab-ca.pem
+	sed -i 's|^url = .*|url = "https://backend.lab"|; s|^ca_file = .*|ca_file = "/etc/skaerm/lab-ca.pem"|' /etc/skaerm/config.toml
+	cp /etc/skaerm/config.toml "$OUT/config.toml"
+	finish
+}
+
+phase_online() {
+	begin 2 boot
+	if wait_screen 240; then
+		note "first frame $(first_frame) s after kernel start"
+	else
+		fail "skaerm.service not active after 240 s ($(systemctl is-active skaerm.service))"
+	fi
+	first_frame >"$OUT/first-frame-online"
+	expect "skaerm-kiosk active" active skaerm-kiosk.service
+	expect "Xorg on tty1" sh -c 'ps -o tty= -C Xorg | grep -qx tty1'
+	expect "no getty on tty1" sh -c '! systemctl is-active -q getty@tty1.service'
+	expect "X screenshot" shot 02-pairing
+	expect "the screen is not blank" test "$(colours 02-pairing)" -gt 2
+	note "kiosk ready $(systemctl show -p ActiveEnterTimestampMonotonic --value skaerm-kiosk.service | awk '{ printf "%.1f", $1 / 1e6 }') s"
+	systemd-analyze blame --no-pager 2>/dev/null | grep -E 'skaerm|systemd-networkd|udev' >"$OUT/blame-units.txt"
+	end
+	# Without a screen the rest cannot run: the host marks them failed.
+	active skaerm.service || finish
+
+	begin 3 pairing
+	expect "status says it waits for pairing" sh -c 'skaerm status | grep -qi pair'
+	local code
+	if code="$(ask approve)"; then
+		note "code $code approved"
+	else
+		fail "the lab could not approve a pairing code: $code"
+	fi
+	expect "token file written" wait_for 90 test -s /var/lib/skaerm/token
+	expect "a board synced" wait_for 90 sh -c '[ "$(status_field has_board)" = true ]'
+	sleep 5
+	expect "X screenshot" shot 03-board
+	expect "the board differs from the pairing screen" sh -c "awk -v d=\$(differs 02-pairing 03-board) 'BEGIN { exit !(d > 5) }'"
+	skaerm status >"$OUT/status-online.txt" 2>&1
+	skaerm doctor >"$OUT/doctor-online.txt" 2>&1
+	expect "skaerm status" skaerm status
+	expect "skaerm doctor reports no FAIL" skaerm doctor
+	note "generation $(status_field generation)"
+	journalctl -b --no-pager -o cat >/tmp/journal.txt
+	local hits
+	hits="$(grep -owiFf "$LAB/names" /tmp/journal.txt | sort -u | paste -sd, -)"
+	[ -z "$hits" ] || fail "names in the journal: $hits"
+	note "journal $(wc -l </tmp/journal.txt) lines, $(wc -l <"$LAB/names") names looked for"
+	end
+
+	check_touch
+	check_gpio
+	check_cec
+
+	begin 7 watchdog
+	local pid xpid t0
+	pid="$(mainpid skaerm.service)"
+	t0="$(uptime_s)"
+	kill -STOP "$pid"
+	say "  drawing process $pid stopped; WatchdogSec=$(systemctl show -p WatchdogUSec --value skaerm.service)"
+	if wait_for 240 sh -c "[ \"\$(systemctl show -p MainPID --value skaerm.service)\" != $pid ] && systemctl is-active -q skaerm.service"; then
+		note "restarted $(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.0f", b - a }') s after SIGSTOP"
+	else
+		fail "not restarted within 240 s of SIGSTOP"
+	fi
+	expect "the watchdog fired" sh -c 'journalctl -b -u skaerm.service | grep -qi watchdog'
+	sleep 5
+	expect "board back" shot 07-watchdog
+	expect "the board is back" sh -c "awk -v d=\$(differs 03-board 07-watchdog) 'BEGIN { exit !(d < 5) }'"
+	xpid="$(mainpid skaerm-kiosk.service)"
+	pid="$(mainpid skaerm.service)"
+	t0="$(uptime_s)"
+	kill -KILL "$xpid"
+	if wait_for 120 sh -c "[ \"\$(systemctl show -p MainPID --value skaerm-kiosk.service)\" != $xpid ] && [ \"\$(systemctl show -p MainPID --value skaerm.service)\" != $pid ] && systemctl is-active -q skaerm.service skaerm-kiosk.service"; then
+		note "X and the screen back $(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.0f", b - a }') s after killing Xorg"
+	else
+		fail "X and the screen not both back within 120 s of killing Xorg"
+	fi
+	sleep 5
+	expect "X screenshot" shot 07-after-x
+	expect "the board is back after X" sh -c "awk -v d=\$(differs 03-board 07-after-x) 'BEGIN { exit !(d < 5) }'"
+	end
+
+	check_security
+	finish
+}
+
+check_touch() {
+	skip 4 touch "not built yet: a uinput touch screen needs the lab's event player"
+}
+check_gpio() {
+	if modprobe gpio-sim 2>/dev/null; then
+		skip 5 motion-sensor "gpio-sim loads but the check is not written"
+	else
+		skip 5 motion-sensor "the guest kernel ($(uname -r)) has no gpio-sim module; building it from linux-source is not done"
+	fi
+}
+# set_power KEY VALUE...: edits [power] in config.toml; skaerm applies an
+# edit without a restart.
+set_power() {
+	while [ $# -gt 1 ]; do
+		sed -i "/^\[power\]/,/^\[/ s|^$1 = .*|$1 = $2|" /etc/skaerm/config.toml
+		shift 2
+	done
+}
+# off_now: a schedule rule that makes now off hours.
+off_now() {
+	printf '["daily off %s-%s"]' "$(date -d '-1 hour' +%H:%M)" "$(date -d '+1 hour' +%H:%M)"
+}
+
+check_cec() {
+	begin 6 display-power
+	cp /etc/skaerm/config.toml /tmp/config.before-power
+	# DPMS through Xorg (modesetting on virtio-gpu).
+	set_power backend '"dpms"' schedule "$(off_now)"
+	if wait_for 60 sh -c 'xset q | grep -q "Monitor is Off"'; then
+		note "dpms: off in the off hours"
+	else
+		fail "dpms: the monitor is not off ($(xset q 2>&1 | grep -i monitor | tr -s ' '))"
+	fi
+	set_power schedule '[]'
+	expect "dpms: on again" wait_for 60 sh -c 'xset q | grep -q "Monitor is On"'
+	# HDMI-CEC: vivid's emulated HDMI output (the screen, a playback device)
+	# and input (the TV) share a CEC bus.
+	local tv="" src="" d a
+	if ! modprobe vivid 2>/dev/null; then
+		fail "cec: the kernel has no vivid module"
+	fi
+	sleep 2
+	for d in /dev/cec*; do
+		[ -e "$d" ] || continue
+		a="$(cec-ctl -d "$d" 2>/dev/null | sed -n 's/.*Name *: *//p' | head -n 1)"
+		case "$a" in *vid-cap*) [ -n "$tv" ] || tv="$d" ;; *vid-out*) [ -n "$src" ] || src="$d" ;; esac
+	done
+	ls -l /dev/cec* >>"$OUT/check-6.log" 2>&1
+	if [ -z "$tv" ] || [ -z "$src" ]; then
+		fail "cec: vivid made no HDMI input and output adapters"
+	else
+		note "cec: screen on $src, TV on $tv"
+		cec-ctl -d "$tv" --tv >/dev/null 2>&1
+		cec-ctl -d "$tv" --monitor >"$OUT/cec-monitor.txt" 2>&1 &
+		local mon=$!
+		set_power backend '"cec"' cec_device "\"$src\"" schedule "$(off_now)"
+		expect "cec: the TV receives Standby" wait_for 60 grep -qi 'standby' "$OUT/cec-monitor.txt"
+		set_power schedule '[]'
+		expect "cec: the TV receives Image View On" wait_for 60 grep -qi 'image.view.on' "$OUT/cec-monitor.txt"
+		kill "$mon" 2>/dev/null
+	fi
+	journalctl -b -u skaerm.service -o cat | grep -iE 'power|cec|dpms' | tail -n 20 >>"$OUT/check-6.log"
+	cp /tmp/config.before-power /etc/skaerm/config.toml
+	end
+}
+
+check_security() {
+	begin 12 security
+	local score
+	systemd-analyze security --no-pager skaerm.service >"$OUT/security.txt" 2>&1
+	score="$(sed -n 's/.*Overall exposure level for skaerm.service: \([0-9.]*\).*/\1/p' "$OUT/security.txt")"
+	note "exposure ${score:-?}"
+	expect "exposure at most 2.0" awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
+	# The service's own view of the file system: its mount namespace, its
+	# user and groups.
+	mkdir -p /home/staff && echo secret >/home/staff/notes.txt
+	svc_pid="$(mainpid skaerm.service)"
+	expect "/home hidden from the service" not as_service cat /home/staff/notes.txt
+	expect "/etc read-only to the service" not as_service touch /etc/skaerm/lab-probe
+	expect "/usr read-only to the service" not as_service touch /usr/lib/skaerm/lab-probe
+	expect "/var/lib read-only to the service" not as_service touch /var/lib/lab-probe
+	expect "/var/lib/skaerm writable" as_service touch /var/lib/skaerm/lab-probe
+	rm -f /var/lib/skaerm/lab-probe
+	ss -lntupH >"$OUT/listening.txt" 2>&1
+	expect "no listening socket of skaerm or Xorg" sh -c "! grep -E 'skaerm|Xorg' '$OUT/listening.txt'"
+	for f in /var/lib/skaerm/cache.db /var/lib/skaerm/token; do
+		expect "$f 0600 skaerm" test "$(stat -c '%a %U' "$f")" = "600 skaerm"
+	done
+	expect "/var/lib/skaerm 0700" test "$(stat -c '%a %U' /var/lib/skaerm)" = "700 skaerm"
+	expect "Xauthority not world-readable" sh -c "[ \"\$(stat -c %a /run/skaerm-kiosk/Xauthority)\" = 640 ]"
+	end
+}
+
+phase_offline() {
+	begin 9 offline-boot
+	if wait_screen 240; then
+		note "first frame $(first_frame) s after kernel start (online: $(cat "$OUT/first-frame-online" 2>/dev/null) s)"
+	else
+		fail "skaerm.service not active after 240 s"
+	fi
+	sleep 10
+	expect "X screenshot" shot 09-offline
+	expect "the cached board is drawn" sh -c "awk -v d=\$(differs 03-board 09-offline) 'BEGIN { exit !(d < 10) }'"
+	expect "the cache has the board" sh -c '[ "$(status_field has_board)" = true ]'
+	skaerm status >"$OUT/status-offline.txt" 2>&1
+	expect "status tells the backend is unreachable" sh -c 'skaerm status | grep -qiE "error|unreach|refused|offline"'
+	local online ff
+	online="$(cat "$OUT/first-frame-online" 2>/dev/null || echo 0)"
+	ff="$(first_frame)"
+	expect "offline first frame no later than online + 10 s" awk -v a="$ff" -v b="$online" 'BEGIN { exit !(a <= b + 10) }'
+	end
+	finish
+}
+
+# clock-1970, clock-behind: booted with the real-time clock in 1970 or three
+# days behind and NTP unreachable (the guest reaches only the backend). The
+# screen must take the day from the backend's Date and draw the same board
+# as the online boot did; the system clock itself stays wrong.
+phase_clock() {
+	local name="clock-${phase#clock-}"
+	begin 10 "$name"
+	note "system clock at boot $(date -u '+%F %H:%M')"
+	wait_screen 240 || fail "skaerm.service not active after 240 s"
+	expect "the backend's Date taken" wait_for 120 sh -c '[ -n "$(status_field clock_offset)" ]'
+	sleep 10
+	skaerm status >"$OUT/status-$name.txt" 2>&1
+	note "screen clock: $(status_field clock)"
+	expect "X screenshot" shot "10-$name"
+	expect "the same day's board as online" sh -c "awk -v d=\$(differs 03-board 10-$name) 'BEGIN { exit !(d < 10) }'"
+	note "system clock now $(date -u '+%F %H:%M') (no NTP)"
+	end
+	finish
+}
+
+phase_final() {
+	begin 11 upgrade-purge
+	wait_screen 240 || fail "skaerm.service not active after the boot"
+	local inv gen deb2 before
+	sed -i 's|^#* *level = .*|level = "debug"|' /etc/skaerm/config.toml
+	grep -q '^level = "debug"' /etc/skaerm/config.toml || printf '\n[log]\nlevel = "debug"\n' >>/etc/skaerm/config.toml
+	echo '# edited by the technician' >>/etc/skaerm/config.toml
+	before="$(sha256sum </etc/skaerm/config.toml)"
+	inv="$(systemctl show -p InvocationID --value skaerm.service)"
+	gen="$(status_field generation)"
+	deb2="$(readlink -f "$(ls "$LAB"/debs/skaerm_*_N1.deb | head -n 1)")"
+	cp "$deb2" /tmp/
+	expect "apt install N+1" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confold "/tmp/$(basename "$deb2")"
+	expect "the edited config.toml is kept" test "$(sha256sum </etc/skaerm/config.toml)" = "$before"
+	expect "no .dpkg-new beside it" sh -c '! ls /etc/skaerm/*.dpkg-* 2>/dev/null | grep -q .'
+	expect "the service restarted" test "$(systemctl show -p InvocationID --value skaerm.service)" != "$inv"
+	expect "the service active again" wait_screen 120
+	local starts
+	starts="$(journalctl -b -u skaerm.service -o cat --since "-5min" | grep -c '^Started skaerm')"
+	note "starts in the last 5 min: $starts"
+	expect "the cache kept" wait_for 60 sh -c "[ \"\$(status_field generation)\" -ge ${gen:-1} ] && [ \"\$(status_field has_board)\" = true ]"
+	note "$(dpkg-query -W -f='${Version}' skaerm)"
+	expect "apt purge" env DEBIAN_FRONTEND=noninteractive apt-get purge -y skaerm
+	for p in /var/lib/skaerm /var/cache/skaerm /etc/skaerm /usr/bin/skaerm /usr/lib/skaerm; do
+		expect "$p gone" test ! -e "$p"
+	done
+	expect "no skaerm process left" sh -c '! pgrep -u skaerm'
+	expect "units gone" sh -c '! systemctl cat skaerm.service'
+	getent passwd skaerm >/dev/null && note "the system user stays (Debian practice)"
+	end
+	finish
+}
+
+# cut: the power-cut boot. Once the screen shows its board, the driver moves
+# off /lab (QEMU cannot snapshot a guest with the shared folder mounted),
+# says CUT-READY and waits on the serial console; the host snapshots the
+# guest there. Each cut resumes the snapshot, the host sends "go", and the
+# screen restarts and syncs the board the host has just changed, while the
+# host kills QEMU.
+phase_cut() {
+	wait_screen 240 || say "skaerm.service not active"
+	wait_for 120 sh -c '[ "$(status_field has_board)" = true ]' || say "no board in the cache"
+	sleep 5
+	save_logs
+	install -m 0755 "$0" /run/lab-guest.sh
+	cd /
+	exec /run/lab-guest.sh cut-wait
+}
+phase_cut_wait() {
+	local cmd
+	for _ in 1 2 3 4 5; do umount /lab/out 2>/dev/null; umount /lab 2>/dev/null && break; sleep 1; done
+	mountpoint -q /lab && say "/lab still mounted"
+	stty -F /dev/ttyS0 -echo 2>/dev/null || true
+	say "CUT-READY"
+	while read -r cmd </dev/ttyS0; do
+		case "$cmd" in
+		go)
+			say "CUT-GO"
+			systemctl restart --no-block skaerm.service
+			;;
+		esac
+	done
+}
+
+case "$phase" in
+install) phase_install ;;
+cut) phase_cut ;;
+clock-*) phase_clock ;;
+cut-wait) phase_cut_wait ;;
+online) phase_online ;;
+offline) phase_offline ;;
+final) phase_final ;;
+*)
+	say "unknown phase '$phase'"
+	finish
+	;;
+esac

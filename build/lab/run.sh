@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# The field lab: installs the skaerm package on a booted Debian bookworm in
+# QEMU and checks what a technician and a power cut would find.
+#
+#   bash build/lab/run.sh [--arch amd64|arm64] [--keep]      (or: make lab)
+#
+# It builds the package twice (version N and N+1, for the upgrade), the
+# guest's disk image (cached, see build/lab/rootfs.sh), starts the reference
+# backend on the host's loopback behind build/lab/gate, and boots the guest
+# once per phase of build/lab/guest.sh, plus the power cuts (cuts.sh). The
+# guest reaches nothing but the gate: QEMU's user networking with restrict=on
+# and one forward, 10.0.2.100:443 -> the gate on 127.0.0.1 (HTTPS, with a
+# certificate authority the lab makes and the guest trusts through ca_file).
+#
+# Every check prints one line; the run ends with `lab: N passed, M failed,
+# K skipped` and exits 0 only when M is 0. lab-out/ keeps the result lines,
+# the guest's journal and Xorg log of each boot, the serial console,
+# screenshots, status and doctor output. --keep also keeps the guest's disk
+# (lab-out/disk.qcow2) for a look: boot it with the command in
+# lab-out/qemu-*.cmd.
+#
+# Environment: SKAERM_LAB_CACHE (the image cache, /var/cache/skaerm-lab),
+# SKAERM_LAB_CUTS (power cuts, default 20), SKAERM_LAB_PHASES (a subset, e.g.
+# "install online"), SKIP_DEPS=1.
+#
+# QEMU runs without KVM (TCG), under nice and a timeout: on a shared 2-core
+# machine the figures are slower than on a Pi's own cores.
+set -euo pipefail
+# shellcheck source=build/lib.sh
+. "$(dirname "$0")/../lib.sh"
+cd "$SKAERM_ROOT"
+
+arch=amd64
+keep=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--arch) arch="${2:?--arch needs amd64 or arm64}" && shift ;;
+	--arch=*) arch="${1#--arch=}" ;;
+	--keep) keep=1 ;;
+	-h | --help)
+		awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+		exit 0
+		;;
+	*) die "unknown option $1 (use --arch amd64|arm64, --keep)" ;;
+	esac
+	shift
+done
+case "$arch" in amd64 | arm64) ;; *) die "unknown architecture $arch (amd64 or arm64)" ;; esac
+phases="${SKAERM_LAB_PHASES:-install online cuts offline clock final}"
+cuts="${SKAERM_LAB_CUTS:-20}"
+lab="$SKAERM_ROOT/build/lab"
+out="$SKAERM_ROOT/lab-out"
+start=$SECONDS
+
+if [ "${SKIP_DEPS:-0}" != 1 ]; then
+	if [ "$arch" = arm64 ]; then build/deps.sh --lab --cross; else build/deps.sh --lab; fi
+fi
+ensure_go
+
+rm -rf "$out"
+mkdir -p "$out"
+work="$(mktemp -d /var/tmp/skaerm-lab.XXXXXX)"
+share="$work/share"
+mkdir -p "$share/debs" "$share/req" "$share/rep"
+install -m 0755 "$lab/guest.sh" "$share/guest.sh"
+mkdir -p "$share/out"
+pids=()
+cleanup() {
+	local p
+	for p in ${qpid:-} "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	if [ "$keep" = 1 ] && [ -f "$work/disk.qcow2" ]; then
+		mv "$work/disk.qcow2" "$out/disk.qcow2"
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- The packages: N and N+1.
+version="$(skaerm_version)"
+for v in N1 N; do
+	ver="$version"
+	[ "$v" = N1 ] && ver="$version.lab1"
+	log "package $ver ($arch)"
+	deb="$(VERSION="$ver" SKIP_DEPS=1 build/deb.sh "$arch" | tail -n 1)"
+	cp "$deb" "$share/debs/"
+	ln -s "$(basename "$deb")" "$share/debs/skaerm_${arch}_$v.deb"
+done
+ls -l "$share/debs" >"$out/debs.txt"
+
+# --- The disk image (cached).
+image="$(build/lab/rootfs.sh "$arch" | tail -n 1)"
+qemu-img create -q -f qcow2 -b "$image/root.qcow2" -F qcow2 "$work/disk.qcow2"
+
+# --- The backend behind the gate, on loopback only.
+log "building the reference backend and the gate"
+go build -o "$work/skaerm-backend" ./cmd/skaerm-backend
+go build -o "$work/gate" ./build/lab/gate
+"$work/skaerm-backend" --listen 127.0.0.1:0 --demo --data "$work/backend" >"$work/backend.out" 2>"$out/backend.log" &
+pids+=($!)
+for _ in $(seq 100); do grep -q '^skaerm-backend on ' "$work/backend.out" 2>/dev/null && break; sleep 0.1; done
+backend="$(sed -n 's/^skaerm-backend on //p' "$work/backend.out")"
+[ -n "$backend" ] || die "the backend did not start: $(cat "$out/backend.log")"
+"$work/gate" --backend "$backend" --codes "$work/codes" --port-file "$work/gate.port" --ca-out "$share/ca.pem" 2>"$out/gate.log" &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/gate.port" ] && break; sleep 0.1; done
+gate_port="$(cat "$work/gate.port")"
+admin() { # METHOD PATH [JSON]
+	curl -fsS -X "$1" -H 'Content-Type: application/json' ${3:+--data "$3"} "$backend$2"
+}
+department="$(admin GET /admin/v1/departments | jq -r '.[0].id')"
+# Every name the demo care home knows (first names, last names, aliases),
+# for the journal check: the screen's logs carry ids and counts only.
+admin GET /admin/v1/profiles | jq -r '.[] | .first_name, .last_name, .alias' |
+	tr ' ' '\n' | awk 'length($0) >= 3' | sort -u >"$share/names"
+log "backend $backend (department $department), gate 127.0.0.1:$gate_port, $(wc -l <"$share/names") names"
+
+# --- Requests from the guest (req/ID holds the verb), answered in rep/.
+serve_requests() {
+	local f id verb rc reply code
+	for f in "$share"/req/*; do
+		[ -f "$f" ] || continue
+		case "$f" in *.tmp) continue ;; esac
+		id="$(basename "$f")"
+		verb="$(cat "$f")"
+		rm -f "$f"
+		rc=0
+		case "$verb" in
+		approve)
+			# The code the screen shows, as staff would read it off it.
+			reply="no pairing code seen"
+			rc=1
+			for _ in $(seq 60); do
+				code="$(tail -n 1 "$work/codes" 2>/dev/null || true)"
+				if [ -n "$code" ]; then
+					reply="$(admin POST "/admin/v1/pairings/$code/approve" "{\"department_id\":\"$department\"}" 2>&1)" && rc=0
+					reply="$code $reply"
+					break
+				fi
+				sleep 1
+			done
+			;;
+		sync) reply="$(admin POST /admin/v1/sync "{\"department_id\":\"$department\"}" 2>&1)" || rc=1 ;;
+		signups) reply="$(admin GET /admin/v1/signups 2>&1)" || rc=1 ;;
+		*) reply="unknown request $verb" rc=1 ;;
+		esac
+		printf '%s\n' "$reply" >"$share/rep/$id"
+		echo "$rc" >"$share/rep/$id.done"
+	done
+}
+
+# --- Booting the guest.
+if [ "$arch" = amd64 ]; then
+	qemu=(qemu-system-x86_64 -M pc -device virtio-vga)
+	console=ttyS0
+else
+	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a72 -device virtio-gpu-pci)
+	console=ttyAMA0
+fi
+qemu+=(-accel tcg,thread=multi -smp 2 -m 1536 -nodefaults -no-user-config -display none
+	-kernel "$image/vmlinuz" -initrd "$image/initrd.img")
+
+# qemu_cmd PHASE NET: the QEMU command line (in the array cmd) for a boot
+# running PHASE of guest.sh, with the backend reachable (online) or not
+# (offline), without its serial console.
+qemu_cmd() {
+	local phase="$1" net="$2" fwd
+	if [ "$net" = online ]; then
+		fwd="cmd:socat - TCP:127.0.0.1:$gate_port"
+	else
+		# Nothing listens on port 1: the guest's connections are refused.
+		fwd="cmd:socat - TCP:127.0.0.1:1"
+	fi
+	cmd=("${qemu[@]}"
+		-append "root=/dev/vda rw console=$console quiet skaerm.lab=$phase"
+		-drive "file=$work/disk.qcow2,if=virtio,format=qcow2"
+		-netdev "user,id=net0,restrict=on,guestfwd=tcp:10.0.2.100:443-$fwd"
+		-device virtio-net-pci,netdev=net0
+		-virtfs "local,path=$share,mount_tag=lab,security_model=none,id=lab"
+		-virtfs "local,path=$out,mount_tag=labout,security_model=none,id=labout"
+		-pidfile "$work/qemu.pid"
+		-monitor "unix:$work/monitor.sock,server=on,wait=off")
+}
+
+# boot PHASE SECONDS NET [QEMU ARGS...]: one boot of the guest running PHASE
+# of guest.sh; returns when the guest powers off (or the time is up, then
+# QEMU is killed).
+boot() {
+	local phase="$1" limit="$2" net="$3" t0=$SECONDS
+	shift 3
+	qemu_cmd "$phase" "$net"
+	cmd+=(-serial "file:$out/serial-$phase.log" "$@")
+	printf '%q ' "${cmd[@]}" >"$out/qemu-$phase.cmd"
+	log "boot: $phase ($net, at most $limit s)"
+	nice timeout -k 10 "$limit" "${cmd[@]}" &
+	qpid=$!
+	while kill -0 "$qpid" 2>/dev/null; do
+		serve_requests
+		sleep 0.5
+	done
+	wait "$qpid" || warn "QEMU ended with status $? in phase $phase"
+	qpid=""
+	log "boot $phase took $((SECONDS - t0)) s"
+}
+
+# hmp COMMAND: one command to QEMU's monitor; prints its answer.
+hmp() {
+	printf '%s\n' "$1" | socat -t 2 - "UNIX-CONNECT:$work/monitor.sock" 2>/dev/null | tr -d '\r' || true
+}
+
+# missing PHASE N NAME...: a FAIL line for each check the phase should have
+# reported but did not (the guest hung or died).
+missing() {
+	local phase="$1" n
+	shift
+	while [ $# -gt 0 ]; do
+		n="$1"
+		grep -qE "^(ok|FAIL|skip) $n $2:" "$out/results" 2>/dev/null ||
+			echo "FAIL $n $2: no result (phase $phase did not finish; see lab-out/serial-$phase.log)" >>"$out/results"
+		shift 2
+	done
+}
+
+# shellcheck source=build/lab/cuts.sh
+. "$lab/cuts.sh"
+
+touch "$out/results"
+for phase in $phases; do
+	case "$phase" in
+	install)
+		boot install 600 online
+		missing install 1 install
+		;;
+	online)
+		boot online 1200 online
+		missing online 2 boot 3 pairing 4 touch 5 motion-sensor 6 cec 7 watchdog 12 security
+		;;
+	offline)
+		boot offline 600 offline
+		missing offline 9 offline-boot
+		;;
+	final)
+		boot final 900 online
+		missing final 11 upgrade-purge
+		;;
+	cuts) power_cuts ;;
+	clock)
+		boot clock-1970 600 online -rtc base=1970-01-01T08:00:00
+		missing clock-1970 10 clock-1970
+		boot clock-behind 600 online -rtc "base=$(date -u -d '-3 days' +%Y-%m-%dT%H:%M:%S)"
+		missing clock-behind 10 clock-behind
+		;;
+	*) die "unknown phase $phase" ;;
+	esac
+done
+
+# --- The summary.
+echo
+echo "==== skaerm lab ($arch, skaerm $version) in $((SECONDS - start)) s"
+sort -t' ' -k2,2n "$out/results" | tee "$out/summary.txt"
+passed="$(grep -c '^ok ' "$out/results" || true)"
+failed="$(grep -c '^FAIL ' "$out/results" || true)"
+skipped="$(grep -c '^skip ' "$out/results" || true)"
+echo "lab: $passed passed, $failed failed, $skipped skipped" | tee -a "$out/summary.txt"
+[ "$failed" = 0 ]
