@@ -184,7 +184,7 @@ phase_online() {
 	fi
 	first_frame >"$OUT/first-frame-online"
 	expect "skaerm-kiosk active" active skaerm-kiosk.service
-	expect "Xorg on tty1" sh -c 'ps -o tty= -C Xorg | grep -qx tty1'
+	expect "Xorg on tty1" sh -c 'pgrep -x Xorg && grep -q "using VT number 1" /run/skaerm-kiosk/Xorg.0.log && [ "$(cat /sys/class/tty/tty0/active)" = tty1 ]'
 	expect "no getty on tty1" sh -c '! systemctl is-active -q getty@tty1.service'
 	expect "X screenshot" shot 02-pairing
 	expect "the screen is not blank" test "$(colours 02-pairing)" -gt 2
@@ -442,9 +442,11 @@ phase_cut_wait() {
 	local cmd
 	for _ in 1 2 3 4 5; do umount /lab/out 2>/dev/null; umount /lab 2>/dev/null && break; sleep 1; done
 	mountpoint -q /lab && say "/lab still mounted"
-	stty -F /dev/ttyS0 -echo 2>/dev/null || true
+	local tty
+	tty="/dev/$(sed -n 's/.*console=\([^ ,]*\).*/\1/p' /proc/cmdline)"
+	stty -F "$tty" -echo 2>/dev/null || true
 	say "CUT-READY"
-	while read -r cmd </dev/ttyS0; do
+	while read -r cmd <"$tty"; do
 		case "$cmd" in
 		go)
 			say "CUT-GO"
