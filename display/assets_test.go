@@ -64,14 +64,14 @@ func TestAssetsOverride(t *testing.T) {
 	clk := clock.NewFake(at)
 	s := shownScreen(t, Options{Source: fixtureCache(t, at), Clock: clk, AssetsDir: dir})
 
-	logo := itemOf(t, s.game.page, func(it layout.Item) bool { return it.Kind == layout.Picture && it.Media == layout.LogoKey })
+	logo := itemOf(t, s.game.Page(), func(it layout.Item) bool { return it.Kind == layout.Picture && it.Media == layout.LogoKey })
 	cx, cy := int(logo.R.X+logo.R.W/2), int(logo.R.Y+logo.R.H/2)
-	if got := s.game.frame.At(cx, cy); !near(got, purple) {
+	if got := s.frame.At(cx, cy); !near(got, purple) {
 		t.Errorf("the logo's middle is %v, want the logo's purple", got)
 	}
-	icon := itemOf(t, s.game.page, func(it layout.Item) bool { return it.Kind == layout.Icon })
+	icon := itemOf(t, s.game.Page(), func(it layout.Item) bool { return it.Kind == layout.Icon })
 	ix, iy := int(icon.R.X+icon.R.W/2), int(icon.R.Y+icon.R.H/2)
-	if near(s.game.frame.At(ix, iy), green) {
+	if near(s.frame.At(ix, iy), green) {
 		t.Fatal("the built-in pictogram is already green: the test cannot tell")
 	}
 
@@ -82,10 +82,10 @@ func TestAssetsOverride(t *testing.T) {
 	s.load()
 	clk.Advance(1)
 	s.step(clk.Now(), nil)
-	if got := s.game.frame.At(cx, cy); !near(got, orange) {
+	if got := s.frame.At(cx, cy); !near(got, orange) {
 		t.Errorf("after the logo changed its middle is %v, want orange", got)
 	}
-	if got := s.game.frame.At(ix, iy); !near(got, green) {
+	if got := s.frame.At(ix, iy); !near(got, green) {
 		t.Errorf("the %s pictogram is %v, want the care home's own green one", icon.Text, got)
 	}
 
@@ -97,7 +97,7 @@ func TestAssetsOverride(t *testing.T) {
 	<-s.changed
 	s.load()
 	s.step(clk.Now(), nil)
-	if near(s.game.frame.At(ix, iy), green) {
+	if near(s.frame.At(ix, iy), green) {
 		t.Error("a broken pictogram file still shows the old picture")
 	}
 }

@@ -5,9 +5,13 @@
 // # Basics
 //
 // New takes a Source (the cache) and a clock; Run shows it until the context
-// ends. What goes where is decided by display/layout in plain Go; this
-// package only paints the layout's boxes, turns taps into intents and keeps
-// the game loop idle: nothing is drawn unless the board, the minute, a touch
+// ends. What goes where is decided by display/layout in plain Go; which page
+// is shown, what a tap does, the timers and the sign-ups waiting to be
+// written are the game state in display/internal/game, also plain Go. This
+// package is the Ebitengine adapter around them: it reads the Source on a
+// loader goroutine, reads taps, writes sign-ups on a writer goroutine (an
+// Update never waits for the disk), paints the layout's boxes (paint.go),
+// answers screenshots (shots.go) and keeps the game loop idle: nothing is drawn unless the board, the minute, a touch
 // or a timer changed something, and Ebitengine sleeps between frames
 // (FPSModeVsyncOffMinimum, woken by ScheduleFrame).
 //

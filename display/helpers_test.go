@@ -84,7 +84,7 @@ func shownScreen(tb testing.TB, opts Options) *Screen {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s.game.w, s.game.h = 1920, 1080
+	s.game.Resize(1920, 1080)
 	tb.Cleanup(s.dispose)
 	s.load()
 	s.step(opts.Clock.Now(), nil)

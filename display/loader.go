@@ -3,25 +3,22 @@ package display
 import (
 	"context"
 	"errors"
-	_ "image/jpeg" // avatars and pictures arrive as JPEG or PNG
+	_ "image/jpeg" // sync stores every picture as JPEG or PNG (it re-encodes WebP)
 	_ "image/png"
-
-	_ "golang.org/x/image/webp" // the backend may also send WebP
 
 	"github.com/hajimehoshi/ebiten/v2"
 
-	"skaerm/board"
 	"skaerm/cache"
+	"skaerm/display/internal/game"
+	"skaerm/display/layout"
 )
 
 // snapshot is one immutable reading of the Source, shared with the game
 // loop through an atomic pointer.
 type snapshot struct {
-	board  *board.Board // nil before the first sync
-	meta   cache.Meta
-	outbox []board.Signup
-	media  map[string]*still // by hash, decoded only when drawn
-	assets map[string]*still // the override folder's pictures, by layout key
+	reading *game.Reading     // what the game state is built from
+	media   map[string]*still // by hash, decoded only when drawn
+	assets  map[string]*still // the override folder's pictures, by layout key
 }
 
 // loader reads the Source whenever it says it changed and publishes a new
@@ -50,35 +47,37 @@ func (s *Screen) loader(ctx context.Context) {
 // because the cache hiccuped.
 func (s *Screen) load() {
 	prev := s.snap.Load()
-	next := &snapshot{media: map[string]*still{}}
+	next := &snapshot{reading: &game.Reading{}, media: map[string]*still{}}
 	if prev != nil {
-		*next = *prev
-		next.media = map[string]*still{}
+		*next.reading = *prev.reading
+		next.assets = prev.assets
 	}
 	if prev == nil || s.assetsStale.Swap(false) {
 		next.assets = readAssets(s.opts.AssetsDir, s.log)
 	}
+	_, next.reading.Logo = next.assets[layout.LogoKey]
+	r := next.reading
 	switch b, err := s.src.Board(); {
 	case err == nil:
-		next.board = b
+		r.Board = b
 	case errors.Is(err, cache.ErrNoBoard):
-		next.board = nil
+		r.Board = nil
 	default:
 		s.log.Warn("read board", "err", err)
 	}
 	if m, err := s.src.Meta(); err == nil {
-		next.meta = m
+		r.Meta = m
 	} else {
 		s.log.Warn("read meta", "err", err)
 	}
 	if o, err := s.src.Outbox(); err == nil {
-		next.outbox = o
+		r.Outbox = o
 	} else {
 		s.log.Warn("read outbox", "err", err)
 	}
-	if next.board != nil {
+	if r.Board != nil {
 		failed := 0
-		for _, h := range next.board.MediaHashes() {
+		for _, h := range r.Board.MediaHashes() {
 			if prev != nil {
 				if st, ok := prev.media[h]; ok {
 					next.media[h] = st // read once, kept by hash

@@ -140,7 +140,7 @@ func sourceOf(it layout.Item, media, assets map[string]*still) *still {
 		return media[it.Media]
 	case it.Kind == layout.Icon:
 		return assets[layout.PictogramKey(it.Text)]
-	case it.Kind == layout.Picture && it.Fit:
+	case it.Kind == layout.Picture && layout.IsAssetKey(it.Media):
 		return assets[it.Media]
 	case it.Kind == layout.Picture:
 		return media[it.Media]
@@ -203,7 +203,7 @@ func (p *painter) item(dst *ebiten.Image, it layout.Item, media, assets map[stri
 		op.GeoM.Translate(math.Round(it.R.X), math.Round(it.R.Y))
 		dst.DrawImage(img, op)
 	case layout.Picture:
-		if it.Fit {
+		if layout.IsAssetKey(it.Media) {
 			p.picture(dst, it, assets)
 		} else {
 			p.picture(dst, it, media)
@@ -370,7 +370,7 @@ func (p *painter) textImage(s string, f layout.Font, c color.RGBA) *ebiten.Image
 		e.used = p.round
 		return e.img
 	}
-	face := p.face1(f)
+	face := p.fontFace(f)
 	w, h := text.Measure(s, face, 0)
 	img := ebiten.NewImage(max(1, int(math.Ceil(w))+2), max(1, int(math.Ceil(h))+2))
 	op := &text.DrawOptions{}
@@ -380,7 +380,8 @@ func (p *painter) textImage(s string, f layout.Font, c color.RGBA) *ebiten.Image
 	return img
 }
 
-func (p *painter) face1(f layout.Font) *text.GoTextFace {
+// fontFace is the type face that draws text in the layout's font f.
+func (p *painter) fontFace(f layout.Font) *text.GoTextFace {
 	src := p.faces[0]
 	if f.Bold {
 		src = p.faces[1]
@@ -393,7 +394,7 @@ func (p *painter) text(dst *ebiten.Image, it layout.Item) {
 	// Whole pixels keep glyphs as crisp as they were rendered.
 	op.GeoM.Translate(math.Round(it.R.X), math.Round(it.R.Y))
 	op.ColorScale.ScaleWithColor(it.Color)
-	text.Draw(dst, it.Text, p.face1(it.Font), op)
+	text.Draw(dst, it.Text, p.fontFace(it.Font), op)
 }
 
 // face draws a round avatar, or initials on the item's colour when there is
@@ -413,9 +414,9 @@ func (p *painter) face(dst *ebiten.Image, it layout.Item, media map[string]*stil
 		}
 	}
 	disc := p.disc(d, it.Fill)
-	op0 := &ebiten.DrawImageOptions{}
-	op0.GeoM.Translate(x, y)
-	dst.DrawImage(disc, op0)
+	discOp := &ebiten.DrawImageOptions{}
+	discOp.GeoM.Translate(x, y)
+	dst.DrawImage(disc, discOp)
 	f := it.Font
 	if f.Size == 0 {
 		f = layout.Font{Size: float64(d) * 0.42, Bold: true}
@@ -449,7 +450,7 @@ func (p *painter) picture(dst *ebiten.Image, it layout.Item, media map[string]*s
 		w, h = fw, fh
 	}
 	key := it.Media
-	if it.Fit {
+	if layout.IsAssetKey(it.Media) {
 		// An asset keeps its key when the folder changes: tell the
 		// pictures apart by the decoded image itself.
 		key = fmt.Sprintf("%s@%p", it.Media, src)

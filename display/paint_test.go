@@ -26,8 +26,7 @@ func countDiff(a, b []byte) int {
 // nothing visible paints nothing.
 func TestMinuteTurnRepaintsOnlyTheClock(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	g := &l.s.game
-	if l.s.paint.lastClip != g.frame.Bounds() {
+	if l.s.paint.lastClip != l.s.frame.Bounds() {
 		t.Fatalf("the first paint covered %v, want the whole frame", l.s.paint.lastClip)
 	}
 
@@ -37,19 +36,19 @@ func TestMinuteTurnRepaintsOnlyTheClock(t *testing.T) {
 	if share := float64(clip.Dx()*clip.Dy()) / (1920 * 1080); share > 0.05 {
 		t.Errorf("the minute turn repainted %v, %.0f%% of the screen", clip, 100*share)
 	}
-	if n := len(g.page.Items); l.s.paint.lastDrawn*4 > n {
+	if n := len(l.s.game.Page().Items); l.s.paint.lastDrawn*4 > n {
 		t.Errorf("the minute turn drew %d of %d items", l.s.paint.lastDrawn, n)
 	}
-	clock := itemOf(t, g.page, func(it layout.Item) bool { return it.Kind == layout.Text && it.Text == "09:31" })
-	if !extent(clock).Intersect(g.frame.Bounds()).In(clip) {
+	clock := itemOf(t, l.s.game.Page(), func(it layout.Item) bool { return it.Kind == layout.Text && it.Text == "09:31" })
+	if !extent(clock).Intersect(l.s.frame.Bounds()).In(clip) {
 		t.Errorf("the clock %v is outside the repainted region %v", clock.R, clip)
 	}
-	partial := readFrame(g.frame)
+	partial := readFrame(l.s.frame)
 
 	l.s.paint.forget()
-	g.dirty = true
+	l.s.game.Open(l.s.game.State().Page) // build and paint again
 	l.tick(nil)
-	whole := readFrame(g.frame)
+	whole := readFrame(l.s.frame)
 	if n := countDiff(partial.Pix, whole.Pix); n > 0 {
 		t.Errorf("the partly repainted frame differs from a whole paint in %d bytes", n)
 	}
@@ -60,7 +59,7 @@ func TestMinuteTurnRepaintsOnlyTheClock(t *testing.T) {
 	if l.s.paint.lastDrawn != 0 {
 		t.Errorf("an unchanged reading drew %d items", l.s.paint.lastDrawn)
 	}
-	if n := countDiff(readFrame(g.frame).Pix, whole.Pix); n > 0 {
+	if n := countDiff(readFrame(l.s.frame).Pix, whole.Pix); n > 0 {
 		t.Errorf("an unchanged reading changed %d bytes", n)
 	}
 }
@@ -74,8 +73,8 @@ func TestArrivingPictureIsPainted(t *testing.T) {
 	b, media := fixture.Board(at)
 	c := boardCache(t, clk, b, nil)
 	s := shownScreen(t, Options{Source: c, Clock: clk})
-	face := itemOf(t, s.game.page, func(it layout.Item) bool { return it.Kind == layout.Face && it.Media != "" })
-	before := readFrame(s.game.frame)
+	face := itemOf(t, s.game.Page(), func(it layout.Item) bool { return it.Kind == layout.Face && it.Media != "" })
+	before := readFrame(s.frame)
 
 	for h, data := range media {
 		if err := c.PutMedia(h, data); err != nil {
@@ -87,7 +86,7 @@ func TestArrivingPictureIsPainted(t *testing.T) {
 	if s.paint.lastDrawn == 0 {
 		t.Fatal("the pictures arrived and nothing was painted")
 	}
-	after := readFrame(s.game.frame)
+	after := readFrame(s.frame)
 	r := extent(face)
 	diff := 0
 	for y := r.Min.Y; y < r.Max.Y; y++ {
@@ -107,26 +106,25 @@ func TestArrivingPictureIsPainted(t *testing.T) {
 // Draw to discover it.
 func TestLayoutResizesBeforeUpdate(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	g := &l.s.game
+	g := l.s.game
 	if w, h := l.s.Layout(1280, 720); w != 1280 || h != 720 {
 		t.Fatalf("Layout = %dx%d, want the outside size 1280x720", w, h)
 	}
-	if g.w != 1280 || g.h != 720 || !g.dirty || l.s.paint.shown != nil {
+	if w, h := g.Size(); w != 1280 || h != 720 || !g.Dirty() || l.s.paint.shown != nil {
 		t.Fatalf("after Layout: size %dx%d, dirty %v, painter remembers a page %v; want 1280x720, a new page, painted whole",
-			g.w, g.h, g.dirty, l.s.paint.shown != nil)
+			w, h, g.Dirty(), l.s.paint.shown != nil)
 	}
 	l.tick(nil)
-	if b := g.frame.Bounds(); b.Dx() != 1280 || b.Dy() != 720 || l.s.paint.lastClip != b {
+	if b := l.s.frame.Bounds(); b.Dx() != 1280 || b.Dy() != 720 || l.s.paint.lastClip != b {
 		t.Errorf("the next turn painted %v of a %v frame, want all of a 1280x720 one", l.s.paint.lastClip, b)
 	}
-	if g.page.W != 1280 || g.page.H != 720 {
-		t.Errorf("the page was laid out for %vx%v", g.page.W, g.page.H)
+	if l.s.game.Page().W != 1280 || l.s.game.Page().H != 720 {
+		t.Errorf("the page was laid out for %vx%v", l.s.game.Page().W, l.s.game.Page().H)
 	}
 
 	// The same size again changes nothing.
-	g.dirty = false
 	l.s.Layout(1280, 720)
-	if g.dirty {
+	if g.Dirty() {
 		t.Error("Layout with an unchanged size asked for a new page")
 	}
 }

@@ -25,12 +25,12 @@ func TestBlankWakeAndHeartbeat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.game.w, s.game.h = 1280, 720
+	s.game.Resize(1280, 720)
 	t.Cleanup(s.dispose)
 	s.load()
 	l := &loop{t: t, s: s, clk: clk}
 	l.tick(nil)
-	if r, g, b, _ := s.game.frame.At(640, 360).RGBA(); r|g|b != 0 {
+	if r, g, b, _ := s.frame.At(640, 360).RGBA(); r|g|b != 0 {
 		t.Fatalf("a dark display drew (%d,%d,%d), want black", r, g, b)
 	}
 
@@ -45,17 +45,17 @@ func TestBlankWakeAndHeartbeat(t *testing.T) {
 	if touches.Load() != 1 {
 		t.Errorf("touches reported: %d, want 1", touches.Load())
 	}
-	if s.game.state.Page != layout.Of(layout.PageToday) {
-		t.Errorf("a touch on a dark screen opened %q", s.game.state.Page)
+	if s.game.State().Page != layout.Of(layout.PageToday) {
+		t.Errorf("a touch on a dark screen opened %q", s.game.State().Page)
 	}
 	dark.Store(0)
 	l.tick(nil)
-	if r, g, b, _ := s.game.frame.At(640, 360).RGBA(); r|g|b == 0 {
+	if r, g, b, _ := s.frame.At(640, 360).RGBA(); r|g|b == 0 {
 		t.Error("the display woke but still draws black")
 	}
 	l.tap(x, y)
-	if s.game.state.Page != layout.Of(layout.PageWeek) {
-		t.Errorf("a touch on a lit screen leads to %q, want week", s.game.state.Page)
+	if s.game.State().Page != layout.Of(layout.PageWeek) {
+		t.Errorf("a touch on a lit screen leads to %q, want week", s.game.State().Page)
 	}
 
 	before := beats.Load()
@@ -73,7 +73,7 @@ func TestUnknownDayClaimsNoDay(t *testing.T) {
 	at := goldenAt(t)
 	clk := clock.NewFake(time.Date(1970, 1, 1, 0, 0, 12, 0, time.UTC))
 	s := shownScreen(t, Options{Source: fixtureCache(t, at), Clock: clk, DayKnown: func() bool { return false }})
-	p := s.game.page
+	p := s.game.Page()
 	if !hasText(p, "--:--") || !hasText(p, "Uret er ikke stillet") {
 		t.Error("an untrusted clock must show no time and say the clock is not set")
 	}
@@ -95,23 +95,23 @@ func TestUnknownDayClaimsNoDay(t *testing.T) {
 
 func layoutToday(t *testing.T, s *Screen) *layout.Page {
 	t.Helper()
-	in := s.input(s.clk.Now(), float64(s.game.w), float64(s.game.h), layout.State{Page: layout.Of(layout.PageToday)})
+	in := s.game.Input(s.clk.Now(), layout.State{Page: layout.Of(layout.PageToday)})
 	return layout.Build(s.meas, in)
 }
 
 // TestRetune: a configuration edit changes the language without a restart.
 func TestRetune(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	if !hasText(l.s.game.page, "Mandag 23. november") {
+	if !hasText(l.s.game.Page(), "Mandag 23. november") {
 		t.Fatal("the fixture does not start in Danish")
 	}
 	l.s.Retune(Tuning{Locale: "en"})
 	if err := l.s.Update(); err != nil {
 		t.Fatal(err)
 	}
-	if !hasText(l.s.game.page, "Monday 23 November") {
+	if !hasText(l.s.game.Page(), "Monday 23 November") {
 		var texts []string
-		for _, it := range l.s.game.page.Items {
+		for _, it := range l.s.game.Page().Items {
 			if it.Kind == layout.Text {
 				texts = append(texts, it.Text)
 			}

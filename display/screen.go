@@ -7,11 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
 	gosync "sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +18,7 @@ import (
 	"skaerm/assets"
 	"skaerm/board"
 	"skaerm/cache"
+	"skaerm/display/internal/game"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
 )
@@ -87,15 +84,13 @@ var (
 )
 
 const (
-	bounce      = 300 * time.Millisecond // a second tap sooner than this is ignored
-	noticeFor   = 8 * time.Second        // how long a message stays
-	pickFor     = 60 * time.Second       // a confirmation left unanswered goes away
-	slideFor    = 15 * time.Second       // idle slideshow pace
 	shotsEvery  = 5 * time.Second
 	pairingPoll = 2 * time.Second
+	writesQueue = 16 // sign-ups waiting for the disk before a new one is refused
 )
 
-// Screen is the running screen. It implements ebiten.Game.
+// Screen is the running screen: the Ebitengine adapter around the game state
+// (display/internal/game). It implements ebiten.Game.
 type Screen struct {
 	opts  Options
 	src   Source
@@ -111,48 +106,23 @@ type Screen struct {
 	replan      chan struct{}            // the ticker should look at deadline again
 	shots       chan shotRequest
 	stopped     atomic.Bool
-	pairing     atomic.Value // pairingState last seen by the ticker
+	pairing     atomic.Value // game.Pairing last seen by the ticker
 	tune        atomic.Pointer[Tuning]
 	assetsStale atomic.Bool // the assets folder changed: read it again
 	writers     gosync.WaitGroup
 	presses     pressQueue // from the X server, when it can tell
+	outbox      outboxWriter
 
 	// Owned by the game goroutine.
-	game gameState
-}
-
-type pairingState struct {
-	code, uri string
-	ok        bool
-}
-
-// gameState is everything Update and Draw own.
-type gameState struct {
-	w, h       int
-	state      layout.State
-	page       *layout.Page
-	shown      *snapshot
-	minute     int64
-	frame      *ebiten.Image // offscreen page (tests, snapshots); nil while running
-	direct     bool          // running: paint straight onto the screen in Draw
-	dirty      bool          // the page must be built and painted again
-	paintDue   bool          // built, waiting for Draw to paint it (direct)
-	paintAt    time.Time
-	lastTouch  time.Time
-	idleSince  time.Time
-	noticeAt   time.Time
-	pickAt     time.Time
-	press      *press
-	lastTap    time.Time
-	events     []pointerEvent // injected (tests, Wake)
-	local      []board.Signup // enqueued here, not yet seen in the outbox
-	seenRefuse map[string]bool
-	lastShot   time.Time
-	shotPage   string
-	pairing    pairingState
-	started    bool
-	blank      bool // drawing black: the display is off
-	dayUnknown bool
+	game     *game.Game
+	started  bool
+	shown    *snapshot      // the snapshot the game's reading came from
+	events   []pointerEvent // injected (tests)
+	frame    *ebiten.Image  // offscreen page (tests, snapshots); nil while running
+	direct   bool           // running: paint straight onto the screen in Draw
+	paintDue bool           // built, waiting for Draw to paint it (direct)
+	paintAt  time.Time
+	lastShot time.Time
 }
 
 // New makes a Screen. It parses the fonts and starts nothing.
@@ -198,13 +168,22 @@ func New(opts Options) (*Screen, error) {
 		replan:  make(chan struct{}, 1),
 		shots:   make(chan shotRequest, 4),
 	}
+	s.outbox.src = opts.Source
 	s.paint.onBroken = func(key string, err error) {
 		s.log.Warn("picture not drawn", "media", key, "err", err)
 	}
-	s.game.state.Page = layout.Of(layout.PageToday)
-	s.game.seenRefuse = map[string]bool{}
-	s.game.lastTouch = s.clk.Now()
+	s.game = s.newGame(s.clk.Now())
 	return s, nil
+}
+
+// newGame is a fresh game state on the today page, last touched at now.
+func (s *Screen) newGame(now time.Time) *game.Game {
+	o := s.opts
+	return game.New(game.Config{
+		Measurer: s.meas, Log: o.Logger, Locale: o.Locale,
+		IdleAfter: o.IdleAfter, OfflineAfter: o.OfflineAfter,
+		NewID: o.NewID, OnTouch: o.OnTouch,
+	}, now)
 }
 
 // Run shows the screen until ctx ends or the window is closed.
@@ -229,11 +208,15 @@ func (s *Screen) Run(ctx context.Context) error {
 	ebiten.SetRunnableOnUnfocused(true)
 
 	s.load() // the first frame shows the cache as it is
-	s.game.direct = true
+	s.direct = true
 	var wg gosync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); s.loader(ctx) }()
 	go func() { defer wg.Done(); s.ticker(ctx) }()
+	// The writer outlives the loop: what the last turn handed over is
+	// written before Run returns.
+	wctx, stopWriter := context.WithCancel(context.WithoutCancel(ctx))
+	go func() { defer wg.Done(); s.outbox.run(wctx, s.written) }()
 	if x, err := openPresses(); err != nil {
 		s.log.Warn("taps read from the sampled mouse state: a very short tap may be lost", "err", err)
 	} else {
@@ -248,6 +231,7 @@ func (s *Screen) Run(ctx context.Context) error {
 	}()
 	err := ebiten.RunGame(s)
 	cancel()
+	stopWriter()
 	wg.Wait()
 	s.writers.Wait()
 	if err != nil {
@@ -279,6 +263,17 @@ func (s *Screen) Wake() {
 	ebiten.ScheduleFrame()
 }
 
+// written is called by the outbox writer when a sign-up is stored (or not).
+func (s *Screen) written(w game.Written) {
+	if w.Err == nil {
+		select {
+		case s.changed <- struct{}{}: // the loader reads the outbox again
+		default:
+		}
+	}
+	ebiten.ScheduleFrame()
+}
+
 // Layout implements ebiten.Game: one screen pixel per layout pixel.
 // Ebitengine calls it on the loop's goroutine before every Update, so the
 // first Update already knows the size and the first Draw paints the page:
@@ -291,17 +286,15 @@ func (s *Screen) Layout(outsideWidth, outsideHeight int) (int, int) {
 // resize takes a new size of the screen image: the page is built again for
 // it and painted whole.
 func (s *Screen) resize(w, h int) {
-	g := &s.game
-	if w == g.w && h == g.h {
+	if gw, gh := s.game.Size(); gw == w && gh == h {
 		return
 	}
-	g.w, g.h = w, h
-	g.dirty = true
+	s.game.Resize(w, h)
 	s.paint.forget()
 }
 
 // Update implements ebiten.Game: input to intents, timers, and a new frame
-// when something changed. It never waits on the Source.
+// when something changed. It never waits on the Source or the disk.
 func (s *Screen) Update() error {
 	if s.stopped.Load() {
 		return ebiten.Termination
@@ -309,21 +302,13 @@ func (s *Screen) Update() error {
 	if s.opts.Heartbeat != nil {
 		s.opts.Heartbeat()
 	}
-	g := &s.game
 	if t := s.tune.Swap(nil); t != nil {
-		s.opts.Locale = t.Locale
-		if t.IdleAfter > 0 {
-			s.opts.IdleAfter = t.IdleAfter
-		}
-		if t.OfflineAfter > 0 {
-			s.opts.OfflineAfter = t.OfflineAfter
-		}
-		g.dirty = true
+		s.game.Retune(t.Locale, t.IdleAfter, t.OfflineAfter)
 	}
 	now := s.clk.Now()
-	if !g.started {
-		g.started = true
-		g.lastTouch = now
+	if !s.started {
+		s.started = true
+		s.game.Touch(now)
 	}
 	s.step(now, s.readInput())
 	return nil
@@ -332,196 +317,33 @@ func (s *Screen) Update() error {
 // step advances the screen to now with the pointer events of this tick and
 // paints a new frame when anything changed.
 func (s *Screen) step(now time.Time, events []pointerEvent) {
-	g := &s.game
-	if g.w == 0 || g.h == 0 {
-		return
+	snap := s.snap.Load()
+	var reading *game.Reading
+	if snap != nil {
+		reading = snap.reading
 	}
-	if snap := s.snap.Load(); snap != g.shown {
-		s.adopt(snap, now)
+	tick := game.Tick{
+		Now:        now,
+		Reading:    reading,
+		Pairing:    s.pairingNow(),
+		Blank:      s.opts.Blank != nil && s.opts.Blank(),
+		DayUnknown: s.opts.DayKnown != nil && !s.opts.DayKnown(),
+		Woken:      s.woken.Swap(false),
+		Pointers:   append(s.events, events...),
+		Written:    s.outbox.results(),
 	}
-	if m := now.Unix() / 60; m != g.minute {
-		g.minute = m
-		g.dirty = true
-	}
-	if s.woken.Swap(false) {
-		g.lastTouch = now
-		if g.state.Page.Is(layout.PageIdle) {
-			s.open(layout.Of(layout.PageToday))
-		}
-	}
-	if ps := s.pairingNow(); ps != g.pairing {
-		g.pairing = ps
-		g.dirty = true
-	}
-	if blank := s.opts.Blank != nil && s.opts.Blank(); blank != g.blank {
-		g.blank = blank
-		g.dirty = true
-	}
-	if unknown := s.opts.DayKnown != nil && !s.opts.DayKnown(); unknown != g.dayUnknown {
-		g.dayUnknown = unknown
-		g.dirty = true
-	}
-	if g.page == nil {
-		g.dirty = true
-		s.build(now)
-	}
-	s.handle(now, append(g.events, events...))
-	g.events = g.events[:0]
-	s.timers(now)
-	if g.dirty {
-		s.build(now)
+	s.events = s.events[:0]
+	repaint, writes := s.game.Step(tick)
+	s.shown = snap
+	s.outbox.add(writes)
+	if repaint {
 		s.draw(now)
 	}
-	s.plan(now)
-}
-
-// adopt takes a new snapshot from the loader.
-func (s *Screen) adopt(snap *snapshot, now time.Time) {
-	g := &s.game
-	first := g.shown == nil
-	g.shown = snap
-	g.dirty = true
-	if snap == nil {
-		return
-	}
-	// Forget local sign-ups the outbox (or the board) now carries.
-	inBox := map[string]bool{}
-	for _, o := range snap.outbox {
-		inBox[o.ID] = true
-	}
-	keep := g.local[:0]
-	for _, l := range g.local {
-		if !inBox[l.ID] && now.Sub(l.At) < time.Minute {
-			keep = append(keep, l)
-		}
-	}
-	g.local = keep
-	// A refusal that arrives while someone may still be looking is said
-	// in words; older ones only mark the face.
-	for _, o := range snap.outbox {
-		if o.State != board.Refused || g.seenRefuse[o.ID] {
-			continue
-		}
-		g.seenRefuse[o.ID] = true
-		if first {
-			continue
-		}
-		s.setNotice(now, s.refusalText(o), true)
-	}
-}
-
-func (s *Screen) refusalText(o board.Signup) string {
-	loc := s.opts.Locale
-	var name string
-	if sn := s.game.shown; sn != nil && sn.board != nil {
-		if loc == "" {
-			loc = sn.board.Department.Locale
-		}
-		if p, ok := sn.board.Profile(o.ProfileID); ok {
-			name = p.Name
-		}
-	}
-	msg := layout.Locale(loc).Refusal(o.Reason)
-	if name != "" {
-		msg = name + ": " + msg
-	}
-	return msg
-}
-
-func (s *Screen) setNotice(now time.Time, text string, bad bool) {
-	s.game.state.Notice = layout.Notice{Text: text, Bad: bad}
-	s.game.noticeAt = now
-	s.game.dirty = true
-}
-
-// open goes to a page, forgetting paging, a pending question and messages.
-func (s *Screen) open(page layout.PageID) {
-	g := &s.game
-	g.state = layout.State{Page: page, Notice: g.state.Notice}
-	if page.Is(layout.PageIdle) || page.Is(layout.PageToday) {
-		g.state.Notice = layout.Notice{}
-	}
-	g.dirty = true
-}
-
-// timers: notices fade, questions lapse, idle starts, slides turn.
-func (s *Screen) timers(now time.Time) {
-	g := &s.game
-	if g.state.Notice.Text != "" && now.Sub(g.noticeAt) >= noticeFor {
-		g.state.Notice = layout.Notice{}
-		g.dirty = true
-	}
-	if g.state.Pick != "" && now.Sub(g.pickAt) >= pickFor {
-		g.state.Pick = ""
-		g.dirty = true
-	}
-	if !g.state.Page.Is(layout.PageIdle) && now.Sub(g.lastTouch) >= s.opts.IdleAfter && g.shown != nil && g.shown.board != nil {
-		s.open(layout.Of(layout.PageIdle))
-		g.idleSince = now
-	}
-	if g.state.Page.Is(layout.PageIdle) {
-		if slide := int(now.Sub(g.idleSince) / slideFor); slide != g.state.Slide {
-			g.state.Slide = slide
-			g.dirty = true
-		}
-	}
-}
-
-// plan tells the ticker when the loop next has something to do.
-func (s *Screen) plan(now time.Time) {
-	g := &s.game
-	next := now.Truncate(time.Minute).Add(time.Minute)
-	consider := func(t time.Time) {
-		if t.After(now) && t.Before(next) {
-			next = t
-		}
-	}
-	if g.state.Notice.Text != "" {
-		consider(g.noticeAt.Add(noticeFor))
-	}
-	if g.state.Pick != "" {
-		consider(g.pickAt.Add(pickFor))
-	}
-	if g.state.Page.Is(layout.PageIdle) {
-		consider(g.idleSince.Add(time.Duration(g.state.Slide+1) * slideFor))
-	} else {
-		consider(g.lastTouch.Add(s.opts.IdleAfter))
-	}
-	if old := s.deadline.Swap(next.UnixNano()); old != next.UnixNano() {
+	if next := s.game.Next(now); s.deadline.Swap(next.UnixNano()) != next.UnixNano() {
 		select {
 		case s.replan <- struct{}{}:
 		default:
 		}
-	}
-}
-
-// input builds the layout's view of now.
-func (s *Screen) input(now time.Time, w, h float64, st layout.State) layout.Input {
-	g := &s.game
-	in := layout.Input{Now: now, Locale: s.opts.Locale, W: w, H: h, State: st, DayUnknown: g.dayUnknown}
-	if sn := g.shown; sn != nil {
-		_, in.Logo = sn.assets[layout.LogoKey]
-		in.Board = sn.board
-		if g.dayUnknown && sn.board != nil && !sn.board.GeneratedAt.IsZero() {
-			// The last day the backend vouched for, not the Pi's guess.
-			in.Now = sn.board.GeneratedAt
-		}
-		in.Outbox = append(append([]board.Signup(nil), sn.outbox...), g.local...)
-		in.LastSync = sn.meta.LastSync
-		in.Offline = !sn.meta.LastSync.IsZero() && now.Sub(sn.meta.LastSync) >= s.opts.OfflineAfter
-	}
-	if g.pairing.ok {
-		in.Pairing = &layout.Pairing{Code: g.pairing.code, URI: g.pairing.uri}
-	}
-	return in
-}
-
-func (s *Screen) build(now time.Time) {
-	g := &s.game
-	g.page = layout.Build(s.meas, s.input(now, float64(g.w), float64(g.h), g.state))
-	// A page that no longer exists (an item gone from the board) falls back.
-	if g.page.ID != g.state.Page && g.state.Page.Kind != "" && !g.pairing.ok && g.shown != nil && g.shown.board != nil {
-		g.state = layout.State{Page: g.page.ID, Notice: g.state.Notice}
 	}
 }
 
@@ -531,36 +353,35 @@ func (s *Screen) build(now time.Time) {
 // two) and a full-screen copy per new page. Tests and snapshots paint onto
 // an offscreen frame they can read.
 func (s *Screen) draw(now time.Time) {
-	g := &s.game
-	g.dirty = false
-	if g.direct {
-		g.paintDue, g.paintAt = true, now
+	if s.direct {
+		s.paintDue, s.paintAt = true, now
 		return
 	}
-	if g.frame == nil || g.frame.Bounds().Dx() != g.w || g.frame.Bounds().Dy() != g.h {
-		if g.frame != nil {
-			g.frame.Deallocate()
+	p := s.game.Page()
+	w, h := int(p.W), int(p.H)
+	if s.frame == nil || s.frame.Bounds().Dx() != w || s.frame.Bounds().Dy() != h {
+		if s.frame != nil {
+			s.frame.Deallocate()
 		}
 		// Its own texture, outside Ebitengine's atlas: the frame is large,
 		// drawn whole and read back.
-		g.frame = ebiten.NewImageWithOptions(image.Rect(0, 0, g.w, g.h), &ebiten.NewImageOptions{Unmanaged: true})
+		s.frame = ebiten.NewImageWithOptions(image.Rect(0, 0, w, h), &ebiten.NewImageOptions{Unmanaged: true})
 		s.paint.forget()
 	}
-	s.paintOnto(g.frame, now)
+	s.paintOnto(s.frame, now)
 }
 
 // paintOnto brings dst up to the current page: what changed since the
 // last paint on it, or all of it.
 func (s *Screen) paintOnto(dst *ebiten.Image, now time.Time) {
-	g := &s.game
 	var media, assets map[string]*still
-	if g.shown != nil {
-		media, assets = g.shown.media, g.shown.assets
+	if s.shown != nil {
+		media, assets = s.shown.media, s.shown.assets
 	}
-	if g.blank {
+	if s.game.Blank() {
 		dst.Fill(color.Black)
 		s.paint.forget()
-	} else if !s.paint.paint(dst, g.page, media, assets) {
+	} else if !s.paint.paint(dst, s.game.Page(), media, assets) {
 		return // nothing visible changed
 	}
 	s.saveShot(now, dst)
@@ -569,29 +390,28 @@ func (s *Screen) paintOnto(dst *ebiten.Image, now time.Time) {
 // Draw implements ebiten.Game: it paints the page when there is a new one
 // and otherwise leaves the screen alone (it is not cleared between frames).
 func (s *Screen) Draw(screen *ebiten.Image) {
-	g := &s.game
 	b := screen.Bounds()
-	if b.Dx() != g.w || b.Dy() != g.h {
+	if w, h := s.game.Size(); b.Dx() != w || b.Dy() != h {
 		// Not the size Layout said (not expected): build for this one in
 		// the next turn.
 		s.resize(b.Dx(), b.Dy())
 		ebiten.ScheduleFrame()
 		return
 	}
-	if g.paintDue && g.page != nil {
-		s.paintOnto(screen, g.paintAt)
-		g.paintDue = false
+	if s.paintDue && s.game.Page() != nil {
+		s.paintOnto(screen, s.paintAt)
+		s.paintDue = false
 	}
 	s.serveShots(screen)
 }
 
 // pairingNow asks Options.Pairing.
-func (s *Screen) pairingNow() pairingState {
+func (s *Screen) pairingNow() game.Pairing {
 	if s.opts.Pairing == nil {
-		return pairingState{}
+		return game.Pairing{}
 	}
 	code, uri, ok := s.opts.Pairing()
-	return pairingState{code, uri, ok}
+	return game.Pairing{Code: code, URI: uri, OK: ok}
 }
 
 // ticker wakes the loop at the minute, at the deadline Update asked for,
@@ -617,7 +437,7 @@ func (s *Screen) ticker(ctx context.Context) {
 		fire := !s.clk.Now().Before(next)
 		if s.opts.Pairing != nil {
 			ps := s.pairingNow()
-			if old, _ := s.pairing.Swap(ps).(pairingState); old != ps {
+			if old, _ := s.pairing.Swap(ps).(game.Pairing); old != ps {
 				fire = true
 			}
 		}
@@ -625,95 +445,4 @@ func (s *Screen) ticker(ctx context.Context) {
 			ebiten.ScheduleFrame()
 		}
 	}
-}
-
-// shotRequest asks the game loop for the current frame.
-type shotRequest struct {
-	reply chan shotReply
-}
-
-type shotReply struct {
-	img *image.RGBA
-	err error
-}
-
-// Screenshot returns a PNG of what the screen shows now. It is safe to call
-// from any goroutine while Run runs.
-func (s *Screen) Screenshot(ctx context.Context) ([]byte, error) {
-	req := shotRequest{reply: make(chan shotReply, 1)}
-	select {
-	case s.shots <- req:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("screenshot: %w", ctx.Err())
-	}
-	ebiten.ScheduleFrame() // the loop may be asleep
-	var rep shotReply
-	select {
-	case rep = <-req.reply:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("screenshot: %w", ctx.Err())
-	}
-	if rep.err != nil {
-		return nil, rep.err
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, rep.img); err != nil {
-		return nil, fmt.Errorf("encode screenshot: %w", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// serveShots answers Screenshot with what src shows (inside Draw).
-func (s *Screen) serveShots(src *ebiten.Image) {
-	for {
-		select {
-		case req := <-s.shots:
-			if s.game.page == nil {
-				req.reply <- shotReply{err: ErrNotRunning}
-				continue
-			}
-			req.reply <- shotReply{img: readFrame(src)}
-		default:
-			return
-		}
-	}
-}
-
-// readFrame copies an image's pixels out (inside the game loop only). The
-// pages are opaque, so premultiplied and straight alpha are the same.
-func readFrame(img *ebiten.Image) *image.RGBA {
-	b := img.Bounds()
-	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	img.ReadPixels(out.Pix)
-	return out
-}
-
-// saveShot writes the new page, as painted on src, to ShotsDir, at most
-// one per 5 s.
-func (s *Screen) saveShot(now time.Time, src *ebiten.Image) {
-	g := &s.game
-	if s.opts.ShotsDir == "" || (!g.lastShot.IsZero() && now.Sub(g.lastShot) < shotsEvery) {
-		return
-	}
-	g.lastShot = now
-	img := readFrame(src)
-	name := fmt.Sprintf("%s-%s.png", now.UTC().Format("20060102T150405Z"), shotName(g.page.ID))
-	path := filepath.Join(s.opts.ShotsDir, name)
-	s.writers.Add(1)
-	go func() {
-		defer s.writers.Done()
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, img); err != nil {
-			s.log.Warn("encode page shot", "err", err)
-			return
-		}
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			s.log.Warn("write page shot", "path", path, "err", err)
-		}
-	}()
-}
-
-// shotName is the file name part for a page: "today", "activity-a1".
-func shotName(p layout.PageID) string {
-	return strings.NewReplacer("/", "-", " ", "_", string(os.PathSeparator), "-").Replace(p.String())
 }

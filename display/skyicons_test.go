@@ -53,7 +53,7 @@ func TestNowChangesOnTheMinuteTurn(t *testing.T) {
 	clk := clock.NewFake(start)
 	bd, media := fixture.Board(start)
 	s := shownScreen(t, Options{Source: boardCache(t, clk, bd, media), Clock: clk})
-	if !hasText(s.game.page, "10:00 Banko med kaffe og kage i Fælleshuset") {
+	if !hasText(s.game.Page(), "10:00 Banko med kaffe og kage i Fælleshuset") {
 		t.Fatal("at 09:59 the strip does not name the banko as next")
 	}
 	minute := time.Date(2026, 11, 23, 10, 0, 0, 0, loc)
@@ -62,7 +62,7 @@ func TestNowChangesOnTheMinuteTurn(t *testing.T) {
 	}
 	clk.Set(minute)
 	s.step(minute, nil)
-	if !hasText(s.game.page, "Banko med kaffe og kage i Fælleshuset") || !hasText(s.game.page, "12:00 Frokost") {
+	if !hasText(s.game.Page(), "Banko med kaffe og kage i Fælleshuset") || !hasText(s.game.Page(), "12:00 Frokost") {
 		t.Error("at 10:00 the strip does not say the banko is on now")
 	}
 }

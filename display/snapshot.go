@@ -12,8 +12,6 @@ import (
 	"skaerm/internal/clock"
 )
 
-func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
-
 // ErrNoPairing means Snapshot was asked for the pairing page without a code
 // to show (Options.Pairing).
 var ErrNoPairing = errors.New("display: the pairing page needs a code to show")
@@ -72,30 +70,24 @@ func (s *Screen) render(page layout.PageID, w, h int) (image.Image, error) {
 	if w <= 0 || h <= 0 || w > 8192 || h > 8192 {
 		return nil, fmt.Errorf("snapshot size %dx%d: out of range", w, h)
 	}
-	s.load()
 	now := s.clk.Now()
-	g := &s.game
-	g.w, g.h = w, h
-	g.pairing = s.pairingNow()
-	g.shown = nil
-	s.adopt(s.snap.Load(), now)
-	g.state = layout.State{Page: page}
-	if page.Is(layout.PagePairing) && !g.pairing.ok {
+	if page.Is(layout.PagePairing) && !s.pairingNow().OK {
 		return nil, ErrNoPairing
 	}
-	g.lastTouch = now
-	g.idleSince = now
-	s.build(now)
-	s.draw(now)
-	return readFrame(g.frame), nil
+	s.load()
+	s.game = s.newGame(now)
+	s.game.Resize(w, h)
+	s.game.Show(page, now)
+	s.step(now, nil)
+	return readFrame(s.frame), nil
 }
 
 // dispose frees the screen's images (inside the game loop).
 func (s *Screen) dispose() {
 	s.paint.dispose()
 	s.paint.forget()
-	if s.game.frame != nil {
-		s.game.frame.Deallocate()
-		s.game.frame = nil
+	if s.frame != nil {
+		s.frame.Deallocate()
+		s.frame = nil
 	}
 }

@@ -26,7 +26,7 @@ func TestPicturesDecodedOnlyWhenDrawn(t *testing.T) {
 	// The first avatar on the Today page is cut off after its header:
 	// image.DecodeConfig reads it, image.Decode does not.
 	first := shownScreen(t, Options{Source: fixtureCache(t, at), Clock: clk})
-	victim := itemOf(t, first.game.page, func(it layout.Item) bool { return it.Kind == layout.Face && it.Media != "" }).Media
+	victim := itemOf(t, first.game.Page(), func(it layout.Item) bool { return it.Kind == layout.Face && it.Media != "" }).Media
 	var whole bytes.Buffer
 	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
 	if err := png.Encode(&whole, img); err != nil {
@@ -45,18 +45,18 @@ func TestPicturesDecodedOnlyWhenDrawn(t *testing.T) {
 	}
 
 	var faces, victims int
-	for _, it := range s.game.page.Items {
+	for _, it := range s.game.Page().Items {
 		if it.Kind != layout.Face || it.Media == "" {
 			continue
 		}
 		faces++
 		cx, cy := int(it.R.X+it.R.W/2), int(it.R.Y+it.R.H/2)
-		got := s.game.frame.At(cx, cy)
+		got := s.frame.At(cx, cy)
 		if it.Media == victim {
 			victims++
 			// Initials on the item's colour: the middle is a letter or
 			// the disc, never the black of the broken picture.
-			edge := s.game.frame.At(int(it.R.X+it.R.W*0.2), cy)
+			edge := s.frame.At(int(it.R.X+it.R.W*0.2), cy)
 			if !near(edge, it.Fill) {
 				t.Errorf("the broken avatar's disc is %v, want the initials' colour %v", edge, it.Fill)
 			}
@@ -74,7 +74,7 @@ func TestPicturesDecodedOnlyWhenDrawn(t *testing.T) {
 	}
 	for range 3 {
 		clk.Advance(1)
-		s.game.dirty = true
+		s.game.Open(s.game.State().Page) // build and paint again
 		s.step(clk.Now(), nil)
 	}
 	if n := strings.Count(logs.String(), "picture not drawn"); n != 1 {

@@ -10,6 +10,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"skaerm/board"
+	"skaerm/display/internal/game"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
 )
@@ -31,7 +32,7 @@ func newLoop(t *testing.T, w, h int) *loop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.game.w, s.game.h = w, h
+	s.game.Resize(w, h)
 	t.Cleanup(s.dispose)
 	s.load()
 	l := &loop{t: t, s: s, clk: clk}
@@ -46,21 +47,21 @@ func (l *loop) tick(evs []pointerEvent) {
 // find returns the centre of the first target whose intent matches.
 func (l *loop) find(match func(layout.Intent) bool) (float64, float64) {
 	l.t.Helper()
-	for _, tg := range l.s.game.page.Targets {
+	for _, tg := range l.s.game.Page().Targets {
 		if match(tg.Intent) {
 			return tg.R.X + tg.R.W/2, tg.R.Y + tg.R.H/2
 		}
 	}
-	l.t.Fatalf("no such target on %s", l.s.game.page.ID)
+	l.t.Fatalf("no such target on %s", l.s.game.Page().ID)
 	return 0, 0
 }
 
 // tap presses and releases at (x, y), a finger's tenth of a second apart,
 // and then lets a second pass.
 func (l *loop) tap(x, y float64) {
-	l.tick([]pointerEvent{{down: true, x: x, y: y}})
+	l.tick([]pointerEvent{{Down: true, X: x, Y: y}})
 	l.clk.Advance(100 * time.Millisecond)
-	l.tick([]pointerEvent{{down: false, x: x, y: y}})
+	l.tick([]pointerEvent{{Down: false, X: x, Y: y}})
 	l.clk.Advance(time.Second)
 	l.tick(nil)
 }
@@ -76,11 +77,11 @@ func TestTapToSignUp(t *testing.T) {
 		l.tap(l.find(func(in layout.Intent) bool {
 			return in.Kind == layout.Open && in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"})
 		}))
-		if got := l.s.game.state.Page; got != (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) {
+		if got := l.s.game.State().Page; got != (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) {
 			t.Fatalf("after tapping the card the page is %q", got)
 		}
 		l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
-		if got := l.s.game.state.Pick; got != "p3" {
+		if got := l.s.game.State().Pick; got != "p3" {
 			t.Fatalf("after tapping the face the pick is %q", got)
 		}
 		ob, _ := l.s.src.Outbox()
@@ -103,10 +104,10 @@ func TestTapToSignUp(t *testing.T) {
 			t.Errorf("sign-up made at %v", got.At)
 		}
 		l.reload()
-		if !hasText(l.s.game.page, "Venter…") {
+		if !hasText(l.s.game.Page(), "Venter…") {
 			t.Error("the pending sign-up is not shown on the face")
 		}
-		if !hasText(l.s.game.page, "Ærtebjørg er tilmeldt") {
+		if !hasText(l.s.game.Page(), "Ærtebjørg er tilmeldt") {
 			t.Error("no confirmation message")
 		}
 	}
@@ -116,19 +117,19 @@ func TestTapNeedsConfirmation(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
 	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p1" }))
-	if !hasText(l.s.game.page, "Ja, afmeld Karen") {
+	if !hasText(l.s.game.Page(), "Ja, afmeld Karen") {
 		t.Fatal("a signed-up resident is not asked to confirm leaving")
 	}
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Cancel }))
-	if l.s.game.state.Pick != "" {
+	if l.s.game.State().Pick != "" {
 		t.Error("Fortryd left the question open")
 	}
 	// A press that slides off its target and lifts elsewhere does nothing.
 	x, y := l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p1" })
-	l.tick([]pointerEvent{{down: true, x: x, y: y}})
+	l.tick([]pointerEvent{{Down: true, X: x, Y: y}})
 	l.clk.Advance(200 * time.Millisecond)
-	l.tick([]pointerEvent{{down: false, x: 5, y: 5}})
-	if l.s.game.state.Pick != "" {
+	l.tick([]pointerEvent{{Down: false, X: 5, Y: 5}})
+	if l.s.game.State().Pick != "" {
 		t.Error("a press released outside its target acted")
 	}
 	if ob, _ := l.s.src.Outbox(); len(ob) != 0 {
@@ -143,15 +144,15 @@ func TestBounceIsIgnored(t *testing.T) {
 	x, y := l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm })
 	// Tap "Ja" and bounce: the bounce lands on what is under the finger
 	// after the dialog has gone (the same face) and must not open it again.
-	l.tick([]pointerEvent{{down: true, x: x, y: y}})
+	l.tick([]pointerEvent{{Down: true, X: x, Y: y}})
 	l.clk.Advance(80 * time.Millisecond)
-	l.tick([]pointerEvent{{down: false, x: x, y: y}})
+	l.tick([]pointerEvent{{Down: false, X: x, Y: y}})
 	l.clk.Advance(60 * time.Millisecond)
 	fx, fy := l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" })
-	l.tick([]pointerEvent{{down: true, x: fx, y: fy}})
+	l.tick([]pointerEvent{{Down: true, X: fx, Y: fy}})
 	l.clk.Advance(60 * time.Millisecond)
-	l.tick([]pointerEvent{{down: false, x: fx, y: fy}})
-	if l.s.game.state.Pick != "" {
+	l.tick([]pointerEvent{{Down: false, X: fx, Y: fy}})
+	if l.s.game.State().Pick != "" {
 		t.Error("a bounce within 300 ms acted")
 	}
 	if ob, _ := l.s.src.Outbox(); len(ob) != 1 {
@@ -173,7 +174,7 @@ func TestRefusalIsSaidInWords(t *testing.T) {
 	}
 	l.clk.Advance(10 * time.Second)
 	l.reload()
-	if !hasText(l.s.game.page, "Ærtebjørg: Desværre, aktiviteten er fuld") {
+	if !hasText(l.s.game.Page(), "Ærtebjørg: Desværre, aktiviteten er fuld") {
 		t.Error("the refusal is not said")
 	}
 }
@@ -182,40 +183,40 @@ func TestIdleAndBack(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
 	l.clk.Advance(3*time.Minute + time.Second)
 	l.tick(nil)
-	if l.s.game.state.Page != layout.Of(layout.PageIdle) {
-		t.Fatalf("after 3 minutes the page is %q", l.s.game.state.Page)
+	if l.s.game.State().Page != layout.Of(layout.PageIdle) {
+		t.Fatalf("after 3 minutes the page is %q", l.s.game.State().Page)
 	}
-	slide := l.s.game.state.Slide
-	l.clk.Advance(slideFor)
+	slide := l.s.game.State().Slide
+	l.clk.Advance(game.SlideFor)
 	l.tick(nil)
-	if l.s.game.state.Slide == slide {
+	if l.s.game.State().Slide == slide {
 		t.Error("the slideshow does not move")
 	}
 	l.tap(300, 300)
-	if l.s.game.state.Page != layout.Of(layout.PageToday) {
-		t.Errorf("a touch on the slideshow leads to %q", l.s.game.state.Page)
+	if l.s.game.State().Page != layout.Of(layout.PageToday) {
+		t.Errorf("a touch on the slideshow leads to %q", l.s.game.State().Page)
 	}
 	l.clk.Advance(4 * time.Minute)
 	l.tick(nil)
 	l.s.Wake()
 	l.tick(nil)
-	if l.s.game.state.Page != layout.Of(layout.PageToday) {
-		t.Errorf("Wake leaves the page at %q", l.s.game.state.Page)
+	if l.s.game.State().Page != layout.Of(layout.PageToday) {
+		t.Errorf("Wake leaves the page at %q", l.s.game.State().Page)
 	}
 }
 
 func TestNothingDrawnWhenNothingChanged(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	l.s.game.direct = true // as while running: the page waits for Draw
-	l.s.game.paintDue = false
+	l.s.direct = true // as while running: the page waits for Draw
+	l.s.paintDue = false
 	l.clk.Advance(10 * time.Second) // same minute (09:30:10)
 	l.tick(nil)
-	if l.s.game.paintDue {
+	if l.s.paintDue {
 		t.Error("a tick with no change asked for a new frame")
 	}
 	l.clk.Advance(50 * time.Second) // 09:31
 	l.tick(nil)
-	if !l.s.game.paintDue || !hasText(l.s.game.page, "09:31") {
+	if !l.s.paintDue || !hasText(l.s.game.Page(), "09:31") {
 		t.Error("the minute turned and the clock was not redrawn")
 	}
 }
@@ -237,15 +238,15 @@ func TestShotsOfNewPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.game.w, s.game.h = 640, 360
+	s.game.Resize(640, 360)
 	defer s.dispose()
 	s.load()
 	s.step(clk.Now(), nil)
 	clk.Advance(time.Second) // a second page within 5 s is not saved
-	s.open(layout.Of(layout.PageWeek))
+	s.game.Open(layout.Of(layout.PageWeek))
 	s.step(clk.Now(), nil)
 	clk.Advance(5 * time.Second)
-	s.open(layout.Of(layout.PageRoster))
+	s.game.Open(layout.Of(layout.PageRoster))
 	s.step(clk.Now(), nil)
 	s.writers.Wait()
 	files, err := filepath.Glob(filepath.Join(dir, "*.png"))
@@ -263,24 +264,24 @@ func TestShotsOfNewPages(t *testing.T) {
 // screen alone.
 func TestDrawPaintsStraightOntoTheScreen(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	want := readFrame(l.s.game.frame)
+	want := readFrame(l.s.frame)
 
 	// As at start-up: the first Draw learns the screen's size, the next
 	// loop turn builds the page, and the Draw after it paints.
-	l.s.game.direct = true
-	l.s.game.w, l.s.game.h = 0, 0
+	l.s.direct = true
+	l.s.game.Resize(0, 0)
 	screen := ebiten.NewImage(1920, 1080)
 	defer screen.Deallocate()
 	l.s.Draw(screen)
 	l.tick(nil)
-	if !l.s.game.paintDue {
+	if !l.s.paintDue {
 		t.Fatal("a dirty page is not waiting for Draw")
 	}
 	reply := make(chan shotReply, 1)
 	l.s.shots <- shotRequest{reply: reply}
 	l.s.Draw(screen)
 	got := readFrame(screen)
-	if l.s.game.paintDue {
+	if l.s.paintDue {
 		t.Error("Draw painted and still has a page due")
 	}
 	diff := 0

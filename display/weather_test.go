@@ -43,11 +43,11 @@ func TestWeatherFromTheReferenceBackend(t *testing.T) {
 			t.Fatal(err)
 		}
 		scr := shownScreen(t, Options{Source: c, Clock: clk})
-		pages[i] = scr.game.page
+		pages[i] = scr.game.Page()
 		var icon *layout.Item
-		for j, it := range scr.game.page.Items {
+		for j, it := range scr.game.Page().Items {
 			if it.Kind == layout.Icon && strings.HasPrefix(it.Text, "weather-") {
-				icon = &scr.game.page.Items[j]
+				icon = &scr.game.Page().Items[j]
 			}
 		}
 		switch {
@@ -60,7 +60,7 @@ func TestWeatherFromTheReferenceBackend(t *testing.T) {
 			ink := 0
 			for y := int(icon.R.Y); y < int(icon.R.Bottom()); y++ {
 				for x := int(icon.R.X); x < int(icon.R.Right()); x++ {
-					if near(scr.game.frame.At(x, y), layout.Accent) {
+					if near(scr.frame.At(x, y), layout.Accent) {
 						ink++
 					}
 				}

@@ -37,16 +37,23 @@ type Item struct {
 	Text    string // Text: the line; Face: the initials; Icon: the pictogram name
 	Font    Font
 	Color   color.RGBA // Text, Icon, initials
-	Media   string     // Face: avatar hash ("" for initials); Picture: image hash or asset key
+	Media   string     // Face: avatar hash ("" for initials); Picture: image hash or asset key (IsAssetKey)
 	Fit     bool       // Picture: fit inside R keeping its shape (a logo), instead of filling it
 }
 
 // Keys of the pictures a care home may put in its assets override folder;
 // the display looks them up beside the media hashes.
-const LogoKey = "asset:logo"
+const (
+	assetPrefix = "asset:"
+	LogoKey     = assetPrefix + "logo"
+)
 
 // PictogramKey is the key of an override picture for a pictogram name.
-func PictogramKey(name string) string { return "asset:pictogram/" + name }
+func PictogramKey(name string) string { return assetPrefix + "pictogram/" + name }
+
+// IsAssetKey reports whether a picture's key names a picture of the assets
+// folder rather than a media hash from the board.
+func IsAssetKey(key string) bool { return strings.HasPrefix(key, assetPrefix) }
 
 // IntentKind is what a touch target asks for.
 type IntentKind uint8
@@ -242,6 +249,15 @@ func PageNames() string {
 	return strings.Join(names, ", ")
 }
 
+// SpokenLocale is the language the screen speaks: the configured one, else
+// the department's (bd may be nil before the first sync).
+func SpokenLocale(configured string, bd *board.Board) string {
+	if configured == "" && bd != nil {
+		return bd.Department.Locale
+	}
+	return configured
+}
+
 // builder carries what every page needs.
 type builder struct {
 	m   Measurer
@@ -257,11 +273,7 @@ type builder struct {
 // Build lays out the page in.State.Page (or the pairing page) for in.
 func Build(m Measurer, in Input) *Page {
 	b := &builder{m: m, in: &in, loc: in.Board.Location()}
-	loc := in.Locale
-	if loc == "" && in.Board != nil {
-		loc = in.Board.Department.Locale
-	}
-	b.s = Locale(loc)
+	b.s = Locale(SpokenLocale(in.Locale, in.Board))
 	b.u = math.Min(in.W, in.H) / 100
 	b.fTitle = Font{Size: 4.6 * b.u, Bold: true}
 	b.fBody = Font{Size: 3.9 * b.u}

@@ -1,0 +1,476 @@
+// Package game is the Screen's state machine without a display: which page
+// is shown, taps turned into intents, the timers (notices fade, a question
+// lapses, the slideshow starts and turns), the sign-ups waiting to be
+// written, and when the loop next has something to do. It builds the page
+// with display/layout and never paints, reads files or waits: the display
+// package feeds it one Tick per loop turn and paints what it built.
+//
+// # Caveats
+//
+// A Game belongs to one goroutine (the game loop's). Sign-ups it wants
+// written are handed out by Step and their results come back in a later
+// Tick: the write itself happens elsewhere, so a turn of the loop never
+// waits for the disk.
+package game
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"skaerm/board"
+	"skaerm/cache"
+	"skaerm/display/layout"
+)
+
+// Timings of the game.
+const (
+	Bounce    = 300 * time.Millisecond // a second tap sooner than this is ignored
+	NoticeFor = 8 * time.Second        // how long a message stays
+	PickFor   = 60 * time.Second       // a confirmation left unanswered goes away
+	SlideFor  = 15 * time.Second       // idle slideshow pace
+)
+
+// Config is what a Game is made with.
+type Config struct {
+	Measurer layout.Measurer
+	Log      *slog.Logger
+	// Locale is da, nb, de or en; "" for the department's.
+	Locale string
+	// IdleAfter: no touch for this long starts the slideshow.
+	IdleAfter time.Duration
+	// OfflineAfter: a last sync older than this is named on the page.
+	OfflineAfter time.Duration
+	// NewID makes the ids of sign-ups.
+	NewID func() string
+	// OnTouch, when set, is called for every press, before the page acts.
+	OnTouch func()
+}
+
+// Reading is one reading of the Source, immutable once made.
+type Reading struct {
+	Board  *board.Board // nil before the first sync
+	Meta   cache.Meta
+	Outbox []board.Signup
+	Logo   bool // the care home's logo is in the assets folder
+}
+
+// Pairing is what the screen shows while it waits to be paired.
+type Pairing struct {
+	Code, URI string
+	OK        bool // waiting: the pairing page replaces every other
+}
+
+// Pointer is a finger (or mouse button) going down or up.
+type Pointer struct {
+	Down bool
+	X, Y float64
+	At   time.Time // when it happened; zero: at the tick that reads it
+}
+
+// Written is the outcome of writing a sign-up to the outbox.
+type Written struct {
+	Signup board.Signup
+	Err    error
+}
+
+// Tick is what happened since the previous turn of the loop.
+type Tick struct {
+	Now        time.Time
+	Reading    *Reading // the newest; a different pointer is a new reading
+	Pairing    Pairing
+	Blank      bool // the display is off: draw black, a touch only wakes
+	DayUnknown bool // the clock cannot name today
+	Woken      bool // a motion sensor saw someone
+	Pointers   []Pointer
+	Written    []Written
+}
+
+// Game is the state of one screen.
+type Game struct {
+	cfg        Config
+	w, h       int
+	state      layout.State
+	page       *layout.Page
+	shown      *Reading
+	minute     int64
+	dirty      bool
+	lastTouch  time.Time
+	idleSince  time.Time
+	noticeAt   time.Time
+	pickAt     time.Time
+	press      *press
+	lastTap    time.Time
+	local      []board.Signup // confirmed here, not yet seen in the outbox
+	writes     []board.Signup // confirmed, to be written
+	seenRefuse map[string]bool
+	pairing    Pairing
+	blank      bool
+	dayUnknown bool
+}
+
+// press is a finger that went down on a target and has not lifted.
+type press struct {
+	target layout.Target
+	ok     bool
+}
+
+// New makes a Game showing the today page; now is the last touch.
+func New(cfg Config, now time.Time) *Game {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Game{cfg: cfg, state: layout.State{Page: layout.Of(layout.PageToday)}, seenRefuse: map[string]bool{}, lastTouch: now}
+}
+
+// Resize takes a new size; the page is built again for it.
+func (g *Game) Resize(w, h int) {
+	if w == g.w && h == g.h {
+		return
+	}
+	g.w, g.h = w, h
+	g.dirty = true
+}
+
+// Retune applies new settings; zero durations keep the current ones.
+func (g *Game) Retune(locale string, idleAfter, offlineAfter time.Duration) {
+	g.cfg.Locale = locale
+	if idleAfter > 0 {
+		g.cfg.IdleAfter = idleAfter
+	}
+	if offlineAfter > 0 {
+		g.cfg.OfflineAfter = offlineAfter
+	}
+	g.dirty = true
+}
+
+// Size is the size pages are built for.
+func (g *Game) Size() (w, h int) { return g.w, g.h }
+
+// Dirty reports whether the next Step builds a new page.
+func (g *Game) Dirty() bool { return g.dirty }
+
+// Page is the page last built (nil before the first Step).
+func (g *Game) Page() *layout.Page { return g.page }
+
+// State is where the resident is.
+func (g *Game) State() layout.State { return g.state }
+
+// Blank reports whether the screen draws black.
+func (g *Game) Blank() bool { return g.blank }
+
+// Shown is the reading the page was built from.
+func (g *Game) Shown() *Reading { return g.shown }
+
+// Show opens page at now as if just touched (snapshots).
+func (g *Game) Show(page layout.PageID, now time.Time) {
+	g.state = layout.State{Page: page}
+	g.lastTouch, g.idleSince = now, now
+	g.dirty = true
+}
+
+// Touch counts now as the last touch (the loop's first turn: the idle
+// time starts when the screen is first shown).
+func (g *Game) Touch(now time.Time) { g.lastTouch = now }
+
+// Open goes to a page, forgetting paging, a pending question and messages.
+func (g *Game) Open(page layout.PageID) {
+	g.state = layout.State{Page: page, Notice: g.state.Notice}
+	if page.Is(layout.PageIdle) || page.Is(layout.PageToday) {
+		g.state.Notice = layout.Notice{}
+	}
+	g.dirty = true
+}
+
+// Step advances the game to t.Now. It reports whether a new page was built
+// that must be painted, and returns the sign-ups to write to the outbox.
+func (g *Game) Step(t Tick) (repaint bool, writes []board.Signup) {
+	if g.w == 0 || g.h == 0 {
+		return false, nil
+	}
+	now := t.Now
+	if t.Reading != g.shown {
+		g.adopt(t.Reading, now)
+	}
+	if m := now.Unix() / 60; m != g.minute {
+		g.minute = m
+		g.dirty = true
+	}
+	if t.Woken {
+		g.lastTouch = now
+		if g.state.Page.Is(layout.PageIdle) {
+			g.Open(layout.Of(layout.PageToday))
+		}
+	}
+	if t.Pairing != g.pairing {
+		g.pairing = t.Pairing
+		g.dirty = true
+	}
+	if t.Blank != g.blank {
+		g.blank = t.Blank
+		g.dirty = true
+	}
+	if t.DayUnknown != g.dayUnknown {
+		g.dayUnknown = t.DayUnknown
+		g.dirty = true
+	}
+	for _, w := range t.Written {
+		g.written(w, now)
+	}
+	if g.page == nil {
+		g.dirty = true
+		g.build(now)
+	}
+	g.handle(now, t.Pointers)
+	g.timers(now)
+	writes, g.writes = g.writes, nil
+	if g.dirty {
+		g.build(now)
+		g.dirty = false
+		return true, writes
+	}
+	return false, writes
+}
+
+// adopt takes a new reading of the Source.
+func (g *Game) adopt(r *Reading, now time.Time) {
+	first := g.shown == nil
+	g.shown = r
+	g.dirty = true
+	if r == nil {
+		return
+	}
+	// Forget local sign-ups the outbox (or the board) now carries.
+	inBox := map[string]bool{}
+	for _, o := range r.Outbox {
+		inBox[o.ID] = true
+	}
+	keep := g.local[:0]
+	for _, l := range g.local {
+		if !inBox[l.ID] && now.Sub(l.At) < time.Minute {
+			keep = append(keep, l)
+		}
+	}
+	g.local = keep
+	// A refusal that arrives while someone may still be looking is said
+	// in words; older ones only mark the face.
+	for _, o := range r.Outbox {
+		if o.State != board.Refused || g.seenRefuse[o.ID] {
+			continue
+		}
+		g.seenRefuse[o.ID] = true
+		if first {
+			continue
+		}
+		msg := g.strings().Refusal(o.Reason)
+		if name := g.name(o.ProfileID); name != "" {
+			msg = name + ": " + msg
+		}
+		g.setNotice(now, msg, true)
+	}
+}
+
+// strings are the words of the language the page speaks.
+func (g *Game) strings() *layout.Strings {
+	var bd *board.Board
+	if g.shown != nil {
+		bd = g.shown.Board
+	}
+	return layout.Locale(layout.SpokenLocale(g.cfg.Locale, bd))
+}
+
+// name is a profile's display name, "" when it is not on the board.
+func (g *Game) name(profileID string) string {
+	if g.shown != nil && g.shown.Board != nil {
+		if p, ok := g.shown.Board.Profile(profileID); ok {
+			return p.Name
+		}
+	}
+	return ""
+}
+
+func (g *Game) setNotice(now time.Time, text string, bad bool) {
+	g.state.Notice = layout.Notice{Text: text, Bad: bad}
+	g.noticeAt = now
+	g.dirty = true
+}
+
+// handle turns pointer events into taps, and taps into intents: a tap is a
+// release inside the same target the press began on, not sooner than
+// Bounce after the previous tap.
+func (g *Game) handle(tick time.Time, evs []Pointer) {
+	for _, ev := range evs {
+		now := tick
+		if !ev.At.IsZero() && ev.At.Before(now) {
+			now = ev.At
+		}
+		g.lastTouch = now
+		if ev.Down && g.cfg.OnTouch != nil {
+			g.cfg.OnTouch()
+		}
+		if g.blank {
+			// The first touch on a dark screen only wakes it.
+			g.press = nil
+			continue
+		}
+		if g.page == nil {
+			continue
+		}
+		if ev.Down {
+			t, ok := g.page.TargetAt(ev.X, ev.Y)
+			g.press = &press{target: t, ok: ok}
+			continue
+		}
+		p := g.press
+		g.press = nil
+		if p == nil {
+			continue
+		}
+		if !g.lastTap.IsZero() && now.Sub(g.lastTap) < Bounce {
+			continue // a bounce or a double tap: the first tap has acted
+		}
+		t, ok := g.page.TargetAt(ev.X, ev.Y)
+		switch {
+		case ok && p.ok && t.R == p.target.R && t.Intent.Kind == p.target.Intent.Kind:
+			g.lastTap = now
+			g.cfg.Log.Debug("tap", "on", g.page.ID.String(), "intent", p.target.Intent.Kind.String(), "page", p.target.Intent.Page.String())
+			g.act(now, p.target.Intent)
+		case !p.ok && !ok && g.page.Idle:
+			g.lastTap = now
+			g.cfg.Log.Debug("tap", "on", g.page.ID.String(), "intent", layout.Open.String(), "page", layout.Of(layout.PageToday).String())
+			g.Open(layout.Of(layout.PageToday))
+		}
+	}
+}
+
+// act carries out one intent.
+func (g *Game) act(now time.Time, in layout.Intent) {
+	g.dirty = true
+	switch in.Kind {
+	case layout.Open:
+		g.Open(in.Page)
+	case layout.Turn:
+		g.state.Offset = in.Offset
+	case layout.Pick:
+		g.state.Pick = in.Profile
+		g.pickAt = now
+	case layout.Cancel:
+		g.state.Pick = ""
+	case layout.Notify:
+		g.setNotice(now, in.Notice, true)
+	case layout.Confirm:
+		g.state.Pick = ""
+		g.confirm(now, in.Signup)
+	}
+}
+
+// confirm makes the sign-up the resident said yes to. The face shows it as
+// waiting at once; it is handed out to be written to the outbox, and the
+// confirmation (or the failure) is said when the write is done.
+func (g *Game) confirm(now time.Time, sg board.Signup) {
+	sg.ID = g.cfg.NewID()
+	sg.At = now
+	sg.State = board.Pending
+	g.local = append(g.local, sg)
+	g.writes = append(g.writes, sg)
+}
+
+// written takes the outcome of a write.
+func (g *Game) written(w Written, now time.Time) {
+	strs := g.strings()
+	sg := w.Signup
+	if w.Err != nil {
+		g.cfg.Log.Error("enqueue sign-up", "id", sg.ID, "item", sg.ItemID, "err", w.Err)
+		for i, l := range g.local {
+			if l.ID == sg.ID {
+				g.local = append(g.local[:i], g.local[i+1:]...)
+				break
+			}
+		}
+		g.setNotice(now, strs.RefusedOther, true)
+		return
+	}
+	g.cfg.Log.Info("sign-up enqueued", "id", sg.ID, "item_type", sg.ItemType, "item", sg.ItemID, "action", sg.Action)
+	name := g.name(sg.ProfileID)
+	if name == "" {
+		name = sg.ProfileID
+	}
+	msg := strs.Joined
+	if sg.Action == board.Leave {
+		msg = strs.Left
+	}
+	g.setNotice(now, fmt.Sprintf(msg, name), false)
+}
+
+// timers: notices fade, questions lapse, idle starts, slides turn.
+func (g *Game) timers(now time.Time) {
+	if g.state.Notice.Text != "" && now.Sub(g.noticeAt) >= NoticeFor {
+		g.state.Notice = layout.Notice{}
+		g.dirty = true
+	}
+	if g.state.Pick != "" && now.Sub(g.pickAt) >= PickFor {
+		g.state.Pick = ""
+		g.dirty = true
+	}
+	if !g.state.Page.Is(layout.PageIdle) && now.Sub(g.lastTouch) >= g.cfg.IdleAfter && g.shown != nil && g.shown.Board != nil {
+		g.Open(layout.Of(layout.PageIdle))
+		g.idleSince = now
+	}
+	if g.state.Page.Is(layout.PageIdle) {
+		if slide := int(now.Sub(g.idleSince) / SlideFor); slide != g.state.Slide {
+			g.state.Slide = slide
+			g.dirty = true
+		}
+	}
+}
+
+// Next is when the game next has something to do after now: the next
+// minute, a notice fading, a question lapsing, the slideshow.
+func (g *Game) Next(now time.Time) time.Time {
+	next := now.Truncate(time.Minute).Add(time.Minute)
+	consider := func(t time.Time) {
+		if t.After(now) && t.Before(next) {
+			next = t
+		}
+	}
+	if g.state.Notice.Text != "" {
+		consider(g.noticeAt.Add(NoticeFor))
+	}
+	if g.state.Pick != "" {
+		consider(g.pickAt.Add(PickFor))
+	}
+	if g.state.Page.Is(layout.PageIdle) {
+		consider(g.idleSince.Add(time.Duration(g.state.Slide+1) * SlideFor))
+	} else {
+		consider(g.lastTouch.Add(g.cfg.IdleAfter))
+	}
+	return next
+}
+
+// Input is the layout's view of now, for state st.
+func (g *Game) Input(now time.Time, st layout.State) layout.Input {
+	in := layout.Input{Now: now, Locale: g.cfg.Locale, W: float64(g.w), H: float64(g.h), State: st, DayUnknown: g.dayUnknown}
+	if r := g.shown; r != nil {
+		in.Logo = r.Logo
+		in.Board = r.Board
+		if g.dayUnknown && r.Board != nil && !r.Board.GeneratedAt.IsZero() {
+			// The last day the backend vouched for, not the Pi's guess.
+			in.Now = r.Board.GeneratedAt
+		}
+		in.Outbox = append(append([]board.Signup(nil), r.Outbox...), g.local...)
+		in.LastSync = r.Meta.LastSync
+		in.Offline = !r.Meta.LastSync.IsZero() && now.Sub(r.Meta.LastSync) >= g.cfg.OfflineAfter
+	}
+	if g.pairing.OK {
+		in.Pairing = &layout.Pairing{Code: g.pairing.Code, URI: g.pairing.URI}
+	}
+	return in
+}
+
+func (g *Game) build(now time.Time) {
+	g.page = layout.Build(g.cfg.Measurer, g.Input(now, g.state))
+	// A page that no longer exists (an item gone from the board) falls back.
+	if g.page.ID != g.state.Page && g.state.Page.Kind != "" && !g.pairing.OK && g.shown != nil && g.shown.Board != nil {
+		g.state = layout.State{Page: g.page.ID, Notice: g.state.Notice}
+	}
+}

@@ -1,0 +1,168 @@
+package game_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"skaerm/assets"
+	"skaerm/board"
+	"skaerm/display/internal/fixture"
+	"skaerm/display/internal/game"
+	"skaerm/display/layout"
+)
+
+// play drives a Game at 1920x1080 on the fixture board, with no display.
+type play struct {
+	t       *testing.T
+	g       *game.Game
+	now     time.Time
+	reading *game.Reading
+	writes  []board.Signup
+}
+
+func newPlay(t *testing.T) *play {
+	t.Helper()
+	m, err := layout.NewFontMeasurer(assets.FontRegular, assets.FontBold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 9, 30, 0, 0, loc)
+	bd, _ := fixture.Board(now)
+	n := 0
+	g := game.New(game.Config{
+		Measurer: m, IdleAfter: 3 * time.Minute, OfflineAfter: 15 * time.Minute,
+		NewID: func() string { n++; return fmt.Sprintf("sg-%d", n) },
+	}, now)
+	g.Resize(1920, 1080)
+	p := &play{t: t, g: g, now: now, reading: &game.Reading{Board: bd}}
+	p.step(game.Tick{})
+	return p
+}
+
+// step runs one turn at p.now with what tick carries, and keeps what the
+// game hands out to be written.
+func (p *play) step(tick game.Tick) bool {
+	tick.Now, tick.Reading = p.now, p.reading
+	repaint, writes := p.g.Step(tick)
+	p.writes = append(p.writes, writes...)
+	return repaint
+}
+
+// tap presses and releases on the first target whose intent matches, in
+// one turn (as a short tap arrives), then lets a second pass.
+func (p *play) tap(match func(layout.Intent) bool) {
+	p.t.Helper()
+	for _, tg := range p.g.Page().Targets {
+		if match(tg.Intent) {
+			x, y := tg.R.X+tg.R.W/2, tg.R.Y+tg.R.H/2
+			p.step(game.Tick{Pointers: []game.Pointer{{Down: true, X: x, Y: y}, {Down: false, X: x, Y: y}}})
+			p.now = p.now.Add(time.Second)
+			return
+		}
+	}
+	p.t.Fatalf("no such target on %s", p.g.Page().ID)
+}
+
+func has(p *layout.Page, s string) bool {
+	for _, it := range p.Items {
+		if it.Kind == layout.Text && it.Text == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *play) signUp() {
+	a1 := layout.PageID{Kind: layout.PageActivity, ID: "a1"}
+	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == a1 })
+	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" })
+	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Confirm })
+}
+
+// TestSignUpPendingUntilWritten: a confirmed sign-up is handed out to be
+// written and shown as waiting on the face at once; the confirmation is
+// said when the write is done.
+func TestSignUpPendingUntilWritten(t *testing.T) {
+	p := newPlay(t)
+	p.signUp()
+	if len(p.writes) != 1 || p.writes[0].ProfileID != "p3" || p.writes[0].ItemID != "a1" || p.writes[0].State != board.Pending {
+		t.Fatalf("handed out %+v, want one pending sign-up of p3 to a1", p.writes)
+	}
+	if !has(p.g.Page(), "Venter…") {
+		t.Error("the face does not show the sign-up as waiting before it is written")
+	}
+	if has(p.g.Page(), "Ærtebjørg er tilmeldt") {
+		t.Error("the confirmation is said before the write is done")
+	}
+	if !p.step(game.Tick{Written: []game.Written{{Signup: p.writes[0]}}}) || !has(p.g.Page(), "Ærtebjørg er tilmeldt") {
+		t.Error("the confirmation is not said when the write is done")
+	}
+}
+
+// TestFailedWriteSaidPlainly: a sign-up that could not be written is said
+// to have failed and is no longer shown as waiting.
+func TestFailedWriteSaidPlainly(t *testing.T) {
+	p := newPlay(t)
+	p.signUp()
+	p.step(game.Tick{Written: []game.Written{{Signup: p.writes[0], Err: errors.New("disk full")}}})
+	if !has(p.g.Page(), layout.Locale("da").RefusedOther) {
+		t.Error("a failed write is not said")
+	}
+	if has(p.g.Page(), "Venter…") {
+		t.Error("a sign-up that was not written is still shown as waiting")
+	}
+}
+
+// TestNextAndIdle: the loop is asked back when the slideshow is due, and
+// the slideshow starts then.
+func TestNextAndIdle(t *testing.T) {
+	p := newPlay(t)
+	idle := p.now.Add(3 * time.Minute)
+	next := p.g.Next(p.now)
+	if want := p.now.Truncate(time.Minute).Add(time.Minute); !next.Equal(want) {
+		t.Errorf("Next = %v, want the minute %v", next, want)
+	}
+	for p.now.Before(idle) {
+		p.now = p.g.Next(p.now)
+		p.step(game.Tick{})
+	}
+	if !p.g.State().Page.Is(layout.PageIdle) {
+		t.Fatalf("after 3 minutes untouched the page is %s", p.g.State().Page)
+	}
+	if want := idle.Add(game.SlideFor); !p.g.Next(p.now).Equal(want) {
+		t.Errorf("Next = %v, want the next slide at %v", p.g.Next(p.now), want)
+	}
+}
+
+// TestBounceByEventTime: two taps read in the same turn count by their own
+// times: 400 ms apart both act, 100 ms apart only the first.
+func TestBounceByEventTime(t *testing.T) {
+	for _, c := range []struct {
+		gap  time.Duration
+		want layout.PageKind
+	}{{400 * time.Millisecond, layout.PageRoster}, {100 * time.Millisecond, layout.PageWeek}} {
+		p := newPlay(t)
+		var evs []game.Pointer
+		at := p.now.Add(-time.Second)
+		for i, k := range []layout.PageKind{layout.PageWeek, layout.PageRoster} {
+			for _, tg := range p.g.Page().Targets {
+				if tg.Intent.Page == layout.Of(k) {
+					x, y := tg.R.X+tg.R.W/2, tg.R.Y+tg.R.H/2
+					t0 := at.Add(time.Duration(i) * c.gap)
+					evs = append(evs, game.Pointer{Down: true, X: x, Y: y, At: t0}, game.Pointer{X: x, Y: y, At: t0.Add(10 * time.Millisecond)})
+					break
+				}
+			}
+		}
+		p.step(game.Tick{Pointers: evs})
+		if got := p.g.State().Page; !got.Is(c.want) {
+			t.Errorf("taps %v apart in one turn: page %s, want %s", c.gap, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package display
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"skaerm/board"
+	"skaerm/cache"
+	"skaerm/display/internal/game"
+	"skaerm/display/layout"
+	"skaerm/internal/clock"
+)
+
+// slowDisk is the real cache whose outbox write waits until released, as an
+// fsync on a tired SD card may, and then fails with fail (when set).
+type slowDisk struct {
+	*cache.Cache
+	release chan struct{}
+	fail    error
+}
+
+func (d *slowDisk) Enqueue(sg board.Signup) error {
+	<-d.release
+	if d.fail != nil {
+		return d.fail
+	}
+	return d.Cache.Enqueue(sg)
+}
+
+// TestSignUpWriteDoesNotBlock: while the outbox write of a confirmed
+// sign-up is under way the loop keeps turning and the face shows the
+// sign-up as waiting; the confirmation follows the write, and a write that
+// fails is said plainly.
+func TestSignUpWriteDoesNotBlock(t *testing.T) {
+	for _, fail := range []error{nil, errors.New("disk full")} {
+		at := goldenAt(t)
+		clk := clock.NewFake(at)
+		c := fixtureCache(t, at)
+		disk := &slowDisk{Cache: c, release: make(chan struct{}), fail: fail}
+		s, err := New(Options{Source: disk, Clock: clk, NewID: ids()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.game.Resize(1920, 1080)
+		t.Cleanup(s.dispose)
+		s.load()
+		done := make(chan game.Written, 1)
+		stop := make(chan struct{})
+		go func() { defer close(stop); s.outbox.run(t.Context(), func(w game.Written) { done <- w }) }()
+		t.Cleanup(func() { <-stop })
+		for !s.outbox.running.Load() {
+			time.Sleep(time.Millisecond)
+		}
+		l := &loop{t: t, s: s, clk: clk}
+		l.tick(nil)
+
+		turned := make(chan struct{})
+		go func() {
+			defer close(turned)
+			l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
+			l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
+			l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm }))
+		}()
+		select {
+		case <-turned:
+		case <-time.After(20 * time.Second):
+			close(disk.release)
+			t.Fatal("the loop waited for the outbox write")
+		}
+		if !hasText(s.game.Page(), "Venter…") {
+			t.Error("the sign-up is not shown as waiting while it is written")
+		}
+		if hasText(s.game.Page(), "Ærtebjørg er tilmeldt") {
+			t.Error("the sign-up is said to be done before it is written")
+		}
+		close(disk.release)
+		w := <-done
+		l.reload()
+		ob, err := c.Outbox()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fail == nil {
+			if w.Err != nil || len(ob) != 1 || !hasText(s.game.Page(), "Ærtebjørg er tilmeldt") {
+				t.Errorf("after the write: err %v, outbox %d, confirmation shown %v", w.Err, len(ob), hasText(s.game.Page(), "Ærtebjørg er tilmeldt"))
+			}
+			continue
+		}
+		if len(ob) != 0 || !hasText(s.game.Page(), layout.Locale("da").RefusedOther) || hasText(s.game.Page(), "Venter…") {
+			t.Errorf("a failed write: outbox %d, failure said %v, still waiting %v", len(ob), hasText(s.game.Page(), layout.Locale("da").RefusedOther), hasText(s.game.Page(), "Venter…"))
+		}
+	}
+}
