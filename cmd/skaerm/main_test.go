@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -442,5 +444,77 @@ func TestConfigSaysWhatIsWrong(t *testing.T) {
 	conf = writeConfig(t, "[backend]\nurl = \"https://manager.example.dk\"\n")
 	if out, _, code := run(t, "config", "check", "--config", conf); code != 0 || out != conf+" is valid\n" {
 		t.Errorf("config check of a good file: exit %d\n%s", code, out)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer a test can read while a command writes.
+type lockedBuffer struct {
+	mu  gosync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestPairFirstContact: pair refuses to replace a working token without
+// --force, gives up at once on an address with no Screen API (404) with one
+// sentence, and pairs with --force, naming the code's deadline in the
+// department's time zone.
+func TestPairFirstContact(t *testing.T) {
+	b := startBackend(t)
+	dir := t.TempDir()
+	tokenPath := filepath.Join(dir, "token")
+	cachePath := filepath.Join(dir, "cache.db")
+	if err := os.WriteFile(tokenPath, []byte("T\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := run(t, "pair", "--backend", b.URL, "--token-file", tokenPath, "--cache", cachePath)
+	if code != 1 || !strings.Contains(errOut, "this screen is already paired (its token is in "+tokenPath+"); pairing again replaces the token: add --force") {
+		t.Errorf("pair of a paired screen: exit %d\n%s", code, errOut)
+	}
+	_, errOut, code = run(t, "pair", "--backend", b.URL+"/manager", "--token-file", filepath.Join(dir, "other"), "--cache", cachePath)
+	if code != 1 || errOut != "skaerm pair: giving up: "+strings.TrimPrefix(b.URL, "http://")+" answers, but has no Screen API at "+b.URL+"/manager (404): check the path in [backend] url\n" {
+		t.Errorf("pair with a wrong path: exit %d\n%s", code, errOut)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var out, errs lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- dispatch(ctx, []string{"pair", "--force", "--backend", b.URL, "--token-file", tokenPath, "--cache", cachePath}, &out, &errs)
+	}()
+	codeRe := regexp.MustCompile(`(?m)^    ([A-Z]{4}-[A-Z]{4})$`)
+	var m []string
+	for m == nil {
+		select {
+		case c := <-done:
+			t.Fatalf("pair ended (%d) before showing a code:\n%s%s", c, out.String(), errs.String())
+		case <-ctx.Done():
+			t.Fatal("no code shown")
+		case <-time.After(20 * time.Millisecond):
+		}
+		m = codeRe.FindStringSubmatch(out.String())
+	}
+	if !regexp.MustCompile(`before \d\d:\d\d \(Europe/Copenhagen\)\.`).MatchString(out.String()) {
+		t.Errorf("the code's deadline is not in the department's zone:\n%s", out.String())
+	}
+	if err := (backend.Admin{BaseURL: b.URL}).ApprovePairing(ctx, m[1], "d1"); err != nil {
+		t.Fatal(err)
+	}
+	if c := <-done; c != 0 || !strings.Contains(out.String(), "paired: the token is in "+tokenPath) {
+		t.Fatalf("pair --force: exit %d\n%s%s", c, out.String(), errs.String())
+	}
+	if tok, err := os.ReadFile(tokenPath); err != nil || strings.TrimSpace(string(tok)) == "T" {
+		t.Errorf("the token was not replaced: %q, %v", tok, err)
 	}
 }

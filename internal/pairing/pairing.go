@@ -25,9 +25,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -36,8 +38,20 @@ import (
 	"skaerm/sync"
 )
 
-// ErrDenied means staff refused the pairing in the Manager.
-var ErrDenied = errors.New("pairing was refused in the Manager")
+// Errors a caller branches on.
+var (
+	// ErrDenied means staff refused the pairing in the Manager.
+	ErrDenied = errors.New("pairing was refused in the Manager")
+	// ErrWrongBackend means the configured backend cannot be the right one
+	// and waiting will not change that: its name does not resolve (after
+	// NoSuchHostTries attempts), or the address answers but has no device
+	// endpoint (404: a wrong path). Check [backend] url.
+	ErrWrongBackend = errors.New("wrong backend address")
+)
+
+// NoSuchHostTries is how often a name that does not resolve is tried before
+// Pair gives up: a screen that has just booted may not have its DNS yet.
+const NoSuchHostTries = 3
 
 // ClientID is the OAuth client id every screen uses.
 const ClientID = "skaerm"
@@ -68,13 +82,20 @@ type Flow struct {
 	Clock clock.Clock
 	// Logger gets progress lines; default slog.Default().
 	Logger *slog.Logger
+	// Retrying, if set, is told in one sentence what went wrong each time
+	// the flow waits to try again (for a person at a terminal).
+	Retrying func(problem string, in time.Duration)
 }
 
 // Pair runs the device flow until staff approve the screen, and returns its
 // device token. show is called with the user code to display, again with a
 // new code each time one expires. It returns ctx's error when ctx ends, an
-// error wrapping [ErrDenied] when staff refuse, and other errors when the
-// backend answers something the flow cannot continue from.
+// error wrapping [ErrDenied] when staff refuse, one matching
+// [ErrWrongBackend] when the address cannot be right (its name does not
+// resolve, or it has no device endpoint), and other errors when the
+// backend answers something the flow cannot continue from. Errors that can
+// heal (no connection, a timeout, a 5xx) are retried, each told to
+// Flow.Retrying in one sentence.
 func Pair(ctx context.Context, baseURL string, httpClient *http.Client, show func(userCode, verificationURI string, expires time.Time)) (string, error) {
 	f := &Flow{BaseURL: baseURL, HTTPClient: httpClient, Show: show}
 	return f.Pair(ctx)
@@ -108,6 +129,30 @@ func (f *Flow) Pair(ctx context.Context) (string, error) {
 		hc = c.HTTP()
 	}
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, hc)
+	noHost := 0
+	// retry decides about an error: nil to try again after the delay, or
+	// the error to give up with.
+	retry := func(doing string, err error) error {
+		problem := Explain(base, err)
+		switch {
+		case isNoSuchHost(err):
+			noHost++
+			if noHost >= NoSuchHostTries {
+				return wrongBackend(fmt.Sprintf("%s (tried %d times)", problem, noHost))
+			}
+		case isNotFound(err):
+			return wrongBackend(problem)
+		case !transient(err):
+			return fmt.Errorf("pairing: %s at %s: %w", doing, base, err)
+		default:
+			noHost = 0
+		}
+		log.Warn("pairing: "+doing+" failed; retrying", "problem", problem, "retry_in", retryDelay)
+		if f.Retrying != nil {
+			f.Retrying(problem, retryDelay)
+		}
+		return nil
+	}
 	wait := func() error {
 		select {
 		case <-ctx.Done():
@@ -126,10 +171,9 @@ func (f *Flow) Pair(ctx context.Context) (string, error) {
 				if ctx.Err() != nil {
 					return "", ctx.Err()
 				}
-				if !transient(err) {
-					return "", fmt.Errorf("pairing: ask %s for a code: %w", base, err)
+				if err := retry("ask for a code", err); err != nil {
+					return "", err
 				}
-				log.Warn("pairing: backend unreachable; retrying", "err", err, "retry_in", retryDelay)
 				if err := wait(); err != nil {
 					return "", err
 				}
@@ -163,14 +207,14 @@ func (f *Flow) Pair(ctx context.Context) (string, error) {
 			da = nil
 		case errors.As(err, &re) && re.ErrorCode == "access_denied":
 			return "", fmt.Errorf("pairing: %w", ErrDenied)
-		case transient(err):
-			log.Warn("pairing: backend unreachable while waiting for approval; retrying", "err", err, "retry_in", retryDelay)
+		default:
+			if err := retry("wait for approval", err); err != nil {
+				return "", err
+			}
 			// An expired code ends the next poll at once and is replaced.
 			if err := wait(); err != nil {
 				return "", err
 			}
-		default:
-			return "", fmt.Errorf("pairing: wait for approval at %s: %w", base, err)
 		}
 	}
 }
@@ -188,4 +232,52 @@ func transient(err error) bool {
 	}
 	var ue *url.Error
 	return errors.As(err, &ue)
+}
+
+// wrongBackend is an ErrWrongBackend that reads as the one sentence
+// Explain made.
+type wrongBackend string
+
+func (w wrongBackend) Error() string        { return string(w) }
+func (w wrongBackend) Is(target error) bool { return target == ErrWrongBackend }
+
+// isNoSuchHost reports whether err says the backend's name does not resolve.
+func isNoSuchHost(err error) bool {
+	var de *net.DNSError
+	return errors.As(err, &de) && de.IsNotFound
+}
+
+// isNotFound reports whether the backend answered 404: the address has no
+// device endpoint (the endpoint answers its own errors with 400).
+func isNotFound(err error) bool {
+	var re *oauth2.RetrieveError
+	return errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusNotFound
+}
+
+// Explain says in one sentence for a person what a pairing error means and
+// what to check: "manager.invalid: no such host: check [backend] url".
+func Explain(base string, err error) string {
+	host := base
+	if u, perr := url.Parse(base); perr == nil && u.Host != "" {
+		host = u.Host
+	}
+	var re *oauth2.RetrieveError
+	var ne net.Error
+	switch {
+	case isNoSuchHost(err):
+		return host + ": no such host: check [backend] url"
+	case isNotFound(err):
+		return fmt.Sprintf("%s answers, but has no Screen API at %s (404): check the path in [backend] url", host, base)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return host + " refuses connections: the backend is not running there (yet)"
+	case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
+		return host + " does not answer (timed out): check the network"
+	case errors.Is(err, sync.ErrForeignRedirect):
+		return host + " redirects to another address: set [backend] url to the address it redirects to"
+	case errors.As(err, &re) && re.Response != nil && re.ErrorCode == "":
+		return fmt.Sprintf("%s answered %s: the backend has a problem; it may pass", host, re.Response.Status)
+	case errors.As(err, &re) && re.ErrorCode != "":
+		return fmt.Sprintf("%s refused: %s", host, re.ErrorCode)
+	}
+	return fmt.Sprintf("%s: %v", host, err)
 }

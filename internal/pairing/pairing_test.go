@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -314,5 +315,53 @@ func TestPairRefusesOddToken(t *testing.T) {
 	_, err := pair(testContext(t), srv.URL, srv.Client(), nil)
 	if err == nil || !strings.Contains(err.Error(), "unusable token") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestPairGivesUpOnWrongAddress: a name that does not resolve is tried
+// NoSuchHostTries times and then given up, a 404 at once; each says in one
+// sentence what to check. Errors that can heal (a 503) are retried.
+func TestPairGivesUpOnWrongAddress(t *testing.T) {
+	t.Parallel()
+	var de *net.DNSError
+	if _, err := net.LookupHost("manager.invalid"); !errors.As(err, &de) || !de.IsNotFound {
+		t.Skipf("this machine's resolver does not answer NXDOMAIN for .invalid: %v", err)
+	}
+	fake := clock.NewFake(time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC))
+	ctx, cancel := context.WithCancel(testContext(t))
+	defer cancel()
+	go func() {
+		for ctx.Err() == nil {
+			if fake.Waiters() > 0 {
+				fake.Advance(retryDelay)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	var said []string
+	f := &Flow{BaseURL: "https://manager.invalid", Clock: fake, Logger: quiet(),
+		Retrying: func(problem string, in time.Duration) { said = append(said, problem) }}
+	_, err := f.Pair(ctx)
+	if !errors.Is(err, ErrWrongBackend) || err.Error() != "manager.invalid: no such host: check [backend] url (tried 3 times)" {
+		t.Errorf("Pair(manager.invalid) = %v", err)
+	}
+	if len(said) != NoSuchHostTries-1 || said[0] != "manager.invalid: no such host: check [backend] url" {
+		t.Errorf("said while retrying: %q", said)
+	}
+
+	d := newDeviceServer(t, &deviceServer{})
+	_, err = (&Flow{BaseURL: d.srv.URL + "/manager", HTTPClient: d.srv.Client(), Clock: fake, Logger: quiet()}).Pair(ctx)
+	if !errors.Is(err, ErrWrongBackend) || !strings.Contains(err.Error(), "has no Screen API at "+d.srv.URL+"/manager (404): check the path in [backend] url") {
+		t.Errorf("Pair(wrong path) = %v", err)
+	}
+}
+
+func TestExplainConnectionRefused(t *testing.T) {
+	d := newDeviceServer(t, &deviceServer{})
+	url := d.srv.URL
+	d.srv.Close()
+	_, err := d.srv.Client().Post(url+DeviceAuthPath, "text/plain", nil)
+	if got := Explain(url, err); !strings.HasSuffix(got, " refuses connections: the backend is not running there (yet)") || !transient(err) {
+		t.Errorf("Explain = %q, transient %v", got, transient(err))
 	}
 }
