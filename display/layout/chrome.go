@@ -52,6 +52,7 @@ func (b *builder) header() Rect {
 		dept = b.in.Board.Department.Name
 	}
 	dateRow := rows[0]
+	besideDate := false // the part of the day takes the right of the date's row
 	if !b.in.DayUnknown {
 		// The part of the day in words beside the clock: its own row in
 		// portrait, the right of the date's row in landscape.
@@ -62,17 +63,19 @@ func (b *builder) header() Rect {
 			rows = rows[1:]
 		} else {
 			dateRow.W -= b.partOfDay(dateRow, Right) + M
+			besideDate = true
 		}
 	}
 	b.line(dateRow, date, Font{Size: 4.6 * b.u, Bold: true}, Ink, Left)
 	sub := rows[1]
 	// A calm note, not an alarm, right of the department's name; when it
-	// does not fit there whole, in a strip of its own under the header.
+	// does not fit there whole, or the part of the day's pictogram and
+	// words reach down there, in a strip of its own under the header.
 	note := func(msg string) {
 		dw := b.m.Width(dept, b.fBody)
 		maxTag := sub.W - minF(dw, sub.W*0.45) - M
 		mw := b.m.Width(msg, b.fSmall) + 1.6*b.u
-		if mw > maxTag {
+		if mw > maxTag || besideDate {
 			var strip Rect
 			strip, rest = rest.takeTop(b.lineH(b.fSmall)+1.6*b.u, 0)
 			b.box(strip, Card, Card, 0, 0)

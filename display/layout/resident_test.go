@@ -392,3 +392,32 @@ func TestMealNamesAreWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderNoteCoversNothing: the "Sidst opdateret" note never covers
+// the date, the part of the day or its pictogram, at any size.
+func TestHeaderNoteCoversNothing(t *testing.T) {
+	m := measurer(t)
+	bd, _ := fixture.Board(at(t))
+	last := at(t).Add(-14 * time.Hour)
+	for _, sz := range sizes {
+		for _, loc := range []string{"da", "de"} {
+			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), Locale: loc, W: sz.w, H: sz.h, Offline: true, LastSync: last})
+			for i, it := range p.Items {
+				if it.Kind != layout.Text && it.Kind != layout.Icon {
+					continue
+				}
+				for _, c := range p.Items[i+1:] {
+					if c.Kind != layout.Box || c.Fill.A != 255 {
+						continue
+					}
+					x := min(it.R.Right(), c.R.Right()) - max(it.R.X, c.R.X)
+					y := min(it.R.Bottom(), c.R.Bottom()) - max(it.R.Y, c.R.Y)
+					// A text's line box has room above and below its letters.
+					if x > 1 && y > it.R.H*0.25 {
+						t.Errorf("%s %vx%v: %q at %+v is covered by a box at %+v", loc, sz.w, sz.h, it.Text, it.R, c.R)
+					}
+				}
+			}
+		}
+	}
+}
