@@ -21,22 +21,8 @@ import (
 // cmdRun builds the screen's parts, starts them beside the renderer, and
 // draws until the window closes or ctx ends.
 func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
-	fs := app.NewFlags("run", app.RunSynopsis, stderr)
-	var f app.RunFlags
-	f.Register(fs)
-	windowed, shots := &f.Windowed, &f.Shots
-	if err := app.Parse(fs, args); err != nil {
-		return err
-	}
-	s, err := f.Resolve()
+	f, s, token, err := runSettings(args, stderr)
 	if err != nil {
-		return err
-	}
-	if s.Config.Backend.URL == "" {
-		return app.ErrNoBackend
-	}
-	token, err := f.DeviceToken(s)
-	if err != nil && !errors.Is(err, pairing.ErrNoToken) {
 		return err
 	}
 	cfg := s.Config
@@ -62,7 +48,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 		Source: c, Clock: trusted, Logger: log.With("component", "display"),
 		Locale: cfg.Screen.Locale, Pairing: shown.Code,
 		IdleAfter: cfg.Screen.IdleAfter.D(), OfflineAfter: cfg.Screen.OfflineAfter.D(),
-		NewID: uuid.NewString, Fullscreen: cfg.Screen.Fullscreen && !*windowed, ShotsDir: *shots,
+		NewID: uuid.NewString, Fullscreen: cfg.Screen.Fullscreen && !f.Windowed, ShotsDir: f.Shots,
 		Heartbeat: turns.beat, Blank: pw.Blank, OnTouch: pw.Touch, DayKnown: known(trusted),
 		AssetsDir: cfg.Screen.AssetsDir,
 	})
@@ -91,4 +77,27 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	// The renderer owns the main thread until the window closes or ctx ends.
 	return p.stop(screen.Run(p.ctx))
+}
+
+// runSettings parses run's command line and resolves the settings and the
+// device token ("" when the screen has not been paired yet).
+func runSettings(args []string, stderr io.Writer) (app.RunFlags, app.Settings, string, error) {
+	fs := app.NewFlags("run", app.RunSynopsis, stderr)
+	var f app.RunFlags
+	f.Register(fs)
+	if err := app.Parse(fs, args); err != nil {
+		return f, app.Settings{}, "", err
+	}
+	s, err := f.Resolve()
+	if err != nil {
+		return f, s, "", err
+	}
+	if s.Config.Backend.URL == "" {
+		return f, s, "", app.ErrNoBackend
+	}
+	token, err := f.DeviceToken(s)
+	if err != nil && !errors.Is(err, pairing.ErrNoToken) {
+		return f, s, "", err
+	}
+	return f, s, token, nil
 }
