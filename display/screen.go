@@ -8,7 +8,7 @@ import (
 	"image"
 	"image/color"
 	"log/slog"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -106,21 +106,18 @@ type Screen struct {
 	replan      chan struct{}            // the ticker should look at deadline again
 	shots       chan shotRequest
 	stopped     atomic.Bool
-	pairing     atomic.Value // game.Pairing last seen by the ticker
 	tune        atomic.Pointer[Tuning]
 	assetsStale atomic.Bool // the assets folder changed: read it again
-	writers     gosync.WaitGroup
+	writers     sync.WaitGroup
 	presses     pressQueue // from the X server, when it can tell
 	outbox      outboxWriter
 
 	// Owned by the game goroutine.
 	game     *game.Game
-	started  bool
-	shown    *snapshot      // the snapshot the game's reading came from
-	events   []pointerEvent // injected (tests)
-	frame    *ebiten.Image  // offscreen page (tests, snapshots); nil while running
-	direct   bool           // running: paint straight onto the screen in Draw
-	paintDue bool           // built, waiting for Draw to paint it (direct)
+	shown    *snapshot     // the snapshot the game's reading came from
+	frame    *ebiten.Image // offscreen page (tests, snapshots); nil while running
+	direct   bool          // running: paint straight onto the screen in Draw
+	paintDue bool          // built, waiting for Draw to paint it (direct)
 	paintAt  time.Time
 	lastShot time.Time
 }
@@ -208,8 +205,9 @@ func (s *Screen) Run(ctx context.Context) error {
 	ebiten.SetRunnableOnUnfocused(true)
 
 	s.load() // the first frame shows the cache as it is
+	s.game.Touch(s.clk.Now())
 	s.direct = true
-	var wg gosync.WaitGroup
+	var wg sync.WaitGroup
 	wg.Add(3)
 	go func() { defer wg.Done(); s.loader(ctx) }()
 	go func() { defer wg.Done(); s.ticker(ctx) }()
@@ -306,10 +304,6 @@ func (s *Screen) Update() error {
 		s.game.Retune(t.Locale, t.IdleAfter, t.OfflineAfter)
 	}
 	now := s.clk.Now()
-	if !s.started {
-		s.started = true
-		s.game.Touch(now)
-	}
 	s.step(now, s.readInput())
 	return nil
 }
@@ -329,10 +323,9 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 		Blank:      s.opts.Blank != nil && s.opts.Blank(),
 		DayUnknown: s.opts.DayKnown != nil && !s.opts.DayKnown(),
 		Woken:      s.woken.Swap(false),
-		Pointers:   append(s.events, events...),
+		Pointers:   events,
 		Written:    s.outbox.results(),
 	}
-	s.events = s.events[:0]
 	repaint, writes := s.game.Step(tick)
 	s.shown = snap
 	s.outbox.add(writes)
@@ -417,6 +410,7 @@ func (s *Screen) pairingNow() game.Pairing {
 // ticker wakes the loop at the minute, at the deadline Update asked for,
 // and when the pairing state changes; otherwise the loop sleeps.
 func (s *Screen) ticker(ctx context.Context) {
+	var seen game.Pairing
 	for {
 		now := s.clk.Now()
 		next := now.Truncate(time.Minute).Add(time.Minute)
@@ -436,9 +430,8 @@ func (s *Screen) ticker(ctx context.Context) {
 		}
 		fire := !s.clk.Now().Before(next)
 		if s.opts.Pairing != nil {
-			ps := s.pairingNow()
-			if old, _ := s.pairing.Swap(ps).(game.Pairing); old != ps {
-				fire = true
+			if ps := s.pairingNow(); ps != seen {
+				seen, fire = ps, true
 			}
 		}
 		if fire {

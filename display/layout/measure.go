@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	gosync "sync"
+	"sync"
 	"unicode"
 
 	"github.com/go-text/typesetting/di"
@@ -41,7 +41,7 @@ type Measurer interface {
 // concurrent use and caches widths.
 type FontMeasurer struct {
 	faces  [2]*font.Face // regular, bold
-	mu     gosync.Mutex
+	mu     sync.Mutex
 	shaper shaping.HarfbuzzShaper
 	widths map[measureKey]float64
 }
