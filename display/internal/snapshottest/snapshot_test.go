@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"skaerm/cache"
 	"skaerm/display"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
@@ -31,17 +30,8 @@ func TestMain(m *testing.M) {
 	}
 	loc, _ := time.LoadLocation("Europe/Copenhagen")
 	at := time.Date(2026, 11, 23, 9, 30, 0, 0, loc)
-	c, err := cache.Open(filepath.Join(dir, "cache.db"), cache.Options{Clock: clock.NewFake(at)})
+	c, _, err := fixture.Cache(filepath.Join(dir, "cache.db"), at, clock.NewFake(at))
 	if err != nil {
-		panic(err)
-	}
-	b, media := fixture.Board(at)
-	for h, data := range media {
-		if err := c.PutMedia(h, data); err != nil {
-			panic(err)
-		}
-	}
-	if err := c.ReplaceBoard(b, `"fixture"`); err != nil {
 		panic(err)
 	}
 	shot, shotErr = display.Snapshot(c, layout.Of(layout.PageToday), 1280, 720, at, display.Options{})

@@ -20,7 +20,6 @@ import (
 
 	"skaerm/assets"
 	"skaerm/board"
-	"skaerm/cache"
 	"skaerm/display"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
@@ -69,21 +68,12 @@ func run(m *testing.M) (int, error) {
 	}
 	defer os.RemoveAll(dir)
 	now := time.Now()
-	c, err := cache.Open(filepath.Join(dir, "cache.db"), cache.Options{Clock: clock.Real{}})
+	c, b, err := fixture.Cache(filepath.Join(dir, "cache.db"), now, clock.Real{})
 	if err != nil {
 		return 1, err
 	}
 	defer c.Close()
-	var media map[string][]byte
-	bd, media = fixture.Board(now)
-	for h, data := range media {
-		if err := c.PutMedia(h, data); err != nil {
-			return 1, err
-		}
-	}
-	if err := c.ReplaceBoard(bd, `"fixture"`); err != nil {
-		return 1, err
-	}
+	bd = b
 	n := 0
 	screen, err = display.New(display.Options{
 		Source: c, Logger: slog.New(tapLog{}), Fullscreen: true, IdleAfter: time.Hour,
