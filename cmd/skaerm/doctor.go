@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	iofs "io/fs"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -23,6 +22,7 @@ import (
 	"skaerm/internal/power"
 	"skaerm/internal/status"
 	"skaerm/internal/sysinfo"
+	"skaerm/internal/xdisplay"
 	"skaerm/sync"
 )
 
@@ -209,26 +209,33 @@ func checkBackend(ctx context.Context, base, caFile, token string) (sysinfo.Find
 	return f, date
 }
 
-// checkDisplay looks for the X server the screen draws on.
+// kioskCookie is where the kiosk's X server keeps its cookie (see
+// systemd/skaerm-kiosk.service); skaerm.service reads it.
+const kioskCookie = "/run/skaerm-kiosk/Xauthority"
+
+// checkDisplay opens the X display the screen draws on, as the screen
+// would: DISPLAY (else the kiosk's :0) with XAUTHORITY (else the kiosk's
+// cookie).
 func checkDisplay() sysinfo.Finding {
 	f := sysinfo.Finding{Check: "display"}
-	d := os.Getenv("DISPLAY")
+	d, auth := os.Getenv("DISPLAY"), os.Getenv("XAUTHORITY")
 	if d == "" {
 		d = ":0"
+		if auth == "" {
+			auth = kioskCookie
+		}
 	}
-	num := strings.TrimPrefix(d, ":")
-	if i := strings.IndexByte(num, '.'); i >= 0 {
-		num = num[:i]
-	}
-	sock := "/tmp/.X11-unix/X" + num
-	conn, err := net.DialTimeout("unix", sock, 2*time.Second)
-	if err != nil {
-		f.Status, f.Detail = sysinfo.Fail, fmt.Sprintf("no X server on %s (%v)", d, err)
+	err := xdisplay.Open(xdisplay.Options{Display: d, Xauthority: auth})
+	switch {
+	case err == nil:
+		f.Status, f.Detail = sysinfo.OK, "the X server on "+d+" accepts the screen"
+	case errors.Is(err, xdisplay.ErrRefused):
+		f.Status, f.Detail = sysinfo.Fail, err.Error()
+		f.Fix = "the screen needs the X server's cookie: " + kioskCookie + " readable by group skaerm (`systemctl restart skaerm-kiosk`)"
+	default:
+		f.Status, f.Detail = sysinfo.Fail, err.Error()
 		f.Fix = "start the kiosk session: `systemctl status skaerm-kiosk`"
-		return f
 	}
-	conn.Close()
-	f.Status, f.Detail = sysinfo.OK, "X server on "+d
 	return f
 }
 

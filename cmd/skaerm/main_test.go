@@ -518,3 +518,13 @@ func TestPairFirstContact(t *testing.T) {
 		t.Errorf("the token was not replaced: %q, %v", tok, err)
 	}
 }
+
+// TestDoctorOpensTheDisplay: doctor opens the display as the screen would,
+// and a dead one is a FAIL that says to start the kiosk.
+func TestDoctorOpensTheDisplay(t *testing.T) {
+	t.Setenv("DISPLAY", ":4711")
+	out, _, _ := run(t, "doctor", "--cache", filepath.Join(t.TempDir(), "cache.db"))
+	if !strings.Contains(out, "FAIL display: display :4711: no X server") || !strings.Contains(out, "start the kiosk session") {
+		t.Errorf("doctor with a dead display:\n%s", out)
+	}
+}

@@ -123,7 +123,7 @@ func (n noDisplay) Error() string {
 	case errors.Is(n.err, xdisplay.ErrNoDisplay):
 		return "no display to draw on (DISPLAY is not set): " + how
 	case errors.Is(n.err, xdisplay.ErrRefused):
-		return "cannot open " + n.err.Error() + ": set XAUTHORITY to the X server's cookie file, or " + how
+		return "cannot open " + n.err.Error() + ": set XAUTHORITY to the X server's cookie file (the kiosk's is " + kioskCookie + "), or " + how
 	}
 	return "cannot open " + n.err.Error() + ": " + how
 }
