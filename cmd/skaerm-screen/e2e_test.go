@@ -78,6 +78,33 @@ func TestDemoSyncSnapshot(t *testing.T) {
 		t.Errorf("snapshot has only %d colours: nothing drawn?", n)
 	}
 
+	// A bad edit in the configuration file does not keep the screen dark:
+	// it starts on the file's other keys, and status, reading the running
+	// screen's report, names the department and the rejected line.
+	conf := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(conf, []byte("[backend]\nurl = \""+url+"\"\n[cache]\npath = \""+cachePath+"\"\n[screen]\nlocale = \"sv\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	screen := exec.Command(filepath.Join(bin, "skaerm"), "run", "--config", conf, "--token", "T", "--windowed")
+	var screenLog bytes.Buffer
+	screen.Stderr = &screenLog
+	if err := screen.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { screen.Process.Kill(); screen.Wait() })
+	var status string
+	if !wait.For(func() bool {
+		status = skaerm("status", "--config", conf)
+		return strings.Contains(status, "report:         the running screen's report")
+	}, 60*time.Second) {
+		t.Fatalf("no report from the running screen:\n%s\nscreen log:\n%s", status, screenLog.String())
+	}
+	for _, want := range []string{"department:     Solsikken (d1)", conf + ":6: screen.locale: \"sv\" is not one of", "display power:  on: "} {
+		if !strings.Contains(status, want) {
+			t.Errorf("status of the running screen lacks %q:\n%s", want, status)
+		}
+	}
+
 	demo, err := backend.DemoBoardValue(time.Now(), "d1")
 	if err != nil {
 		t.Fatal(err)

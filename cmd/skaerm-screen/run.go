@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -29,6 +30,10 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	level := new(slog.LevelVar)
 	_ = level.UnmarshalText([]byte(cfg.Log.Level))
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if s.Rejected != nil {
+		log.Error("configuration edit rejected: running on the file's other keys and the defaults; `skaerm config check` shows every problem",
+			"file", s.ConfigPath, "problems", strings.Count(s.Rejected.Error(), "\n")+1)
+	}
 
 	c, err := cache.Open(cfg.Cache.Path, cache.Options{Logger: log.With("component", "cache")})
 	if err != nil {
@@ -88,7 +93,10 @@ func runSettings(args []string, stderr io.Writer) (app.RunFlags, app.Settings, s
 	if err := app.Parse(fs, args); err != nil {
 		return f, app.Settings{}, "", err
 	}
-	s, err := f.Resolve()
+	// A bad edit must not keep the screen dark after a restart: it runs on
+	// the file's good keys (Settings.Rejected says what was refused) and
+	// takes the file again once it is fixed.
+	s, err := f.ResolveUsable()
 	if err != nil {
 		return f, s, "", err
 	}
