@@ -1,0 +1,130 @@
+package spoken
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"skaerm/board"
+)
+
+// Meal is a meal's card read aloud: "Frokost klokken tolv. Boller i karry
+// med ris. Sytten spiser med."
+func (w *Words) Meal(m board.Meal, loc *time.Location) string {
+	return sentences(
+		w.s.Meal(m.Kind)+" "+w.Time(m.Start, loc),
+		menu(m.Menu),
+		w.count(w.l.eating, m.Signups.Count()),
+	)
+}
+
+// Activity is an activity's card read aloud: its title, time and place and
+// how many are signed up: "Strikkeklub klokken ti i Dagligstuen. Fem er
+// tilmeldt."
+func (w *Words) Activity(a board.Activity, loc *time.Location) string {
+	return sentences(w.what(a.Title, a.Location)+" "+w.Time(a.Start, loc), w.count(w.l.signed, a.Signups.Count()))
+}
+
+// Meeting is a meeting's card read aloud, as an activity's.
+func (w *Words) Meeting(m board.Meeting, loc *time.Location) string {
+	return sentences(w.what(m.Title, m.Location)+" "+w.Time(m.Start, loc), w.count(w.l.signed, m.Signups.Count()))
+}
+
+// Names lists who is signed up by the names the board shows for them, and
+// counts those hidden from screens: "Inger, Poul og to andre". A profile
+// the board does not hold is counted, never named.
+func (w *Words) Names(b *board.Board, s board.Signups) string {
+	var names []string
+	hidden := s.Hidden
+	for _, id := range s.IDs {
+		if p, ok := b.Profile(id); ok && p.Name != "" {
+			names = append(names, p.Name)
+		} else {
+			hidden++
+		}
+	}
+	if hidden > 0 {
+		others := sprintf(w.l.others, w.Number(hidden))
+		if len(names) == 0 {
+			return w.Number(hidden)
+		}
+		return strings.Join(names, ", ") + " " + others
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " " + w.l.and2 + " " + names[len(names)-1]
+}
+
+// Soon is an announcement before an item starts: "Om ti minutter:
+// Strikkeklub i Dagligstuen." It names the item and its place, never a
+// person.
+func (w *Words) Soon(minutes int, title, location string) string {
+	what := w.what(title, location)
+	if minutes == 1 {
+		return sentences(sprintf(w.l.soon1, what))
+	}
+	return sentences(sprintf(w.l.soon, w.Number(minutes), what))
+}
+
+// SoonMeal is Soon for a meal: "Om ti minutter: Frokost."
+func (w *Words) SoonMeal(minutes int, kind board.MealKind) string {
+	return w.Soon(minutes, w.s.Meal(kind), "")
+}
+
+// what is a title and its place: "Strikkeklub i Dagligstuen".
+func (w *Words) what(title, location string) string {
+	title = strings.TrimRight(strings.TrimSpace(title), ".!?:")
+	if location = strings.TrimSpace(location); location == "" {
+		return title
+	}
+	return title + " " + w.l.in + " " + location
+}
+
+// count is "Sytten spiser med.", or "" for nobody.
+func (w *Words) count(f [2]string, n int) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n == 1:
+		return f[0]
+	}
+	return capital(sprintf(f[1], w.Number(n)))
+}
+
+// menu makes a menu of one or more lines into sentences.
+func menu(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return sentences(out...)
+}
+
+// sentences ends each non-empty part with a full stop (unless it ends in
+// one already) and joins them with a space.
+func sentences(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if r, _ := utf8.DecodeLastRuneInString(p); !strings.ContainsRune(".!?", r) {
+			p += "."
+		}
+		out = append(out, capital(p))
+	}
+	return strings.Join(out, " ")
+}
+
+func capital(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}

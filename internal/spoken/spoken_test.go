@@ -1,0 +1,205 @@
+package spoken
+
+import (
+	"testing"
+	"time"
+
+	"skaerm/board"
+)
+
+var cph = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+func TestNumbers(t *testing.T) {
+	for _, c := range []struct {
+		n              int
+		da, nb, de, en string
+	}{
+		{0, "nul", "null", "null", "zero"},
+		{1, "en", "en", "eins", "one"},
+		{7, "syv", "sju", "sieben", "seven"},
+		{17, "sytten", "sytten", "siebzehn", "seventeen"},
+		{20, "tyve", "tjue", "zwanzig", "twenty"},
+		{21, "enogtyve", "tjueen", "einundzwanzig", "twenty-one"},
+		{45, "femogfyrre", "førtifem", "fünfundvierzig", "forty-five"},
+		{50, "halvtreds", "femti", "fünfzig", "fifty"},
+		{99, "nioghalvfems", "nittini", "neunundneunzig", "ninety-nine"},
+		{100, "hundrede", "hundre", "hundert", "one hundred"},
+		{125, "hundrede og femogtyve", "hundre og tjuefem", "hundertfünfundzwanzig", "one hundred and twenty-five"},
+		{300, "tre hundrede", "tre hundre", "dreihundert", "three hundred"},
+		{1000, "tusind", "tusen", "tausend", "one thousand"},
+		{2026, "to tusind og seksogtyve", "to tusen og tjueseks", "zweitausendsechsundzwanzig", "two thousand and twenty-six"},
+		{12345, "en to tre fire fem", "en to tre fire fem", "eins zwei drei vier fünf", "one two three four five"},
+		{-3, "minus tre", "minus tre", "minus drei", "minus three"},
+	} {
+		for locale, want := range map[string]string{"da": c.da, "nb": c.nb, "de": c.de, "en": c.en} {
+			if got := For(locale).Number(c.n); got != want {
+				t.Errorf("%s %d = %q, want %q", locale, c.n, got, want)
+			}
+		}
+	}
+}
+
+func TestTimes(t *testing.T) {
+	for _, c := range []struct {
+		clock          string
+		da, nb, de, en string
+	}{
+		{"12:00", "klokken tolv", "klokka tolv", "um zwölf Uhr", "at twelve o'clock"},
+		{"13:00", "klokken et", "klokka ett", "um ein Uhr", "at one o'clock"},
+		{"00:00", "klokken tolv", "klokka tolv", "um zwölf Uhr", "at twelve o'clock"},
+		{"14:30", "klokken halv tre", "klokka halv tre", "um halb drei", "at half past two"},
+		{"12:30", "klokken halv et", "klokka halv ett", "um halb eins", "at half past twelve"},
+		{"10:15", "klokken kvart over ti", "klokka kvart over ti", "um Viertel nach zehn", "at quarter past ten"},
+		{"10:45", "klokken kvart i elleve", "klokka kvart på elleve", "um Viertel vor elf", "at quarter to eleven"},
+		{"11:45", "klokken kvart i tolv", "klokka kvart på tolv", "um Viertel vor zwölf", "at quarter to twelve"},
+		{"09:20", "klokken tyve minutter over ni", "klokka tjue over ni", "um zwanzig Minuten nach neun", "at twenty minutes past nine"},
+		{"18:55", "klokken fem minutter i syv", "klokka fem på sju", "um fünf Minuten vor sieben", "at five minutes to seven"},
+		{"07:01", "klokken et minut over syv", "klokka ett minutt over sju", "um eine Minute nach sieben", "at one minute past seven"},
+		{"23:59", "klokken et minut i tolv", "klokka ett minutt på tolv", "um eine Minute vor zwölf", "at one minute to twelve"},
+	} {
+		at, err := time.ParseInLocation("2006-01-02 15:04", "2026-12-01 "+c.clock, cph)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for locale, want := range map[string]string{"da": c.da, "nb": c.nb, "de": c.de, "en": c.en} {
+			// The time is said in the department's zone, whatever zone t is in.
+			if got := For(locale).Time(at.UTC(), cph); got != want {
+				t.Errorf("%s %s = %q, want %q", locale, c.clock, got, want)
+			}
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	for _, c := range []struct {
+		date           string
+		da, nb, de, en string
+	}{
+		{"2026-12-01", "tirsdag den første december", "tirsdag den første desember", "Dienstag, der erste Dezember", "Tuesday the first of December"},
+		{"2026-11-23", "mandag den treogtyvende november", "mandag den tjuetredje november", "Montag, der dreiundzwanzigste November", "Monday the twenty-third of November"},
+		{"2026-05-31", "søndag den enogtredivte maj", "søndag den trettiførste mai", "Sonntag, der einunddreißigste Mai", "Sunday the thirty-first of May"},
+		{"2026-03-02", "mandag den anden marts", "mandag den andre mars", "Montag, der zweite März", "Monday the second of March"},
+	} {
+		// Late in the evening in Copenhagen is already the next day in UTC
+		// terms for some zones: the department's zone decides the day.
+		at, err := time.ParseInLocation("2006-01-02 15:04", c.date+" 23:30", cph)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for locale, want := range map[string]string{"da": c.da, "nb": c.nb, "de": c.de, "en": c.en} {
+			if got := For(locale).Date(at.UTC(), cph); got != want {
+				t.Errorf("%s %s = %q, want %q", locale, c.date, got, want)
+			}
+		}
+	}
+}
+
+func demoBoard(t *testing.T) (*board.Board, board.Meal, board.Activity) {
+	t.Helper()
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, cph)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	b := &board.Board{
+		Department: board.Department{ID: "d1", Timezone: "Europe/Copenhagen", Locale: "da"},
+		Profiles: []board.Profile{
+			{ID: "p1", Kind: board.Resident, Name: "Inger"},
+			{ID: "p2", Kind: board.Resident, Name: "Poul"},
+			{ID: "p3", Kind: board.Resident, Name: "Karen"},
+		},
+	}
+	ids := make([]string, 0, 17)
+	for range 14 {
+		ids = append(ids, "x") // not on the board: counted, never named
+	}
+	meal := board.Meal{ID: "m1", Kind: board.Lunch, Start: at("2026-12-01 12:00"), Menu: "Boller i karry med ris",
+		Signups: board.Signups{IDs: append([]string{"p1", "p2", "p3"}, ids[:12]...), Hidden: 2}}
+	act := board.Activity{ID: "a1", Title: "Strikkeklub", Location: "Dagligstuen", Start: at("2026-12-01 14:30"),
+		Signups: board.Signups{IDs: []string{"p1", "p2"}, Hidden: 3}}
+	return b, meal, act
+}
+
+func TestCards(t *testing.T) {
+	b, meal, act := demoBoard(t)
+	loc := b.Location()
+	for _, c := range []struct {
+		locale, meal, activity, soon string
+	}{
+		{"da", "Frokost klokken tolv. Boller i karry med ris. Sytten spiser med.",
+			"Strikkeklub i Dagligstuen klokken halv tre. Fem er tilmeldt.",
+			"Om ti minutter: Strikkeklub i Dagligstuen."},
+		{"nb", "Lunsj klokka tolv. Boller i karry med ris. Sytten spiser med.",
+			"Strikkeklub i Dagligstuen klokka halv tre. Fem er påmeldt.",
+			"Om ti minutter: Strikkeklub i Dagligstuen."},
+		{"de", "Mittagessen um zwölf Uhr. Boller i karry med ris. Siebzehn essen mit.",
+			"Strikkeklub im Dagligstuen um halb drei. Fünf sind angemeldet.",
+			"In zehn Minuten: Strikkeklub im Dagligstuen."},
+		{"en", "Lunch at twelve o'clock. Boller i karry med ris. Seventeen people are eating.",
+			"Strikkeklub in Dagligstuen at half past two. Five people are signed up.",
+			"In ten minutes: Strikkeklub in Dagligstuen."},
+	} {
+		w := For(c.locale)
+		if got := w.Meal(meal, loc); got != c.meal {
+			t.Errorf("%s meal = %q, want %q", c.locale, got, c.meal)
+		}
+		if got := w.Activity(act, loc); got != c.activity {
+			t.Errorf("%s activity = %q, want %q", c.locale, got, c.activity)
+		}
+		if got := w.Soon(10, act.Title, act.Location); got != c.soon {
+			t.Errorf("%s announcement = %q, want %q", c.locale, got, c.soon)
+		}
+	}
+}
+
+func TestCardEdges(t *testing.T) {
+	b, meal, act := demoBoard(t)
+	loc := b.Location()
+	w := For("da")
+	meal.Signups = board.Signups{}
+	meal.Menu = "Frikadeller\nRødkål og kartofler.\n"
+	if got, want := w.Meal(meal, loc), "Frokost klokken tolv. Frikadeller. Rødkål og kartofler."; got != want {
+		t.Errorf("no sign-ups, two lines: %q, want %q", got, want)
+	}
+	act.Signups = board.Signups{IDs: []string{"p1"}}
+	act.Location = ""
+	if got, want := w.Activity(act, loc), "Strikkeklub klokken halv tre. En er tilmeldt."; got != want {
+		t.Errorf("one sign-up, no place: %q, want %q", got, want)
+	}
+	if got, want := w.SoonMeal(1, board.Breakfast), "Om et minut: Morgenmad."; got != want {
+		t.Errorf("meal in a minute: %q, want %q", got, want)
+	}
+	if got, want := For("xx").Lang(), "da"; got != want {
+		t.Errorf("unknown locale speaks %q, want %q", got, want)
+	}
+}
+
+// Names are read as the board holds them (first name or alias), and people
+// hidden from screens or missing from the board are only counted.
+func TestNames(t *testing.T) {
+	b, _, _ := demoBoard(t)
+	for _, c := range []struct {
+		locale string
+		s      board.Signups
+		want   string
+	}{
+		{"da", board.Signups{IDs: []string{"p1", "p2", "p3"}}, "Inger, Poul og Karen"},
+		{"da", board.Signups{IDs: []string{"p1", "gone"}, Hidden: 1}, "Inger og to andre"},
+		{"nb", board.Signups{IDs: []string{"p2"}}, "Poul"},
+		{"de", board.Signups{IDs: []string{"p1", "p3"}}, "Inger und Karen"},
+		{"en", board.Signups{IDs: []string{"p1"}, Hidden: 4}, "Inger and four others"},
+		{"en", board.Signups{}, ""},
+	} {
+		if got := For(c.locale).Names(b, c.s); got != c.want {
+			t.Errorf("%s %+v = %q, want %q", c.locale, c.s, got, c.want)
+		}
+	}
+}
