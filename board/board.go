@@ -47,6 +47,9 @@ type Department struct {
 	Name     string `json:"name"`
 	Timezone string `json:"timezone"` // IANA name, e.g. Europe/Copenhagen
 	Locale   string `json:"locale"`   // da, nb, de or en
+	// Announcements: nil when the department has none (or the backend
+	// offers no audio, Screen API v1).
+	Announcements *Announcements `json:"announcements,omitempty"`
 }
 
 // Profile is a person as a screen may show them: a display name (alias or
@@ -92,6 +95,7 @@ type Activity struct {
 	Pictogram   string    `json:"pictogram,omitempty"`
 	Image       string    `json:"image,omitempty"` // sha256 hex
 	Signups     Signups   `json:"signups"`
+	Audio       *Audio    `json:"audio,omitempty"` // a recorded reading, nil for none
 }
 
 // Full reports whether the activity has no free places.
@@ -118,6 +122,7 @@ type Meal struct {
 	Menu           string    `json:"menu"`
 	SignupDeadline time.Time `json:"signup_deadline,omitempty"`
 	Signups        Signups   `json:"signups"`
+	Audio          *Audio    `json:"audio,omitempty"`
 }
 
 // Meeting is a house meeting with its suggestions.
@@ -129,6 +134,7 @@ type Meeting struct {
 	End         time.Time    `json:"end"`
 	Signups     Signups      `json:"signups"`
 	Suggestions []Suggestion `json:"suggestions,omitempty"`
+	Audio       *Audio       `json:"audio,omitempty"`
 }
 
 // Suggestion is a point raised for a meeting. ProfileID is "" when its
@@ -177,6 +183,7 @@ type News struct {
 	Body      string    `json:"body,omitempty"`
 	Published time.Time `json:"published"`
 	Image     string    `json:"image,omitempty"` // sha256 hex
+	Audio     *Audio    `json:"audio,omitempty"`
 }
 
 // Photo is a gallery picture visible on screens (tags are never kept).

@@ -16,9 +16,12 @@ const capsEvery = time.Hour
 // maxCapsBytes bounds the capabilities answer.
 const maxCapsBytes = 16 << 10
 
-// Features a backend may offer (Screen API v1.1). The screen uses only
-// weather so far.
-const featureWeather = "weather"
+// Features a backend may offer (Screen API v1.1). The screen uses weather
+// and audio (recorded readings and announcements) so far.
+const (
+	featureWeather = "weather"
+	featureAudio   = "audio"
+)
 
 // capabilities is what the backend said it offers. A plain v1 backend
 // answers 404 and offers nothing beyond v1.

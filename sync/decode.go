@@ -57,10 +57,21 @@ type (
 		Weather     json.RawMessage `json:"weather"` // read on its own: a bad one costs only the weather
 	}
 	wireDepartment struct {
-		ID       string `json:"id"`
-		Name     string `json:"name"`
-		Timezone string `json:"timezone"`
-		Locale   string `json:"locale"`
+		ID            string             `json:"id"`
+		Name          string             `json:"name"`
+		Timezone      string             `json:"timezone"`
+		Locale        string             `json:"locale"`
+		Announcements *wireAnnouncements `json:"announcements"`
+	}
+	wireAnnouncements struct {
+		Enabled       bool   `json:"enabled"`
+		BeforeMinutes *int   `json:"before_minutes"`
+		Quiet         string `json:"quiet"`
+	}
+	wireAudio struct {
+		SHA256      string  `json:"sha256"`
+		ContentType string  `json:"content_type"`
+		Seconds     float64 `json:"seconds"`
 	}
 	wireImage struct {
 		SHA256 string `json:"sha256"`
@@ -86,15 +97,17 @@ type (
 		Pictogram   string     `json:"pictogram"`
 		Image       *wireImage `json:"image"`
 		Signups     []string   `json:"signups"`
+		Audio       *wireAudio `json:"audio"`
 	}
 	wireMeal struct {
-		ID             string   `json:"id"`
-		Kind           string   `json:"kind"`
-		Start          string   `json:"start"`
-		End            string   `json:"end"`
-		Menu           string   `json:"menu"`
-		SignupDeadline string   `json:"signup_deadline"`
-		Signups        []string `json:"signups"`
+		ID             string     `json:"id"`
+		Kind           string     `json:"kind"`
+		Start          string     `json:"start"`
+		End            string     `json:"end"`
+		Menu           string     `json:"menu"`
+		SignupDeadline string     `json:"signup_deadline"`
+		Signups        []string   `json:"signups"`
+		Audio          *wireAudio `json:"audio"`
 	}
 	wireMeeting struct {
 		ID          string           `json:"id"`
@@ -104,6 +117,7 @@ type (
 		Location    string           `json:"location"`
 		Signups     []string         `json:"signups"`
 		Suggestions []wireSuggestion `json:"suggestions"`
+		Audio       *wireAudio       `json:"audio"`
 	}
 	wireSuggestion struct {
 		ID        string `json:"id"`
@@ -132,6 +146,7 @@ type (
 		Published string     `json:"published"`
 		Image     *wireImage `json:"image"`
 		Visible   *bool      `json:"visible_on_screen"`
+		Audio     *wireAudio `json:"audio"`
 	}
 	wirePhoto struct {
 		ID      string     `json:"id"`
@@ -146,7 +161,7 @@ type (
 // kind of item and its id, never a name or any other content, so it may be
 // logged as it is.
 type note struct {
-	Kind   string // profile, activity, meal, meeting, suggestion, booking, shift, news, photo, department
+	Kind   string // profile, activity, meal, meeting, suggestion, booking, shift, news, photo, department, weather, announcements
 	ID     string
 	Reason string
 }
@@ -178,12 +193,15 @@ type decodeOptions struct {
 	// Weather: the backend offers weather (v1.1 capabilities), so the
 	// board's weather is read; otherwise it is ignored.
 	Weather bool
+	// Audio: the backend offers audio (v1.1), so items' recorded readings
+	// and the department's announcements are read; otherwise ignored.
+	Audio bool
 }
 
 // decode is Decode with the filter's notes and counts. It reads
 // everything the screen knows, weather included.
 func decode(r io.Reader) (*board.Board, []note, filterStats, error) {
-	return decodeWith(r, decodeOptions{Weather: true})
+	return decodeWith(r, decodeOptions{Weather: true, Audio: true})
 }
 
 // decodeWith is decode for what the backend offers.
@@ -196,7 +214,7 @@ func decodeWith(r io.Reader, opts decodeOptions) (*board.Board, []note, filterSt
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, nil, filterStats{}, fmt.Errorf("%w: data after the board document", ErrBadBoard)
 	}
-	f := &filter{}
+	f := &filter{audio: opts.Audio}
 	if !opts.Weather {
 		w.Weather = nil
 	}
@@ -228,6 +246,7 @@ type filter struct {
 	notes   []note
 	stats   filterStats
 	visible map[string]bool // profiles kept on the board
+	audio   bool            // read recordings and announcements
 }
 
 func (f *filter) note(kind, id, reason string) {
@@ -293,6 +312,7 @@ func (f *filter) department(w *wireDepartment) (board.Department, error) {
 		loc = "da"
 	}
 	d.Locale = loc
+	d.Announcements = f.announcements(id, w.Announcements)
 	return d, nil
 }
 
@@ -458,6 +478,7 @@ func (f *filter) activities(in []wireActivity) []board.Activity {
 			Pictogram:   cleanToken(w.Pictogram, maxPictogram),
 			Image:       f.image("activity", id, w.Image),
 			Signups:     f.signups(w.Signups),
+			Audio:       f.recording("activity", id, w.Audio),
 		})
 	}
 	return out
@@ -492,6 +513,7 @@ func (f *filter) meals(in []wireMeal) []board.Meal {
 			Menu:           cleanText(w.Menu, maxTextRunes),
 			SignupDeadline: f.optTime("meal", id, "signup_deadline", w.SignupDeadline),
 			Signups:        f.signups(w.Signups),
+			Audio:          f.recording("meal", id, w.Audio),
 		})
 	}
 	return out
@@ -516,6 +538,7 @@ func (f *filter) meetings(in []wireMeeting) []board.Meeting {
 			Start:    start,
 			End:      end,
 			Signups:  f.signups(w.Signups),
+			Audio:    f.recording("meeting", id, w.Audio),
 		}
 		seenS := ids{}
 		for _, s := range w.Suggestions {
@@ -606,6 +629,7 @@ func (f *filter) news(in []wireNews) []board.News {
 			Body:      cleanText(w.Body, maxTextRunes),
 			Published: f.optTime("news", id, "published", w.Published),
 			Image:     f.image("news", id, w.Image),
+			Audio:     f.recording("news", id, w.Audio),
 		})
 	}
 	return out
@@ -896,4 +920,69 @@ func outside(field string, v, lo, hi float64, unit string) string {
 		return fmt.Sprintf("%s %g %s is outside %g..%g", field, v, unit, lo, hi)
 	}
 	return ""
+}
+
+// Bounds of a department's announcements.
+const (
+	defaultBeforeMinutes = 10
+	maxBeforeMinutes     = 120
+)
+
+// announcements reads the department's announcements setting. One that
+// breaks the contract (a lead time out of bounds, quiet hours that are not
+// HH:MM-HH:MM) is dropped whole with a note: a screen that cannot tell when
+// to be quiet says nothing rather than speak in the night.
+func (f *filter) announcements(dept string, w *wireAnnouncements) *board.Announcements {
+	if w == nil || !f.audio {
+		return nil
+	}
+	a := &board.Announcements{Enabled: w.Enabled, BeforeMinutes: defaultBeforeMinutes}
+	if w.BeforeMinutes != nil {
+		a.BeforeMinutes = *w.BeforeMinutes
+	}
+	if a.BeforeMinutes < 1 || a.BeforeMinutes > maxBeforeMinutes {
+		f.drop("announcements", dept, fmt.Sprintf("before_minutes %d is outside 1..%d", a.BeforeMinutes, maxBeforeMinutes))
+		return nil
+	}
+	if q := strings.TrimSpace(w.Quiet); q != "" {
+		span, err := board.ParseDaySpan(q)
+		if err != nil {
+			f.drop("announcements", dept, "quiet: not HH:MM-HH:MM with two different times")
+			return nil
+		}
+		a.Quiet = &span
+	}
+	return a
+}
+
+var audioTypes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range board.AudioTypes {
+		m[t] = true
+	}
+	return m
+}()
+
+// recording reads an item's recorded reading. One that breaks the contract
+// (hash, type, length) is dropped with a note; the item is kept and is read
+// by the speech engine instead.
+func (f *filter) recording(kind, id string, w *wireAudio) *board.Audio {
+	if w == nil || !f.audio {
+		return nil
+	}
+	h, ok := cleanHash(w.SHA256)
+	if !ok {
+		f.note(kind, id, "audio hash is not 64 hex digits, no recording")
+		return nil
+	}
+	ct := strings.ToLower(strings.TrimSpace(w.ContentType))
+	if !audioTypes[ct] {
+		f.note(kind, id, "audio content_type is not one of "+strings.Join(board.AudioTypes, ", ")+", no recording")
+		return nil
+	}
+	if math.IsNaN(w.Seconds) || w.Seconds <= 0 || w.Seconds > board.MaxAudioSeconds {
+		f.note(kind, id, fmt.Sprintf("audio of %g seconds is outside 0..%d, no recording", w.Seconds, board.MaxAudioSeconds))
+		return nil
+	}
+	return &board.Audio{SHA256: h, ContentType: ct, Seconds: w.Seconds}
 }

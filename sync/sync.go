@@ -254,7 +254,10 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 	if err != nil {
 		return err
 	}
-	b, notes, stats, err := decodeWith(bytes.NewReader(body), decodeOptions{Weather: s.caps.offers(featureWeather)})
+	b, notes, stats, err := decodeWith(bytes.NewReader(body), decodeOptions{
+		Weather: s.caps.offers(featureWeather),
+		Audio:   s.caps.offers(featureAudio),
+	})
 	if err != nil {
 		return err
 	}
