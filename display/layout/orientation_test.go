@@ -264,6 +264,13 @@ func TestEndedItemsAreShownDimmed(t *testing.T) {
 			t.Errorf("the ended %q is not dimmed", it.Text)
 		}
 	}
+	// In portrait late in the evening the boxes take the height their words
+	// take, and the day's ended meals fill what is left.
+	night := time.Date(2026, 11, 23, 23, 30, 0, 0, loc)
+	p = layout.Build(measurer(t), layout.Input{Board: bd, Now: night, W: 1080, H: 1920})
+	if !hasText(p, "Ikke flere måltider i dag") || !hasText(p, "17:30 Aftensmad") || !hasText(p, "19:30 Aftenkaffe") {
+		t.Error("at 23:30 in portrait the evening's meals are not shown as ended")
+	}
 	// A day that truly had none still says so.
 	empty := *bd
 	empty.Activities = nil

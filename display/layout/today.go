@@ -101,8 +101,8 @@ func (b *builder) today() {
 		acts, pastActs := b.todaysActivities()
 		meals, pastMeals := b.todaysMeals()
 		cols = b.stack(content, []block{
-			b.cardBlock(len(acts), b.activityCardH(), len(pastActs)),
-			b.cardBlock(len(meals), b.mealCardH(), len(pastMeals)),
+			b.cardBlock(len(acts), b.activityCardH(), len(pastActs), b.nextActivity(), content.W),
+			b.cardBlock(len(meals), b.mealCardH(), len(pastMeals), "", content.W),
 			b.staffBlock(ShiftsOn(b.in.Board, b.in.Now, 0)),
 		})
 	} else {
@@ -150,17 +150,7 @@ func (b *builder) todayActivities(r Rect) {
 			return
 		}
 		// The day had activities: say that none are left, and which is next.
-		var first *board.Activity
-		for i, a := range b.in.Board.Activities {
-			if a.Start.After(b.in.Now) && (first == nil || a.Start.Before(first.Start)) {
-				first = &b.in.Board.Activities[i]
-			}
-		}
-		next := ""
-		if first != nil {
-			next = b.nextText(Happening{Title: first.Title, Place: first.Location, Start: first.Start}, true)
-		}
-		used := b.noMore(r, b.s.NoMoreActivities, next)
+		used := b.noMore(r, b.s.NoMoreActivities, b.nextActivity())
 		b.pastRows(r.below(used+1.2*b.u), rows)
 		return
 	}
@@ -175,12 +165,25 @@ func (r Rect) below(h float64) Rect {
 	return rest
 }
 
+// nextActivity names the first activity after now on the board ("I
+// morgen 10:00 Strikkeklub i Dagligstuen"), "" when there is none.
+func (b *builder) nextActivity() string {
+	var first *board.Activity
+	for i, a := range b.in.Board.Activities {
+		if a.Start.After(b.in.Now) && (first == nil || a.Start.Before(first.Start)) {
+			first = &b.in.Board.Activities[i]
+		}
+	}
+	if first == nil {
+		return ""
+	}
+	return b.nextText(Happening{Title: first.Title, Place: first.Location, Start: first.Start}, true)
+}
+
 // noMore is a card saying nothing more of a kind is planned today, and
 // what comes next; it returns the height it took.
 func (b *builder) noMore(r Rect, msg, next string) float64 {
-	inW := r.W - 3*b.u
-	nextLines := Wrap(b.m, next, b.fBody, inW, 2)
-	h := float64(1+len(nextLines))*b.lineH(b.fBody) + 3.5*b.u
+	h := b.noMoreH(r.W, next)
 	c := Rect{r.X, r.Y, r.W, math.Min(h, r.H)}
 	b.box(c, Card, Line, 0.25*b.u, 1.2*b.u)
 	in := c.Inset(1.5 * b.u)
@@ -190,9 +193,12 @@ func (b *builder) noMore(r Rect, msg, next string) float64 {
 	return h
 }
 
-// noMoreH is the most a noMore card takes: the message and two lines
-// naming the next item.
-func (b *builder) noMoreH() float64 { return 3*b.lineH(b.fBody) + 3.5*b.u }
+// noMoreH is the height of a noMore card w wide: the message and up to two
+// lines naming the next item.
+func (b *builder) noMoreH(w float64, next string) float64 {
+	lines := len(Wrap(b.m, next, b.fBody, w-3*b.u, 2))
+	return float64(1+lines)*b.lineH(b.fBody) + 3.5*b.u
+}
 
 // pastRow is an item of today that has ended, as a dimmed row.
 type pastRow struct {
@@ -420,15 +426,16 @@ type block struct {
 // titleH is the height titleRow takes.
 func (b *builder) titleH() float64 { return 8.8 * b.u }
 
-// cardBlock is a section of n cards of height h (or its "nothing today" or
-// "no more today" box) and the rows of past items of today under them;
-// each step holds a card or a row and the gap under it.
-func (b *builder) cardBlock(n int, h float64, past int) block {
+// cardBlock is a section of n cards of height h (or its "nothing today"
+// box, or the "no more today" box naming next, w wide) and the rows of past
+// items of today under them; each step holds a card or a row and the gap
+// under it.
+func (b *builder) cardBlock(n int, h float64, past int, next string, w float64) block {
 	bl := block{head: b.titleH()}
 	if n == 0 {
 		bl.steps = []float64{b.emptyH()}
 		if past > 0 {
-			bl.steps[0] = b.noMoreH() + 1.2*b.u
+			bl.steps[0] = b.noMoreH(w, next) + 1.2*b.u
 		}
 	}
 	for range n {
