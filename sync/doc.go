@@ -31,6 +31,10 @@
 //   - Media are re-encoded before they are stored (avatars as 256x256 PNG,
 //     photos as JPEG within 1920x1080), which also drops any EXIF metadata.
 //     The cache keys them by the hash of the bytes the backend sent.
+//   - The board's weather (Screen API v1.1) is read only from a backend
+//     whose GET /capabilities offers it (asked again hourly; a 404 means
+//     plain v1). Weather with a value out of bounds or an unknown symbol is
+//     dropped whole with a note; the rest of the board is kept.
 //   - A 401 from the backend ends Run with ErrUnauthorized: the screen must
 //     be paired again. The cache is kept.
 //   - Decode is silent; the Syncer logs what the filter dropped, by id only.
