@@ -87,10 +87,8 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 // runSettings parses run's command line and resolves the settings and the
 // device token ("" when the screen has not been paired yet).
 func runSettings(args []string, stderr io.Writer) (app.RunFlags, app.Settings, string, error) {
-	fs := app.NewFlags("run", app.RunSynopsis, stderr)
-	var f app.RunFlags
-	f.Register(fs)
-	if err := app.Parse(fs, args); err != nil {
+	f, err := app.ParseRun(args, stderr)
+	if err != nil {
 		return f, app.Settings{}, "", err
 	}
 	// A bad edit must not keep the screen dark after a restart: it runs on

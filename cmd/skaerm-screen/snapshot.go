@@ -15,13 +15,7 @@ import (
 )
 
 func cmdSnapshot(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := app.NewFlags("snapshot", app.SnapshotSynopsis, stderr)
-	var f app.SnapshotFlags
-	f.Register(fs)
-	if err := app.Parse(fs, args); err != nil {
-		return err
-	}
-	snap, err := f.Check(time.Now())
+	f, snap, err := app.ParseSnapshot(args, stderr, time.Now())
 	if err != nil {
 		return err
 	}

@@ -1,14 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	gosync "sync"
 	"testing"
 	"time"
 
@@ -107,13 +108,20 @@ func TestSyncStatusAgainstRealBackend(t *testing.T) {
 	}
 }
 
+// syncOnce fills the cache at cachePath from the backend, as `skaerm sync
+// --once` does.
+func syncOnce(t *testing.T, b *backend.Running, cachePath string) {
+	t.Helper()
+	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+}
+
 // TestSyncBackendDown keeps the cached board when the backend is gone.
 func TestSyncBackendDown(t *testing.T) {
 	b := startBackend(t)
 	cachePath := filepath.Join(t.TempDir(), "cache.db")
-	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
-		t.Fatalf("sync: %s", errOut)
-	}
+	syncOnce(t, b, cachePath)
 	url := b.URL
 	b.Close()
 	_, errOut, code := run(t, "sync", "--once", "--backend", url, "--token", "T", "--cache", cachePath)
@@ -154,9 +162,7 @@ func TestUsageAndErrors(t *testing.T) {
 func TestDoctor(t *testing.T) {
 	b := startBackend(t)
 	cachePath := filepath.Join(t.TempDir(), "cache.db")
-	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
-		t.Fatalf("sync: %s", errOut)
-	}
+	syncOnce(t, b, cachePath)
 	out, _, _ := run(t, "doctor", "--backend", b.URL, "--token", "T", "--cache", cachePath)
 	for _, want := range []string{"OK   token: present", "OK   backend: ", "OK   cache: board generation 1", "OK   outbox: empty", "display power:", "motion sensor:", "disk space:", "clock:"} {
 		if !strings.Contains(out, want) {
@@ -196,9 +202,7 @@ func TestRejectedEditStillReports(t *testing.T) {
 	if err := os.WriteFile(tokenPath, []byte("T\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
-		t.Fatalf("sync: %s", errOut)
-	}
+	syncOnce(t, b, cachePath)
 	conf := writeConfig(t, "[backend]\nurl = \""+b.URL+"\"\ntoken_file = \""+tokenPath+"\"\n[cache]\npath = \""+cachePath+
 		"\"\n[screen]\nlocale = \"sv\"\nfullscreen = \"yes\"\n")
 
@@ -290,9 +294,7 @@ func TestDoctorFirstContact(t *testing.T) {
 func TestStatusReadsInFiveSeconds(t *testing.T) {
 	b := startBackend(t)
 	cachePath := filepath.Join(t.TempDir(), "cache.db")
-	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
-		t.Fatalf("sync: %s", errOut)
-	}
+	syncOnce(t, b, cachePath)
 	out, _, code := run(t, "status", "--cache", cachePath)
 	if code != 0 {
 		t.Fatalf("status: exit %d", code)
@@ -366,9 +368,7 @@ func TestHelpWithoutDisplay(t *testing.T) {
 func TestNoDisplayOneSentence(t *testing.T) {
 	b := startBackend(t)
 	cachePath := filepath.Join(t.TempDir(), "cache.db")
-	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
-		t.Fatalf("sync: %s", errOut)
-	}
+	syncOnce(t, b, cachePath)
 	for _, tt := range []struct{ display, want string }{
 		{"", "no display to draw on (DISPLAY is not set): run headless with `xvfb-run -a skaerm ...`"},
 		{":4711", "cannot open display :4711: no X server"},
@@ -394,9 +394,7 @@ func TestSnapshotRefusesWhatItCannotDraw(t *testing.T) {
 	t.Setenv("DISPLAY", "")
 	b := startBackend(t)
 	cachePath := filepath.Join(t.TempDir(), "cache.db")
-	if _, errOut, code := run(t, "sync", "--once", "--backend", b.URL, "--token", "T", "--cache", cachePath); code != 0 {
-		t.Fatalf("sync: %s", errOut)
-	}
+	syncOnce(t, b, cachePath)
 	snap := func(extra ...string) (string, int) {
 		_, errOut, code := run(t, append([]string{"snapshot", "--cache", cachePath, "--out", filepath.Join(t.TempDir(), "x.png")}, extra...)...)
 		return errOut, code
@@ -447,24 +445,6 @@ func TestConfigSaysWhatIsWrong(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer a test can read while a command writes.
-type lockedBuffer struct {
-	mu  gosync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestPairFirstContact: pair refuses to replace a working token without
 // --force, gives up at once on an address with no Screen API (404) with one
 // sentence, and pairs with --force, naming the code's deadline in the
@@ -488,31 +468,52 @@ func TestPairFirstContact(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	var out, errs lockedBuffer
+	// pair writes to a pipe; its lines arrive here as it prints them.
+	pr, pw := io.Pipe()
+	lines := make(chan string, 64)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var errs bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- dispatch(ctx, []string{"pair", "--force", "--backend", b.URL, "--token-file", tokenPath, "--cache", cachePath}, &out, &errs)
+		done <- dispatch(ctx, []string{"pair", "--force", "--backend", b.URL, "--token-file", tokenPath, "--cache", cachePath}, pw, &errs)
+		pw.Close()
 	}()
-	codeRe := regexp.MustCompile(`(?m)^    ([A-Z]{4}-[A-Z]{4})$`)
+	next := func() string {
+		t.Helper()
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("pair ended (%d):\n%s", <-done, errs.String())
+			}
+			return l
+		case <-ctx.Done():
+			t.Fatal("pair said nothing more")
+		}
+		return ""
+	}
+	codeRe := regexp.MustCompile(`^    ([A-Z]{4}-[A-Z]{4})$`)
 	var m []string
 	for m == nil {
-		select {
-		case c := <-done:
-			t.Fatalf("pair ended (%d) before showing a code:\n%s%s", c, out.String(), errs.String())
-		case <-ctx.Done():
-			t.Fatal("no code shown")
-		case <-time.After(20 * time.Millisecond):
-		}
-		m = codeRe.FindStringSubmatch(out.String())
+		m = codeRe.FindStringSubmatch(next())
 	}
-	if !regexp.MustCompile(`before \d\d:\d\d \(Europe/Copenhagen\)\.`).MatchString(out.String()) {
-		t.Errorf("the code's deadline is not in the department's zone:\n%s", out.String())
+	next() // an empty line
+	if l := next(); !regexp.MustCompile(`before \d\d:\d\d \(Europe/Copenhagen\)\.$`).MatchString(l) {
+		t.Errorf("the code's deadline is not in the department's zone: %q", l)
 	}
 	if err := (backend.Admin{BaseURL: b.URL}).ApprovePairing(ctx, m[1], "d1"); err != nil {
 		t.Fatal(err)
 	}
-	if c := <-done; c != 0 || !strings.Contains(out.String(), "paired: the token is in "+tokenPath) {
-		t.Fatalf("pair --force: exit %d\n%s%s", c, out.String(), errs.String())
+	if l := next(); l != "paired: the token is in "+tokenPath {
+		t.Errorf("pair --force said %q", l)
+	}
+	if c := <-done; c != 0 {
+		t.Fatalf("pair --force: exit %d\n%s", c, errs.String())
 	}
 	if tok, err := os.ReadFile(tokenPath); err != nil || strings.TrimSpace(string(tok)) == "T" {
 		t.Errorf("the token was not replaced: %q, %v", tok, err)

@@ -27,10 +27,7 @@ const screenBinary = "skaerm-screen"
 // hands over to skaerm-screen. Its --help is answered here: skaerm-screen
 // cannot even start without a display.
 func cmdRun(_ context.Context, args []string, _, stderr io.Writer) error {
-	fs := app.NewFlags("run", app.RunSynopsis, stderr)
-	var f app.RunFlags
-	f.Register(fs)
-	if err := app.Parse(fs, args); err != nil {
+	if _, err := app.ParseRun(args, stderr); err != nil {
 		return err
 	}
 	if err := canDraw(); err != nil {
@@ -43,13 +40,7 @@ func cmdRun(_ context.Context, args []string, _, stderr io.Writer) error {
 // a detail page's item is on the cached board) and that a display can be
 // opened, then hands over to skaerm-screen.
 func cmdSnapshot(_ context.Context, args []string, _, stderr io.Writer) error {
-	fs := app.NewFlags("snapshot", app.SnapshotSynopsis, stderr)
-	var f app.SnapshotFlags
-	f.Register(fs)
-	if err := app.Parse(fs, args); err != nil {
-		return err
-	}
-	snap, err := f.Check(time.Now())
+	f, snap, err := app.ParseSnapshot(args, stderr, time.Now())
 	if err != nil {
 		return err
 	}

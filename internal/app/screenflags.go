@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +32,28 @@ func (r *RunFlags) Register(fs *flag.FlagSet) {
 	r.Flags.Register(fs, true)
 	fs.BoolVar(&r.Windowed, "windowed", false, "draw in a window instead of fullscreen")
 	fs.StringVar(&r.Shots, "shots", "", "write a PNG of each newly drawn page into this folder")
+}
+
+// ParseRun parses the command line of `skaerm run`; --help gives
+// flag.ErrHelp, a bad line ErrUsage (the help written to w).
+func ParseRun(args []string, w io.Writer) (RunFlags, error) {
+	fs := NewFlags("run", RunSynopsis, w)
+	var f RunFlags
+	f.Register(fs)
+	return f, Parse(fs, args)
+}
+
+// ParseSnapshot parses and checks the command line of `skaerm snapshot`
+// (see SnapshotFlags.Check), as ParseRun does.
+func ParseSnapshot(args []string, w io.Writer, now time.Time) (SnapshotFlags, Snapshot, error) {
+	fs := NewFlags("snapshot", SnapshotSynopsis, w)
+	var f SnapshotFlags
+	f.Register(fs)
+	if err := Parse(fs, args); err != nil {
+		return f, Snapshot{}, err
+	}
+	snap, err := f.Check(now)
+	return f, snap, err
 }
 
 // SnapshotSynopsis is the synopsis of `skaerm snapshot`.

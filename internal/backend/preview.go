@@ -175,6 +175,11 @@ func (s *Server) handlePreviewBoard(w http.ResponseWriter, r *http.Request) {
 	withToken := previewToken(r)
 	mediaURL := func(sha string) string { return withToken("/preview/media/" + sha) }
 	body, err := s.preview(dept, s.clock.Now(), mediaURL)
+	s.writePreview(w, dept, body, err)
+}
+
+// writePreview answers with a rendered preview page, or its error.
+func (s *Server) writePreview(w http.ResponseWriter, dept string, body []byte, err error) {
 	if err != nil {
 		if errors.Is(err, errNotFound) {
 			writeError(w, http.StatusNotFound, "not_found", err.Error())
@@ -382,19 +387,9 @@ func previewToken(r *http.Request) func(string) string {
 }
 
 func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
-	body, err := s.staffPreview(s.previewDepartment(r), s.clock.Now(), previewToken(r), r.URL.Query().Get("asked") != "")
-	if err != nil {
-		if errors.Is(err, errNotFound) {
-			writeError(w, http.StatusNotFound, "not_found", err.Error())
-			return
-		}
-		s.log.Error("preview", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "could not render the preview")
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(body)
+	dept := s.previewDepartment(r)
+	body, err := s.staffPreview(dept, s.clock.Now(), previewToken(r), r.URL.Query().Get("asked") != "")
+	s.writePreview(w, dept, body, err)
 }
 
 // handlePreviewAsk asks the department's screens for a new screenshot and

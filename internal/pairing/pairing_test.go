@@ -269,15 +269,7 @@ func TestPairRetriesWhenBackendFails(t *testing.T) {
 	fake := clock.NewFake(time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC))
 	ctx, cancel := context.WithCancel(testContext(t))
 	defer cancel()
-	// Each failure parks Pair on the fake clock; move it past the delay.
-	go func() {
-		for ctx.Err() == nil {
-			if fake.Waiters() > 0 {
-				fake.Advance(retryDelay)
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
+	go skipRetryDelays(ctx, fake)
 	f := &Flow{BaseURL: d.srv.URL, HTTPClient: d.srv.Client(), Clock: fake, Logger: quiet()}
 	tok, err := f.Pair(ctx)
 	if err != nil || tok != "token-for-1" {
@@ -330,14 +322,7 @@ func TestPairGivesUpOnWrongAddress(t *testing.T) {
 	fake := clock.NewFake(time.Date(2026, 11, 23, 6, 0, 0, 0, time.UTC))
 	ctx, cancel := context.WithCancel(testContext(t))
 	defer cancel()
-	go func() {
-		for ctx.Err() == nil {
-			if fake.Waiters() > 0 {
-				fake.Advance(retryDelay)
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
+	go skipRetryDelays(ctx, fake)
 	var said []string
 	f := &Flow{BaseURL: "https://manager.invalid", Clock: fake, Logger: quiet(),
 		Retrying: func(problem string, in time.Duration) { said = append(said, problem) }}
@@ -363,5 +348,16 @@ func TestExplainConnectionRefused(t *testing.T) {
 	_, err := d.srv.Client().Post(url+DeviceAuthPath, "text/plain", nil)
 	if got := Explain(url, err); !strings.HasSuffix(got, " refuses connections: the backend is not running there (yet)") || !transient(err) {
 		t.Errorf("Explain = %q, transient %v", got, transient(err))
+	}
+}
+
+// skipRetryDelays moves the fake clock past each retry delay Pair waits on,
+// until ctx ends: each failure parks Pair on the clock.
+func skipRetryDelays(ctx context.Context, fake *clock.Fake) {
+	for ctx.Err() == nil {
+		if fake.Waiters() > 0 {
+			fake.Advance(retryDelay)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
