@@ -4,7 +4,7 @@
 #
 #   build/deps.sh              compiler and the X11/GL headers Ebitengine builds against
 #   build/deps.sh --display    also Xvfb and Mesa's software GL, for headless tests and the demo,
-#                              and espeak-ng, the voice that reads the screen aloud
+#                              and espeak-ng and aplay, the voice that reads the screen aloud
 #   build/deps.sh --cross      also the arm64 cross compiler and arm64 headers (for the Pi .deb)
 #   build/deps.sh --cross-armhf  the same for 32-bit Raspberry Pi OS (armhf)
 #   build/deps.sh --package    also lintian and man, to check a built package
@@ -45,8 +45,9 @@ pkgs=(gcc libc6-dev pkg-config make libgl1-mesa-dev libxcursor-dev libxi-dev lib
 # Display: the GL runtime, Mesa's software renderer and a virtual X server.
 if [ "$display" = 1 ]; then
 	pkgs+=(libgles2 libegl1 libgl1-mesa-dri xvfb xauth)
-	# Speech: the tests and the demo read cards aloud with the real voice.
-	pkgs+=(espeak-ng)
+	# Speech: the tests and the demo read cards aloud with the real voice,
+	# and play it with aplay (to a file PCM when there is no sound card).
+	pkgs+=(espeak-ng alsa-utils)
 fi
 # Cross: an arm64 C toolchain plus the arm64 GL/X11 headers and libraries
 # (multiarch), and `file` to check what was built.

@@ -20,6 +20,8 @@ import (
 	"skaerm/internal/motion"
 	"skaerm/internal/pairing"
 	"skaerm/internal/power"
+	"skaerm/internal/sound"
+	"skaerm/internal/speech"
 	"skaerm/internal/status"
 	"skaerm/internal/sysinfo"
 	"skaerm/internal/xdisplay"
@@ -156,6 +158,12 @@ func diagnose(ctx context.Context, f app.Flags) []sysinfo.Finding {
 	out = append(out, checkDisplay())
 	out = append(out, power.Check(ctx, app.PowerBackend(cfg.Power)))
 	out = append(out, motion.Check(ctx, app.MotionConfig(cfg.Motion)))
+	voice := cfg.Screen.Locale
+	if voice == "" {
+		voice = "da"
+	}
+	out = append(out, speech.Check(ctx, &speech.Espeak{}, voice))
+	out = append(out, sound.Check(ctx, &sound.Player{Device: cfg.Audio.Device}))
 	out = append(out, checkDisk(filepath.Dir(cfg.Cache.Path)))
 	var sys sysinfo.Reader
 	out = append(out, sysinfo.CheckTemperature(sys), sysinfo.CheckThrottling(sys))

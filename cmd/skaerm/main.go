@@ -43,6 +43,7 @@ func commands() map[string]command {
 		"pair":     {"pair this screen with the backend (prints a code to type into the Manager)", cmdPair},
 		"doctor":   {"check everything a screen needs and say what to do", cmdDoctor},
 		"config":   {"print an example configuration file, or check one", cmdConfig},
+		"say":      {"speak a sentence through the loudspeaker (a speaker test)", cmdSay},
 		"version":  {"print the version and commit", cmdVersion},
 	}
 }

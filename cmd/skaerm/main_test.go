@@ -164,7 +164,7 @@ func TestDoctor(t *testing.T) {
 	cachePath := filepath.Join(t.TempDir(), "cache.db")
 	syncOnce(t, b, cachePath)
 	out, _, _ := run(t, "doctor", "--backend", b.URL, "--token", "T", "--cache", cachePath)
-	for _, want := range []string{"OK   token: present", "OK   backend: ", "OK   cache: board generation 1", "OK   outbox: empty", "display power:", "motion sensor:", "disk space:", "clock:"} {
+	for _, want := range []string{"OK   token: present", "OK   backend: ", "OK   cache: board generation 1", "OK   outbox: empty", "display power:", "motion sensor:", "disk space:", "clock:", "OK   speech: espeak-ng speaks da", "audio:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("doctor does not say %q:\n%s", want, out)
 		}

@@ -56,6 +56,7 @@ type Config struct {
 	Motion  Motion  `toml:"motion"`
 	Log     Log     `toml:"log"`
 	Status  Status  `toml:"status"`
+	Audio   Audio   `toml:"audio"`
 }
 
 // Backend says where the Screen API is and how to trust it.
@@ -138,6 +139,29 @@ type Status struct {
 	Listen string `toml:"listen"`
 }
 
+// Audio is the screen's voice: where it sounds, how loud, and whether it
+// announces what is about to start.
+type Audio struct {
+	// Device is the ALSA output: "default", or a name from `aplay -L` such
+	// as "hdmi:CARD=vc4hdmi0,DEV=0" or "plughw:CARD=Headphones".
+	Device string `toml:"device"`
+	// Volume is the loudness of reading aloud and announcements, 0
+	// (silent) to 100.
+	Volume int `toml:"volume"`
+	// NightVolume is the loudness in the hours power.schedule switches the
+	// display off, 0 to 100.
+	NightVolume int `toml:"night_volume"`
+	// Announcements is "follow-backend" (the department decides in the
+	// Manager) or "off" (this screen never announces).
+	Announcements string `toml:"announcements"`
+}
+
+// The values of [audio] announcements.
+const (
+	AnnouncementsFollowBackend = "follow-backend"
+	AnnouncementsOff           = "off"
+)
+
 // Default returns the configuration used for every key the file leaves out.
 // Its Backend.URL is empty: a screen must be told where its backend is.
 func Default() Config {
@@ -171,6 +195,12 @@ func Default() Config {
 			Debounce: Duration(200 * time.Millisecond),
 		},
 		Log: Log{Level: "info"},
+		Audio: Audio{
+			Device:        "default",
+			Volume:        80,
+			NightVolume:   30,
+			Announcements: AnnouncementsFollowBackend,
+		},
 	}
 }
 
@@ -563,6 +593,19 @@ func (c Config) Validate() error {
 
 	oneOf(bad, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 
+	if !alsaDevice.MatchString(c.Audio.Device) {
+		bad("audio.device", "%q is not an ALSA device name (e.g. \"default\" or \"hdmi:CARD=vc4hdmi0,DEV=0\"; `aplay -L` lists them)", c.Audio.Device)
+	}
+	for _, v := range []struct {
+		key string
+		n   int
+	}{{"audio.volume", c.Audio.Volume}, {"audio.night_volume", c.Audio.NightVolume}} {
+		if v.n < 0 || v.n > 100 {
+			bad(v.key, "%d is out of range (0 to 100)", v.n)
+		}
+	}
+	oneOf(bad, "audio.announcements", c.Audio.Announcements, AnnouncementsFollowBackend, AnnouncementsOff)
+
 	if c.Status.Listen != "" {
 		if err := checkLoopback(c.Status.Listen); err != nil {
 			bad("status.listen", "%v", err)
@@ -572,6 +615,9 @@ func (c Config) Validate() error {
 }
 
 var gpioPin = regexp.MustCompile(`^GPIO([0-9]|[1-5][0-9])$`)
+
+// alsaDevice is an ALSA PCM name as `aplay -L` prints them.
+var alsaDevice = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_:,=.\-]{0,99}$`)
 
 func oneOf(bad func(string, string, ...any), key, v string, allowed ...string) {
 	for _, a := range allowed {

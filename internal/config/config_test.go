@@ -98,6 +98,11 @@ func TestValidationErrorsNameKeyAndLine(t *testing.T) {
 		{"status", `listen = "0.0.0.0:8470"`, "status.listen", "must be a loopback address"},
 		{"status", `listen = ":8470"`, "status.listen", "must be a loopback address"},
 		{"status", `listen = "127.0.0.1"`, "status.listen", "is not host:port"},
+		{"audio", `volume = 101`, "audio.volume", "101 is out of range (0 to 100)"},
+		{"audio", `night_volume = -1`, "audio.night_volume", "-1 is out of range (0 to 100)"},
+		{"audio", `volume = "loud"`, "audio.volume", "must be a whole number"},
+		{"audio", `announcements = "on"`, "audio.announcements", `"on" is not one of "follow-backend", "off"`},
+		{"audio", `device = "hw 0"`, "audio.device", "is not an ALSA device name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.line, func(t *testing.T) {

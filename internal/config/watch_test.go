@@ -292,3 +292,32 @@ func TestWatchMissingDirectory(t *testing.T) {
 		t.Error("Run on a missing directory returned nil")
 	}
 }
+
+// The voice's settings apply without a restart, like the rest: an edit of
+// [audio] is published, and a bad one keeps the last good volume.
+func TestWatchAppliesAudio(t *testing.T) {
+	r := startWatcher(t)
+	if got := r.w.Current().Audio; got.Volume != 80 || got.Announcements != AnnouncementsFollowBackend {
+		t.Fatalf("before the edit: %+v", got)
+	}
+	base := fileWith("5m", r.assets)
+	writeFile(t, r.path, base+"[audio]\nvolume = 60\nnight_volume = 10\nannouncements = \"off\"\n")
+	deadline := time.After(patience)
+	for r.w.Current().Audio.Volume != 60 {
+		select {
+		case <-r.w.Updates():
+		case <-deadline:
+			t.Fatalf("the audio edit was not published (last error %v)", r.w.LastError())
+		}
+	}
+	if got := r.w.Current().Audio; got.NightVolume != 10 || got.Announcements != AnnouncementsOff {
+		t.Errorf("after the edit: %+v", got)
+	}
+	writeFile(t, r.path, base+"[audio]\nvolume = 600\n")
+	if err := r.nextReject(t); !strings.Contains(err.Error(), "audio.volume") {
+		t.Errorf("reject = %v", err)
+	}
+	if got := r.w.Current().Audio.Volume; got != 60 {
+		t.Errorf("after a bad edit the volume is %d, want the last good 60", got)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"skaerm/internal/sysinfo"
 )
 
 // espeak returns the real engine, or fails the test when espeak-ng is not
@@ -181,5 +183,16 @@ func TestParseWAV(t *testing.T) {
 		if _, err := ParseWAV(b); !errors.Is(err, ErrBadAudio) {
 			t.Errorf("%s: err = %v, want ErrBadAudio", name, err)
 		}
+	}
+}
+
+// The doctor's check: the real voice speaks; a missing program is a
+// failure that says what to install.
+func TestCheck(t *testing.T) {
+	if f := Check(context.Background(), espeak(t), "nb"); f.Status != sysinfo.OK || !strings.Contains(f.Detail, "speaks nb") {
+		t.Errorf("check with espeak-ng: %s", f)
+	}
+	if f := Check(context.Background(), &Espeak{Path: "/nonexistent/espeak-ng"}, "da"); f.Status != sysinfo.Fail || !strings.Contains(f.Fix, "apt install espeak-ng") {
+		t.Errorf("check without espeak-ng: %s", f)
 	}
 }

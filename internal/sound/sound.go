@@ -1,0 +1,116 @@
+// Package sound plays speech through the screen's loudspeaker (HDMI or the
+// headphone jack), with ALSA's aplay as a child process per sentence.
+//
+// # Basics
+//
+// Play hands aplay the samples on its standard input, as raw 16-bit PCM, at
+// a volume from 0 to 100; nothing is written to disk. The device is an ALSA
+// PCM name ("default", "hdmi:CARD=vc4hdmi0,DEV=0"). No device is held open
+// between sentences: a silent screen costs nothing.
+//
+// # Caveats
+//
+// One Play at a time per device is the caller's job. Under test there is no
+// sound card: an asoundrc that routes the device to a file PCM captures what
+// would have been heard.
+package sound
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+
+	"skaerm/internal/speech"
+	"skaerm/internal/sysinfo"
+)
+
+// ErrNoPlayer: aplay (the alsa-utils package) is not installed.
+var ErrNoPlayer = errors.New("aplay not installed")
+
+// Player plays through one ALSA device.
+type Player struct {
+	// Device is the ALSA PCM, "default" when empty.
+	Device string
+	// Path is the aplay program, looked up on PATH when empty.
+	Path string
+}
+
+func (p *Player) device() string {
+	if p.Device == "" {
+		return "default"
+	}
+	return p.Device
+}
+
+// Play plays a at volume (0..100) and returns when it has been played, or
+// when ctx is done (the child is then killed and ctx's error returned).
+func (p *Player) Play(ctx context.Context, a speech.Audio, volume int) error {
+	prog := p.Path
+	if prog == "" {
+		prog = "aplay"
+	}
+	path, err := exec.LookPath(prog)
+	if err != nil {
+		return fmt.Errorf("%w: %s not found (install the alsa-utils package)", ErrNoPlayer, prog)
+	}
+	if a.SampleRate <= 0 {
+		return fmt.Errorf("play: no sample rate")
+	}
+	a = Scale(a, volume)
+	var pcm bytes.Buffer
+	pcm.Grow(2 * len(a.Samples))
+	_ = binary.Write(&pcm, binary.LittleEndian, a.Samples)
+	cmd := exec.CommandContext(ctx, path, "-q", "-D", p.device(), "-t", "raw", "-f", "S16_LE", "-c", "1",
+		"-r", strconv.Itoa(a.SampleRate), "-")
+	cmd.Stdin = &pcm
+	cmd.WaitDelay = time.Second
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		return fmt.Errorf("play: stopped: %w", ctx.Err())
+	}
+	if err != nil {
+		return fmt.Errorf("play on ALSA device %s: %w: %s", p.device(), err, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// Scale returns a at volume (0..100, clamped). The volume follows the ear
+// rather than the amplitude: the gain is (volume/100) squared, so 50 sounds
+// about half as loud as 100.
+func Scale(a speech.Audio, volume int) speech.Audio {
+	volume = min(max(volume, 0), 100)
+	gain := float64(volume*volume) / 10000
+	out := speech.Audio{SampleRate: a.SampleRate, Samples: make([]int16, len(a.Samples))}
+	for i, s := range a.Samples {
+		out.Samples[i] = int16(float64(s) * gain)
+	}
+	return out
+}
+
+// Check plays a tenth of a second of silence on the device and says whether
+// the screen can make a sound.
+func Check(ctx context.Context, p *Player) sysinfo.Finding {
+	f := sysinfo.Finding{Check: "audio"}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	silence := speech.Audio{SampleRate: 22050, Samples: make([]int16, 2205)}
+	err := p.Play(ctx, silence, 0)
+	switch {
+	case errors.Is(err, ErrNoPlayer):
+		f.Status, f.Detail, f.Fix = sysinfo.Fail, "aplay is not installed: the screen cannot play sound", "sudo apt install alsa-utils"
+	case err != nil:
+		f.Status, f.Detail = sysinfo.Warn, "no sound, so reading aloud and announcements are silent: "+err.Error()
+		f.Fix = "check the loudspeaker's cable (HDMI or headphone jack); `aplay -l` lists the sound cards; set [audio] device in the configuration to one of `aplay -L`"
+	default:
+		f.Status, f.Detail = sysinfo.OK, "ALSA device "+p.device()+" opens"
+	}
+	return f
+}
