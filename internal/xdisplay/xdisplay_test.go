@@ -43,7 +43,9 @@ func startXvfb(t *testing.T, authFile string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-displayfd", "3", "-auth", authFile, "-nolisten", "tcp", "-screen", "0", "320x240x24")
+	// -noreset: Xvfb otherwise resets when its last client leaves, and a
+	// connection made during that reset is dropped.
+	cmd := exec.Command(bin, "-displayfd", "3", "-auth", authFile, "-noreset", "-nolisten", "tcp", "-screen", "0", "320x240x24")
 	cmd.ExtraFiles = []*os.File{w}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
