@@ -103,6 +103,11 @@ func (b *builder) partOfDay(r Rect, a Align) float64 {
 	f := Font{Size: 4.6 * b.u, Bold: true}
 	text := b.s.PartOfDay(b.in.Now, b.loc)
 	iconS := 6 * b.u
+	if a == Left {
+		// Portrait: a row of its own between the date and the department,
+		// lower than the pictogram; it stays inside it.
+		iconS = math.Min(iconS, r.H)
+	}
 	room := r.W - iconS - b.u
 	if a == Right {
 		room = r.W*0.5 - iconS - b.u // the date keeps the other half

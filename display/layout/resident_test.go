@@ -421,3 +421,34 @@ func TestHeaderNoteCoversNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestPictogramsCoverNoText: no pictogram reaches into the letters of a
+// text on the Today page, at any size or hour (the sky beside the part of
+// the day sits in a lower row in portrait).
+func TestPictogramsCoverNoText(t *testing.T) {
+	m := measurer(t)
+	bd, _ := fixture.Board(at(t))
+	for _, sz := range sizes {
+		for _, h := range []int{9, 15, 20, 23} {
+			now := time.Date(2026, 11, 23, h, 30, 0, 0, cph(t))
+			p := layout.Build(m, layout.Input{Board: bd, Now: now, Locale: "da", W: sz.w, H: sz.h})
+			for _, ic := range p.Items {
+				if ic.Kind != layout.Icon {
+					continue
+				}
+				for _, tx := range p.Items {
+					if tx.Kind != layout.Text || tx.Text == "" {
+						continue
+					}
+					// The letters fill about the middle half of a line box.
+					top, bottom := tx.R.Y+tx.R.H*0.25, tx.R.Bottom()-tx.R.H*0.25
+					x := min(ic.R.Right(), tx.R.Right()) - max(ic.R.X, tx.R.X)
+					y := min(ic.R.Bottom(), bottom) - max(ic.R.Y, top)
+					if x > 1 && y > 1 {
+						t.Errorf("%vx%v at %02d:30: pictogram %q at %+v covers %q at %+v", sz.w, sz.h, h, ic.Text, ic.R, tx.Text, tx.R)
+					}
+				}
+			}
+		}
+	}
+}
