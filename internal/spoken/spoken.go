@@ -102,23 +102,23 @@ func (w *Words) Number(n int) string {
 			return w.unit(o) + l.join + t
 		}
 	case n < 1000:
-		h := l.hundred1
-		if n/100 > 1 {
-			h = w.unit(n/100) + l.space() + l.hundred
-		}
-		if n%100 == 0 {
-			return h
-		}
-		return h + andRest(l) + w.Number(n%100)
+		return w.scaled(n, 100, l.hundred1, l.hundred)
 	}
-	th := l.thousand1
-	if n/1000 > 1 {
-		th = w.unit(n/1000) + l.space() + l.thousand
+	return w.scaled(n, 1000, l.thousand1, l.thousand)
+}
+
+// scaled says n of unit (100 or 1000) or more: one is the word for one
+// unit alone ("hundrede", "one hundred"), many the word after a digit
+// ("to hundrede").
+func (w *Words) scaled(n, unit int, one, many string) string {
+	s := one
+	if n/unit > 1 {
+		s = w.unit(n/unit) + w.l.space() + many
 	}
-	if n%1000 == 0 {
-		return th
+	if n%unit == 0 {
+		return s
 	}
-	return th + andRest(l) + w.Number(n%1000)
+	return s + andRest(w.l) + w.Number(n%unit)
 }
 
 // space is what stands between the words of a number: a space, or nothing

@@ -1,6 +1,7 @@
 package spoken
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -14,6 +15,17 @@ var cph = func() *time.Location {
 	}
 	return l
 }()
+
+// inEach checks what say gives in da, nb, de and en against want, in that
+// order.
+func inEach(t *testing.T, what string, want [4]string, say func(w *Words) string) {
+	t.Helper()
+	for i, locale := range []string{"da", "nb", "de", "en"} {
+		if got := say(For(locale)); got != want[i] {
+			t.Errorf("%s %s = %q, want %q", locale, what, got, want[i])
+		}
+	}
+}
 
 func TestNumbers(t *testing.T) {
 	for _, c := range []struct {
@@ -37,11 +49,7 @@ func TestNumbers(t *testing.T) {
 		{12345, "en to tre fire fem", "en to tre fire fem", "eins zwei drei vier fünf", "one two three four five"},
 		{-3, "minus tre", "minus tre", "minus drei", "minus three"},
 	} {
-		for locale, want := range map[string]string{"da": c.da, "nb": c.nb, "de": c.de, "en": c.en} {
-			if got := For(locale).Number(c.n); got != want {
-				t.Errorf("%s %d = %q, want %q", locale, c.n, got, want)
-			}
-		}
+		inEach(t, strconv.Itoa(c.n), [4]string{c.da, c.nb, c.de, c.en}, func(w *Words) string { return w.Number(c.n) })
 	}
 }
 
@@ -63,16 +71,9 @@ func TestTimes(t *testing.T) {
 		{"07:01", "klokken et minut over syv", "klokka ett minutt over sju", "um eine Minute nach sieben", "at one minute past seven"},
 		{"23:59", "klokken et minut i tolv", "klokka ett minutt på tolv", "um eine Minute vor zwölf", "at one minute to twelve"},
 	} {
-		at, err := time.ParseInLocation("2006-01-02 15:04", "2026-12-01 "+c.clock, cph)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for locale, want := range map[string]string{"da": c.da, "nb": c.nb, "de": c.de, "en": c.en} {
-			// The time is said in the department's zone, whatever zone t is in.
-			if got := For(locale).Time(at.UTC(), cph); got != want {
-				t.Errorf("%s %s = %q, want %q", locale, c.clock, got, want)
-			}
-		}
+		// The time is said in the department's zone, whatever zone t is in.
+		utc := at(t, "2026-12-01 "+c.clock).UTC()
+		inEach(t, c.clock, [4]string{c.da, c.nb, c.de, c.en}, func(w *Words) string { return w.Time(utc, cph) })
 	}
 }
 
@@ -86,29 +87,25 @@ func TestDates(t *testing.T) {
 		{"2026-05-31", "søndag den enogtredivte maj", "søndag den trettiførste mai", "Sonntag, der einunddreißigste Mai", "Sunday the thirty-first of May"},
 		{"2026-03-02", "mandag den anden marts", "mandag den andre mars", "Montag, der zweite März", "Monday the second of March"},
 	} {
-		// Late in the evening in Copenhagen is already the next day in UTC
-		// terms for some zones: the department's zone decides the day.
-		at, err := time.ParseInLocation("2006-01-02 15:04", c.date+" 23:30", cph)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for locale, want := range map[string]string{"da": c.da, "nb": c.nb, "de": c.de, "en": c.en} {
-			if got := For(locale).Date(at.UTC(), cph); got != want {
-				t.Errorf("%s %s = %q, want %q", locale, c.date, got, want)
-			}
-		}
+		// Late in the evening in Copenhagen is already the next day in
+		// zones east of it: the department's zone decides the day.
+		utc := at(t, c.date+" 23:30").UTC()
+		inEach(t, c.date, [4]string{c.da, c.nb, c.de, c.en}, func(w *Words) string { return w.Date(utc, cph) })
 	}
+}
+
+// at is a wall-clock time in Copenhagen: "2026-12-01 14:30".
+func at(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, cph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 func demoBoard(t *testing.T) (*board.Board, board.Meal, board.Activity) {
 	t.Helper()
-	at := func(s string) time.Time {
-		v, err := time.ParseInLocation("2006-01-02 15:04", s, cph)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
 	b := &board.Board{
 		Department: board.Department{ID: "d1", Timezone: "Europe/Copenhagen", Locale: "da"},
 		Profiles: []board.Profile{
@@ -121,9 +118,9 @@ func demoBoard(t *testing.T) (*board.Board, board.Meal, board.Activity) {
 	for range 14 {
 		ids = append(ids, "x") // not on the board: counted, never named
 	}
-	meal := board.Meal{ID: "m1", Kind: board.Lunch, Start: at("2026-12-01 12:00"), Menu: "Boller i karry med ris",
+	meal := board.Meal{ID: "m1", Kind: board.Lunch, Start: at(t, "2026-12-01 12:00"), Menu: "Boller i karry med ris",
 		Signups: board.Signups{IDs: append([]string{"p1", "p2", "p3"}, ids[:12]...), Hidden: 2}}
-	act := board.Activity{ID: "a1", Title: "Strikkeklub", Location: "Dagligstuen", Start: at("2026-12-01 14:30"),
+	act := board.Activity{ID: "a1", Title: "Strikkeklub", Location: "Dagligstuen", Start: at(t, "2026-12-01 14:30"),
 		Signups: board.Signups{IDs: []string{"p1", "p2"}, Hidden: 3}}
 	return b, meal, act
 }
