@@ -114,3 +114,22 @@ func Check(ctx context.Context, p *Player) sysinfo.Finding {
 	}
 	return f
 }
+
+// Voice says sentences aloud: the speech engine's sound, played at the
+// volume of the moment.
+type Voice struct {
+	Engine speech.Engine
+	Player *Player
+	// Volume is read for each sentence, so a configuration edit (or the
+	// night) applies to the next one.
+	Volume func() int
+}
+
+// Say speaks text in locale and returns when it has been heard.
+func (v *Voice) Say(ctx context.Context, text, locale string) error {
+	a, err := v.Engine.Synthesize(ctx, text, locale)
+	if err != nil {
+		return err
+	}
+	return v.Player.Play(ctx, a, v.Volume())
+}
