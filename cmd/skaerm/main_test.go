@@ -418,6 +418,17 @@ func TestSnapshotRefusesWhatItCannotDraw(t *testing.T) {
 	}
 }
 
+// TestSnapshotWithoutCache: a snapshot before the first sync says where
+// the cache should be and how to fill it.
+func TestSnapshotWithoutCache(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	cachePath := filepath.Join(t.TempDir(), "cache.db")
+	_, errOut, code := run(t, "snapshot", "--cache", cachePath, "--out", filepath.Join(t.TempDir(), "x.png"))
+	if code != 1 || errOut != "skaerm snapshot: no cache at "+cachePath+" yet: `skaerm sync --once` fills it from the backend\n" {
+		t.Errorf("snapshot without a cache: exit %d\n%s", code, errOut)
+	}
+}
+
 // TestConfigSaysWhatIsWrong: config without or with an unknown subcommand
 // says what is wrong before the usage; check says when [backend] url is
 // still missing.

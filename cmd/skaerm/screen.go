@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,8 +58,12 @@ func cmdSnapshot(_ context.Context, args []string, _, stderr io.Writer) error {
 	return handOver("snapshot", args)
 }
 
-// onBoard checks that a detail page names an item of the cached board.
+// onBoard checks that there is a cache to draw from and that a detail page
+// names an item of its board.
 func onBoard(cachePath string, p layout.PageID) error {
+	if _, err := os.Stat(cachePath); errors.Is(err, iofs.ErrNotExist) {
+		return fmt.Errorf("no cache at %s yet: `skaerm sync --once` fills it from the backend", cachePath)
+	}
 	if !p.Kind.Detail() {
 		return nil
 	}
