@@ -21,7 +21,14 @@ lab="$SKAERM_ROOT/build/lab"
 cache="${SKAERM_LAB_CACHE:-/var/cache/skaerm-lab}"
 mirror="${SKAERM_LAB_MIRROR:-http://deb.debian.org/debian}"
 
-pkgs="$(sed 's/#.*//; s/ARCH/'"$arch"'/' "$lab/packages" | tr -s ' \n' '\n' | grep . | paste -sd, -)"
+# build/lab/packages, plus the package's own Depends and Recommends from
+# build/nfpm.yaml, so that `apt install ./skaerm.deb` works in the guest,
+# which reaches no mirror.
+pkgs="$( (
+	sed 's/#.*//; s/ARCH/'"$arch"'/' "$lab/packages"
+	awk '/^(depends|recommends):/ { on = 1; next } /^[a-z]/ { on = 0 } on && /^  - / { print $2 }' \
+		"$SKAERM_ROOT/build/nfpm.yaml" | grep -v '[$]'
+) | tr -s ' \n' '\n' | grep . | sort -u | paste -sd, -)"
 key="$( (
 	echo "$arch $mirror"
 	echo "$pkgs"
