@@ -97,9 +97,14 @@ mainpid() { systemctl show -p MainPID --value "$1"; }
 status_field() {
 	skaerm status --json 2>/dev/null | sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" | head -n 1
 }
-# shot NAME: the X screen as $OUT/NAME.png (and /tmp/NAME.ppm to compare).
+# shot NAME: what the display shows, as $OUT/NAME.png (and /tmp/NAME.ppm to
+# compare). The host takes it from QEMU's display (screendump): xwd -root
+# inside the guest reads X's root window, which stays black while the
+# screen's full-screen GL window is page-flipped straight to the display.
 shot() {
-	xwd -root -silent -display :0 | xwdtopnm 2>/dev/null >"/tmp/$1.ppm" && pnmtopng <"/tmp/$1.ppm" >"$OUT/$1.png"
+	rm -f "$OUT/$1.ppm"
+	ask "shot $1" >/dev/null && [ -s "$OUT/$1.ppm" ] || return 1
+	cp "$OUT/$1.ppm" "/tmp/$1.ppm" && rm -f "$OUT/$1.ppm" && pnmtopng <"/tmp/$1.ppm" >"$OUT/$1.png"
 }
 # colours NAME: how many colours the screenshot has (1 = blank).
 colours() { ppmhist -noheader "/tmp/$1.ppm" 2>/dev/null | wc -l; }
@@ -195,7 +200,7 @@ phase_online() {
 	active skaerm.service || finish
 
 	begin 3 pairing
-	expect "status says it waits for pairing" sh -c 'skaerm status | grep -qi pair'
+	expect "status says it waits for pairing" wait_for 30 sh -c "skaerm status >'$OUT/status-pairing.txt' 2>&1; grep -qi pair '$OUT/status-pairing.txt'"
 	local code
 	if code="$(ask approve)"; then
 		note "code $code approved"

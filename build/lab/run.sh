@@ -140,6 +140,12 @@ serve_requests() {
 				sleep 1
 			done
 			;;
+		shot\ *)
+			# What the display shows, from QEMU (the guest converts it).
+			reply="$(hmp "screendump $out/${verb#shot }.ppm")"
+			for _ in $(seq 20); do [ -s "$out/${verb#shot }.ppm" ] && break; sleep 0.5; done
+			[ -s "$out/${verb#shot }.ppm" ] || rc=1
+			;;
 		sync) reply="$(admin POST /admin/v1/sync "{\"department_id\":\"$department\"}" 2>&1)" || rc=1 ;;
 		signups) reply="$(admin GET /admin/v1/signups 2>&1)" || rc=1 ;;
 		*) reply="unknown request $verb" rc=1 ;;
