@@ -304,9 +304,10 @@ set_power() {
 		shift 2
 	done
 }
-# off_now: a schedule rule that makes now off hours.
+# off_now: a schedule rule that makes now off hours, wide enough for the
+# department's time zone (the guest's clock is UTC).
 off_now() {
-	printf '["daily off %s-%s"]' "$(date -d '-1 hour' +%H:%M)" "$(date -d '+1 hour' +%H:%M)"
+	printf '["daily off %s-%s"]' "$(date -d '-3 hours' +%H:%M)" "$(date -d '+3 hours' +%H:%M)"
 }
 
 check_cec() {
