@@ -313,8 +313,11 @@ off_now() {
 check_cec() {
 	begin 6 display-power
 	cp /etc/skaerm/config.toml /tmp/config.before-power
-	# DPMS through Xorg (modesetting on virtio-gpu).
+	# DPMS through Xorg (modesetting on virtio-gpu). A new power backend
+	# applies at the next start of the screen; the schedule at once.
 	set_power backend '"dpms"' schedule "$(off_now)"
+	systemctl restart skaerm.service
+	wait_screen 120 || fail "skaerm.service not back after its restart"
 	if wait_for 60 sh -c 'xset q | grep -q "Monitor is Off"'; then
 		note "dpms: off in the off hours"
 	else
@@ -331,7 +334,7 @@ check_cec() {
 	sleep 2
 	for d in /dev/cec*; do
 		[ -e "$d" ] || continue
-		a="$(cec-ctl -d "$d" 2>/dev/null | sed -n 's/.*Name *: *//p' | head -n 1)"
+		a="$(cec-ctl -d "$d" 2>/dev/null | sed -n 's/.*Adapter Name *: *//p' | head -n 1)"
 		case "$a" in *vid-cap*) [ -n "$tv" ] || tv="$d" ;; *vid-out*) [ -n "$src" ] || src="$d" ;; esac
 	done
 	ls -l /dev/cec* >>"$OUT/check-6.log" 2>&1
@@ -343,6 +346,8 @@ check_cec() {
 		cec-ctl -d "$tv" --monitor >"$OUT/cec-monitor.txt" 2>&1 &
 		local mon=$!
 		set_power backend '"cec"' cec_device "\"$src\"" schedule "$(off_now)"
+		systemctl restart skaerm.service
+		wait_screen 120 || fail "skaerm.service not back after its restart"
 		expect "cec: the TV receives Standby" wait_for 60 grep -qi 'standby' "$OUT/cec-monitor.txt"
 		set_power schedule '[]'
 		expect "cec: the TV receives Image View On" wait_for 60 grep -qi 'image.view.on' "$OUT/cec-monitor.txt"
@@ -350,6 +355,8 @@ check_cec() {
 	fi
 	journalctl -b -u skaerm.service -o cat | grep -iE 'power|cec|dpms' | tail -n 20 >>"$OUT/check-6.log"
 	cp /tmp/config.before-power /etc/skaerm/config.toml
+	systemctl restart skaerm.service
+	wait_screen 120 || fail "skaerm.service not back with its own configuration"
 	end
 }
 
