@@ -239,7 +239,7 @@ for phase in $phases; do
 		;;
 	online)
 		boot online 1200 online
-		missing online 2 boot 3 pairing 4 touch 5 motion-sensor 6 cec 7 watchdog 12 security
+		missing online 2 boot 3 pairing 4 touch 5 motion-sensor 6 display-power 7 watchdog 12 security
 		;;
 	offline)
 		boot offline 600 offline
