@@ -181,6 +181,8 @@ phase_install() {
 	done
 	expect "nothing started by the install" sh -c '! systemctl is-active -q skaerm.service'
 	expect "skaerm version" skaerm version
+	expect "man skaerm" sh -c 'man -P cat skaerm 2>&1 | grep -q "skaerm doctor"'
+	expect "man skaerm-config" sh -c 'man -P cat 5 skaerm-config 2>&1 | grep -q "\[backend\]"'
 	note "$(dpkg-query -W -f='${Version}' skaerm)"
 	end
 	# The technician's step: the backend's address (and the lab's certificate
