@@ -80,9 +80,21 @@ func TestEspeakTextNotInProcessList(t *testing.T) {
 	const name = "Inger-Marie"
 	var cmdline, environ []byte
 	e.started = func(p *os.Process) {
-		var err error
-		if cmdline, err = os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p.Pid)); err != nil {
-			t.Errorf("reading the child's command line: %v", err)
+		// The parent may run again while the kernel is still inside execve,
+		// before the new program's arguments are in place (the command
+		// line reads empty then). The child waits for its text, so wait for
+		// its command line to appear.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			var err error
+			if cmdline, err = os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p.Pid)); err != nil {
+				t.Errorf("reading the child's command line: %v", err)
+				break
+			}
+			if len(cmdline) > 0 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(time.Millisecond)
 		}
 		environ, _ = os.ReadFile(fmt.Sprintf("/proc/%d/environ", p.Pid))
 	}
