@@ -111,6 +111,7 @@ type Screen struct {
 	writers     sync.WaitGroup
 	presses     pressQueue // from the X server, when it can tell
 	outbox      outboxWriter
+	page        atomic.Pointer[layout.PageID] // the page on screen, for the status report
 
 	// Owned by the game goroutine.
 	game     *game.Game
@@ -272,6 +273,16 @@ func (s *Screen) written(w game.Written) {
 	ebiten.ScheduleFrame()
 }
 
+// Page is the page the screen shows now (ids of items, never names), for
+// the status report. It is safe to call from any goroutine; before the
+// first frame it is the today page.
+func (s *Screen) Page() layout.PageID {
+	if p := s.page.Load(); p != nil {
+		return *p
+	}
+	return layout.Of(layout.PageToday)
+}
+
 // Layout implements ebiten.Game: one screen pixel per layout pixel.
 // Ebitengine calls it on the loop's goroutine before every Update, so the
 // first Update already knows the size and the first Draw paints the page:
@@ -328,6 +339,9 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 	}
 	repaint, writes := s.game.Step(tick)
 	s.shown = snap
+	if id := s.game.State().Page; s.page.Load() == nil || *s.page.Load() != id {
+		s.page.Store(&id)
+	}
 	s.outbox.add(writes)
 	if repaint {
 		s.draw(now)

@@ -186,6 +186,9 @@ func TestIdleAndBack(t *testing.T) {
 	if l.s.game.State().Page != layout.Of(layout.PageIdle) {
 		t.Fatalf("after 3 minutes the page is %q", l.s.game.State().Page)
 	}
+	if got := l.s.Page(); got != layout.Of(layout.PageIdle) {
+		t.Errorf("Page() = %q for the status report, the screen shows %q", got, l.s.game.State().Page)
+	}
 	slide := l.s.game.State().Slide
 	l.clk.Advance(game.SlideFor)
 	l.tick(nil)
@@ -195,6 +198,9 @@ func TestIdleAndBack(t *testing.T) {
 	l.tap(300, 300)
 	if l.s.game.State().Page != layout.Of(layout.PageToday) {
 		t.Errorf("a touch on the slideshow leads to %q", l.s.game.State().Page)
+	}
+	if got := l.s.Page(); got != layout.Of(layout.PageToday) {
+		t.Errorf("Page() = %q after the touch", got)
 	}
 	l.clk.Advance(4 * time.Minute)
 	l.tick(nil)

@@ -99,7 +99,7 @@ func TestDemoSyncSnapshot(t *testing.T) {
 	}, 60*time.Second) {
 		t.Fatalf("no report from the running screen:\n%s\nscreen log:\n%s", status, screenLog.String())
 	}
-	for _, want := range []string{"department:     Solsikken (d1)", conf + ":6: screen.locale: \"sv\" is not one of", "display power:  on: "} {
+	for _, want := range []string{"department:     Solsikken (d1)", conf + ":6: screen.locale: \"sv\" is not one of", "display power:  on: ", "screen shows:   the today page"} {
 		if !strings.Contains(status, want) {
 			t.Errorf("status of the running screen lacks %q:\n%s", want, status)
 		}

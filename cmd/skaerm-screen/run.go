@@ -60,7 +60,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	facts := facts{power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, blankAfter: cfg.Power.BlankAfter.D(), watcher: watcher}
+	facts := facts{power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, blankAfter: cfg.Power.BlankAfter.D(), watcher: watcher, page: screen.Page}
 	r, err := runner.New(runner.Deps{
 		Sync: syncOptions(s, facts, screen, log), Token: token, TokenFile: cfg.Backend.TokenFile,
 		Cache: c, Shown: shown, Logger: log.With("component", "sync"), Version: version, Extra: facts.report,

@@ -9,6 +9,7 @@ import (
 
 	"skaerm/cache"
 	"skaerm/display"
+	"skaerm/display/layout"
 	"skaerm/internal/app"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
@@ -60,6 +61,7 @@ type facts struct {
 	blankAfter time.Duration
 	watcher    *config.Watcher // nil without a configuration file
 	temps      sysinfo.Reader
+	page       func() layout.PageID // the page on screen
 }
 
 // report is the status report's extra lines.
@@ -70,6 +72,9 @@ func (f facts) report() map[string]string {
 		"clock":         f.clock.Status().String(),
 		"motion sensor": map[bool]string{true: "watching " + f.pin + ": the display goes off after " + f.blankAfter.String() + " without motion or touch",
 			false: "none: the display stays on in the daytime, only the schedule switches it off"}[f.sensor.Active()],
+	}
+	if f.page != nil {
+		m["screen shows"] = "the " + f.page().String() + " page"
 	}
 	if st.LastError != "" {
 		m["display power error"] = st.LastError
