@@ -111,10 +111,65 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 }
 
+// TokenPoll is how often a screen that waits to be paired looks at its
+// token file, so that a technician's `skaerm pair` on a terminal takes
+// effect without a restart.
+const TokenPoll = 3 * time.Second
+
 // pair runs the device flow until staff approve the screen, retrying after
-// failures, and saves the token.
+// failures, and saves the token. A new token that appears in the token file
+// meanwhile (`skaerm pair` on a terminal) ends the flow and is used.
 func (r *Runner) pair(ctx context.Context) (string, error) {
 	defer r.d.Shown.Clear()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fromFile := make(chan string, 1)
+	if r.d.TokenFile != "" {
+		// The token in the file now is the one refused (or none): only a
+		// different one counts.
+		refused, _ := pairing.LoadToken(r.d.TokenFile)
+		watched := make(chan struct{})
+		defer func() { <-watched }()
+		go func() {
+			defer close(watched)
+			if tok := r.watchToken(ctx, refused); tok != "" {
+				fromFile <- tok
+				cancel()
+			}
+		}()
+	}
+	tok, err := r.pairFlow(ctx)
+	if err == nil {
+		return tok, nil
+	}
+	// The watcher sends before it cancels the flow.
+	select {
+	case tok := <-fromFile:
+		r.d.Logger.Info("paired on a terminal: using the token saved in the token file")
+		return tok, nil
+	default:
+		return "", err
+	}
+}
+
+// watchToken returns the first token in the token file that differs from
+// refused, or "" when ctx ends first.
+func (r *Runner) watchToken(ctx context.Context, refused string) string {
+	for {
+		select {
+		case <-ctx.Done():
+			return ""
+		case <-r.d.Clock.After(TokenPoll):
+		}
+		if tok, err := pairing.LoadToken(r.d.TokenFile); err == nil && tok != refused {
+			return tok
+		}
+	}
+}
+
+// pairFlow runs the device flow until staff approve the screen or ctx ends,
+// retrying after failures, and saves the token.
+func (r *Runner) pairFlow(ctx context.Context) (string, error) {
 	client, err := sync.NewClient(r.d.Sync.BaseURL, r.d.Sync.CAFile)
 	if err != nil {
 		return "", err

@@ -151,3 +151,51 @@ func TestReportFollowsSync(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestTokenFromTerminalEndsPairing: while the screen shows its pairing code,
+// a technician pairs on a terminal (`skaerm pair` saves a token to the same
+// file); the screen takes that token and syncs without a restart.
+func TestTokenFromTerminalEndsPairing(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{"from-terminal"}, Demo: true, PollInterval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	dir := t.TempDir()
+	c, err := cache.Open(filepath.Join(dir, "cache.db"), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tokenFile := filepath.Join(dir, "token")
+	shown := new(pairing.Shown)
+	r, err := New(Deps{Sync: sync.Options{BaseURL: b.URL, MaxMediaBytes: 1}, TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	wait.Until(t, "a pairing code on the screen", func() bool {
+		_, _, ok := shown.Code()
+		return ok
+	})
+	if err := pairing.SaveToken(tokenFile, "from-terminal"); err != nil {
+		t.Fatal(err)
+	}
+	wait.Until(t, "a sync with the token from the terminal", func() bool {
+		m, err := c.Meta()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return !m.LastSync.IsZero() && m.LastError == ""
+	})
+	if _, _, ok := shown.Code(); ok {
+		t.Error("the pairing code is still shown")
+	}
+	cancel()
+	if err := <-done; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Run: %v", err)
+	}
+}
