@@ -14,9 +14,9 @@
 #   usr/share/man/man5/skaerm-config.5.gz  from `skaerm config example`
 #   usr/share/lintian/overrides/skaerm  build/package/lintian-overrides, if any
 #
-# The man pages come from skaerm and skaerm-screen built for this machine
-# (into dist/host/); skaerm-screen needs an X display even for --help, so
-# without DISPLAY it runs under xvfb-run. The generator is build/pkgdocs.
+# The man pages come from skaerm built for this machine (into dist/host/):
+# it answers every command's --help itself, without a display. The
+# generator is build/pkgdocs.
 #
 # Environment: VERSION (see build/version.sh), SKAERM_MAINTAINER.
 set -euo pipefail
@@ -44,10 +44,7 @@ host="dist/host"
 mkdir -p "$host"
 log "go build ./build/pkgdocs and skaerm for this machine (for the man pages)"
 go build -o "$host/pkgdocs" ./build/pkgdocs
-for p in skaerm skaerm-screen; do
-	[ -d "cmd/$p" ] || continue
-	CGO_ENABLED=1 go build -trimpath -ldflags "$(skaerm_ldflags)" -o "$host/$p" "./cmd/$p"
-done
+CGO_ENABLED=1 go build -trimpath -ldflags "$(skaerm_ldflags)" -o "$host/skaerm" ./cmd/skaerm
 
 log "copyright"
 installed_list="$(IFS=,; echo "${installed[*]}")"
@@ -64,13 +61,7 @@ log "$changelog"
 
 log "man pages"
 date="$(git log -1 --format=%cs 2>/dev/null || date -u +%F)"
-man=("$host/pkgdocs" man -skaerm "$host/skaerm" -version "$version" -date "$date" -out "$host")
-if [ -z "${DISPLAY:-}" ] && [ -d cmd/skaerm-screen ]; then
-	command -v xvfb-run >/dev/null 2>&1 || die "xvfb-run is missing (build/deps.sh --display installs it): skaerm-screen needs a display to print its help"
-	xvfb-run -a "${man[@]}"
-else
-	"${man[@]}"
-fi
+env -u DISPLAY "$host/pkgdocs" man -skaerm "$host/skaerm" -version "$version" -date "$date" -out "$host"
 gzip -9n <"$host/skaerm.1" >"$stage/usr/share/man/man1/skaerm.1.gz"
 gzip -9n <"$host/skaerm-config.5" >"$stage/usr/share/man/man5/skaerm-config.5.gz"
 
