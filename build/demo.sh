@@ -60,6 +60,11 @@ for _ in $(seq 100); do
 done
 [ -n "$url" ] || die "skaerm-backend did not report its address in 10 s"
 log "demo backend on $url (staff preview: $url/preview)"
+# The demo residents who can log in on the screen ("Log ind", their picture,
+# then the PIN), as the backend printed them.
+for _ in $(seq 50); do grep -q 'demo screen login' "$work/backend.log" && break; sleep 0.1; done
+sed -n 's/.*msg="demo screen login" profile=\([^ ]*\) name=\([^ ]*\) pin=\([^ ]*\).*/\2 (\1) logs in with PIN \3/p' "$work/backend.log" |
+	while read -r line; do log "demo login: $line"; done
 run=("$skaerm" run --backend "$url" --token demo --cache "$work/cache.db")
 
 if [ -n "${DISPLAY:-}" ]; then

@@ -61,6 +61,7 @@ type Server struct {
 	boards  map[boardKey]renderedBoard
 	seen    map[string]seenScreen // screen id -> last request
 	weather weatherState
+	logins  *logins // screen logins and sessions (memory only)
 
 	screensMu sync.Mutex
 	screens   map[string]ScreenStatus // persisted status posts
@@ -102,6 +103,7 @@ func New(opts Options) (*Server, error) {
 		weather:   weatherState{set: map[string]json.RawMessage{}, pressed: map[string]time.Time{}, presses: map[string]int{}},
 		screens:   map[string]ScreenStatus{},
 		hub:       newHub(),
+		logins:    newLogins(),
 		fixed:     map[string]bool{},
 		tokens:    map[string]tokenRecord{},
 		keepAlive: 25 * time.Second,
@@ -175,6 +177,18 @@ func (s *Server) load() error {
 			return fmt.Errorf("seed empty store: %w", err)
 		}
 		s.st = st
+	}
+	if s.opts.Demo {
+		d, err := time.ParseInLocation(time.DateOnly, today, demoLocation())
+		if err != nil {
+			return err
+		}
+		if err := s.seedDemoLogins(d); err != nil {
+			return err
+		}
+		for _, dl := range DemoLogins() {
+			s.log.Info("demo screen login", "profile", dl.ProfileID, "name", dl.Name, "pin", dl.PIN, "tag", dl.Tag)
+		}
 	}
 	return s.db.View(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
@@ -287,6 +301,11 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/screen/v1/oauth/token", s.handleToken)
 	if !s.opts.PlainV1 {
 		api.HandleFunc("GET /api/screen/v1/capabilities", s.screenAuth(s.handleCapabilities))
+		api.HandleFunc("POST /api/screen/v1/sessions", s.screenAuth(s.handleSessionStart))
+		api.HandleFunc("DELETE /api/screen/v1/sessions/current", s.screenAuth(s.withSession(s.handleSessionEnd)))
+		api.HandleFunc("GET /api/screen/v1/me", s.screenAuth(s.withSession(s.handleMe)))
+		api.HandleFunc("GET /api/screen/v1/me/media/{sha256}", s.screenAuth(s.withSession(s.handleMeMedia)))
+		api.HandleFunc("POST /api/screen/v1/suggestions", s.screenAuth(s.withSession(s.handleSuggestion)))
 	}
 	mux.Handle("/api/screen/v1/", s.withFaults(jsonErrors(api)))
 

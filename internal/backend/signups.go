@@ -39,7 +39,9 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request, sc screen)
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
 		return
 	}
-	rec, err := s.signup(sc, req)
+	by := s.sessionProfile(sc, req.Session)
+	req.Session = ""
+	rec, err := s.signup(sc, req, by)
 	switch {
 	case errors.Is(err, errIDReused):
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
@@ -67,7 +69,7 @@ var signupMessages = map[string]string{
 
 // signup applies req once per id. A repeated id gets the first answer again
 // and changes nothing.
-func (s *Server) signup(sc screen, req SignupRequest) (SignupRecord, error) {
+func (s *Server) signup(sc screen, req SignupRequest, by string) (SignupRecord, error) {
 	var rec SignupRecord
 	err := s.update("signup", func(b *batch) error {
 		now := s.clock.Now()
@@ -82,7 +84,7 @@ func (s *Server) signup(sc screen, req SignupRequest) (SignupRecord, error) {
 			rec.LastReceived = now
 			return b.putJSON(bucketSignups, req.ID, rec)
 		}
-		rec = SignupRecord{SignupRequest: req, DepartmentID: sc.dept, ScreenID: sc.id, Received: 1, FirstReceived: now, LastReceived: now}
+		rec = SignupRecord{SignupRequest: req, DepartmentID: sc.dept, ScreenID: sc.id, SessionOf: by, Received: 1, FirstReceived: now, LastReceived: now}
 		result, err := s.applySignup(b, sc.dept, req, now)
 		if err != nil {
 			return err

@@ -198,6 +198,9 @@ type SignupRequest struct {
 	ProfileID string    `json:"profile_id"`
 	Action    string    `json:"action"`
 	At        time.Time `json:"at,omitzero"`
+	// Session is the screen session the sign-up was made in (v1.1). The
+	// backend records whose session it was, never the session itself.
+	Session string `json:"session,omitempty"`
 }
 
 // Sign-up results: applied and unchanged answer 200, the rest 409.
@@ -217,6 +220,7 @@ type SignupRecord struct {
 	SignupRequest
 	DepartmentID  string    `json:"department_id"`
 	ScreenID      string    `json:"screen_id"`
+	SessionOf     string    `json:"session_of,omitempty"` // profile logged in when it was made
 	Result        string    `json:"result"`
 	Received      int       `json:"received"`
 	FirstReceived time.Time `json:"first_received"`
