@@ -49,7 +49,9 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	watcher := newWatcher(s, log.With("component", "config"))
 	shown := new(pairing.Shown)
 	turns := newBeats()
-	screen, err := display.New(display.Options{
+	var screen *display.Screen // set before any part runs
+	speaker := newAudio(cfg.Audio, c, pw, trusted, func() { screen.Poke() }, log.With("component", "audio"))
+	screen, err = display.New(display.Options{
 		Source: c, Clock: trusted, Logger: log.With("component", "display"),
 		Locale: cfg.Screen.Locale, Pairing: shown.Code,
 		IdleAfter: cfg.Screen.IdleAfter.D(), OfflineAfter: cfg.Screen.OfflineAfter.D(),
@@ -60,7 +62,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	facts := facts{power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, blankAfter: cfg.Power.BlankAfter.D(), watcher: watcher, page: screen.Page}
+	facts := facts{voice: speaker.voice, power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, blankAfter: cfg.Power.BlankAfter.D(), watcher: watcher, page: screen.Page}
 	r, err := runner.New(runner.Deps{
 		Sync: syncOptions(s, facts, screen, log), Token: token, TokenFile: cfg.Backend.TokenFile,
 		Cache: c, Shown: shown, Logger: log.With("component", "sync"), Version: version, Extra: facts.report,
@@ -75,10 +77,13 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	p.start("display power", pw.Run)
 	p.start("motion sensor", sensor.Run)
 	p.start("motion to wake", wakeOnMotion(sensor, pw, screen))
+	p.start("voice", speaker.voice.Run)
+	p.start("announcements", speaker.announcer.Run)
+	p.start("announcements state", speaker.feed(known(trusted)))
 	p.start("service watchdog", newWatchdog(screen.Poke, turns, log).run)
 	if watcher != nil {
 		p.start("configuration watcher", watcher.Run)
-		p.start("configuration apply", followEdits(watcher, cfg, level, pw, screen, c, log))
+		p.start("configuration apply", followEdits(watcher, cfg, level, pw, screen, speaker, c, log))
 	}
 	// The renderer owns the main thread until the window closes or ctx ends.
 	return p.stop(screen.Run(p.ctx))

@@ -10,6 +10,7 @@ import (
 	"skaerm/cache"
 	"skaerm/display"
 	"skaerm/display/layout"
+	"skaerm/internal/aloud"
 	"skaerm/internal/app"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
@@ -53,6 +54,7 @@ func newWatcher(s app.Settings, log *slog.Logger) *config.Watcher {
 // facts are what the screen's other parts know about it, for the status
 // report and the status the sync posts.
 type facts struct {
+	voice  *aloud.Voice
 	power  *power.Controller
 	clock  *clock.Trusted
 	sensor *motion.Sensor
@@ -78,6 +80,9 @@ func (f facts) report() map[string]string {
 	}
 	if st.LastError != "" {
 		m["display power error"] = st.LastError
+	}
+	if fl := f.voice.LastFailure(); fl.Err != "" {
+		m["audio error"] = fl.At.Format(time.RFC3339) + ": " + fl.Err
 	}
 	if t, err := f.temps.Temperature(); err == nil {
 		m["soc temperature"] = fmt.Sprintf("%.1f °C", t)
@@ -135,7 +140,7 @@ func wakeOnMotion(sensor *motion.Sensor, pw *power.Controller, screen *display.S
 
 // followEdits applies each accepted edit of the configuration file, and
 // reloads the screen's assets when their folder changes.
-func followEdits(w *config.Watcher, cfg config.Config, level *slog.LevelVar, pw *power.Controller, screen *display.Screen, c *cache.Cache, log *slog.Logger) func(context.Context) error {
+func followEdits(w *config.Watcher, cfg config.Config, level *slog.LevelVar, pw *power.Controller, screen *display.Screen, speaker *audio, c *cache.Cache, log *slog.Logger) func(context.Context) error {
 	return func(ctx context.Context) error {
 		for {
 			select {
@@ -143,6 +148,7 @@ func followEdits(w *config.Watcher, cfg config.Config, level *slog.LevelVar, pw 
 				return nil
 			case nc := <-w.Updates():
 				applyConfig(nc, cfg, level, pw, screen, departmentZone(c), log)
+				speaker.apply(nc.Audio)
 			case <-w.AssetsChanged():
 				screen.ReloadAssets()
 			}
@@ -151,7 +157,8 @@ func followEdits(w *config.Watcher, cfg config.Config, level *slog.LevelVar, pw 
 }
 
 // applyConfig applies an edited configuration file to the running screen:
-// language and timings, display power and log level at once; the backend,
+// language and timings, display power and log level at once ([audio] is
+// applied by the caller); the backend,
 // cache and token need a restart, which it says.
 func applyConfig(nc, old config.Config, level *slog.LevelVar, pw *power.Controller, screen *display.Screen, loc *time.Location, log *slog.Logger) {
 	_ = level.UnmarshalText([]byte(nc.Log.Level))

@@ -141,6 +141,25 @@ func (c *Controller) State() State {
 	return c.state
 }
 
+// OffHours reports whether t falls in the schedule's off hours (the
+// night), whether or not a touch has lit the display meanwhile, and when
+// that may next change (zero: never by itself). While the clock cannot be
+// believed the schedule is not followed, and OffHours says no.
+func (c *Controller) OffHours(t time.Time) (off bool, next time.Time) {
+	c.mu.Lock()
+	p := c.policy
+	c.mu.Unlock()
+	if !c.known() {
+		return false, time.Time{}
+	}
+	loc := p.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	mode, _ := p.Schedule.At(t, loc)
+	return mode == ScheduledOff, p.Schedule.NextChange(t, loc)
+}
+
 // Blank reports whether the renderer should draw black. Cheap enough for
 // every frame.
 func (c *Controller) Blank() bool { return c.black.Blank() }

@@ -277,3 +277,22 @@ func TestControllerWithoutSensor(t *testing.T) {
 		t.Fatalf("22:00: %+v", st)
 	}
 }
+
+// OffHours is the schedule's night whatever a touch did, and nothing while
+// the clock cannot be believed.
+func TestControllerOffHours(t *testing.T) {
+	c, fake := newTestController(t, nil)
+	loc := cph(t)
+	if off, next := c.OffHours(fake.Now()); off || !next.Equal(time.Date(2026, 11, 24, 22, 0, 0, 0, loc)) {
+		t.Fatalf("noon: off %v, next %v", off, next)
+	}
+	night := time.Date(2026, 11, 24, 23, 0, 0, 0, loc)
+	c.Touch() // lights the display, the night stays the night
+	if off, next := c.OffHours(night); !off || !next.Equal(time.Date(2026, 11, 25, 6, 0, 0, 0, loc)) {
+		t.Fatalf("23:00: off %v, next %v", off, next)
+	}
+	c.known = func() bool { return false }
+	if off, _ := c.OffHours(night); off {
+		t.Fatal("off hours followed with a clock that cannot be believed")
+	}
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"skaerm/board"
+	"skaerm/cache"
+	"skaerm/internal/aloud"
+	"skaerm/internal/clock"
+	"skaerm/internal/config"
+	"skaerm/internal/power"
+	"skaerm/internal/sound/soundtest"
+	"skaerm/internal/speech"
+	"skaerm/internal/wait"
+)
+
+// The screen's announcements from end to end with real parts: the board
+// in a cache file says the department announces, the clock reaches ten
+// minutes before the knitting club, and the loudspeaker (ALSA routed to a
+// file) hears the chime and the sentence at the day volume. At night the
+// night volume applies.
+func TestAnnouncementFromTheCache(t *testing.T) {
+	heard := soundtest.FileSpeaker(t)
+	cph, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	day := func(h, m int) time.Time { return time.Date(2026, 12, 1, h, m, 0, 0, cph) }
+	b := &board.Board{
+		Department: board.Department{ID: "d1", Timezone: "Europe/Copenhagen", Locale: "da",
+			Announcements: &board.Announcements{Enabled: true, BeforeMinutes: 10}},
+		Activities: []board.Activity{{ID: "a1", Title: "Strikkeklub", Location: "Dagligstuen", Start: day(14, 0)}},
+	}
+	if err := c.ReplaceBoard(b, `"1"`); err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewFake(day(13, 45))
+	sched, err := power.ParseSchedule([]string{"daily off 22:00-06:00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := power.NewController(power.Options{Policy: power.Policy{Schedule: sched, Location: cph}, Clock: clk})
+	a := config.Default().Audio
+	a.Volume, a.NightVolume = 100, 30
+	x := newAudio(a, c, pw, clk, nil, nil)
+	p := newParts(context.Background())
+	p.start("voice", x.voice.Run)
+	p.start("announcer", x.announcer.Run)
+	p.start("state", x.feed(func() bool { return true }))
+	defer p.stop(nil)
+
+	// The feeder waits for the next minute, the announcer for 13:50.
+	wait.Until(t, "both wait on the clock", func() bool { return clk.Waiters() == 2 })
+	if _, err := os.Stat(heard); err == nil {
+		t.Fatal("something was heard before 13:50")
+	}
+	clk.Set(day(13, 50))
+	want, err := (&speech.Espeak{}).Synthesize(context.Background(), "Om ti minutter: Strikkeklub i Dagligstuen.", "da")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := aloud.WithChime(want)
+	wait.Until(t, "the announcement is heard", func() bool {
+		fi, err := os.Stat(heard)
+		return err == nil && fi.Size() >= int64(2*len(full.Samples))
+	})
+	got := soundtest.Heard(t, heard)[:len(full.Samples)]
+	for i, s := range full.Samples {
+		if got[i] != s {
+			t.Fatalf("sample %d: heard %d, the chime and sentence at volume 100 are %d", i, got[i], s)
+		}
+	}
+	wait.Until(t, "what was said is kept beside the cache", func() bool {
+		_, err := os.Stat(filepath.Join(filepath.Dir(c.Path()), "announced.json"))
+		return err == nil
+	})
+
+	if v := x.volume(); v != 100 {
+		t.Errorf("day volume %d, want 100", v)
+	}
+	clk.Set(day(23, 0))
+	if v := x.volume(); v != 30 {
+		t.Errorf("night volume %d, want 30", v)
+	}
+	a.NightVolume = 10
+	x.apply(a)
+	if v := x.volume(); v != 10 {
+		t.Errorf("edited night volume %d, want 10", v)
+	}
+}
