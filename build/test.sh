@@ -85,6 +85,22 @@ for cmd in cmd/skaerm cmd/skaerm-screen; do
 	fi
 done
 
+# Personal data (a logged-in resident's Min side) lives in memory only: the
+# cache cannot take it because it never links the personal package, and the
+# personal package links no store.
+log "personal data never reaches the cache"
+for pair in "cache personal" "personal cache" "personal go.etcd.io/bbolt"; do
+	read -r from want <<<"$pair"
+	pkg="$module/$from"
+	[ -d "$from" ] || continue
+	[[ "$want" == */* ]] || want="$module/$want"
+	if go list -deps "./$from" | grep -qxF "$want"; then
+		printf '%s links %s\n' "$pkg" "$want" >&2
+		failed=1
+		failures+=("personal imports")
+	fi
+done
+
 # A package belongs to the display group when it lives under display/ or its
 # test binary links Ebitengine (which cannot start without an X server): the
 # .test entries of `go list -test` carry every dependency of the test binary.

@@ -19,6 +19,7 @@ type wireSignup struct {
 	ProfileID string `json:"profile_id"`
 	Action    string `json:"action"`
 	At        string `json:"at"`
+	Session   string `json:"session,omitempty"` // v1.1: the session it was made in (memory only)
 }
 
 // refusal is a definitive no from the backend: the entry is marked Refused
@@ -114,7 +115,7 @@ func (s *Syncer) rememberPending(entries []board.Signup, pending map[string]bool
 func (s *Syncer) sendSignup(ctx context.Context, e board.Signup) error {
 	body, err := json.Marshal(wireSignup{
 		ID: e.ID, ItemType: string(e.ItemType), ItemID: e.ItemID, ProfileID: e.ProfileID,
-		Action: string(e.Action), At: e.At.Format(time.RFC3339Nano),
+		Action: string(e.Action), At: e.At.Format(time.RFC3339Nano), Session: s.sessionFor(e.ID),
 	})
 	if err != nil {
 		return err
@@ -144,6 +145,14 @@ func (s *Syncer) sendSignup(ctx context.Context, e board.Signup) error {
 		return refusal{reason}
 	}
 	return fmt.Errorf("%w: %s", ErrBackendFailed, resp.Status)
+}
+
+// sessionFor is the session a sign-up was made in, from Options.Sessions.
+func (s *Syncer) sessionFor(id string) string {
+	if s.opts.Sessions == nil {
+		return ""
+	}
+	return s.opts.Sessions.SessionFor(id)
 }
 
 // newPending reports whether the outbox holds a pending entry the last

@@ -47,6 +47,9 @@ type Options struct {
 	OnDate     func(backend time.Time)                   // optional: the backend's clock, from each board answer's Date header
 	OnMedia    func(stored int)                          // optional: called after a sync that stored new media, with how many
 	Rand       *rand.Rand                                // optional: jitter source (tests make it deterministic)
+	// Sessions tells which sign-ups were made while someone was logged in
+	// (a *Login): they are sent with that session. Optional.
+	Sessions interface{ SessionFor(signupID string) string }
 }
 
 // StatusExtras are facts from other parts of the screen reported with the
