@@ -113,6 +113,8 @@ if [ -f "$bindir/skaerm-screen" ] && [[ " ${progs[*]} " == *" skaerm-screen "* ]
 	install -m 0755 "$bindir/skaerm-screen" "$stage/usr/lib/skaerm/skaerm-screen"
 fi
 install -m 0644 systemd/skaerm.service systemd/skaerm-kiosk.service "$stage/lib/systemd/system/"
+install -d "$stage/usr/share/skaerm"
+install -m 0644 systemd/skaerm-kiosk.xorg.conf "$stage/usr/share/skaerm/"
 install -m 0644 systemd/skaerm-backend.service "$stage/usr/share/doc/skaerm/examples/"
 example=internal/config/config.example.toml
 if [ -f "$example" ]; then

@@ -63,6 +63,12 @@ type Options struct {
 	Logger *slog.Logger
 	// ReadOnly opens the file with a shared lock for tools that only look.
 	ReadOnly bool
+	// BootID is this boot's id, kept with a clock offset; "" means
+	// clock.BootID().
+	BootID string
+	// Uptime is the time since boot, kept with a clock offset; nil means
+	// clock.Uptime.
+	Uptime func() time.Duration
 }
 
 // Cache is an open cache file. It is safe for concurrent use.
@@ -72,6 +78,8 @@ type Cache struct {
 	log      *slog.Logger
 	timeout  time.Duration
 	readOnly bool
+	bootID   string
+	uptime   func() time.Duration
 
 	// mu guards db: every transaction runs under RLock, Compact and Close
 	// take Lock, so no reader ever sees a db being swapped or closed.
@@ -92,6 +100,8 @@ func newCache(path string, opts Options) *Cache {
 		log:         opts.Logger,
 		timeout:     opts.Timeout,
 		readOnly:    opts.ReadOnly,
+		bootID:      opts.BootID,
+		uptime:      opts.Uptime,
 		subs:        map[chan struct{}]struct{}{},
 		autoCompact: true,
 	}
@@ -104,8 +114,17 @@ func newCache(path string, opts Options) *Cache {
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
 	}
+	if c.bootID == "" {
+		c.bootID = clock.BootID()
+	}
+	if c.uptime == nil {
+		c.uptime = clock.Uptime
+	}
 	return c
 }
+
+// BootID is the boot id the cache stamps a clock offset with.
+func (c *Cache) BootID() string { return c.bootID }
 
 // Path returns the file the cache lives in.
 func (c *Cache) Path() string { return c.path }

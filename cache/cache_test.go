@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/internal/clock"
 	"skaerm/internal/wait"
 )
 
@@ -746,6 +747,33 @@ func TestMetaAttempts(t *testing.T) {
 	m, _ = c.Meta()
 	if m.ClockOffset != -90*time.Second || !m.ClockOffsetAt.Equal(clk.Now()) || m.ETag != "e1" {
 		t.Fatalf("after reopening: %+v", m)
+	}
+	if m.ClockBootID != c.BootID() || m.ClockBootID != clock.BootID() {
+		t.Fatalf("boot id kept %q, want this boot's %q", m.ClockBootID, clock.BootID())
+	}
+}
+
+// TestClockOffsetStamped checks the offset is kept with the boot and the
+// time since boot it was measured at, which is what lets a restarted screen
+// go on with it.
+func TestClockOffsetStamped(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))
+	path := filepath.Join(t.TempDir(), "cache.db")
+	c, err := Open(path, Options{Clock: clk, BootID: "boot-a", Uptime: func() time.Duration { return 42 * time.Minute }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetClockOffset(72 * time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	c = reopen(t, c, Options{Clock: clk})
+	m, err := c.Meta()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ClockBootID != "boot-a" || m.ClockUptime != 42*time.Minute || m.ClockOffset != 72*time.Hour {
+		t.Fatalf("kept %+v", m)
 	}
 }
 

@@ -20,6 +20,8 @@ type Meta struct {
 
 	ClockOffset   time.Duration // backend clock minus local clock
 	ClockOffsetAt time.Time     // when ClockOffset was measured, local clock
+	ClockBootID   string        // the boot it was measured in
+	ClockUptime   time.Duration // time since boot when it was measured (0: unknown)
 
 	Recovered string // path a corrupt cache file was moved aside to, "" if none
 
@@ -39,6 +41,8 @@ type storedMeta struct {
 	LastError     string        `json:"last_error,omitempty"`
 	ClockOffset   time.Duration `json:"clock_offset,omitempty"`
 	ClockOffsetAt time.Time     `json:"clock_offset_at"`
+	ClockBootID   string        `json:"clock_boot_id,omitempty"`
+	ClockUptime   time.Duration `json:"clock_uptime,omitempty"`
 	Recovered     string        `json:"recovered,omitempty"`
 }
 
@@ -99,6 +103,8 @@ func (c *Cache) Meta() (Meta, error) {
 			LastError:     m.LastError,
 			ClockOffset:   m.ClockOffset,
 			ClockOffsetAt: m.ClockOffsetAt,
+			ClockBootID:   m.ClockBootID,
+			ClockUptime:   m.ClockUptime,
 			Recovered:     m.Recovered,
 		}
 		if b := tx.Bucket(bucketBoard); b != nil {
@@ -139,11 +145,15 @@ func (c *Cache) RecordAttempt(err error) error {
 	})
 }
 
-// SetClockOffset stores the backend's clock minus the local clock, as measured now.
+// SetClockOffset stores the backend's clock minus the local clock, as
+// measured now, with this boot's id and the time since boot: a restart of
+// the screen in the same boot goes on with it (clock.Offset.Carried).
 func (c *Cache) SetClockOffset(d time.Duration) error {
-	now := c.clock.Now()
+	now, up := c.clock.Now(), c.uptime()
 	return c.editMeta("set clock offset", func(m *storedMeta) {
 		m.ClockOffset = d
 		m.ClockOffsetAt = now
+		m.ClockBootID = c.bootID
+		m.ClockUptime = up
 	})
 }

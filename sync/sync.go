@@ -296,8 +296,10 @@ func (s *Syncer) window() (url.Values, error) {
 }
 
 // measureClock stores the backend's clock minus ours when it moved by more
-// than a couple of seconds or an hour has passed (the Date header has
-// one-second resolution, and every write wears the SD card).
+// than a couple of seconds, an hour has passed or the stored one is from
+// another boot (the Date header has one-second resolution, and every write
+// wears the SD card; a restarted screen goes on with an offset of its own
+// boot, see clock.Offset).
 func (s *Syncer) measureClock(resp *http.Response, meta *cache.Meta) {
 	local := s.clock.Now()
 	d, ok := serverOffset(resp, local)
@@ -311,7 +313,8 @@ func (s *Syncer) measureClock(resp *http.Response, meta *cache.Meta) {
 	if diff < 0 {
 		diff = -diff
 	}
-	if diff <= 2*time.Second && local.Sub(meta.ClockOffsetAt) < time.Hour && !meta.ClockOffsetAt.IsZero() {
+	if diff <= 2*time.Second && local.Sub(meta.ClockOffsetAt) < time.Hour && !meta.ClockOffsetAt.IsZero() &&
+		meta.ClockBootID == s.cache.BootID() && meta.ClockUptime > 0 {
 		return
 	}
 	if err := s.cache.SetClockOffset(d); err != nil {

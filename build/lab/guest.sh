@@ -320,11 +320,21 @@ off_now() {
 check_cec() {
 	begin 6 display-power
 	cp /etc/skaerm/config.toml /tmp/config.before-power
+	# The kiosk's X server keeps DPMS (for the dpms backend) with its own
+	# timers at 0: it never blanks the display by itself.
+	xset q >"$OUT/xset-kiosk.txt" 2>&1
+	expect "the kiosk's X server has DPMS" grep -q 'DPMS is Enabled' "$OUT/xset-kiosk.txt"
+	expect "the kiosk's X server never blanks by itself" sh -c "grep -qE 'Standby: *0 +Suspend: *0 +Off: *0' '$OUT/xset-kiosk.txt' && grep -qE 'timeout: *0 ' '$OUT/xset-kiosk.txt'"
 	# DPMS through Xorg (modesetting on virtio-gpu). A new power backend
-	# applies at the next start of the screen; the schedule at once.
+	# applies at the next start of the screen; the schedule at once. The
+	# restarted screen goes on with the backend's clock offset its cache
+	# kept in this boot, so the schedule holds at once (the lab has no NTP).
 	set_power backend '"dpms"' schedule "$(off_now)"
+	local inv
 	systemctl restart skaerm.service
 	wait_screen 120 || fail "skaerm.service not back after its restart"
+	inv="$(systemctl show -p InvocationID --value skaerm.service)"
+	expect "the restarted screen keeps the backend's clock" wait_for 30 sh -c "journalctl -b _SYSTEMD_INVOCATION_ID=$inv -o cat | grep -q 'kept backend clock offset used'"
 	if wait_for 60 sh -c 'xset q | grep -q "Monitor is Off"'; then
 		note "dpms: off in the off hours"
 	else

@@ -40,7 +40,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 		return err
 	}
 	defer c.Close()
-	trusted := clock.NewTrusted(clock.TrustOptions{}) // a Pi has no real-time clock: NTP, else the backend's Date
+	trusted := newTrusted(c, log)
 	sensor := motion.Setup(app.MotionConfig(cfg.Motion), clock.Real{}, log.With("component", "motion"))
 	pw, err := newPower(cfg.Power, departmentZone(c), trusted, sensor, log.With("component", "power"))
 	if err != nil {
@@ -111,4 +111,24 @@ func runSettings(args []string, stderr io.Writer) (app.RunFlags, app.Settings, s
 		return f, s, "", err
 	}
 	return f, s, token, nil
+}
+
+// newTrusted is the screen's clock. A Pi has no real-time clock: it goes by
+// NTP, else by the backend's Date. A restart of the screen in the same boot,
+// with the clock not set since, goes on with the offset the cache kept, so
+// the schedule and "today" hold at once; after a reboot it waits for the
+// backend's first answer.
+func newTrusted(c *cache.Cache, log *slog.Logger) *clock.Trusted {
+	var last *clock.Offset
+	if m, err := c.Meta(); err == nil && !m.ClockOffsetAt.IsZero() {
+		last = &clock.Offset{Offset: m.ClockOffset, MeasuredAt: m.ClockOffsetAt, BootID: m.ClockBootID, Uptime: m.ClockUptime}
+	}
+	t := clock.NewTrusted(clock.TrustOptions{Last: last})
+	switch {
+	case t.Dropped() != "":
+		log.Info("kept backend clock offset not used", "why", t.Dropped())
+	case last != nil:
+		log.Info("kept backend clock offset used", "clock", t.Status().String())
+	}
+	return t
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -41,4 +42,15 @@ func KernelSynced() (bool, error) {
 	}
 	synced := state != unix.TIME_ERROR && tx.Status&unix.STA_UNSYNC == 0 && tx.Maxerror < maxSyncedError
 	return synced, nil
+}
+
+// Uptime is the time since boot (CLOCK_BOOTTIME): it counts on however the
+// wall clock is set, so a kept clock offset can tell a step of the wall
+// clock from time passing. 0 when the kernel does not say.
+func Uptime() time.Duration {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err != nil {
+		return 0
+	}
+	return time.Duration(ts.Nano())
 }

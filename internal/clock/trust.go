@@ -25,12 +25,51 @@ var minTrusted = time.Date(2024, time.January, 1, 0, 0, 0, 0, time.UTC)
 var ErrImplausibleDate = errors.New("backend date is implausible")
 
 // Offset is the difference between the backend's clock and the local one,
-// as the cache keeps it between restarts. It is valid only within the boot it
-// was measured in: a reboot resets the local clock.
+// as the cache keeps it between restarts of the screen. It stays valid while
+// the local clock runs on undisturbed: within the boot it was measured in
+// (a reboot resets the clock of a Pi, which has no real-time clock) and as
+// long as the clock has not been stepped since (by hand, or by an NTP client
+// that synchronised and lost its server again). A step shows as the local
+// clock having moved by a different amount than the time since boot, which
+// nothing can set.
 type Offset struct {
 	Offset     time.Duration `json:"offset"`      // backend time minus local time
 	MeasuredAt time.Time     `json:"measured_at"` // local (uncorrected) clock when measured
 	BootID     string        `json:"boot_id"`     // kernel boot id when measured
+	// Uptime is the time since boot (CLOCK_BOOTTIME) when measured; 0
+	// means unknown, and then the offset is not carried past a restart.
+	Uptime time.Duration `json:"uptime,omitempty"`
+}
+
+// maxStep is how far the local clock may drift from the time since boot
+// before a kept offset counts as measured against another clock: well
+// above the slew of an ordinary crystal over a day, well below anything
+// that could name the wrong hour.
+const maxStep = 10 * time.Second
+
+// Carried reports why a kept offset still holds now, in this boot with the
+// local clock at local and uptime since boot, or why not ("" when it
+// holds).
+func (o Offset) Carried(bootID string, local time.Time, uptime time.Duration) string {
+	switch {
+	case o.BootID == "" || o.Uptime <= 0:
+		return "measured by an older version, without its boot"
+	case o.BootID != bootID:
+		return "measured before the last reboot"
+	case uptime <= 0:
+		return "the time since boot is unknown"
+	case !plausible(o.MeasuredAt.Add(o.Offset)):
+		return "the measured backend time is implausible"
+	}
+	wall, up := local.Sub(o.MeasuredAt), uptime-o.Uptime
+	step := wall - up
+	if step < 0 {
+		step = -step
+	}
+	if up < 0 || step > maxStep+up/1000 {
+		return fmt.Sprintf("the local clock was set since (it moved %s in %s)", wall.Round(time.Second), up.Round(time.Second))
+	}
+	return ""
 }
 
 // TrustState says what the screen knows about the time.
@@ -79,8 +118,11 @@ type TrustOptions struct {
 	// BootID is this boot's id; "" reads it with BootID(). An offset from
 	// another boot is discarded.
 	BootID string
-	// Last is the offset the cache kept from earlier, if any.
+	// Last is the offset the cache kept from earlier, if any; it is used
+	// when Offset.Carried says it still holds.
 	Last *Offset
+	// Uptime is the time since boot; nil means Uptime (CLOCK_BOOTTIME).
+	Uptime func() time.Duration
 	// Recheck is how often the kernel is asked again; 0 means 30 s.
 	Recheck time.Duration
 }
@@ -97,7 +139,9 @@ type Trusted struct {
 	base    Clock
 	synced  func() (bool, error)
 	bootID  string
+	uptime  func() time.Duration
 	recheck time.Duration
+	dropped string // why Last was not used, "" if it was or there was none
 
 	mu        sync.Mutex
 	offset    *Offset   // valid offset for this boot, nil if none
@@ -108,10 +152,11 @@ type Trusted struct {
 
 var _ Clock = (*Trusted)(nil)
 
-// NewTrusted returns a trust-aware clock. A Last offset from another boot (or
-// without a boot id) is dropped.
+// NewTrusted returns a trust-aware clock. A Last offset is used while it
+// holds (Offset.Carried): a restart of the screen keeps the backend's time,
+// a reboot or a clock step drops it until the backend answers again.
 func NewTrusted(o TrustOptions) *Trusted {
-	t := &Trusted{base: o.Base, synced: o.KernelSynced, bootID: o.BootID, recheck: o.Recheck}
+	t := &Trusted{base: o.Base, synced: o.KernelSynced, bootID: o.BootID, uptime: o.Uptime, recheck: o.Recheck}
 	if t.base == nil {
 		t.base = Real{}
 	}
@@ -121,15 +166,24 @@ func NewTrusted(o TrustOptions) *Trusted {
 	if t.bootID == "" {
 		t.bootID = BootID()
 	}
+	if t.uptime == nil {
+		t.uptime = Uptime
+	}
 	if t.recheck <= 0 {
 		t.recheck = 30 * time.Second
 	}
-	if l := o.Last; l != nil && l.BootID != "" && l.BootID == t.bootID && plausible(l.MeasuredAt.Add(l.Offset)) {
-		last := *l
-		t.offset = &last
+	if l := o.Last; l != nil {
+		if t.dropped = l.Carried(t.bootID, t.base.Now(), t.uptime()); t.dropped == "" {
+			last := *l
+			t.offset = &last
+		}
 	}
 	return t
 }
+
+// Dropped says why the kept offset (TrustOptions.Last) was not used, ""
+// when it was or there was none.
+func (t *Trusted) Dropped() string { return t.dropped }
 
 // Now returns the best time there is: the local clock when NTP keeps it,
 // else the local clock plus the backend offset, else the local clock as it
@@ -174,7 +228,7 @@ func (t *Trusted) ObserveDate(date time.Time) (Offset, error) {
 		return Offset{}, fmt.Errorf("observe backend date %s: %w", date.UTC().Format(time.RFC3339), ErrImplausibleDate)
 	}
 	local := t.base.Now()
-	o := Offset{Offset: date.Sub(local), MeasuredAt: local, BootID: t.bootID}
+	o := Offset{Offset: date.Sub(local), MeasuredAt: local, BootID: t.bootID, Uptime: t.uptime()}
 	t.mu.Lock()
 	t.offset = &o
 	t.mu.Unlock()

@@ -127,31 +127,84 @@ func TestTrustedKernelError(t *testing.T) {
 	}
 }
 
+// TestTrustedPersistedOffset is the rule for a restart of the screen: the
+// offset the cache kept holds in the same boot while the wall clock has
+// moved as much as the time since boot; a reboot, a step of the clock or an
+// offset without its boot and uptime (an older version's) is dropped.
 func TestTrustedPersistedOffset(t *testing.T) {
 	local := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
-	last := Offset{Offset: 72 * time.Hour, MeasuredAt: local.Add(-time.Hour), BootID: "boot-a"}
+	up := 5 * time.Hour // time since boot now
+	// Measured an hour ago, in this boot, an hour after it started.
+	last := Offset{Offset: 72 * time.Hour, MeasuredAt: local.Add(-time.Hour), BootID: "boot-a", Uptime: up - time.Hour}
+	with := func(edit func(*Offset)) Offset { o := last; edit(&o); return o }
 	tests := []struct {
-		name  string
-		boot  string
-		last  Offset
-		known bool
+		name   string
+		boot   string
+		uptime time.Duration
+		last   Offset
+		known  bool
 	}{
-		{"same boot", "boot-a", last, true},
-		{"after a reboot", "boot-b", last, false},
-		{"no boot id kept", "boot-a", Offset{Offset: last.Offset, MeasuredAt: last.MeasuredAt}, false},
-		{"offset into 1970", "boot-a", Offset{Offset: -60 * 365 * 24 * time.Hour, MeasuredAt: local, BootID: "boot-a"}, false},
+		{"restart in the same boot", "boot-a", up, last, true},
+		{"restart a day later, the clock a few seconds off", "boot-a", up + 24*time.Hour,
+			with(func(o *Offset) { o.MeasuredAt = local.Add(-25*time.Hour - 5*time.Second) }), true},
+		{"after a reboot", "boot-b", up, last, false},
+		{"the clock set forward since", "boot-a", up, with(func(o *Offset) { o.MeasuredAt = local.Add(-3 * time.Hour) }), false},
+		{"the clock set back since", "boot-a", up, with(func(o *Offset) { o.MeasuredAt = local.Add(time.Minute) }), false},
+		{"uptime from the future (another boot's)", "boot-a", time.Minute, last, false},
+		{"no boot id kept", "boot-a", up, with(func(o *Offset) { o.BootID = "" }), false},
+		{"no uptime kept (older version)", "boot-a", up, with(func(o *Offset) { o.Uptime = 0 }), false},
+		{"uptime unknown now", "boot-a", 0, last, false},
+		{"offset into 1970", "boot-a", up, with(func(o *Offset) { o.Offset = -60 * 365 * 24 * time.Hour }), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tc := NewTrusted(TrustOptions{Base: NewFake(local), KernelSynced: (&kernel{}).query, BootID: tt.boot, Last: &tt.last})
+			tc := NewTrusted(TrustOptions{Base: NewFake(local), KernelSynced: (&kernel{}).query, BootID: tt.boot,
+				Uptime: func() time.Duration { return tt.uptime }, Last: &tt.last})
 			st := tc.Status()
 			if st.Known != tt.known {
-				t.Fatalf("%+v, want known=%t", st, tt.known)
+				t.Fatalf("%+v, want known=%t (dropped: %q)", st, tt.known, tc.Dropped())
 			}
 			if tt.known && !tc.Now().Equal(local.Add(tt.last.Offset)) {
 				t.Fatalf("Now %s", tc.Now())
 			}
+			if (tc.Dropped() == "") != tt.known {
+				t.Fatalf("Dropped() = %q with known=%t", tc.Dropped(), tt.known)
+			}
 		})
+	}
+}
+
+// TestTrustedOffsetAcrossRestart measures an offset, keeps it as the cache
+// would, and starts a new Trusted later in the same boot: it knows the day
+// at once; started after a reboot it does not until the backend answers.
+func TestTrustedOffsetAcrossRestart(t *testing.T) {
+	fake := NewFake(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)) // three days behind
+	up := 40 * time.Second
+	uptime := func() time.Duration { return up }
+	first := NewTrusted(TrustOptions{Base: fake, KernelSynced: (&kernel{}).query, BootID: "boot-a", Uptime: uptime})
+	server := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	kept, err := first.ObserveDate(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept.Uptime != up {
+		t.Fatalf("offset %+v: uptime not stamped", kept)
+	}
+	fake.Advance(20 * time.Minute)
+	up += 20 * time.Minute
+	again := NewTrusted(TrustOptions{Base: fake, KernelSynced: (&kernel{}).query, BootID: "boot-a", Uptime: uptime, Last: &kept})
+	if st := again.Status(); !st.Known || st.Source != SourceBackend {
+		t.Fatalf("after a restart: %+v (dropped: %q)", st, again.Dropped())
+	}
+	if want := server.Add(20 * time.Minute); !again.Now().Equal(want) {
+		t.Fatalf("Now %s, want %s", again.Now(), want)
+	}
+	// A reboot: the clock and the time since boot start again.
+	fake.Set(time.Date(2026, 11, 27, 6, 30, 0, 0, time.UTC))
+	up = 30 * time.Second
+	rebooted := NewTrusted(TrustOptions{Base: fake, KernelSynced: (&kernel{}).query, BootID: "boot-b", Uptime: uptime, Last: &kept})
+	if st := rebooted.Status(); st.Known {
+		t.Fatalf("after a reboot: %+v, want unknown until the backend answers", st)
 	}
 }
 
