@@ -13,7 +13,11 @@
 # certificate authority the lab makes and the guest trusts through ca_file).
 #
 # Every check prints one line; the run ends with `lab: N passed, M failed,
-# K skipped` and exits 0 only when M is 0. lab-out/ keeps the result lines,
+# K skipped` and exits 0 only when M is 0. When the lab cannot run on this
+# machine at all (its packages cannot be installed, QEMU is missing, the
+# guest image cannot be built, e.g. Debian's mirror is out of reach), it
+# prints `lab: skipped: REASON`, writes the reason to lab-out/skipped and
+# exits 77, which .ci/run reports without failing. lab-out/ keeps the result lines,
 # the guest's journal and Xorg log of each boot, the serial console,
 # screenshots, status and doctor output. --keep also keeps the guest's disk
 # (lab-out/disk.qcow2) for a look: boot it with the command in
@@ -52,13 +56,25 @@ lab="$SKAERM_ROOT/build/lab"
 out="$SKAERM_ROOT/lab-out"
 start=$SECONDS
 
-if [ "${SKIP_DEPS:-0}" != 1 ]; then
-	if [ "$arch" = arm64 ]; then build/deps.sh --lab --cross; else build/deps.sh --lab; fi
-fi
-ensure_go
-
 rm -rf "$out"
 mkdir -p "$out"
+# skipped REASON: the lab cannot run here (not a failed check).
+skipped() {
+	printf '%s\n' "$1" >"$out/skipped"
+	echo "lab: skipped: $1"
+	exit 77
+}
+if [ "${SKIP_DEPS:-0}" != 1 ]; then
+	deps=(--lab)
+	[ "$arch" = arm64 ] && deps+=(--cross)
+	if ! build/deps.sh "${deps[@]}" 2>&1 | tee "$out/deps.log" >&2; then
+		skipped "the lab's packages could not be installed (build/deps.sh ${deps[*]}: $(grep -E 'E:|ERROR' "$out/deps.log" | tail -n 1))"
+	fi
+fi
+ensure_go
+for t in qemu-img socat curl jq debugfs e2fsck mmdebstrap "$([ "$arch" = amd64 ] && echo qemu-system-x86_64 || echo qemu-system-aarch64)"; do
+	command -v "$t" >/dev/null 2>&1 || skipped "$t is missing (build/deps.sh --lab installs it)"
+done
 work="$(mktemp -d /var/tmp/skaerm-lab.XXXXXX)"
 share="$work/share"
 mkdir -p "$share/debs" "$share/req" "$share/rep"
@@ -75,6 +91,9 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+# A timeout or Ctrl-C ends the run through cleanup, QEMU and the backend too.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # --- The packages: N and N+1.
 version="$(skaerm_version)"
@@ -89,7 +108,9 @@ done
 ls -l "$share/debs" >"$out/debs.txt"
 
 # --- The disk image (cached).
-image="$(build/lab/rootfs.sh "$arch" | tail -n 1)"
+if ! image="$(build/lab/rootfs.sh "$arch" 2> >(tee "$out/rootfs.log" >&2) | tail -n 1)" || [ ! -f "$image/root.qcow2" ]; then
+	skipped "the guest image could not be built (mmdebstrap from ${SKAERM_LAB_MIRROR:-http://deb.debian.org/debian}: $(grep -E 'E:|ERROR|error' "$out/rootfs.log" | tail -n 1))"
+fi
 qemu-img create -q -f qcow2 -b "$image/root.qcow2" -F qcow2 "$work/disk.qcow2"
 
 # --- The backend behind the gate, on loopback only.
