@@ -2,6 +2,7 @@ package backend
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -52,9 +53,12 @@ type previewShift struct {
 
 type previewPage struct {
 	Lang, Department, Date, Clock string
-	Activities                    []previewActivity
-	Meals                         []previewMeal
-	Shifts                        []previewShift
+	// Weather is the temperature now and today's sky and span, as on the
+	// screen's weather tile; empty when there is none or it is too old.
+	Temp, Weather string
+	Activities    []previewActivity
+	Meals         []previewMeal
+	Shifts        []previewShift
 	// The screen's words.
 	ActivitiesTitle, MealsTitle, OnDutyTitle string
 	NoActivities, NoMeals, NoStaff           string
@@ -75,6 +79,7 @@ func (s *Server) preview(dept string, now time.Time, mediaURL func(sha string) s
 	y, m, day := t.Date()
 	today := window{from: time.Date(y, m, day, 0, 0, 0, 0, loc), to: time.Date(y, m, day+1, 0, 0, 0, 0, loc)}
 	b, err := s.st.renderBoard(dept, today)
+	rawWeather, _ := s.weatherFor(d, now)
 	s.mu.RUnlock()
 	if err != nil {
 		return nil, err
@@ -105,6 +110,13 @@ func (s *Server) preview(dept string, now time.Time, mediaURL func(sha string) s
 	page := previewPage{Lang: words.Lang, Department: d.Name, Date: words.Date(t, loc), Clock: layout.Clock(t, loc),
 		ActivitiesTitle: words.Activities, MealsTitle: words.MealsTitle, OnDutyTitle: words.OnDuty,
 		NoActivities: words.NothingToday, NoMeals: words.NoMeals, NoStaff: words.NoStaff, Full: words.Full, Closed: words.Closed}
+	var w board.Weather
+	if rawWeather != nil && json.Unmarshal(rawWeather, &w) == nil && w.Fresh(now) {
+		page.Temp, page.Weather = layout.Temp(w.Now.TempC), words.Sky[w.Now.Symbol]
+		if day, ok := w.Day(now, loc); ok {
+			page.Weather += ", " + fmt.Sprintf(words.Span, layout.Temp(day.MinC), layout.Temp(day.MaxC))
+		}
+	}
 	const maxFaces = 10
 	for _, a := range b.Activities {
 		pa := previewActivity{
@@ -213,6 +225,9 @@ body{width:1920px;height:1080px;overflow:hidden;background:#f5efe6;color:#1f1f1f
 header{display:flex;align-items:center;justify-content:space-between;padding:20px 48px;background:#2f5d62;color:#fff}
 header h1{font-size:60px;margin:0;font-weight:700}
 header .date{font-size:40px}
+header .weather{display:flex;align-items:baseline;gap:18px;margin-left:auto;margin-right:56px}
+header .temp{font-size:72px;font-weight:700;font-variant-numeric:tabular-nums}
+header .sky{font-size:34px}
 header .clock{font-size:80px;font-weight:700;font-variant-numeric:tabular-nums}
 main{flex:1;display:grid;grid-template-columns:1.7fr 1fr 1fr;gap:28px;padding:28px 48px;min-height:0}
 section{background:#fff;border-radius:28px;padding:24px 28px;overflow:hidden;box-shadow:0 4px 18px rgba(0,0,0,.06)}
@@ -251,6 +266,7 @@ h2{font-size:44px;margin:0 0 16px;color:#2f5d62}
 <body>
 <header>
  <div><h1>{{.Department}}</h1><div class="date">{{.Date}}</div></div>
+ {{if .Temp}}<div class="weather"><span class="temp">{{.Temp}}</span><span class="sky">{{.Weather}}</span></div>{{end}}
  <div class="clock" id="clock">{{.Clock}}</div>
 </header>
 <main>

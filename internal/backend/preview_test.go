@@ -126,3 +126,29 @@ func TestDanishAge(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviewShowsTheWeather: the browser page carries the weather tile's
+// words (temperature now, the sky, today's span) and drops weather that is
+// too old to show, as the screen does.
+func TestPreviewShowsTheWeather(t *testing.T) {
+	tb := startBackend(t)
+	put := func(updated time.Time) {
+		t.Helper()
+		w := `{"updated":"` + updated.UTC().Format(time.RFC3339) + `","place":"Varde","now":{"temp_c":-2.4,"symbol":"snow","wind_ms":3},` +
+			`"days":[{"date":"2026-11-23","min_c":-4.2,"max_c":1,"symbol":"snow","precip_mm":2}]}`
+		if r := do(t, http.MethodPut, tb.URL+"/admin/v1/weather/d1", "", strings.NewReader(w), "Content-Type", "application/json"); r.status != http.StatusNoContent {
+			t.Fatalf("put weather: %d %s", r.status, r.body)
+		}
+	}
+	put(testDay.Add(-time.Hour))
+	page := string(do(t, http.MethodGet, tb.URL+"/preview/board?department=d1", "", nil).body)
+	for _, want := range []string{`<span class="temp">−2°</span>`, `<span class="sky">Sne, −4° til 1°</span>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	put(testDay.Add(-7 * time.Hour))
+	if page := string(do(t, http.MethodGet, tb.URL+"/preview/board?department=d1", "", nil).body); strings.Contains(page, `class="weather"`) {
+		t.Error("the preview shows weather 7 hours old")
+	}
+}
