@@ -47,7 +47,10 @@ done
 skaerm="$work/bin/skaerm"
 
 # The reference backend with the demo care home, on a port the system picks;
-# it prints its address on its first line.
+# it prints its address on its first line. The files exist before it starts,
+# so the loop below never reads one that the shell has not opened yet.
+: >"$work/backend.out"
+: >"$work/backend.log"
 "$work/bin/skaerm-backend" --demo --token demo --listen 127.0.0.1:0 --data "$work/backend" \
 	>"$work/backend.out" 2>"$work/backend.log" &
 backend_pid=$!
