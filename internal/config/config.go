@@ -43,6 +43,8 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
+var spiPort = regexp.MustCompile(`^(/dev/spidev[0-9]+\.[0-9]+|SPI[0-9]+\.[0-9]+)$`)
+
 // DefaultPath is where the screen looks for its configuration file.
 const DefaultPath = "/etc/skaerm/config.toml"
 
@@ -57,6 +59,7 @@ type Config struct {
 	Log     Log     `toml:"log"`
 	Status  Status  `toml:"status"`
 	Audio   Audio   `toml:"audio"`
+	Login   Login   `toml:"login"`
 }
 
 // Backend says where the Screen API is and how to trust it.
@@ -154,6 +157,19 @@ type Audio struct {
 	// Announcements is "follow-backend" (the department decides in the
 	// Manager) or "off" (this screen never announces).
 	Announcements string `toml:"announcements"`
+}
+
+// Login is the personal login's tag readers ("Min side"). Both are
+// optional; a resident can always log in with their picture and PIN when
+// the backend offers personal login.
+type Login struct {
+	// Reader is the input event device of a USB key fob reader that types
+	// the tag's id, e.g. "/dev/input/by-id/usb-IC_Reader-event-kbd". It is
+	// grabbed, so its keystrokes never reach the screen's window. "": none.
+	Reader string `toml:"reader"`
+	// RC522 is the SPI port of an MFRC522 card reader module, e.g.
+	// "/dev/spidev0.0" or "SPI0.0". "": none.
+	RC522 string `toml:"rc522"`
 }
 
 // The values of [audio] announcements.
@@ -605,6 +621,13 @@ func (c Config) Validate() error {
 		}
 	}
 	oneOf(bad, "audio.announcements", c.Audio.Announcements, AnnouncementsFollowBackend, AnnouncementsOff)
+
+	if r := c.Login.Reader; r != "" && (!strings.HasPrefix(r, "/dev/input/") || strings.Contains(r, "..")) {
+		bad("login.reader", "%q is not an input device under /dev/input/ (e.g. \"/dev/input/by-id/usb-...-event-kbd\")", r)
+	}
+	if r := c.Login.RC522; r != "" && !spiPort.MatchString(r) {
+		bad("login.rc522", "%q is not an SPI port (e.g. \"/dev/spidev0.0\" or \"SPI0.0\")", r)
+	}
 
 	if c.Status.Listen != "" {
 		if err := checkLoopback(c.Status.Listen); err != nil {

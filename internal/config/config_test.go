@@ -103,6 +103,9 @@ func TestValidationErrorsNameKeyAndLine(t *testing.T) {
 		{"audio", `volume = "loud"`, "audio.volume", "must be a whole number"},
 		{"audio", `announcements = "on"`, "audio.announcements", `"on" is not one of "follow-backend", "off"`},
 		{"audio", `device = "hw 0"`, "audio.device", "is not an ALSA device name"},
+		{"login", `reader = "/dev/hidraw0"`, "login.reader", "is not an input device under /dev/input/"},
+		{"login", `reader = "/dev/input/../sda"`, "login.reader", "is not an input device"},
+		{"login", `rc522 = "spi0"`, "login.rc522", "is not an SPI port"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.line, func(t *testing.T) {
