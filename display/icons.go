@@ -73,6 +73,16 @@ func (p *painter) drawIcon(dst *ebiten.Image, name string, x, y, s float32, c co
 		line(0.04, 0.4, 0.16, 0.4)
 		line(0.9, 0.2, 0.9, 0.85)
 		fill(0.87, 0.2, 0.95, 0.5)
+	case name == "speaker": // a loudspeaker and its sound
+		fill(0.08, 0.36, 0.28, 0.64)
+		triangle(0.26, 0.36, 0.54, 0.12, 0.54, 0.88)
+		triangle(0.26, 0.36, 0.54, 0.88, 0.26, 0.64)
+		line(0.68, 0.36, 0.74, 0.5)
+		line(0.74, 0.5, 0.68, 0.64)
+		line(0.82, 0.24, 0.92, 0.5)
+		line(0.92, 0.5, 0.82, 0.76)
+	case name == "speaker-stop": // reading: a square to stop it
+		fill(0.22, 0.22, 0.78, 0.78)
 	case name == "coffee" || name == "meal-coffee" || name == "meal-evening": // a cup
 		rect(0.2, 0.35, 0.68, 0.8)
 		circle(0.76, 0.55, 0.1)

@@ -20,6 +20,7 @@ import (
 	"skaerm/cache"
 	"skaerm/display/internal/game"
 	"skaerm/display/layout"
+	"skaerm/internal/aloud"
 	"skaerm/internal/clock"
 )
 
@@ -73,7 +74,21 @@ type Options struct {
 	// today. While it cannot, the screen shows the cached board on the day
 	// it was made and says the clock is not set, instead of claiming a day.
 	DayKnown func() bool
+	// Voice, when set, reads cards aloud when their speaker button is
+	// tapped; *aloud.Voice is the screen's. Its calls must not wait: the
+	// game loop makes them.
+	Voice Voice
 }
+
+// Voice reads cards aloud, one at a time.
+type Voice interface {
+	Read(aloud.Card)
+	Stop()
+	// Speaking is the key of the card being read, "" when silent.
+	Speaking() string
+}
+
+var _ Voice = (*aloud.Voice)(nil)
 
 // Errors callers branch on.
 var (
@@ -337,7 +352,17 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 		Pointers:   events,
 		Written:    s.outbox.results(),
 	}
+	if s.opts.Voice != nil {
+		tick.Speaking = layout.CardKey(s.opts.Voice.Speaking())
+	}
 	repaint, writes := s.game.Step(tick)
+	if sp, ok := s.game.TakeSpeech(); ok && s.opts.Voice != nil {
+		if sp.Stop {
+			s.opts.Voice.Stop()
+		} else {
+			s.opts.Voice.Read(aloud.Card{Key: string(sp.Card), Text: sp.Text, Locale: sp.Locale, Recording: sp.Recording})
+		}
+	}
 	s.shown = snap
 	if id := s.game.State().Page; s.page.Load() == nil || *s.page.Load() != id {
 		s.page.Store(&id)

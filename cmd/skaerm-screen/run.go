@@ -57,7 +57,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 		IdleAfter: cfg.Screen.IdleAfter.D(), OfflineAfter: cfg.Screen.OfflineAfter.D(),
 		NewID: uuid.NewString, Fullscreen: cfg.Screen.Fullscreen && !f.Windowed, ShotsDir: f.Shots,
 		Heartbeat: turns.beat, Blank: pw.Blank, OnTouch: pw.Touch, DayKnown: known(trusted),
-		AssetsDir: cfg.Screen.AssetsDir,
+		AssetsDir: cfg.Screen.AssetsDir, Voice: speaker.voice,
 	})
 	if err != nil {
 		return err

@@ -122,7 +122,7 @@ func (b *builder) detail(page PageID) bool {
 		parts := content.splitH(b.margin(), 0.85, 1.2)
 		left, right = parts[0], parts[1]
 	}
-	b.detailInfo(left, it)
+	b.detailInfo(left, it, KeyOf(page.Kind, page.ID))
 	b.faceGrid(right, it)
 	if b.in.State.Pick != "" {
 		b.confirm(it)
@@ -130,13 +130,22 @@ func (b *builder) detail(page PageID) bool {
 	return true
 }
 
-// detailInfo: back button, pictogram and title, time, place, count, text,
+// detailInfo: back button and speaker button, pictogram and title, time, place, count, text,
 // who signed up, suggestions.
-func (b *builder) detailInfo(r Rect, it item) {
+func (b *builder) detailInfo(r Rect, it item, key CardKey) {
 	b.card(r)
 	in := r.Inset(1.8 * b.u)
+	btn := b.speakerAt(r, 1.8*b.u)
+	defer b.speaker(btn, key)
 	back, rest := in.takeTop(9*b.u, 1.2*b.u)
 	back.W = math.Min(back.W, 30*b.u)
+	// Lines that reach down to the speaker button end before it.
+	beside := func(r Rect, h float64) Rect {
+		if r.Y+h > btn.Y-b.u {
+			return b.clear(r, btn)
+		}
+		return r
+	}
 	b.button(back, "‹ "+b.s.Back, Intent{Kind: Open, Page: Of(PageToday)}, false)
 	titleF := Font{Size: 5.4 * b.u, Bold: true}
 	iconS := 2 * b.lineH(titleF) * 0.9
@@ -185,13 +194,13 @@ func (b *builder) detailInfo(r Rect, it item) {
 				text += " (" + p.Name + ")"
 			}
 			row, rest = rest.takeTop(b.lineH(b.fSmall), 0)
-			b.line(row, text, b.fSmall, Ink, Left)
+			b.line(beside(row, row.H), text, b.fSmall, Ink, Left)
 		}
 		return
 	}
 	// Who signed up, with names.
 	if rest.H >= 6.5*b.u+b.lineH(b.fTiny) && len(it.signups.IDs)+it.signups.Hidden > 0 {
-		b.faceRow(rest, b.profiles(it.signups.IDs), it.signups.Hidden, 6.5*b.u, true)
+		b.faceRow(beside(rest, 6.5*b.u+b.lineH(b.fTiny)), b.profiles(it.signups.IDs), it.signups.Hidden, 6.5*b.u, true)
 	}
 }
 

@@ -59,9 +59,22 @@ type lineEntry struct {
 const dayCellPad = 1.3
 
 // dayCell draws a day's lines in a card; lines that do not fit are counted.
-func (b *builder) dayCell(r Rect, title string, lines []lineEntry, empty string) {
+// A cell with a key has a speaker button that reads it aloud.
+func (b *builder) dayCell(r Rect, title string, lines []lineEntry, empty string, key CardKey) {
 	b.card(r)
 	in := r.Inset(dayCellPad * b.u)
+	var btn Rect
+	beside := func(row Rect) Rect { return row }
+	if key != "" {
+		btn = b.speakerAt(r, dayCellPad*b.u)
+		defer b.speaker(btn, key)
+		beside = func(row Rect) Rect {
+			if row.Bottom() > btn.Y-b.u {
+				return b.clear(row, btn)
+			}
+			return row
+		}
+	}
 	top, rest := in.takeTop(b.lineH(b.fTitle), 0.5*b.u)
 	b.line(top, title, b.fTitle, Ink, Left)
 	if len(lines) == 0 {
@@ -81,7 +94,7 @@ func (b *builder) dayCell(r Rect, title string, lines []lineEntry, empty string)
 	for i, l := range lines {
 		h := height(l)
 		if y+h > rest.Bottom() || (i < len(lines)-1 && y+h+lh > rest.Bottom()) {
-			b.line(Rect{rest.X, y, rest.W, lh}, fmt.Sprintf(b.s.More, len(lines)-i), Font{Size: b.fSmall.Size, Bold: true}, Ink, Left)
+			b.line(beside(Rect{rest.X, y, rest.W, lh}), fmt.Sprintf(b.s.More, len(lines)-i), Font{Size: b.fSmall.Size, Bold: true}, Ink, Left)
 			return
 		}
 		f := b.fSmall
@@ -90,12 +103,12 @@ func (b *builder) dayCell(r Rect, title string, lines []lineEntry, empty string)
 		if l.color {
 			c = Accent
 		}
-		row := Rect{rest.X, y, rest.W, lh}
+		row := beside(Rect{rest.X, y, rest.W, lh})
 		if l.page.Kind != "" {
-			row = Rect{rest.X, y, rest.W, tall}
+			row = beside(Rect{rest.X, y, rest.W, tall})
 			b.box(row, Paper, Line, 0.2*b.u, b.u)
+			b.target(row, Intent{Kind: Open, Page: l.page})
 			row = row.Inset(b.u)
-			b.target(Rect{rest.X, y, rest.W, tall}, Intent{Kind: Open, Page: l.page})
 		}
 		b.line(row, l.text, f, c, Left)
 		y += h
@@ -144,7 +157,11 @@ func (b *builder) roster() {
 			}
 			lines = append(lines, lineEntry{text: hours + name + mark})
 		}
-		b.dayCell(cell, b.dayTitle(plus), lines, b.s.NoStaff)
+		var key CardKey
+		if plus == 0 && len(lines) > 0 {
+			key = KeyOf(RosterCard, "")
+		}
+		b.dayCell(cell, b.dayTitle(plus), lines, b.s.NoStaff, key)
 	}
 }
 
@@ -188,7 +205,7 @@ func (b *builder) week() {
 		for i, e := range es {
 			lines[i] = e.line
 		}
-		b.dayCell(cell, b.dayTitle(plus), lines, b.s.NothingPlanned)
+		b.dayCell(cell, b.dayTitle(plus), lines, b.s.NothingPlanned, "")
 	}
 }
 
@@ -234,6 +251,8 @@ func (b *builder) bookings() {
 		r := Rect{content.X, y, content.W, rowH}
 		b.card(r)
 		in := r.Inset(pad)
+		btn := b.speakerAt(r, pad)
+		in = b.clear(in, btn)
 		d := 11*b.u - 2*pad
 		faceR, text := in.takeLeft(d, 1.5*b.u)
 		faceR = Rect{faceR.X, faceR.Y + (faceR.H-d)/2, d, d}
@@ -262,6 +281,7 @@ func (b *builder) bookings() {
 		if ok {
 			b.line(by, fmt.Sprintf(b.s.BookedBy, p.Name), b.fSmall, Muted, Left)
 		}
+		b.speaker(btn, KeyOf(BookingCard, x.ID))
 		y += rowH + gap
 	}
 }
@@ -325,10 +345,12 @@ func sortedNews(bd *board.Board) []board.News {
 func (b *builder) newsCard(r Rect, n board.News) {
 	b.card(r)
 	in := r.Inset(2 * b.u)
+	btn := b.speakerAt(r, 2*b.u)
+	defer b.speaker(btn, KeyOf(NewsCard, n.ID))
 	text := in
 	if n.Image != "" {
 		var pic Rect
-		pic, text = in.takeLeft(math.Min(in.H*4/3, in.W*0.4), 2*b.u)
+		pic, text = text.takeLeft(math.Min(in.H*4/3, in.W*0.4), 2*b.u)
 		b.p.Items = append(b.p.Items, Item{Kind: Picture, R: pic, Media: n.Image, Radius: b.u})
 	}
 	titleF := Font{Size: 5 * b.u, Bold: true}
@@ -339,6 +361,8 @@ func (b *builder) newsCard(r Rect, n board.News) {
 	if !n.Published.IsZero() {
 		b.line(row, b.s.Date(n.Published, b.loc), b.fSmall, Muted, Left)
 	}
+	// The text ends above the speaker button.
+	rest.H = math.Max(0, btn.Y-b.u-rest.Y)
 	b.para(rest, n.Body, b.fBody, Ink, 0)
 }
 

@@ -66,6 +66,7 @@ const (
 	Cancel                        // leave the confirmation without doing anything
 	Turn                          // page through: Intent.Offset is the new offset
 	Notify                        // show Intent.Notice (a tap that cannot be acted on)
+	Read                          // read Intent.Card aloud, or stop reading it
 )
 
 // String names the intent in logs: "open", "pick", …
@@ -76,7 +77,7 @@ func (k IntentKind) String() string {
 	return fmt.Sprintf("intent(%d)", uint8(k))
 }
 
-var intentNames = [...]string{"", "open", "pick", "confirm", "cancel", "turn", "notify"}
+var intentNames = [...]string{"", "open", "pick", "confirm", "cancel", "turn", "notify", "read"}
 
 // Intent is what happens when a target is tapped.
 type Intent struct {
@@ -86,6 +87,34 @@ type Intent struct {
 	Offset  int
 	Signup  board.Signup // Confirm: everything but ID and At
 	Notice  string
+	Card    CardKey // Read: the card to read
+}
+
+// CardKey names a card that can be read aloud: "activity/a1", "meal/m1",
+// "meeting/x1", "booking/b1", "news/n1", and "roster" (who is on duty
+// today).
+type CardKey string
+
+// The kinds of card read aloud besides the detail kinds.
+const (
+	BookingCard PageKind = "booking"
+	NewsCard    PageKind = "news"
+	RosterCard  PageKind = "roster"
+)
+
+// KeyOf is the key of a card of kind k showing item id ("" for the
+// roster).
+func KeyOf(k PageKind, id string) CardKey {
+	if id == "" {
+		return CardKey(k)
+	}
+	return CardKey(string(k) + "/" + id)
+}
+
+// Split is a key's kind and item id.
+func (k CardKey) Split() (PageKind, string) {
+	kind, id, _ := strings.Cut(string(k), "/")
+	return PageKind(kind), id
 }
 
 // Target is a touch target: a tap released inside R carries Intent.
@@ -152,6 +181,9 @@ type Input struct {
 	// the header says the clock is not set and shows no time.
 	DayUnknown bool
 	Pairing    *Pairing // non-nil: show the pairing page whatever State says
+	// Speaking is the card being read aloud: its speaker button shows
+	// that it is reading (a second tap stops it).
+	Speaking CardKey
 }
 
 // PageKind names a page, or a kind of detail page.
@@ -386,6 +418,51 @@ func (b *builder) para(r Rect, s string, f Font, c color.RGBA, maxLines int) flo
 
 func (b *builder) target(r Rect, in Intent) {
 	b.p.Targets = append(b.p.Targets, Target{R: r, Intent: in})
+}
+
+// MinUnitMM is the smallest a unit (a hundredth of the screen's short
+// side) is on a screen skaerm hangs on: a 24" 16:9 panel's short side is
+// 299 mm.
+const MinUnitMM = 2.99
+
+// mm is at least x millimetres on every screen skaerm hangs on.
+func (b *builder) mm(x float64) float64 { return x / MinUnitMM * b.u }
+
+// SpeakerSize is the side of the speaker button on a screen whose short
+// side is short pixels: 16 mm on the smallest screen. Its touch target
+// reaches a little past it, to the 7.4 units every target has.
+func SpeakerSize(short float64) float64 { return 16 / MinUnitMM * short / 100 }
+
+// speakerAt is where the read-aloud button of card r goes: its
+// bottom-right corner, pad inside its edges, the same place on every card
+// (under the thumb, and clear of the titles). The card's last lines keep
+// clear of it (clear).
+func (b *builder) speakerAt(r Rect, pad float64) Rect {
+	s := SpeakerSize(math.Min(b.in.W, b.in.H))
+	return Rect{r.Right() - pad - s, r.Bottom() - pad - s, s, s}
+}
+
+// speaker draws the read-aloud button btn for the card key, after the
+// card's own target so a tap on it reads rather than opens. While the card
+// is being read the button is filled and shows a stop sign.
+func (b *builder) speaker(btn Rect, key CardKey) {
+	icon, fg := "speaker", Accent
+	if b.in.Speaking == key {
+		b.box(btn, Accent, Accent, 0, btn.W/2)
+		icon, fg = "speaker-stop", OnDark
+	} else {
+		b.box(btn, Card, Accent, 0.35*b.u, btn.W/2)
+	}
+	b.p.Items = append(b.p.Items, Item{Kind: Icon, R: btn.Inset(btn.W * 0.2), Text: icon, Color: fg})
+	reach := math.Max(0, (7.45*b.u-btn.W)/2)
+	b.target(btn.Inset(-reach), Intent{Kind: Read, Card: key})
+}
+
+// clear is r narrowed to end a gap before btn: the lines beside a speaker
+// button.
+func (b *builder) clear(r, btn Rect) Rect {
+	r.W = math.Max(0, btn.X-b.u-r.X)
+	return r
 }
 
 // button is a large labelled button; primary ones are filled.

@@ -273,6 +273,7 @@ func (b *builder) activityCard(r Rect, a board.Activity) {
 	b.card(r)
 	pad := 1.3 * b.u
 	in := r.Inset(pad)
+	btn := b.speakerAt(r, pad)
 	iconS := b.lineH(b.cardTitle()) + b.lineH(b.fSmall)
 	icon, text := in.takeLeft(iconS, 1.2*b.u)
 	b.p.Items = append(b.p.Items, Item{Kind: Icon, R: Rect{icon.X, icon.Y, iconS, iconS}, Text: a.Pictogram, Color: Accent})
@@ -286,9 +287,10 @@ func (b *builder) activityCard(r Rect, a board.Activity) {
 	rest = Rect{in.X, rest.Y, in.W, in.Bottom() - rest.Y}
 	faces, rest := rest.takeTop(6.5*b.u+b.lineH(b.fTiny), 0.5*b.u)
 	ps := b.profiles(a.Signups.IDs)
-	b.faceRow(faces, ps, a.Signups.Hidden, 6.5*b.u, true)
-	b.countLine(rest, b.s.Count(a.Signups.Count(), a.Capacity), a.Full(), !a.SignupOpen)
+	b.faceRow(b.clear(faces, btn), ps, a.Signups.Hidden, 6.5*b.u, true)
+	b.countLine(b.clear(rest, btn), b.s.Count(a.Signups.Count(), a.Capacity), a.Full(), !a.SignupOpen)
 	b.target(r, Intent{Kind: Open, Page: PageID{PageActivity, a.ID}})
+	b.speaker(btn, KeyOf(PageActivity, a.ID))
 }
 
 // countLine is "8 af 12 tilmeldt" and the FULDT or LUKKET tag. The tag is
@@ -352,6 +354,7 @@ func (b *builder) todayMeals(r Rect) {
 func (b *builder) mealCard(r Rect, m board.Meal) {
 	b.card(r)
 	in := r.Inset(1.3 * b.u)
+	btn := b.speakerAt(r, 1.3*b.u)
 	row, rest := in.takeTop(b.lineH(b.cardTitle()), 0)
 	tw := b.line(row, Clock(m.Start, b.loc), b.cardTitle(), Accent, Left)
 	row.X += tw + 1.5*b.u
@@ -360,7 +363,7 @@ func (b *builder) mealCard(r Rect, m board.Meal) {
 	b.line(row, kind, b.shrink(kind, b.cardTitle(), row.W, b.fBody.Size), Ink, Left)
 	menu, rest := rest.takeTop(2*b.lineH(b.fSmall), 0.4*b.u)
 	b.para(menu, m.Menu, b.fSmall, Ink, 2)
-	faces := rest
+	faces := b.clear(rest, btn)
 	if TakesSignups(m) {
 		count := fmt.Sprintf(b.s.Eating, m.Signups.Count())
 		cw := b.m.Width(count, b.fSmall)
@@ -372,6 +375,7 @@ func (b *builder) mealCard(r Rect, m board.Meal) {
 	}
 	b.faceRow(faces, b.profiles(m.Signups.IDs), m.Signups.Hidden, 5.5*b.u, false)
 	b.target(r, Intent{Kind: Open, Page: PageID{PageMeal, m.ID}})
+	b.speaker(btn, KeyOf(PageMeal, m.ID))
 }
 
 func (b *builder) todayStaff(r Rect) {

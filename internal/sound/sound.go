@@ -6,7 +6,10 @@
 // Play hands aplay the samples on its standard input, as raw 16-bit PCM, at
 // a volume from 0 to 100; nothing is written to disk. The device is an ALSA
 // PCM name ("default", "hdmi:CARD=vc4hdmi0,DEV=0"). No device is held open
-// between sentences: a silent screen costs nothing.
+// between sentences: a silent screen costs nothing. The samples are handed
+// over at the pace they play (a quarter of a second ahead), so a sound
+// stopped halfway was heard halfway on any device, also one that takes
+// samples faster than it plays them (a file, under test).
 //
 // # Caveats
 //
@@ -21,6 +24,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -63,12 +67,13 @@ func (p *Player) Play(ctx context.Context, a speech.Audio, volume int) error {
 		return fmt.Errorf("play: no sample rate")
 	}
 	a = Scale(a, volume)
-	var pcm bytes.Buffer
-	pcm.Grow(2 * len(a.Samples))
-	_ = binary.Write(&pcm, binary.LittleEndian, a.Samples)
+	pcm := make([]byte, 2*len(a.Samples))
+	for i, s := range a.Samples {
+		binary.LittleEndian.PutUint16(pcm[2*i:], uint16(s))
+	}
 	cmd := exec.CommandContext(ctx, path, "-q", "-D", p.device(), "-t", "raw", "-f", "S16_LE", "-c", "1",
 		"-r", strconv.Itoa(a.SampleRate), "-")
-	cmd.Stdin = &pcm
+	cmd.Stdin = &paced{ctx: ctx, pcm: pcm, rate: 2 * a.SampleRate}
 	cmd.WaitDelay = time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -80,6 +85,44 @@ func (p *Player) Play(ctx context.Context, a speech.Audio, volume int) error {
 		return fmt.Errorf("play on ALSA device %s: %w: %s", p.device(), err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
+}
+
+// ahead is how far the samples handed to aplay run ahead of playing.
+const ahead = 250 * time.Millisecond
+
+// paced reads pcm at the pace it plays (rate bytes a second), ahead
+// of it by ahead.
+type paced struct {
+	ctx   context.Context
+	pcm   []byte
+	rate  int
+	off   int
+	start time.Time
+}
+
+func (p *paced) Read(b []byte) (int, error) {
+	if p.off >= len(p.pcm) {
+		return 0, io.EOF
+	}
+	if p.start.IsZero() {
+		p.start = time.Now()
+	}
+	// Bytes that may have been handed over by now.
+	allowed := int((time.Since(p.start) + ahead).Seconds() * float64(p.rate))
+	if allowed <= p.off {
+		wait := time.Duration(float64(p.off-allowed+p.rate/20) / float64(p.rate) * float64(time.Second))
+		t := time.NewTimer(wait)
+		select {
+		case <-p.ctx.Done():
+			t.Stop()
+			return 0, p.ctx.Err()
+		case <-t.C:
+		}
+		allowed = int((time.Since(p.start) + ahead).Seconds() * float64(p.rate))
+	}
+	n := copy(b[:min(len(b), allowed-p.off)&^1], p.pcm[p.off:])
+	p.off += n
+	return n, nil
 }
 
 // Scale returns a at volume (0..100, clamped). The volume follows the ear

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"skaerm/board"
+	"skaerm/display/layout"
 )
 
 // Meal is a meal's card read aloud: "Frokost klokken tolv. Boller i karry
@@ -127,4 +128,86 @@ func sentences(parts ...string) string {
 func capital(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// Booking is a booking's card read aloud: the resource, the day and the
+// time, and who booked it when the card shows a name.
+func (w *Words) Booking(b *board.Board, x board.Booking, loc *time.Location) string {
+	by := ""
+	if p, ok := b.Profile(x.ProfileID); ok && p.Name != "" {
+		by = sprintf(w.s.BookedBy, p.Name)
+	}
+	return sentences(strings.TrimSpace(x.Resource)+" "+w.Date(x.Start, loc)+" "+w.Time(x.Start, loc), by)
+}
+
+// News is a notice read aloud: its title and its text.
+func (w *Words) News(n board.News) string { return sentences(n.Title, n.Body) }
+
+// Roster is who is on duty today, by the names the screen shows: "På
+// arbejde i dag: Louise, Camilla og Sofie." Staff hidden from screens are
+// counted.
+func (w *Words) Roster(b *board.Board, now time.Time) string {
+	var s board.Signups
+	seen := map[string]bool{}
+	for _, sh := range layout.ShiftsOn(b, now, 0) {
+		if sh.ProfileID == "" || seen[sh.ProfileID] {
+			if sh.ProfileID == "" {
+				s.Hidden++
+			}
+			continue
+		}
+		seen[sh.ProfileID] = true
+		s.IDs = append(s.IDs, sh.ProfileID)
+	}
+	names := w.Names(b, s)
+	if names == "" {
+		return sentences(w.s.NoStaff)
+	}
+	return sentences(w.s.OnDuty + ": " + names)
+}
+
+// Card is what the card named key says on the board at now, and the staff
+// recording that reads it instead (nil for none); ok is false when the
+// board no longer holds it.
+func (w *Words) Card(b *board.Board, key layout.CardKey, now time.Time) (text string, rec *board.Audio, ok bool) {
+	if b == nil {
+		return "", nil, false
+	}
+	loc := b.Location()
+	kind, id := key.Split()
+	switch kind {
+	case layout.PageActivity:
+		for _, a := range b.Activities {
+			if a.ID == id {
+				return w.Activity(a, loc), a.Audio, true
+			}
+		}
+	case layout.PageMeal:
+		for _, m := range b.Meals {
+			if m.ID == id {
+				return w.Meal(m, loc), m.Audio, true
+			}
+		}
+	case layout.PageMeeting:
+		for _, m := range b.Meetings {
+			if m.ID == id {
+				return w.Meeting(m, loc), m.Audio, true
+			}
+		}
+	case layout.BookingCard:
+		for _, x := range b.Bookings {
+			if x.ID == id {
+				return w.Booking(b, x, loc), nil, true
+			}
+		}
+	case layout.NewsCard:
+		for _, n := range b.News {
+			if n.ID == id {
+				return w.News(n), n.Audio, true
+			}
+		}
+	case layout.RosterCard:
+		return w.Roster(b, now), nil, true
+	}
+	return "", nil, false
 }

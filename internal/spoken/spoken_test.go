@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/display/layout"
 )
 
 var cph = func() *time.Location {
@@ -198,5 +199,44 @@ func TestNames(t *testing.T) {
 		if got := For(c.locale).Names(b, c.s); got != c.want {
 			t.Errorf("%s %+v = %q, want %q", c.locale, c.s, got, c.want)
 		}
+	}
+}
+
+// Every card with a speaker button has its sentence, names first names
+// only as the board shows them, and carries the staff recording.
+func TestCardKeys(t *testing.T) {
+	at := func(h, m int) time.Time { return time.Date(2026, 12, 1, h, m, 0, 0, cph) }
+	rec := &board.Audio{SHA256: "ab", ContentType: "audio/wav", Seconds: 3}
+	b := &board.Board{
+		Department: board.Department{Timezone: "Europe/Copenhagen", Locale: "da"},
+		Profiles: []board.Profile{{ID: "s1", Kind: board.Staff, Name: "Louise"}, {ID: "s2", Kind: board.Staff, Name: "Mads"},
+			{ID: "p1", Kind: board.Resident, Name: "Inger"}},
+		Activities: []board.Activity{{ID: "a1", Title: "Strikkeklub", Location: "Dagligstuen", Start: at(10, 0), Audio: rec}},
+		Meals:      []board.Meal{{ID: "m1", Kind: board.Lunch, Start: at(12, 0), Menu: "Boller i karry med ris"}},
+		Bookings:   []board.Booking{{ID: "b1", Resource: "Gæsteværelset", Start: at(14, 0), ProfileID: "p1"}},
+		News:       []board.News{{ID: "n1", Title: "Ny frisør", Body: "Hun kommer hver tirsdag."}},
+		Roster: []board.Shift{{ID: "x1", ProfileID: "s1", Shift: board.DayShift, Start: at(7, 0), End: at(15, 0)},
+			{ID: "x2", ProfileID: "s2", Shift: board.EveningShift, Start: at(15, 0), End: at(23, 0)},
+			{ID: "x3", Shift: board.NightShift, Role: "SSH", Start: at(23, 0), End: at(23, 30)}},
+	}
+	w := For("da")
+	now := at(9, 0)
+	for key, want := range map[layout.CardKey]string{
+		"activity/a1": "Strikkeklub i Dagligstuen klokken ti.",
+		"meal/m1":     "Frokost klokken tolv. Boller i karry med ris.",
+		"booking/b1":  "Gæsteværelset tirsdag den første december klokken to. Booket af Inger.",
+		"news/n1":     "Ny frisør. Hun kommer hver tirsdag.",
+		"roster":      "På arbejde i dag: Louise, Mads og en andre.",
+	} {
+		got, r, ok := w.Card(b, key, now)
+		if !ok || got != want {
+			t.Errorf("%s: %q (%v), want %q", key, got, ok, want)
+		}
+		if (key == "activity/a1") != (r != nil) {
+			t.Errorf("%s: recording %v", key, r)
+		}
+	}
+	if _, _, ok := w.Card(b, "activity/gone", now); ok {
+		t.Error("a card the board no longer holds is read")
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"skaerm/board"
 	"skaerm/cache"
 	"skaerm/display/layout"
+	"skaerm/internal/spoken"
 )
 
 // Timings of the game.
@@ -84,6 +85,18 @@ type Tick struct {
 	Woken      bool // a motion sensor saw someone
 	Pointers   []Pointer
 	Written    []Written
+	// Speaking is the card the voice is reading ("" when silent).
+	Speaking layout.CardKey
+}
+
+// Speech is what the game asks of the voice after a Step: stop, or read a
+// card (which stops any other).
+type Speech struct {
+	Stop      bool
+	Card      layout.CardKey
+	Text      string
+	Locale    string
+	Recording *board.Audio // the staff's reading, nil for none
 }
 
 // Game is the state of one screen.
@@ -107,6 +120,8 @@ type Game struct {
 	pairing    Pairing
 	blank      bool
 	dayUnknown bool
+	speaking   layout.CardKey // what the voice says it is reading
+	speech     *Speech        // asked of the voice in this Step
 }
 
 // press is a finger that went down on a target and has not lifted.
@@ -214,6 +229,10 @@ func (g *Game) Step(t Tick) (repaint bool, writes []board.Signup) {
 		g.dayUnknown = t.DayUnknown
 		g.dirty = true
 	}
+	if t.Speaking != g.speaking {
+		g.speaking = t.Speaking
+		g.dirty = true
+	}
 	for _, w := range t.Written {
 		g.written(w, now)
 	}
@@ -221,8 +240,13 @@ func (g *Game) Step(t Tick) (repaint bool, writes []board.Signup) {
 		g.dirty = true
 		g.build(now)
 	}
+	was := g.state.Page
 	g.handle(now, t.Pointers)
 	g.timers(now)
+	// Leaving the page (or the display going dark) ends its reading.
+	if g.speaking != "" && g.speech == nil && (g.state.Page != was || g.blank) {
+		g.speech = &Speech{Stop: true}
+	}
 	writes, g.writes = g.writes, nil
 	if g.dirty {
 		g.build(now)
@@ -230,6 +254,34 @@ func (g *Game) Step(t Tick) (repaint bool, writes []board.Signup) {
 		return true, writes
 	}
 	return false, writes
+}
+
+// TakeSpeech returns what the last Step asked of the voice, once.
+func (g *Game) TakeSpeech() (Speech, bool) {
+	sp := g.speech
+	g.speech = nil
+	if sp == nil {
+		return Speech{}, false
+	}
+	return *sp, true
+}
+
+// read asks the voice to read a card, or to stop when it is reading it
+// already (the second tap).
+func (g *Game) read(now time.Time, key layout.CardKey) {
+	if g.speaking == key {
+		g.speech = &Speech{Stop: true}
+		return
+	}
+	if g.shown == nil || g.shown.Board == nil {
+		return
+	}
+	lang := g.strings().Lang
+	text, rec, ok := spoken.For(lang).Card(g.shown.Board, key, g.Input(now, g.state).Now)
+	if !ok {
+		return
+	}
+	g.speech = &Speech{Card: key, Text: text, Locale: lang, Recording: rec}
 }
 
 // adopt takes a new reading of the Source.
@@ -361,6 +413,8 @@ func (g *Game) act(now time.Time, in layout.Intent) {
 	case layout.Confirm:
 		g.state.Pick = ""
 		g.confirm(now, in.Signup)
+	case layout.Read:
+		g.read(now, in.Card)
 	}
 }
 
@@ -464,6 +518,7 @@ func (g *Game) Input(now time.Time, st layout.State) layout.Input {
 	if g.pairing.OK {
 		in.Pairing = &layout.Pairing{Code: g.pairing.Code, URI: g.pairing.URI}
 	}
+	in.Speaking = g.speaking
 	return in
 }
 

@@ -20,6 +20,8 @@ type play struct {
 	now     time.Time
 	reading *game.Reading
 	writes  []board.Signup
+	// speaking is what the voice says it is reading, on every turn.
+	speaking layout.CardKey
 }
 
 func newPlay(t *testing.T) *play {
@@ -48,7 +50,7 @@ func newPlay(t *testing.T) *play {
 // step runs one turn at p.now with what tick carries, and keeps what the
 // game hands out to be written.
 func (p *play) step(tick game.Tick) bool {
-	tick.Now, tick.Reading = p.now, p.reading
+	tick.Now, tick.Reading, tick.Speaking = p.now, p.reading, p.speaking
 	repaint, writes := p.g.Step(tick)
 	p.writes = append(p.writes, writes...)
 	return repaint
@@ -164,5 +166,58 @@ func TestBounceByEventTime(t *testing.T) {
 		if got := p.g.State().Page; !got.Is(c.want) {
 			t.Errorf("taps %v apart in one turn: page %s, want %s", c.gap, got, c.want)
 		}
+	}
+}
+
+// The speaker button through the game loop: a tap asks the voice to read
+// the card, the button shows it reading, a second tap stops, another card's
+// button reads that one instead, and leaving the page stops the reading.
+func TestSpeakerButton(t *testing.T) {
+	p := newPlay(t)
+	speech := func() game.Speech {
+		t.Helper()
+		sp, ok := p.g.TakeSpeech()
+		if !ok {
+			t.Fatal("nothing asked of the voice")
+		}
+		return sp
+	}
+	isRead := func(key layout.CardKey) func(layout.Intent) bool {
+		return func(in layout.Intent) bool { return in.Kind == layout.Read && in.Card == key }
+	}
+	p.tap(isRead("activity/a1"))
+	sp := speech()
+	if sp.Stop || sp.Card != "activity/a1" || sp.Locale != "da" || sp.Text == "" || sp.Text[:len("Banko")] != "Banko" {
+		t.Fatalf("tap asks %+v", sp)
+	}
+	// The voice says it is reading: the button shows it.
+	p.speaking = "activity/a1"
+	p.step(game.Tick{})
+	reading := 0
+	for _, it := range p.g.Page().Items {
+		if it.Kind == layout.Icon && it.Text == "speaker-stop" {
+			reading++
+		}
+	}
+	if reading != 1 {
+		t.Fatalf("%d buttons show reading, want 1", reading)
+	}
+	p.tap(isRead("activity/a1"))
+	if sp := speech(); !sp.Stop {
+		t.Fatalf("second tap asks %+v, want stop", sp)
+	}
+	p.tap(isRead("meal/m0b"))
+	if sp := speech(); sp.Stop || sp.Card != "meal/m0b" {
+		t.Fatalf("a tap on another card asks %+v", sp)
+	}
+	p.speaking = "meal/m0b"
+	p.step(game.Tick{})
+	if _, ok := p.g.TakeSpeech(); ok {
+		t.Fatal("the voice asked again without a tap")
+	}
+	// Open the week page: the reading stops.
+	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page.Is(layout.PageWeek) })
+	if sp := speech(); !sp.Stop {
+		t.Fatalf("leaving the page asks %+v, want stop", sp)
 	}
 }

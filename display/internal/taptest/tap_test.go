@@ -24,6 +24,10 @@ import (
 	"skaerm/display"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
+	"skaerm/internal/aloud"
+	"skaerm/internal/sound"
+	"skaerm/internal/sound/soundtest"
+	"skaerm/internal/speech"
 	"skaerm/internal/xneed"
 )
 
@@ -35,6 +39,8 @@ var (
 	bd     *board.Board
 	clk    shifted
 	taps   = make(chan slog.Record, 100)
+	voice  *aloud.Voice
+	heard  string // the file ALSA's default device writes to
 )
 
 // shifted is the real clock moved to a fixed time of day (09:30 in
@@ -90,10 +96,19 @@ func run(m *testing.M) (int, error) {
 	}
 	defer c.Close()
 	src, bd = c, b
+	// The loudspeaker is a file: ALSA's default device through this
+	// process's own asoundrc.
+	if heard, err = soundtest.WriteRC(dir); err != nil {
+		return 1, err
+	}
+	os.Setenv("HOME", dir)
+	voice = aloud.New(aloud.Options{Engine: &speech.Espeak{}, Player: &sound.Player{},
+		Volume: func() int { return 100 }, OnChange: func() { screen.Poke() }})
 	n := 0
 	screen, err = display.New(display.Options{
 		Source: c, Clock: clk, Logger: slog.New(tapLog{}), Fullscreen: true, IdleAfter: time.Hour,
 		NewID: func() string { n++; return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) },
+		Voice: voice,
 	})
 	if err != nil {
 		return 1, err
@@ -101,6 +116,8 @@ func run(m *testing.M) (int, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	code := 1
 	done := make(chan struct{})
+	voiceDone := make(chan struct{})
+	go func() { defer close(voiceDone); _ = voice.Run(ctx) }()
 	go func() {
 		defer close(done)
 		defer cancel()
@@ -109,6 +126,7 @@ func run(m *testing.M) (int, error) {
 	err = screen.Run(ctx)
 	cancel()
 	<-done
+	<-voiceDone
 	return code, err
 }
 

@@ -17,13 +17,34 @@ import (
 func FileSpeaker(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	out := filepath.Join(dir, "heard.raw")
-	rc := "pcm.!default {\n\ttype file\n\tslave.pcm \"null\"\n\tfile \"" + out + "\"\n\tformat \"raw\"\n}\n"
-	if err := os.WriteFile(filepath.Join(dir, ".asoundrc"), []byte(rc), 0o600); err != nil {
+	out, err := WriteRC(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("HOME", dir)
 	return out
+}
+
+// WriteRC writes an asoundrc into dir that routes ALSA's default device to
+// the file it returns, for a process that sets HOME to dir itself (a
+// TestMain, which has no *testing.T). Each sound played truncates the file.
+func WriteRC(dir string) (string, error) {
+	out := filepath.Join(dir, "heard.raw")
+	rc := "pcm.!default {\n\ttype file\n\tslave.pcm \"null\"\n\tfile \"" + out + "\"\n\tformat \"raw\"\n}\n"
+	return out, os.WriteFile(filepath.Join(dir, ".asoundrc"), []byte(rc), 0o600)
+}
+
+// Read reads the 16-bit samples the file speaker at path holds now.
+func Read(path string) ([]int16, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := make([]int16, len(b)/2)
+	for i := range s {
+		s[i] = int16(binary.LittleEndian.Uint16(b[2*i:]))
+	}
+	return s, nil
 }
 
 // Heard reads the 16-bit samples the file speaker at path received.
