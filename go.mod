@@ -9,6 +9,7 @@ require (
 	github.com/go-text/typesetting v0.2.0
 	github.com/google/uuid v1.6.0
 	github.com/hajimehoshi/ebiten/v2 v2.8.8
+	github.com/hajimehoshi/go-mp3 v0.3.4
 	github.com/jezek/xgb v1.1.1
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/image v0.47.0

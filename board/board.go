@@ -241,6 +241,42 @@ func (b *Board) MediaHashes() []string {
 	return out
 }
 
+// Recordings lists every recorded reading the board refers to, each hash
+// once. They are kept in the cache beside the pictures, by hash.
+func (b *Board) Recordings() []Audio {
+	seen := map[string]bool{}
+	var out []Audio
+	add := func(a *Audio) {
+		if a != nil && a.SHA256 != "" && !seen[a.SHA256] {
+			seen[a.SHA256] = true
+			out = append(out, *a)
+		}
+	}
+	for _, a := range b.Activities {
+		add(a.Audio)
+	}
+	for _, m := range b.Meals {
+		add(m.Audio)
+	}
+	for _, m := range b.Meetings {
+		add(m.Audio)
+	}
+	for _, n := range b.News {
+		add(n.Audio)
+	}
+	return out
+}
+
+// StoredHashes are the hashes of everything the cache keeps for the board:
+// its media and its recordings.
+func (b *Board) StoredHashes() []string {
+	out := b.MediaHashes()
+	for _, a := range b.Recordings() {
+		out = append(out, a.SHA256)
+	}
+	return out
+}
+
 // ItemType is what a sign-up is for.
 type ItemType string
 

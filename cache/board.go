@@ -69,7 +69,7 @@ func (c *Cache) ReplaceBoard(b *board.Board, etag string) error {
 		if data, err = json.Marshal(trimmed); err != nil {
 			return fmt.Errorf("encode: %w", err)
 		}
-		keep := hashSet(trimmed.MediaHashes())
+		keep := hashSet(trimmed.StoredHashes())
 		bb := tx.Bucket(bucketBoard)
 		if old := bb.Get(keyBoard); old != nil {
 			var ob board.Board
@@ -164,7 +164,7 @@ func (c *Cache) Prune() error {
 					return err
 				}
 			}
-			keep = hashSet(t.MediaHashes())
+			keep = hashSet(t.StoredHashes())
 		}
 		if mediaGone, err = deleteMediaExcept(tx, keep); err != nil {
 			return err

@@ -166,6 +166,7 @@ func (s *Syncer) SyncOnce(ctx context.Context) (Result, error) {
 		return res, err
 	}
 	s.fetchMedia(ctx, &res)
+	s.fetchRecordings(ctx, &res)
 	if res.MediaFetched > 0 && s.opts.OnMedia != nil {
 		s.opts.OnMedia(res.MediaFetched)
 	}

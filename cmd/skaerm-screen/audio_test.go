@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,6 +16,7 @@ import (
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
 	"skaerm/internal/power"
+	"skaerm/internal/recording"
 	"skaerm/internal/sound/soundtest"
 	"skaerm/internal/speech"
 	"skaerm/internal/wait"
@@ -96,4 +100,58 @@ func TestAnnouncementFromTheCache(t *testing.T) {
 	if v := x.volume(); v != 10 {
 		t.Errorf("edited night volume %d, want 10", v)
 	}
+}
+
+// A tapped card that carries a recording kept in the cache is played from
+// it, not spoken: the loudspeaker hears the recording's samples.
+func TestRecordingFromTheCache(t *testing.T) {
+	heard := soundtest.FileSpeaker(t)
+	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rec, blob := demoRecording(t)
+	b := &board.Board{Department: board.Department{ID: "d1", Timezone: "Europe/Copenhagen", Locale: "da"},
+		Meals: []board.Meal{{ID: "m1", Kind: board.Lunch, Start: time.Now(), Menu: "Suppe", Audio: &rec}}}
+	if err := c.ReplaceBoard(b, `"1"`); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PutMedia(rec.SHA256, blob); err != nil {
+		t.Fatal(err)
+	}
+	pw := power.NewController(power.Options{})
+	a := config.Default().Audio
+	a.Volume = 100
+	x := newAudio(a, c, pw, clock.Real{}, nil, nil)
+	p := newParts(context.Background())
+	p.start("voice", x.voice.Run)
+	defer p.stop(nil)
+	x.voice.Read(aloud.Card{Key: "meal/m1", Text: "Frokost klokken tolv.", Locale: "da", Recording: &rec})
+	wait.Until(t, "the recording is heard", func() bool { return x.voice.Speaking() == "" })
+	want, err := recording.Decode(blob, rec.ContentType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := soundtest.Heard(t, heard)
+	if len(got) < len(want.Samples) {
+		t.Fatalf("heard %d samples of a recording of %d", len(got), len(want.Samples))
+	}
+	for i, s := range want.Samples {
+		if got[i] != s {
+			t.Fatalf("sample %d: heard %d, the recording is %d", i, got[i], s)
+		}
+	}
+}
+
+// demoRecording is a second of a tone as a kept WAV recording.
+func demoRecording(t *testing.T) (board.Audio, []byte) {
+	t.Helper()
+	a := speech.Audio{SampleRate: 16000, Samples: make([]int16, 16000)}
+	for i := range a.Samples {
+		a.Samples[i] = int16(7000 * math.Sin(float64(i)*2*math.Pi*300/16000))
+	}
+	data := recording.WAVOf(a)
+	sum := sha256.Sum256(data)
+	return board.Audio{SHA256: hex.EncodeToString(sum[:]), ContentType: recording.WAV, Seconds: 1}, data
 }

@@ -79,6 +79,15 @@ type demoBuilder struct {
 	day   time.Time // local midnight of today
 	jobs  map[string]func() (image.Image, string)
 	wants map[string][]*Image
+	// audio is the demo's one recorded reading, on every lunch.
+	audio     *Audio
+	audioBlob blob
+}
+
+// reading is the demo recording for an item.
+func (d *demoBuilder) reading() *Audio {
+	a := *d.audio
+	return &a
 }
 
 func (d *demoBuilder) picture(key string, draw func() (image.Image, string)) *Image {
@@ -103,6 +112,7 @@ func buildDemo(t time.Time) (*state, map[string]blob, error) {
 		jobs:  map[string]func() (image.Image, string){},
 		wants: map[string][]*Image{},
 	}
+	d.audio, d.audioBlob = demoReading()
 	for _, dep := range demoDepartments {
 		d.st.departments.rows[dep.ID] = dep
 		d.st.changed[dep.ID] = d.day.UTC()
@@ -122,6 +132,9 @@ func buildDemo(t time.Time) (*state, map[string]blob, error) {
 		return nil, nil, err
 	}
 	media := map[string]blob{}
+	if d.audio != nil {
+		media[d.audio.SHA256] = d.audioBlob
+	}
 	for key, imgs := range d.wants {
 		b := blobs[key]
 		for _, img := range imgs {
@@ -316,6 +329,9 @@ func (d *demoBuilder) dayPlans(dept string, off int) {
 			Menu:         ml.menu,
 			Signups:      []string{},
 			DepartmentID: dept,
+		}
+		if ml.kind == MealLunch {
+			meal.Audio = d.reading()
 		}
 		if ml.dline > 0 {
 			meal.SignupDeadline = d.at(off, ml.dline, 0)

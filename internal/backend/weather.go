@@ -40,9 +40,9 @@ type Capabilities struct {
 	Features []string `json:"features"`
 }
 
-// capabilities lists what this backend offers beyond v1: weather and
-// personal login (it has no recorded readings).
-var capabilities = Capabilities{API: "1.1", Features: []string{"sessions", "weather"}}
+// capabilities lists what this backend offers beyond v1: weather, personal
+// login and recorded readings (the demo's lunches carry one).
+var capabilities = Capabilities{API: "1.1", Features: []string{"sessions", "weather", "audio"}}
 
 func (s *Server) handleCapabilities(w http.ResponseWriter, r *http.Request, _ screen) {
 	writeJSON(w, http.StatusOK, capabilities)

@@ -19,6 +19,14 @@ type Image struct {
 	Height      int    `json:"height,omitempty"`
 }
 
+// Audio is a recorded reading of an item (Screen API v1.1), served by the
+// media endpoint like a picture.
+type Audio struct {
+	SHA256      string  `json:"sha256"`
+	ContentType string  `json:"content_type"`
+	Seconds     float64 `json:"seconds"`
+}
+
 // Department is one ward of the care home; every screen belongs to one.
 type Department struct {
 	ID       string `json:"id"`
@@ -94,6 +102,7 @@ type Meal struct {
 	Menu           string    `json:"menu"`
 	SignupDeadline time.Time `json:"signup_deadline,omitzero"`
 	Signups        []string  `json:"signups"`
+	Audio          *Audio    `json:"audio,omitempty"` // the cook reading the menu
 	DepartmentID   string    `json:"department_id,omitempty"`
 }
 

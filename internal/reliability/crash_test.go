@@ -235,7 +235,7 @@ func (h *crashState) check(t *testing.T, run int, path string, admin backend.Adm
 		// One generation: the media held are exactly media this board
 		// refers to (ReplaceBoard drops the rest in the same transaction).
 		held := 0
-		for _, hash := range b.MediaHashes() {
+		for _, hash := range b.StoredHashes() {
 			if ok, err := c.HasMedia(hash); err != nil {
 				t.Fatalf("kill %d: media %s: %v", run, hash, err)
 			} else if ok {
