@@ -26,6 +26,7 @@ func goldenPages(b *board.Board, at time.Time) []layout.PageID {
 	for _, k := range layout.Pages {
 		out = append(out, layout.Of(k))
 	}
+	out = append(out, layout.PINPage("p1"))
 	return append(out, detailPages(b, at)...)
 }
 
@@ -82,16 +83,32 @@ func TestGolden(t *testing.T) {
 	// One screen for all: its painter keeps glyphs and faces between pages,
 	// as a running screen does. It is pairing while the pairing page is drawn.
 	pairing := false
-	s, err := newSnapshotScreen(src, at, Options{Pairing: func() (string, string, bool) { return "WDJB-MJHT", "", pairing }})
+	// The login pages are drawn with login offered, Min side for Karen; the
+	// others as on a screen without a session.
+	fl := &fakeLogin{}
+	karen := karensPage(t, src)
+	s, err := newSnapshotScreen(src, at, Options{Pairing: func() (string, string, bool) { return "WDJB-MJHT", "", pairing }, Login: fl})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.dispose()
 	for _, sz := range goldenSizes {
 		for _, page := range pages {
-			name := fmt.Sprintf("%s_%dx%d.png", page.Kind, sz[0], sz[1])
+			base := string(page.Kind)
+			if page.PINProfile() != "" {
+				base = "login-pin"
+			}
+			name := fmt.Sprintf("%s_%dx%d.png", base, sz[0], sz[1])
 			t.Run(name, func(t *testing.T) {
 				pairing = page.Is(layout.PagePairing)
+				switch {
+				case page.Is(layout.PageMe):
+					fl.set(LoginState{Offered: true, Who: "p1", Name: "Karen", Page: karen})
+				case page.Is(layout.PageLogin):
+					fl.set(LoginState{Offered: true})
+				default:
+					fl.set(LoginState{})
+				}
 				img, err := s.render(page, sz[0], sz[1])
 				if err != nil {
 					t.Fatal(err)

@@ -78,6 +78,9 @@ type Options struct {
 	// tapped; *aloud.Voice is the screen's. Its calls must not wait: the
 	// game loop makes them.
 	Voice Voice
+	// Login, when set, is the personal login ("Min side"): the header
+	// offers "Log ind" and the screen shows the resident's own page.
+	Login Login
 }
 
 // Voice reads cards aloud, one at a time.
@@ -127,6 +130,7 @@ type Screen struct {
 	presses     pressQueue // from the X server, when it can tell
 	outbox      outboxWriter
 	page        atomic.Pointer[layout.PageID] // the page on screen, for the status report
+	login       *loginPort                    // nil without Options.Login
 
 	// Owned by the game goroutine.
 	game     *game.Game
@@ -182,6 +186,7 @@ func New(opts Options) (*Screen, error) {
 		shots:   make(chan shotRequest, 4),
 	}
 	s.outbox.src = opts.Source
+	s.login = newLoginPort(opts.Login)
 	s.paint.onBroken = func(key string, err error) {
 		s.log.Warn("picture not drawn", "media", key, "err", err)
 	}
@@ -231,6 +236,10 @@ func (s *Screen) Run(ctx context.Context) error {
 	// written before Run returns.
 	wctx, stopWriter := context.WithCancel(context.WithoutCancel(ctx))
 	go func() { defer wg.Done(); s.outbox.run(wctx, s.written) }()
+	if s.login != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.login.run(ctx) }()
+	}
 	if x, err := openPresses(); err != nil {
 		s.log.Warn("taps read from the sampled mouse state: a very short tap may be lost", "err", err)
 	} else {
@@ -351,6 +360,11 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 		Woken:      s.woken.Swap(false),
 		Pointers:   events,
 		Written:    s.outbox.results(),
+		Login:      s.loginState(),
+	}
+	if s.login != nil {
+		tick.LoginResults = s.login.take()
+		s.login.follow(*tick.Login, s.paint)
 	}
 	if s.opts.Voice != nil {
 		tick.Speaking = layout.CardKey(s.opts.Voice.Speaking())
@@ -362,6 +376,9 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 		} else {
 			s.opts.Voice.Read(aloud.Card{Key: string(sp.Card), Text: sp.Text, Locale: sp.Locale, Recording: sp.Recording})
 		}
+	}
+	if s.login != nil {
+		s.login.hand(s.game.TakeLogin())
 	}
 	s.shown = snap
 	if id := s.game.State().Page; s.page.Load() == nil || *s.page.Load() != id {
@@ -413,7 +430,7 @@ func (s *Screen) paintOnto(dst *ebiten.Image, now time.Time) {
 	if s.game.Blank() {
 		dst.Fill(color.Black)
 		s.paint.forget()
-	} else if !s.paint.paint(dst, s.game.Page(), media, assets) {
+	} else if !s.paint.paint(dst, s.game.Page(), s.login.withPersonal(media), assets) {
 		return // nothing visible changed
 	}
 	s.saveShot(now, dst)

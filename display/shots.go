@@ -61,7 +61,9 @@ func (s *Screen) serveShots(src *ebiten.Image) {
 				req.reply <- shotReply{err: ErrNotRunning}
 				continue
 			}
-			req.reply <- shotReply{img: readFrame(src)}
+			img := readFrame(src)
+			maskPrivate(img, s.game.Page()) // a resident's own page stays on the screen
+			req.reply <- shotReply{img: img}
 		default:
 			return
 		}
@@ -85,6 +87,7 @@ func (s *Screen) saveShot(now time.Time, src *ebiten.Image) {
 	}
 	s.lastShot = now
 	img := readFrame(src)
+	maskPrivate(img, s.game.Page())
 	name := fmt.Sprintf("%s-%s.png", now.UTC().Format("20060102T150405Z"), shotName(s.game.Page().ID))
 	path := filepath.Join(s.opts.ShotsDir, name)
 	s.writers.Add(1)

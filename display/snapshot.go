@@ -77,6 +77,9 @@ func (s *Screen) render(page layout.PageID, w, h int) (image.Image, error) {
 	s.load()
 	s.game = s.newGame(now)
 	s.game.Resize(w, h)
+	if s.login != nil {
+		s.step(now, nil) // take the login's state first: a session opens Min side
+	}
 	s.game.Show(page, now)
 	s.step(now, nil)
 	return readFrame(s.frame), nil

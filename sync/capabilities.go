@@ -19,8 +19,9 @@ const maxCapsBytes = 16 << 10
 // Features a backend may offer (Screen API v1.1). The screen uses weather
 // and audio (recorded readings and announcements) so far.
 const (
-	featureWeather = "weather"
-	featureAudio   = "audio"
+	featureWeather  = "weather"
+	featureAudio    = "audio"
+	featureSessions = "sessions"
 )
 
 // capabilities is what the backend said it offers. A plain v1 backend
@@ -65,14 +66,18 @@ func (s *Syncer) checkCapabilities(ctx context.Context) error {
 }
 
 func (s *Syncer) fetchCapabilities(ctx context.Context) (capabilities, error) {
+	return fetchCapabilities(ctx, s.t)
+}
+
+func fetchCapabilities(ctx context.Context, t *transport) (capabilities, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	req, err := s.t.newRequest(ctx, http.MethodGet, "/capabilities", nil, nil, "")
+	req, err := t.newRequest(ctx, http.MethodGet, "/capabilities", nil, nil, "")
 	if err != nil {
 		return capabilities{}, err
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := s.t.do(s.t.http, req)
+	resp, err := t.do(t.http, req)
 	if err != nil {
 		return capabilities{}, err
 	}

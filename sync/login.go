@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -106,9 +107,43 @@ type Login struct {
 	log   *slog.Logger
 	wake  chan struct{}
 
+	offer       atomic.Int32 // 0 not asked yet, offerYes, offerNo
+	unreachable atomic.Bool  // the last request found no backend
+
 	mu       gosync.Mutex
 	cur      *liveSession
 	bySignup map[string]*liveSession // sign-ups made in a session -> that session
+}
+
+const (
+	offerYes = 1
+	offerNo  = 2
+)
+
+// Offered reports whether login can be offered: false once the backend
+// said it has no personal login (a plain v1 backend, or v1.1 without
+// "sessions").
+func (l *Login) Offered() bool { return l.offer.Load() != offerNo }
+
+// Unreachable reports whether the last request to the backend found none.
+func (l *Login) Unreachable() bool { return l.unreachable.Load() }
+
+// watchOffer asks the backend what it offers now and every hour.
+func (l *Login) watchOffer(ctx context.Context) {
+	for {
+		c, err := fetchCapabilities(ctx, l.t)
+		switch {
+		case err == nil && c.offers(featureSessions):
+			l.offer.Store(offerYes)
+		case err == nil:
+			l.offer.Store(offerNo)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-l.clock.After(capsEvery):
+		}
+	}
 }
 
 // liveSession is the one session: in memory, never encoded.
@@ -213,6 +248,7 @@ func (l *Login) start(ctx context.Context, method string, body, tag []byte) (Who
 	if err != nil {
 		return Who{}, fmt.Errorf("login: %w", err)
 	}
+	l.offer.CompareAndSwap(0, offerYes)
 	defer drain(resp)
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
 		return Who{}, loginRefusal(resp)
@@ -254,8 +290,11 @@ func (l *Login) start(ctx context.Context, method string, body, tag []byte) (Who
 func (l *Login) send(req *http.Request) (*http.Response, error) {
 	resp, err := l.t.http.Do(req)
 	if err != nil {
-		return nil, classify(err)
+		err = classify(err)
+		l.unreachable.Store(errors.Is(err, ErrBackendUnreachable))
+		return nil, err
 	}
+	l.unreachable.Store(false)
 	if resp.StatusCode >= 500 || resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		drain(resp)
 		return nil, fmt.Errorf("%w: %s", ErrBackendFailed, resp.Status)
@@ -689,6 +728,9 @@ func (l *Login) sendSuggestion(ctx context.Context, s *liveSession, token string
 // Run ends the session after the idle timeout, retries waiting suggestions,
 // and logs out when ctx ends (shutdown). It returns when ctx ends.
 func (l *Login) Run(ctx context.Context) {
+	var offers gosync.WaitGroup
+	offers.Go(func() { l.watchOffer(ctx) })
+	defer offers.Wait()
 	defer l.Logout(ctx, EndShutdown)
 	for {
 		wait := time.Duration(-1)

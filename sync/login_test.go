@@ -3,6 +3,7 @@ package sync
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -232,7 +233,7 @@ func TestLoginIdleTimeoutAndShutdown(t *testing.T) {
 	}
 	wait.Until(t, "the idle timer", func() bool { return r.clk.Waiters() > 0 })
 	r.clk.Advance(DefaultIdleTimeout)
-	wait.Until(t, "the idle logout", func() bool { _, ok := r.login.Current(); return !ok })
+	wait.Until(t, "the idle logout", func() bool { return len(r.log.lines("session ended")) == 1 })
 	if l := r.log.lines("session ended"); len(l) != 1 || !strings.Contains(l[0], "reason="+EndIdle) {
 		t.Errorf("idle: %q", l)
 	}
@@ -338,4 +339,58 @@ func mustBoard(t *testing.T, c interface {
 		t.Fatalf("board: %v", err)
 	}
 	return b
+}
+
+// TestLoginLeavesCacheAlone: log in, fetch everything of Min side (the
+// shared pictures and documents too), sync meanwhile, log out: the cache's
+// board and outbox are as before, and no byte of its file holds a personal
+// canary, the PIN, the tag or the session.
+func TestLoginLeavesCacheAlone(t *testing.T) {
+	r := newLoginRig(t)
+	ctx := context.Background()
+	c := openCache(t, "", r.bclk)
+	s := newSyncer(t, r.rb.URL, c, r.bclk, func(o *Options) { o.Sessions = r.login })
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	boardBefore, _ := json.Marshal(mustBoard(t, c))
+	outboxBefore, _ := c.Outbox()
+
+	if _, _, err := r.login.LoginTag(ctx, karenTag); err != nil {
+		t.Fatal(err)
+	}
+	page, err := r.login.Page(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetched := 0
+	for _, it := range page.Shared {
+		if len(it.Media.Data) > 0 {
+			fetched++
+		}
+	}
+	if fetched != len(page.Shared) || fetched == 0 {
+		t.Fatalf("%d of %d shared items fetched", fetched, len(page.Shared))
+	}
+	token := r.login.cur.token
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.login.Logout(ctx, EndLogout)
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	boardAfter, _ := json.Marshal(mustBoard(t, c))
+	outboxAfter, _ := c.Outbox()
+	if !bytes.Equal(boardBefore, boardAfter) || len(outboxBefore) != len(outboxAfter) {
+		t.Error("the board or the outbox changed while logged in")
+	}
+	raw := cacheBytes(t, c)
+	for _, secret := range []string{"PRIVATCANARY", karenPIN, karenTag, token, "Strikkeklubben", "Havegruppen"} {
+		if bytes.Contains(bytes.ToLower(raw), bytes.ToLower([]byte(secret))) {
+			t.Errorf("the cache directory holds %q", secret)
+		}
+	}
+	noSecrets(t, r.log, token)
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -38,7 +39,8 @@ func TestDemoSyncSnapshot(t *testing.T) {
 	addr := freeAddr(t)
 	data := t.TempDir()
 	srv := exec.Command(filepath.Join(bin, "skaerm-backend"), "--demo", "--token", "T", "--listen", addr, "--data", data)
-	srv.Stderr = os.Stderr
+	var srvLog syncBuffer
+	srv.Stderr = &srvLog
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +79,8 @@ func TestDemoSyncSnapshot(t *testing.T) {
 	if n := colours(img); n < 50 {
 		t.Errorf("snapshot has only %d colours: nothing drawn?", n)
 	}
+
+	minSidePrivacy(t, skaerm, cachePath, url, &srvLog)
 
 	// A bad edit in the configuration file does not keep the screen dark:
 	// it starts on the file's other keys, and status, reading the running
@@ -156,4 +160,69 @@ func waitHealthy(t *testing.T, url string) {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	})
+}
+
+// syncBuffer is a bytes.Buffer safe for the process's writer goroutine.
+type syncBuffer struct {
+	mu  gosync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// minSidePrivacy draws Min side through skaerm snapshot --login and checks
+// that the cache file is byte for byte as it was, holds none of the demo's
+// personal canaries, and that the session was ended at the backend.
+func minSidePrivacy(t *testing.T, skaerm func(...string) string, cachePath, url string, srvLog *syncBuffer) {
+	t.Helper()
+	before, err := os.ReadFile(cachePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "me.png")
+	said := skaerm("snapshot", "--cache", cachePath, "--size", "1920x1080", "--page", "me",
+		"--login", "pin:p1:2580", "--backend", url, "--token", "T", "--out", out)
+	pin := filepath.Join(t.TempDir(), "pin.png")
+	skaerm("snapshot", "--cache", cachePath, "--size", "1080x1920", "--page", "login/pin/p1", "--out", pin)
+	after, err := os.ReadFile(cachePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Error("snapshot --login changed the cache file")
+	}
+	if bytes.Contains(after, []byte("PRIVATCANARY")) {
+		t.Error("the cache file holds a personal canary")
+	}
+	if strings.Contains(said, "2580") {
+		t.Errorf("snapshot printed the PIN: %s", said)
+	}
+	for _, p := range []string{out, pin} {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s is not a PNG: %v", p, err)
+		}
+		if n := colours(img); n < 50 {
+			t.Errorf("%s has only %d colours: nothing drawn?", p, n)
+		}
+	}
+	log := srvLog.String()
+	if !strings.Contains(log, `msg="session started"`) || !strings.Contains(log, `msg="session ended" profile=p1 reason=logout`) {
+		t.Errorf("the backend did not see the session start and end at logout:\n%s", log)
+	}
 }

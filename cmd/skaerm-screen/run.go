@@ -50,6 +50,11 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	shown := new(pairing.Shown)
 	turns := newBeats()
 	var screen *display.Screen // set before any part runs
+	login := newScreenLogin(syncSettings{url: cfg.Backend.URL, ca: cfg.Backend.CAFile}, token, c, cfg.Screen.OfflineAfter.D(), log.With("component", "login"))
+	var loginPort display.Login
+	if login != nil {
+		loginPort = login
+	}
 	speaker := newAudio(cfg.Audio, c, pw, trusted, func() { screen.Poke() }, log.With("component", "audio"))
 	screen, err = display.New(display.Options{
 		Source: c, Clock: trusted, Logger: log.With("component", "display"),
@@ -57,14 +62,18 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 		IdleAfter: cfg.Screen.IdleAfter.D(), OfflineAfter: cfg.Screen.OfflineAfter.D(),
 		NewID: uuid.NewString, Fullscreen: cfg.Screen.Fullscreen && !f.Windowed, ShotsDir: f.Shots,
 		Heartbeat: turns.beat, Blank: pw.Blank, OnTouch: pw.Touch, DayKnown: known(trusted),
-		AssetsDir: cfg.Screen.AssetsDir, Voice: speaker.voice,
+		AssetsDir: cfg.Screen.AssetsDir, Voice: speaker.voice, Login: loginPort,
 	})
 	if err != nil {
 		return err
 	}
 	facts := facts{voice: speaker.voice, power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, blankAfter: cfg.Power.BlankAfter.D(), watcher: watcher, page: screen.Page}
+	so := syncOptions(s, facts, screen, log)
+	if login != nil {
+		so.Sessions = login.l
+	}
 	r, err := runner.New(runner.Deps{
-		Sync: syncOptions(s, facts, screen, log), Token: token, TokenFile: cfg.Backend.TokenFile,
+		Sync: so, Token: token, TokenFile: cfg.Backend.TokenFile,
 		Cache: c, Shown: shown, Logger: log.With("component", "sync"), Version: version, Extra: facts.report,
 	})
 	if err != nil {
@@ -81,6 +90,10 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	p.start("announcements", speaker.announcer.Run)
 	p.start("announcements state", speaker.feed(known(trusted)))
 	p.start("service watchdog", newWatchdog(screen.Poke, turns, log).run)
+	if login != nil {
+		p.start("personal login", login.run)
+		login.readers(p, cfg.Login, log.With("component", "tag reader"))
+	}
 	if watcher != nil {
 		p.start("configuration watcher", watcher.Run)
 		p.start("configuration apply", followEdits(watcher, cfg, level, pw, screen, speaker, c, log))

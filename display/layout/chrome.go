@@ -45,6 +45,12 @@ func (b *builder) header() Rect {
 		logo, left = left.takeLeft(inner.H*2, M)
 		b.p.Items = append(b.p.Items, Item{Kind: Picture, R: logo, Media: LogoKey, Fit: true})
 	}
+	if b.in.Login != nil && !b.portrait() {
+		bh := minF(inner.H, 8*b.u)
+		if w := b.headerLogin(Rect{left.X, inner.Y + (inner.H-bh)/2, left.W, bh}); w > 0 {
+			left.W -= w + M
+		}
+	}
 	b.line(clockR, clock, clockF, Accent, Right)
 	rows := left.splitV(0, 1, 1)
 	dept := ""
@@ -53,7 +59,10 @@ func (b *builder) header() Rect {
 	}
 	dateRow := rows[0]
 	besideDate := false // the part of the day takes the right of the date's row
-	if !b.in.DayUnknown {
+	// While someone is logged in the header names them instead of the part
+	// of the day (landscape has room for one of the two beside the date).
+	showPart := !b.in.DayUnknown && !(b.in.Login.LoggedIn() && !b.portrait())
+	if showPart {
 		// The part of the day in words beside the clock: its own row in
 		// portrait, the right of the date's row in landscape.
 		if b.portrait() {
@@ -94,6 +103,16 @@ func (b *builder) header() Rect {
 		note(b.s.Updated(b.in.LastSync, b.in.Now, b.loc))
 	}
 	b.line(sub, dept, b.fBody, Muted, Left)
+	if b.in.Login != nil && b.portrait() && (b.in.Login.Offered || b.in.Login.LoggedIn()) {
+		// Portrait: the login has a strip of its own under the header.
+		var strip Rect
+		strip, rest = rest.takeTop(11*b.u, 0)
+		b.box(strip, Card, Card, 0, 0)
+		b.box(Rect{0, strip.Bottom() - 0.3*b.u, b.in.W, 0.3 * b.u}, Line, Line, 0, 0)
+		in := strip.Inset(M)
+		in.H -= 0.3 * b.u
+		b.headerLogin(in)
+	}
 	return Rect{rest.X + M, rest.Y + M, rest.W - 2*M, rest.H - 2*M}
 }
 

@@ -39,6 +39,9 @@ type Item struct {
 	Color   color.RGBA // Text, Icon, initials
 	Media   string     // Face: avatar hash ("" for initials); Picture: image hash or asset key (IsAssetKey)
 	Fit     bool       // Picture: fit inside R keeping its shape (a logo), instead of filling it
+	// Private marks what comes from a resident's login (Min side, the
+	// name in the header): a remote screenshot covers it.
+	Private bool
 }
 
 // Keys of the pictures a care home may put in its assets override folder;
@@ -67,6 +70,9 @@ const (
 	Turn                          // page through: Intent.Offset is the new offset
 	Notify                        // show Intent.Notice (a tap that cannot be acted on)
 	Read                          // read Intent.Card aloud, or stop reading it
+	Key                           // a key of the PIN keypad: Intent.Offset is the digit, -1 deletes
+	Logout                        // end the personal login
+	Stay                          // "Ja, jeg er her": the resident is still here
 )
 
 // String names the intent in logs: "open", "pick", …
@@ -77,7 +83,7 @@ func (k IntentKind) String() string {
 	return fmt.Sprintf("intent(%d)", uint8(k))
 }
 
-var intentNames = [...]string{"", "open", "pick", "confirm", "cancel", "turn", "notify", "read"}
+var intentNames = [...]string{"", "open", "pick", "confirm", "cancel", "turn", "notify", "read", "key", "logout", "stay"}
 
 // Intent is what happens when a target is tapped.
 type Intent struct {
@@ -184,6 +190,8 @@ type Input struct {
 	// Speaking is the card being read aloud: its speaker button shows
 	// that it is reading (a second tap stops it).
 	Speaking CardKey
+	// Login is the personal login; nil when the screen has none.
+	Login *LoginView
 }
 
 // PageKind names a page, or a kind of detail page.
@@ -209,7 +217,7 @@ const (
 // Pages lists the pages that stand alone; DetailKinds the kinds that show
 // one item.
 var (
-	Pages       = []PageKind{PageToday, PageRoster, PageWeek, PageBookings, PageNews, PageGallery, PageIdle, PagePairing}
+	Pages       = []PageKind{PageToday, PageRoster, PageWeek, PageBookings, PageNews, PageGallery, PageIdle, PagePairing, PageLogin, PageMe}
 	DetailKinds = []PageKind{PageActivity, PageMeal, PageMeeting}
 )
 
@@ -238,7 +246,7 @@ func (p PageID) kind() PageKind {
 
 // String is the page's name: "today", "activity/a1".
 func (p PageID) String() string {
-	if p.Kind.Detail() {
+	if p.Kind.Detail() || p.ID != "" && (p.Kind == PageLogin || p.Kind == PageMe) {
 		return string(p.Kind) + "/" + p.ID
 	}
 	return string(p.kind())
@@ -265,6 +273,9 @@ func (p PageID) Valid() bool {
 	if p.Kind.Detail() {
 		return p.ID != ""
 	}
+	if p.Kind == PageLogin && p.ID != "" {
+		return p.PINProfile() != ""
+	}
 	return p.ID == "" && (p.Kind == "" || slices.Contains(Pages, p.Kind))
 }
 
@@ -278,6 +289,7 @@ func PageNames() string {
 	for _, k := range DetailKinds {
 		names = append(names, string(k)+"/<id>")
 	}
+	names = append(names, "login/pin/<profile>")
 	return strings.Join(names, ", ")
 }
 
@@ -345,10 +357,19 @@ func Build(m Measurer, in Input) *Page {
 		b.gallery()
 	case PageIdle:
 		b.idle()
+	case PageLogin:
+		if id.PINProfile() != "" {
+			b.pin(id)
+		} else {
+			b.login()
+		}
+	case PageMe:
+		b.me()
 	default:
 		b.p.ID = Of(PageToday)
 		b.today()
 	}
+	b.stillHere()
 	return b.p
 }
 

@@ -57,23 +57,33 @@ func ParseSnapshot(args []string, w io.Writer, now time.Time) (SnapshotFlags, Sn
 }
 
 // SnapshotSynopsis is the synopsis of `skaerm snapshot`.
-const SnapshotSynopsis = "--cache FILE [--at RFC3339] [--size WxH] [--page NAME] [--locale LANG] --out FILE.png"
+const SnapshotSynopsis = "--cache FILE [--at RFC3339] [--size WxH] [--page NAME] [--locale LANG] [--login pin:PROFILE:PIN|tag:ID --backend URL --token TOKEN] --out FILE.png"
 
 // SnapshotFlags are the flags of `skaerm snapshot`.
 type SnapshotFlags struct {
 	Flags
 	At, Size, Page, Out, Locale, Code string
+	Login                             string
 }
 
 // Register adds the flags to fs.
 func (s *SnapshotFlags) Register(fs *flag.FlagSet) {
-	s.Flags.Register(fs, false)
+	s.Flags.Register(fs, true)
 	fs.StringVar(&s.At, "at", "", "the instant to draw, RFC 3339 (default now)")
 	fs.StringVar(&s.Size, "size", "1920x1080", "width x height in pixels")
 	fs.StringVar(&s.Page, "page", "today", "the page to draw: "+layout.PageNames())
 	fs.StringVar(&s.Out, "out", "", "the PNG file to write")
 	fs.StringVar(&s.Locale, "locale", "", "da, nb, de or en (default: the department's)")
 	fs.StringVar(&s.Code, "code", "", "the pairing code the pairing page shows (--page pairing only)")
+	fs.StringVar(&s.Login, "login", "", "log in through the backend first, as pin:PROFILE:PIN or tag:ID, draw, then log out; "+
+		"the session lives in memory only (a PIN on a command line is visible in the process list: use a test profile)")
+}
+
+// SnapshotLogin is a --login: by PIN or by tag.
+type SnapshotLogin struct {
+	Method       string // "pin" or "tag"; "" for no login
+	Profile, PIN string
+	Tag          string
 }
 
 // Snapshot is a checked snapshot command line.
@@ -84,6 +94,7 @@ type Snapshot struct {
 	Locale        string
 	Code          string
 	Out           string
+	Login         SnapshotLogin
 }
 
 // Locales are the languages a screen speaks.
@@ -113,6 +124,27 @@ func (s *SnapshotFlags) Check(now time.Time) (Snapshot, error) {
 	}
 	if s.Out == "" {
 		bad("--out is required: the PNG file to write")
+	}
+	if s.Login != "" {
+		method, rest, _ := strings.Cut(s.Login, ":")
+		switch method {
+		case "pin":
+			profile, pin, ok := strings.Cut(rest, ":")
+			if !ok || profile == "" || len(pin) != 4 || strings.Trim(pin, "0123456789") != "" {
+				bad("--login pin:PROFILE:PIN needs a profile id and a 4-digit PIN, e.g. pin:p1:1234")
+			}
+			out.Login = SnapshotLogin{Method: "pin", Profile: profile, PIN: pin}
+		case "tag":
+			if rest == "" {
+				bad("--login tag:ID needs the tag's id, e.g. tag:04a1b2c3d4e5f6")
+			}
+			out.Login = SnapshotLogin{Method: "tag", Tag: rest}
+		default:
+			bad("--login: want pin:PROFILE:PIN or tag:ID")
+		}
+	}
+	if err == nil && page.Is(layout.PageMe) && s.Login == "" {
+		bad("--page me needs --login: Min side is drawn for a logged-in resident")
 	}
 	if w, h, err := parseSize(s.Size); err != nil {
 		errs = append(errs, err)

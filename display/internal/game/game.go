@@ -87,6 +87,9 @@ type Tick struct {
 	Written    []Written
 	// Speaking is the card the voice is reading ("" when silent).
 	Speaking layout.CardKey
+	// Login is the login client's state; nil when the screen has none.
+	Login        *LoginState
+	LoginResults []LoginResult
 }
 
 // Speech is what the game asks of the voice after a Step: stop, or read a
@@ -122,6 +125,7 @@ type Game struct {
 	dayUnknown bool
 	speaking   layout.CardKey // what the voice says it is reading
 	speech     *Speech        // asked of the voice in this Step
+	login      loginGame
 }
 
 // press is a finger that went down on a target and has not lifted.
@@ -190,6 +194,10 @@ func (g *Game) Touch(now time.Time) { g.lastTouch = now }
 
 // Open goes to a page, forgetting paging, a pending question and messages.
 func (g *Game) Open(page layout.PageID) {
+	if page != g.state.Page {
+		g.wipeDigits()
+		g.login.msg = ""
+	}
 	g.state = layout.State{Page: page, Notice: g.state.Notice}
 	if page.Is(layout.PageIdle) || page.Is(layout.PageToday) {
 		g.state.Notice = layout.Notice{}
@@ -236,6 +244,10 @@ func (g *Game) Step(t Tick) (repaint bool, writes []board.Signup) {
 	for _, w := range t.Written {
 		g.written(w, now)
 	}
+	g.adoptLogin(t.Login, now)
+	for _, r := range t.LoginResults {
+		g.loginResult(r, now)
+	}
 	if g.page == nil {
 		g.dirty = true
 		g.build(now)
@@ -247,6 +259,7 @@ func (g *Game) Step(t Tick) (repaint bool, writes []board.Signup) {
 	if g.speaking != "" && g.speech == nil && (g.state.Page != was || g.blank) {
 		g.speech = &Speech{Stop: true}
 	}
+	g.loginTimers(now)
 	writes, g.writes = g.writes, nil
 	if g.dirty {
 		g.build(now)
@@ -357,6 +370,7 @@ func (g *Game) handle(tick time.Time, evs []Pointer) {
 			now = ev.At
 		}
 		g.lastTouch = now
+		g.login.touched = true
 		if ev.Down && g.cfg.OnTouch != nil {
 			g.cfg.OnTouch()
 		}
@@ -415,6 +429,12 @@ func (g *Game) act(now time.Time, in layout.Intent) {
 		g.confirm(now, in.Signup)
 	case layout.Read:
 		g.read(now, in.Card)
+	case layout.Key:
+		g.key(now, in.Offset)
+	case layout.Logout:
+		g.logout(now, "logout", false)
+	case layout.Stay:
+		g.login.prompt = false
 	}
 }
 
@@ -427,6 +447,7 @@ func (g *Game) confirm(now time.Time, sg board.Signup) {
 	sg.State = board.Pending
 	g.local = append(g.local, sg)
 	g.writes = append(g.writes, sg)
+	g.signupMade(sg)
 }
 
 // written takes the outcome of a write.
@@ -466,7 +487,7 @@ func (g *Game) timers(now time.Time) {
 		g.state.Pick = ""
 		g.dirty = true
 	}
-	if !g.state.Page.Is(layout.PageIdle) && now.Sub(g.lastTouch) >= g.cfg.IdleAfter && g.shown != nil && g.shown.Board != nil {
+	if !g.state.Page.Is(layout.PageIdle) && now.Sub(g.lastTouch) >= g.cfg.IdleAfter && g.shown != nil && g.shown.Board != nil && g.login.state.Who == "" {
 		g.Open(layout.Of(layout.PageIdle))
 		g.idleSince = now
 	}
@@ -498,6 +519,7 @@ func (g *Game) Next(now time.Time) time.Time {
 	} else {
 		consider(g.lastTouch.Add(g.cfg.IdleAfter))
 	}
+	g.loginNext(now, consider)
 	return next
 }
 
@@ -519,6 +541,7 @@ func (g *Game) Input(now time.Time, st layout.State) layout.Input {
 		in.Pairing = &layout.Pairing{Code: g.pairing.Code, URI: g.pairing.URI}
 	}
 	in.Speaking = g.speaking
+	in.Login = g.loginView(now)
 	return in
 }
 

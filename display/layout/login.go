@@ -1,0 +1,598 @@
+package layout
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"skaerm/board"
+	"skaerm/personal"
+)
+
+// The personal login ("Min side"): the header's "Log ind" and "Log ud", the
+// face grid to log in from, the PIN keypad, and the resident's own page.
+// Everything drawn from the personal page is marked Private, so a remote
+// screenshot can cover it.
+
+// Login pages: login (the face grid), login with ID "pin/<profile>" (the
+// keypad), me (Min side).
+const (
+	PageLogin PageKind = "login"
+	PageMe    PageKind = "me"
+)
+
+// PINPage is the keypad page for a profile.
+func PINPage(profileID string) PageID { return PageID{Kind: PageLogin, ID: "pin/" + profileID} }
+
+// PINProfile is the profile of a keypad page, "" for any other page.
+func (p PageID) PINProfile() string {
+	if p.Kind != PageLogin {
+		return ""
+	}
+	id, ok := strings.CutPrefix(p.ID, "pin/")
+	if !ok {
+		return ""
+	}
+	return id
+}
+
+// LoginView is what the screen knows about the personal login.
+type LoginView struct {
+	Offered bool // a login client exists and the backend has not said no
+	// Offline: the backend cannot be reached now; logging in is not
+	// possible and the login page says so.
+	Offline bool
+	// Who is the logged-in profile, "" when nobody is.
+	Who, Name string
+	Page      *personal.Page // Min side; nil while it loads
+	Loading   bool           // Min side is being fetched
+	Digits    int            // PIN digits typed so far (the digits stay in the game)
+	Message   string         // under the keypad: a wrong PIN, a lock, offline
+	Bad       bool
+	Wait      time.Duration // the keypad waits this long before the next try
+	Busy      bool          // a login is on its way
+	Prompt    bool          // "Er du her stadig?"
+}
+
+// LoggedIn reports whether someone is logged in.
+func (v *LoginView) LoggedIn() bool { return v != nil && v.Who != "" }
+
+// LoginWords are the login's words in one language.
+type LoginWords struct {
+	LogIn, LogOut, LoggedIn, TapYourPicture, TypePIN, Delete, Back        string
+	Offline, NotOffered, Loading, MySignups, NoSignups, Unsubscribe       string
+	SharedWithMe, NothingShared, PicturesOfMe, NoPicturesOfMe, MyGroups   string
+	NoGroups, MySuggestions, NoSuggestions, Document, Video, VideoInApp   string
+	StillHere, YesStillHere, WrongPIN, WrongPINLast, Locked, WaitSeconds  string
+	NoLogin, UnknownProfile, LoginFailed, SignUpMe, Hidden, LoggedOutIdle string
+}
+
+var loginWordsBy = map[string]LoginWords{
+	"da": {
+		LogIn: "Log ind", LogOut: "Log ud", LoggedIn: "Logget ind: %s", TapYourPicture: "Tryk på dit eget billede for at logge ind",
+		TypePIN: "Skriv din kode", Delete: "Slet", Back: "Tilbage",
+		Offline:    "Du kan ikke logge ind lige nu: skærmen har ikke forbindelse til serveren. Tavlen virker som før. Prøv igen senere.",
+		NotOffered: "Der er ikke adgang til at logge ind på denne skærm.", Loading: "Henter din side …",
+		MySignups: "Mine tilmeldinger de næste 7 dage", NoSignups: "Du er ikke tilmeldt noget de næste 7 dage.", Unsubscribe: "Afmeld",
+		SharedWithMe: "Delt med mig", NothingShared: "Intet er delt med dig.", PicturesOfMe: "Billeder af mig", NoPicturesOfMe: "Ingen billeder.",
+		MyGroups: "Mine grupper", NoGroups: "Ingen grupper.", MySuggestions: "Mine forslag", NoSuggestions: "Ingen forslag endnu.",
+		Document: "Dokument", Video: "Video", VideoInApp: "Se videoen i appen",
+		StillHere: "Er du her stadig?", YesStillHere: "Ja, jeg er her",
+		WrongPIN: "Forkert kode. Du har %d forsøg tilbage.", WrongPINLast: "Forkert kode. Du har 1 forsøg tilbage, derefter bliver koden låst.",
+		Locked: "Koden er låst i %d minutter. Spørg personalet, hvis du har glemt den.", WaitSeconds: "Vent %d sekunder, så kan du prøve igen.",
+		NoLogin: "Du kan ikke logge ind på skærmen endnu. Spørg personalet.", UnknownProfile: "Skærmen kender dig ikke. Spørg personalet.",
+		LoginFailed: "Det lykkedes ikke at logge ind. Prøv igen om lidt.", SignUpMe: "Tilmeld mig", Hidden: "Privat indhold skjult",
+		LoggedOutIdle: "Du er logget ud.",
+	},
+	"nb": {
+		LogIn: "Logg inn", LogOut: "Logg ut", LoggedIn: "Logget inn: %s", TapYourPicture: "Trykk på ditt eget bilde for å logge inn",
+		TypePIN: "Skriv koden din", Delete: "Slett", Back: "Tilbake",
+		Offline:    "Du kan ikke logge inn nå: skjermen har ikke forbindelse til serveren. Tavlen virker som før. Prøv igjen senere.",
+		NotOffered: "Det er ikke mulig å logge inn på denne skjermen.", Loading: "Henter siden din …",
+		MySignups: "Mine påmeldinger de neste 7 dagene", NoSignups: "Du er ikke påmeldt noe de neste 7 dagene.", Unsubscribe: "Meld av",
+		SharedWithMe: "Delt med meg", NothingShared: "Ingenting er delt med deg.", PicturesOfMe: "Bilder av meg", NoPicturesOfMe: "Ingen bilder.",
+		MyGroups: "Mine grupper", NoGroups: "Ingen grupper.", MySuggestions: "Mine forslag", NoSuggestions: "Ingen forslag ennå.",
+		Document: "Dokument", Video: "Video", VideoInApp: "Se videoen i appen",
+		StillHere: "Er du her fortsatt?", YesStillHere: "Ja, jeg er her",
+		WrongPIN: "Feil kode. Du har %d forsøk igjen.", WrongPINLast: "Feil kode. Du har 1 forsøk igjen, så blir koden låst.",
+		Locked: "Koden er låst i %d minutter. Spør personalet hvis du har glemt den.", WaitSeconds: "Vent %d sekunder, så kan du prøve igjen.",
+		NoLogin: "Du kan ikke logge inn på skjermen ennå. Spør personalet.", UnknownProfile: "Skjermen kjenner deg ikke. Spør personalet.",
+		LoginFailed: "Innloggingen lyktes ikke. Prøv igjen om litt.", SignUpMe: "Meld meg på", Hidden: "Privat innhold skjult",
+		LoggedOutIdle: "Du er logget ut.",
+	},
+	"de": {
+		LogIn: "Anmelden", LogOut: "Abmelden", LoggedIn: "Angemeldet: %s", TapYourPicture: "Tippen Sie zum Anmelden auf Ihr eigenes Bild",
+		TypePIN: "Geben Sie Ihren Code ein", Delete: "Löschen", Back: "Zurück",
+		Offline:    "Anmelden ist gerade nicht möglich: der Bildschirm hat keine Verbindung zum Server. Die Tafel funktioniert weiter. Versuchen Sie es später.",
+		NotOffered: "An diesem Bildschirm kann man sich nicht anmelden.", Loading: "Ihre Seite wird geladen …",
+		MySignups: "Meine Anmeldungen der nächsten 7 Tage", NoSignups: "Sie sind in den nächsten 7 Tagen nirgends angemeldet.", Unsubscribe: "Absagen",
+		SharedWithMe: "Mit mir geteilt", NothingShared: "Nichts mit Ihnen geteilt.", PicturesOfMe: "Bilder von mir", NoPicturesOfMe: "Keine Bilder.",
+		MyGroups: "Meine Gruppen", NoGroups: "Keine Gruppen.", MySuggestions: "Meine Vorschläge", NoSuggestions: "Noch keine Vorschläge.",
+		Document: "Dokument", Video: "Video", VideoInApp: "Das Video in der App ansehen",
+		StillHere: "Sind Sie noch da?", YesStillHere: "Ja, ich bin da",
+		WrongPIN: "Falscher Code. Sie haben noch %d Versuche.", WrongPINLast: "Falscher Code. Noch 1 Versuch, dann wird der Code gesperrt.",
+		Locked: "Der Code ist %d Minuten gesperrt. Fragen Sie das Personal.", WaitSeconds: "Warten Sie %d Sekunden, dann können Sie es wieder versuchen.",
+		NoLogin: "Sie können sich am Bildschirm noch nicht anmelden. Fragen Sie das Personal.", UnknownProfile: "Der Bildschirm kennt Sie nicht. Fragen Sie das Personal.",
+		LoginFailed: "Die Anmeldung hat nicht geklappt. Versuchen Sie es gleich noch einmal.", SignUpMe: "Mich anmelden", Hidden: "Privater Inhalt verdeckt",
+		LoggedOutIdle: "Sie sind abgemeldet.",
+	},
+	"en": {
+		LogIn: "Log in", LogOut: "Log out", LoggedIn: "Logged in: %s", TapYourPicture: "Tap your own picture to log in",
+		TypePIN: "Type your code", Delete: "Delete", Back: "Back",
+		Offline:    "You cannot log in right now: the screen has no connection to the server. The board works as before. Try again later.",
+		NotOffered: "Logging in is not available on this screen.", Loading: "Fetching your page …",
+		MySignups: "My sign-ups for the next 7 days", NoSignups: "You are not signed up for anything in the next 7 days.", Unsubscribe: "Cancel",
+		SharedWithMe: "Shared with me", NothingShared: "Nothing is shared with you.", PicturesOfMe: "Pictures of me", NoPicturesOfMe: "No pictures.",
+		MyGroups: "My groups", NoGroups: "No groups.", MySuggestions: "My suggestions", NoSuggestions: "No suggestions yet.",
+		Document: "Document", Video: "Video", VideoInApp: "Watch the video in the app",
+		StillHere: "Are you still here?", YesStillHere: "Yes, I am here",
+		WrongPIN: "Wrong code. You have %d tries left.", WrongPINLast: "Wrong code. You have 1 try left, then the code is locked.",
+		Locked: "The code is locked for %d minutes. Ask the staff if you have forgotten it.", WaitSeconds: "Wait %d seconds, then you can try again.",
+		NoLogin: "You cannot log in on the screen yet. Ask the staff.", UnknownProfile: "The screen does not know you. Ask the staff.",
+		LoginFailed: "Logging in did not work. Try again in a moment.", SignUpMe: "Sign me up", Hidden: "Private content hidden",
+		LoggedOutIdle: "You are logged out.",
+	},
+}
+
+// LoginWordsFor are the login's words for a locale (Danish when unknown).
+func LoginWordsFor(locale string) LoginWords {
+	if w, ok := loginWordsBy[locale]; ok {
+		return w
+	}
+	return loginWordsBy["da"]
+}
+
+func (b *builder) lw() LoginWords { return LoginWordsFor(b.s.Lang) }
+
+// private appends items marked Private from index i on.
+func (b *builder) markPrivate(from int) {
+	for i := from; i < len(b.p.Items); i++ {
+		b.p.Items[i].Private = true
+	}
+}
+
+// headerLogin draws "Log ind", or who is logged in and "Log ud", at the right
+// of r (the header's row left of the clock), and returns the width taken.
+func (b *builder) headerLogin(r Rect) float64 {
+	v := b.in.Login
+	if v == nil || (!v.Offered && !v.LoggedIn()) {
+		return 0
+	}
+	w := b.lw()
+	bf := Font{Size: b.fBody.Size, Bold: true}
+	if !v.LoggedIn() {
+		bw := b.m.Width(w.LogIn, bf) + 5*b.u
+		btn := Rect{r.Right() - bw, r.Y, bw, r.H}
+		b.button(btn, w.LogIn, Intent{Kind: Open, Page: Of(PageLogin)}, false)
+		return bw
+	}
+	// "Log ud" is large and filled: always there, easy to find.
+	bw := b.m.Width(w.LogOut, bf) + 6*b.u
+	btn := Rect{r.Right() - bw, r.Y, bw, r.H}
+	b.button(btn, w.LogOut, Intent{Kind: Logout}, true)
+	label := fmt.Sprintf(w.LoggedIn, v.Name)
+	room := r.W * 0.4
+	if b.portrait() {
+		room = r.W - bw - r.H - 3*b.u // the strip is the login's own
+	}
+	lf := b.shrink(label, bf, room, b.fSmall.Size)
+	lw := math.Min(b.m.Width(label, lf), room)
+	d := r.H
+	x := btn.X - b.u - lw
+	start := len(b.p.Items)
+	b.line(Rect{x, r.Y, lw, r.H}, label, lf, Ink, Left)
+	if p, ok := b.in.Board.Profile(v.Who); ok {
+		x -= d + b.u
+		b.face(Rect{x, r.Y, d, d}, p)
+	}
+	b.markPrivate(start)
+	// Tapping the name opens Min side.
+	b.target(Rect{x, r.Y, btn.X - x, r.H}, Intent{Kind: Open, Page: Of(PageMe)})
+	return r.Right() - x
+}
+
+// login lays out the face grid, or says why logging in is not possible.
+func (b *builder) login() {
+	content := b.frame()
+	b.notice()
+	w := b.lw()
+	v := b.in.Login
+	switch {
+	case v == nil || !v.Offered:
+		b.loginMessage(content, w.NotOffered)
+		return
+	case v.Offline:
+		b.loginMessage(content, w.Offline)
+		return
+	}
+	hf := Font{Size: b.fTitle.Size, Bold: true}
+	hint, rest := content.takeTop(b.lineH(hf), 1.5*b.u)
+	b.line(hint, w.TapYourPicture, b.shrink(w.TapYourPicture, hf, hint.W, b.fBody.Size), Ink, Left)
+	people := b.residents()
+	gap := 1.5 * b.u
+	nameH := b.lineH(b.fBody)
+	var cols, rows int
+	var cw, ch float64
+	fits := func(grid Rect) bool {
+		for cw = 30 * b.u; ; cw -= 0.5 * b.u {
+			ch = cw*0.7 + nameH + b.u
+			cols = max(1, int((grid.W+gap)/(cw+gap)))
+			rows = max(1, int((grid.H+gap)/(ch+gap)))
+			if cols*rows >= len(people) || cw <= 18*b.u {
+				return cols*rows >= len(people)
+			}
+		}
+	}
+	grid := rest
+	var pager Rect
+	if !fits(grid) {
+		pager, grid = rest.takeBottom(9*b.u, b.u)
+		fits(grid)
+	}
+	per := cols * rows
+	off := b.in.State.Offset
+	if off >= len(people) || off < 0 {
+		off = 0
+	}
+	end := min(off+per, len(people))
+	for i, p := range people[off:end] {
+		c, rw := i%cols, i/cols
+		cr := Rect{grid.X + float64(c)*(cw+gap), grid.Y + float64(rw)*(ch+gap), cw, ch}
+		b.box(cr, Card, Line, 0.25*b.u, 1.2*b.u)
+		in := cr.Inset(0.6 * b.u)
+		d := math.Min(in.W, in.H-nameH)
+		b.face(Rect{in.X + (in.W-d)/2, in.Y, d, d}, p)
+		b.line(Rect{in.X, in.Y + d, in.W, nameH}, p.Name, Font{Size: b.fBody.Size, Bold: true}, Ink, Center)
+		b.target(cr, Intent{Kind: Open, Page: PINPage(p.ID)})
+	}
+	if len(people) > per {
+		bw := math.Min(28*b.u, pager.W/2-gap)
+		if off > 0 {
+			b.button(Rect{pager.X, pager.Y, bw, pager.H}, "‹ "+b.s.Earlier, Intent{Kind: Turn, Offset: max(0, off-per)}, false)
+		}
+		if end < len(people) {
+			b.button(Rect{pager.Right() - bw, pager.Y, bw, pager.H}, b.s.Later+" ›", Intent{Kind: Turn, Offset: end}, false)
+		}
+	}
+}
+
+// loginMessage: why logging in is not possible, and the way back.
+func (b *builder) loginMessage(r Rect, msg string) {
+	b.card(r)
+	in := r.Inset(3 * b.u)
+	back, rest := in.takeTop(9*b.u, 3*b.u)
+	back.W = math.Min(back.W, 30*b.u)
+	b.button(back, "‹ "+b.s.Back, Intent{Kind: Open, Page: Of(PageToday)}, false)
+	b.para(rest, msg, Font{Size: b.fTitle.Size, Bold: true}, Ink, 6)
+}
+
+// keySide is the keypad's key size: large (a 24" screen at 1920x1080 has
+// 0.28 mm pixels; 15 mm is 54 px there, 36 px at 1280x720) and never
+// smaller than 15 mm on any screen this size runs on.
+func (b *builder) keySide(area Rect) float64 {
+	gap := 1.5 * b.u
+	s := math.Min((area.W-2*gap)/3, (area.H-3*gap)/4)
+	return math.Min(s, 22*b.u)
+}
+
+// pin lays out the keypad for the profile in the page id.
+func (b *builder) pin(page PageID) {
+	p, ok := b.in.Board.Profile(page.PINProfile())
+	if !ok || b.in.Login == nil || !b.in.Login.Offered {
+		b.p.ID = Of(PageLogin)
+		b.login()
+		return
+	}
+	content := b.frame()
+	b.notice()
+	v, w := b.in.Login, b.lw()
+	var left, right Rect
+	if b.portrait() {
+		parts := content.splitV(b.margin(), 0.8, 1.2)
+		left, right = parts[0], parts[1]
+	} else {
+		parts := content.splitH(b.margin(), 1, 1)
+		left, right = parts[0], parts[1]
+	}
+	b.card(left)
+	in := left.Inset(2 * b.u)
+	back, rest := in.takeTop(9*b.u, 2*b.u)
+	back.W = math.Min(back.W, 30*b.u)
+	b.button(back, "‹ "+w.Back, Intent{Kind: Open, Page: Of(PageLogin)}, false)
+	faceS := math.Min(24*b.u, rest.H*0.4)
+	top, rest := rest.takeTop(faceS, 2*b.u)
+	face, name := top.takeLeft(faceS, 2*b.u)
+	b.face(face, p)
+	b.line(name, p.Name, Font{Size: 6 * b.u, Bold: true}, Ink, Left)
+	row, rest := rest.takeTop(b.lineH(b.fTitle), b.u)
+	b.line(row, w.TypePIN, b.fTitle, Ink, Left)
+	// Four places, filled as digits are typed: the count is visible, the
+	// digits are not.
+	dots, rest := rest.takeTop(8*b.u, 2*b.u)
+	ds := 6 * b.u
+	for i := 0; i < 4; i++ {
+		r := Rect{dots.X + float64(i)*(ds+2.5*b.u), dots.Y + (dots.H-ds)/2, ds, ds}
+		if i < v.Digits {
+			b.box(r, Ink, Ink, 0, ds/2)
+		} else {
+			b.box(r, Card, Ink, 0.45*b.u, ds/2)
+		}
+	}
+	mf := Font{Size: b.fBody.Size, Bold: true}
+	if v.Message != "" {
+		c := Ink
+		if v.Bad {
+			c = Alarm
+		}
+		h := b.para(rest, v.Message, mf, c, 3)
+		rest.Y += h + b.u
+		rest.H -= h + b.u
+	}
+	if v.Wait > 0 {
+		b.para(rest, fmt.Sprintf(w.WaitSeconds, int(math.Ceil(v.Wait.Seconds()))), b.fBody, Ink, 2)
+	}
+	// The keypad: 1-9, then Slet and 0. Digits only.
+	s := b.keySide(right)
+	gap := 1.5 * b.u
+	kw, kh := 3*s+2*gap, 4*s+3*gap
+	x0, y0 := right.X+(right.W-kw)/2, right.Y+(right.H-kh)/2
+	enabled := v.Wait <= 0 && !v.Busy
+	key := func(col, row int, label string, digit int) {
+		r := Rect{x0 + float64(col)*(s+gap), y0 + float64(row)*(s+gap), s, s}
+		if !enabled {
+			b.box(r, Chip, Line, 0.3*b.u, b.u)
+			b.line(r, label, Font{Size: math.Min(s*0.45, 9*b.u), Bold: true}, Muted, Center)
+			return
+		}
+		b.box(r, Card, Accent, 0.45*b.u, b.u)
+		f := Font{Size: math.Min(s*0.45, 9*b.u), Bold: true}
+		if digit < 0 {
+			f = b.shrink(label, Font{Size: math.Min(s*0.3, 5*b.u), Bold: true}, s-b.u, b.fSmall.Size)
+		}
+		b.line(r, label, f, Accent, Center)
+		b.target(r, Intent{Kind: Key, Offset: digit})
+	}
+	for i := 1; i <= 9; i++ {
+		key((i-1)%3, (i-1)/3, fmt.Sprint(i), i)
+	}
+	key(0, 3, w.Delete, -1)
+	key(1, 3, "0", 0)
+}
+
+// me lays out Min side.
+func (b *builder) me() {
+	v, w := b.in.Login, b.lw()
+	if !v.LoggedIn() {
+		b.p.ID = Of(PageLogin)
+		b.login()
+		return
+	}
+	content := b.frame()
+	b.notice()
+	if v.Page == nil {
+		b.card(content)
+		b.line(content.Inset(3*b.u).withX(content.X+3*b.u, content.W-6*b.u), w.Loading, b.fTitle, Muted, Left)
+		return
+	}
+	var cols []Rect
+	if b.portrait() {
+		cols = content.splitV(b.margin(), 1, 1.3)
+	} else {
+		cols = content.splitH(b.margin(), 1, 1.25)
+	}
+	b.mySignups(cols[0])
+	right := cols[1]
+	parts := right.splitV(b.margin(), 1.3, 1)
+	b.myShared(parts[0])
+	bottom := parts[1].splitH(b.margin(), 1, 1)
+	b.myGroups(bottom[0])
+	b.mySuggestions(bottom[1])
+}
+
+// signupRow is one of my sign-ups.
+type signupRow struct {
+	typ         board.ItemType
+	id, title   string
+	start, end  time.Time
+	open        bool
+	pendingLeft bool
+}
+
+// mySignups: what I am signed up for in the next 7 days, each with Afmeld.
+func (b *builder) mySignups(r Rect) {
+	w, who := b.lw(), b.in.Login.Who
+	b.card(r)
+	in := r.Inset(2 * b.u)
+	rest := b.blockTitle(in, w.MySignups)
+	from, to := b.in.Now, b.in.Now.Add(7*24*time.Hour)
+	var rows []signupRow
+	add := func(typ board.ItemType, id, title string, s board.Signups, start, end time.Time, open bool) {
+		if !overlaps(start, end, from, to) || ended(start, end, b.in.Now) {
+			return
+		}
+		mem := MemberOf(s, b.in.Outbox, typ, id, who)
+		if !mem.Joined && !(mem.Pending && s.Has(who)) {
+			return
+		}
+		rows = append(rows, signupRow{typ: typ, id: id, title: title, start: start, end: end, open: open, pendingLeft: mem.Pending && !mem.Joined})
+	}
+	bd := b.in.Board
+	for _, a := range bd.Activities {
+		add(board.ActivityItem, a.ID, a.Title, a.Signups, a.Start, a.End, a.SignupOpen)
+	}
+	for _, m := range bd.Meals {
+		open := m.SignupDeadline.IsZero() || b.in.Now.Before(m.SignupDeadline)
+		add(board.MealItem, m.ID, b.s.Meal(m.Kind), m.Signups, m.Start, m.End, open)
+	}
+	for _, m := range bd.Meetings {
+		add(board.MeetingItem, m.ID, m.Title, m.Signups, m.Start, m.End, true)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].start.Before(rows[j].start) })
+	start := len(b.p.Items)
+	if len(rows) == 0 {
+		b.para(rest, w.NoSignups, b.fBody, Muted, 3)
+		b.markPrivate(start)
+		return
+	}
+	rowH := 10 * b.u
+	bf := Font{Size: b.fBody.Size, Bold: true}
+	for _, row := range rows {
+		if rest.H < rowH {
+			break
+		}
+		var line Rect
+		line, rest = rest.takeTop(rowH, b.u)
+		b.box(line, Paper, Line, 0.2*b.u, b.u)
+		li := line.Inset(b.u)
+		bw := math.Min(24*b.u, li.W*0.35)
+		btn := Rect{li.Right() - bw, li.Y, bw, li.H}
+		text := Rect{li.X, li.Y, li.W - bw - b.u, li.H}
+		halves := text.splitV(0, 1, 1)
+		b.line(halves[0], row.title, bf, Ink, Left)
+		b.line(halves[1], Span(row.start, row.end, b.loc)+"  "+b.s.Day(row.start, b.in.Now, b.loc), b.fSmall, Ink, Left)
+		switch {
+		case row.pendingLeft:
+			b.line(btn, b.s.Pending, Font{Size: b.fSmall.Size, Bold: true}, Muted, Center)
+		case row.open:
+			sg := board.Signup{ItemType: row.typ, ItemID: row.id, ProfileID: who, Action: board.Leave}
+			b.button(btn, w.Unsubscribe, Intent{Kind: Confirm, Profile: who, Signup: sg}, false)
+		default:
+			b.line(btn, b.s.Closed, Font{Size: b.fSmall.Size, Bold: true}, Muted, Center)
+		}
+	}
+	b.markPrivate(start)
+}
+
+// myShared: pictures and documents shared to me, and pictures I am on.
+func (b *builder) myShared(r Rect) {
+	w, pg := b.lw(), b.in.Login.Page
+	b.card(r)
+	in := r.Inset(2 * b.u)
+	start := len(b.p.Items)
+	rest := b.blockTitle(in, w.SharedWithMe)
+	type tile struct{ media, caption, note string }
+	var tiles []tile
+	for _, it := range pg.Shared {
+		t := tile{media: PersonalKey(it.Media.SHA256), caption: it.Title}
+		switch it.Kind {
+		case personal.Document:
+			t.note = w.Document
+		case personal.Video:
+			t.note = w.VideoInApp
+		}
+		tiles = append(tiles, t)
+	}
+	photos := map[string]board.Photo{}
+	for _, p := range b.in.Board.Gallery {
+		photos[p.ID] = p
+	}
+	for _, id := range pg.Tagged {
+		if p, ok := photos[id]; ok {
+			tiles = append(tiles, tile{media: p.Image, caption: p.Caption, note: w.PicturesOfMe})
+		}
+	}
+	if len(tiles) == 0 {
+		b.para(rest, w.NothingShared, b.fBody, Muted, 2)
+		b.markPrivate(start)
+		return
+	}
+	cols := 3
+	if b.portrait() {
+		cols = 2
+	}
+	rows := 2
+	gap := 1.2 * b.u
+	var cells []Rect
+	for _, row := range rest.splitV(gap, repeat(1, rows)...) {
+		cells = append(cells, row.splitH(gap, repeat(1, cols)...)...)
+	}
+	for i, t := range tiles {
+		if i >= len(cells) {
+			break
+		}
+		c := cells[i]
+		capR, pic := c.takeBottom(b.lineH(b.fTiny), 0.3*b.u)
+		if t.note != "" {
+			var noteR Rect
+			noteR, pic = pic.takeBottom(b.lineH(b.fTiny), 0)
+			b.line(noteR, t.note, Font{Size: b.fTiny.Size, Bold: true}, Accent, Left)
+		}
+		b.box(pic, Chip, Chip, 0, b.u)
+		b.p.Items = append(b.p.Items, Item{Kind: Picture, R: pic, Media: t.media, Radius: b.u})
+		b.line(capR, t.caption, b.fTiny, Ink, Left)
+	}
+	b.markPrivate(start)
+}
+
+func (b *builder) myGroups(r Rect) {
+	w, pg := b.lw(), b.in.Login.Page
+	b.card(r)
+	in := r.Inset(2 * b.u)
+	start := len(b.p.Items)
+	rest := b.blockTitle(in, w.MyGroups)
+	if len(pg.Groups) == 0 {
+		b.line(Rect{rest.X, rest.Y, rest.W, b.lineH(b.fBody)}, w.NoGroups, b.fBody, Muted, Left)
+	}
+	for _, g := range pg.Groups {
+		if rest.H < b.lineH(b.fBody) {
+			break
+		}
+		var row Rect
+		row, rest = rest.takeTop(b.lineH(b.fBody), 0)
+		b.line(row, g.Name, b.fBody, Ink, Left)
+	}
+	b.markPrivate(start)
+}
+
+func (b *builder) mySuggestions(r Rect) {
+	w, pg := b.lw(), b.in.Login.Page
+	b.card(r)
+	in := r.Inset(2 * b.u)
+	start := len(b.p.Items)
+	rest := b.blockTitle(in, w.MySuggestions)
+	if len(pg.Suggestions) == 0 {
+		b.line(Rect{rest.X, rest.Y, rest.W, b.lineH(b.fBody)}, w.NoSuggestions, b.fBody, Muted, Left)
+	}
+	for _, s := range pg.Suggestions {
+		if rest.H < b.lineH(b.fSmall) {
+			break
+		}
+		h := b.para(rest, "- "+s.Text, b.fSmall, Ink, 2)
+		rest.Y += h
+		rest.H -= h
+	}
+	b.markPrivate(start)
+}
+
+// PersonalKey is the picture key of a shared item's medium: it is looked up
+// among the session's pictures in memory, never in the cache.
+func PersonalKey(sha string) string { return personalPrefix + sha }
+
+const personalPrefix = "me:"
+
+// IsPersonalKey reports whether a picture key names a session picture.
+func IsPersonalKey(key string) bool { return strings.HasPrefix(key, personalPrefix) }
+
+// stillHere covers the page with the question after a minute without a
+// touch.
+func (b *builder) stillHere() {
+	v := b.in.Login
+	if !v.LoggedIn() || !v.Prompt {
+		return
+	}
+	w := b.lw()
+	b.p.Targets = nil // modal
+	b.box(Rect{0, 0, b.in.W, b.in.H}, Shade, Shade, 0, 0)
+	dw := math.Min(b.in.W-4*b.margin(), 110*b.u)
+	dh := math.Min(b.in.H-4*b.margin(), 50*b.u)
+	d := Rect{(b.in.W - dw) / 2, (b.in.H - dh) / 2, dw, dh}
+	b.box(d, Card, Ink, 0.4*b.u, 2*b.u)
+	in := d.Inset(3 * b.u)
+	btns, top := in.takeBottom(math.Min(14*b.u, in.H/2), 2*b.u)
+	b.para(top, w.StillHere, Font{Size: 7 * b.u, Bold: true}, Ink, 2)
+	parts := btns.splitH(3*b.u, 1.4, 1)
+	b.button(parts[0], w.YesStillHere, Intent{Kind: Stay}, true)
+	b.button(parts[1], w.LogOut, Intent{Kind: Logout}, false)
+}
