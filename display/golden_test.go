@@ -26,7 +26,7 @@ func goldenPages(b *board.Board, at time.Time) []layout.PageID {
 	for _, k := range layout.Pages {
 		out = append(out, layout.Of(k))
 	}
-	out = append(out, layout.PINPage("p1"))
+	out = append(out, layout.PINPage("p1"), layout.PageID{Kind: layout.PageMe, ID: "keyboard"})
 	return append(out, detailPages(b, at)...)
 }
 
@@ -97,6 +97,9 @@ func TestGolden(t *testing.T) {
 			base := string(page.Kind)
 			if page.PINProfile() != "" {
 				base = "login-pin"
+			}
+			if page.ID == "keyboard" {
+				base = "me-keyboard"
 			}
 			name := fmt.Sprintf("%s_%dx%d.png", base, sz[0], sz[1])
 			t.Run(name, func(t *testing.T) {

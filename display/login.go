@@ -23,6 +23,8 @@ type Login interface {
 	Logout(reason string)
 	Touch()
 	SignupMade(id string)
+	// Suggest sends a suggestion for a meeting with the session.
+	Suggest(ctx context.Context, meetingID, text string) LoginResult
 }
 
 // The login's types, shared with the game state.
@@ -34,13 +36,18 @@ type (
 
 // Outcomes of a PIN login.
 const (
-	LoginOK       = game.LoginOK
-	LoginWrongPIN = game.LoginWrongPIN
-	LoginLocked   = game.LoginLocked
-	LoginNoLogin  = game.LoginNoLogin
-	LoginUnknown  = game.LoginUnknown
-	LoginOffline  = game.LoginOffline
-	LoginFailed   = game.LoginFailed
+	LoginOK        = game.LoginOK
+	LoginWrongPIN  = game.LoginWrongPIN
+	LoginLocked    = game.LoginLocked
+	LoginNoLogin   = game.LoginNoLogin
+	LoginUnknown   = game.LoginUnknown
+	LoginOffline   = game.LoginOffline
+	LoginFailed    = game.LoginFailed
+	SuggestSent    = game.SuggestSent
+	SuggestQueued  = game.SuggestQueued
+	SuggestClosed  = game.SuggestClosed
+	SuggestTooLong = game.SuggestTooLong
+	SuggestRefused = game.SuggestRefused
 )
 
 // loginPort runs the game's login requests off the loop.
@@ -77,6 +84,14 @@ func (p *loginPort) run(ctx context.Context) {
 				}
 			case game.RequestLogout:
 				p.l.Logout(r.Reason)
+			case game.RequestSuggest:
+				res := p.l.Suggest(ctx, r.ID, r.Text)
+				r.Text = ""
+				select {
+				case p.results <- res:
+				case <-ctx.Done():
+					return
+				}
 			}
 			ebiten.ScheduleFrame()
 		}

@@ -35,6 +35,9 @@ func (f *fakeLogin) LoginPIN(context.Context, string, string) LoginResult {
 func (f *fakeLogin) Logout(string)     {}
 func (f *fakeLogin) Touch()            { f.touches.Add(1) }
 func (f *fakeLogin) SignupMade(string) {}
+func (f *fakeLogin) Suggest(context.Context, string, string) LoginResult {
+	return LoginResult{Outcome: SuggestSent}
+}
 
 // solidPNG is a w x h picture of one colour.
 func solidPNG(t testing.TB, w, h int, c color.RGBA) []byte {

@@ -782,3 +782,13 @@ func (l *Login) IdleLeft() (time.Duration, bool) {
 	}
 	return l.cur.lastTouch.Add(l.opts.IdleTimeout).Sub(l.clock.Now()), true
 }
+
+// SuggestionRefused reports whether err is the backend's definitive no to
+// a suggestion, and its reason ("closed", "too_long", "unknown_meeting").
+func SuggestionRefused(err error) (string, bool) {
+	var no refusal
+	if errors.As(err, &no) {
+		return no.reason, true
+	}
+	return "", false
+}

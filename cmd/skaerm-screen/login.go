@@ -7,6 +7,8 @@ import (
 	gosync "sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"skaerm/cache"
 	"skaerm/display"
 	"skaerm/internal/clock"
@@ -107,6 +109,25 @@ func (s *screenLogin) Touch() { s.l.Touch() }
 
 // SignupMade implements display.Login.
 func (s *screenLogin) SignupMade(id string) { s.l.SignupMade(id) }
+
+// Suggest implements display.Login: the suggestion goes with the session;
+// one the backend did not answer stays with the client, which sends it
+// again while the session lasts.
+func (s *screenLogin) Suggest(ctx context.Context, meetingID, text string) display.LoginResult {
+	err := s.l.Suggest(ctx, uuid.NewString(), meetingID, text)
+	reason, refused := sync.SuggestionRefused(err)
+	switch {
+	case err == nil:
+		return display.LoginResult{Outcome: display.SuggestSent}
+	case refused && reason == "closed":
+		return display.LoginResult{Outcome: display.SuggestClosed}
+	case refused && reason == "too_long":
+		return display.LoginResult{Outcome: display.SuggestTooLong}
+	case refused, errors.Is(err, sync.ErrNoSession), errors.Is(err, sync.ErrConfig):
+		return display.LoginResult{Outcome: display.SuggestRefused}
+	}
+	return display.LoginResult{Outcome: display.SuggestQueued}
+}
 
 // tag takes a tag id from a reader (never logged).
 func (s *screenLogin) tag(id string) {

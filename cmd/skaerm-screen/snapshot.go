@@ -29,6 +29,9 @@ func (f *fixedLogin) LoginPIN(context.Context, string, string) display.LoginResu
 func (f *fixedLogin) Logout(string)     {}
 func (f *fixedLogin) Touch()            {}
 func (f *fixedLogin) SignupMade(string) {}
+func (f *fixedLogin) Suggest(context.Context, string, string) display.LoginResult {
+	return display.LoginResult{Outcome: display.SuggestRefused}
+}
 
 // snapshotLogin logs in through the backend and fetches Min side into
 // memory. The caller logs out when the picture is drawn.

@@ -123,6 +123,7 @@ func (b *builder) detail(page PageID) bool {
 		left, right = parts[0], parts[1]
 	}
 	b.detailInfo(left, it, KeyOf(page.Kind, page.ID))
+	right = b.signUpMe(right, it)
 	b.faceGrid(right, it)
 	if b.in.State.Pick != "" {
 		b.confirm(it)

@@ -54,6 +54,9 @@ type LoginView struct {
 	Wait      time.Duration // the keypad waits this long before the next try
 	Busy      bool          // a login is on its way
 	Prompt    bool          // "Er du her stadig?"
+	Draft     string        // the suggestion being written (memory only)
+	DraftLen  int           // its length in characters
+	Shift     bool          // the keyboard types capitals
 }
 
 // LoggedIn reports whether someone is logged in.
@@ -67,6 +70,8 @@ type LoginWords struct {
 	NoGroups, MySuggestions, NoSuggestions, Document, Video, VideoInApp   string
 	StillHere, YesStillHere, WrongPIN, WrongPINLast, Locked, WaitSeconds  string
 	NoLogin, UnknownProfile, LoginFailed, SignUpMe, Hidden, LoggedOutIdle string
+	WriteSuggestion, SuggestionFor, Send, Abort, Space, Sent, NotSent     string
+	SuggestClosed, TooLong, Queued                                        string
 }
 
 var loginWordsBy = map[string]LoginWords{
@@ -84,7 +89,10 @@ var loginWordsBy = map[string]LoginWords{
 		Locked: "Koden er låst i %d minutter. Spørg personalet, hvis du har glemt den.", WaitSeconds: "Vent %d sekunder, så kan du prøve igen.",
 		NoLogin: "Du kan ikke logge ind på skærmen endnu. Spørg personalet.", UnknownProfile: "Skærmen kender dig ikke. Spørg personalet.",
 		LoginFailed: "Det lykkedes ikke at logge ind. Prøv igen om lidt.", SignUpMe: "Tilmeld mig", Hidden: "Privat indhold skjult",
-		LoggedOutIdle: "Du er logget ud.",
+		LoggedOutIdle:   "Du er logget ud.",
+		WriteSuggestion: "Skriv et forslag", SuggestionFor: "Forslag til %s, %s", Send: "Send", Abort: "Fortryd", Space: "mellemrum",
+		Sent: "Tak. Dit forslag er sendt.", NotSent: "Forslaget blev ikke sendt. Prøv igen senere.", SuggestClosed: "Mødet er begyndt, så forslaget blev ikke sendt.", TooLong: "Forslaget er for langt.",
+		Queued: "Forslaget sendes, så snart skærmen har forbindelse.",
 	},
 	"nb": {
 		LogIn: "Logg inn", LogOut: "Logg ut", LoggedIn: "Logget inn: %s", TapYourPicture: "Trykk på ditt eget bilde for å logge inn",
@@ -100,7 +108,10 @@ var loginWordsBy = map[string]LoginWords{
 		Locked: "Koden er låst i %d minutter. Spør personalet hvis du har glemt den.", WaitSeconds: "Vent %d sekunder, så kan du prøve igjen.",
 		NoLogin: "Du kan ikke logge inn på skjermen ennå. Spør personalet.", UnknownProfile: "Skjermen kjenner deg ikke. Spør personalet.",
 		LoginFailed: "Innloggingen lyktes ikke. Prøv igjen om litt.", SignUpMe: "Meld meg på", Hidden: "Privat innhold skjult",
-		LoggedOutIdle: "Du er logget ut.",
+		LoggedOutIdle:   "Du er logget ut.",
+		WriteSuggestion: "Skriv et forslag", SuggestionFor: "Forslag til %s, %s", Send: "Send", Abort: "Angre", Space: "mellomrom",
+		Sent: "Takk. Forslaget ditt er sendt.", NotSent: "Forslaget ble ikke sendt. Prøv igjen senere.", SuggestClosed: "Møtet har begynt, så forslaget ble ikke sendt.", TooLong: "Forslaget er for langt.",
+		Queued: "Forslaget sendes så snart skjermen har forbindelse.",
 	},
 	"de": {
 		LogIn: "Anmelden", LogOut: "Abmelden", LoggedIn: "Angemeldet: %s", TapYourPicture: "Tippen Sie zum Anmelden auf Ihr eigenes Bild",
@@ -116,7 +127,10 @@ var loginWordsBy = map[string]LoginWords{
 		Locked: "Der Code ist %d Minuten gesperrt. Fragen Sie das Personal.", WaitSeconds: "Warten Sie %d Sekunden, dann können Sie es wieder versuchen.",
 		NoLogin: "Sie können sich am Bildschirm noch nicht anmelden. Fragen Sie das Personal.", UnknownProfile: "Der Bildschirm kennt Sie nicht. Fragen Sie das Personal.",
 		LoginFailed: "Die Anmeldung hat nicht geklappt. Versuchen Sie es gleich noch einmal.", SignUpMe: "Mich anmelden", Hidden: "Privater Inhalt verdeckt",
-		LoggedOutIdle: "Sie sind abgemeldet.",
+		LoggedOutIdle:   "Sie sind abgemeldet.",
+		WriteSuggestion: "Einen Vorschlag schreiben", SuggestionFor: "Vorschlag für %s, %s", Send: "Senden", Abort: "Abbrechen", Space: "Leertaste",
+		Sent: "Danke. Ihr Vorschlag ist gesendet.", NotSent: "Der Vorschlag wurde nicht gesendet. Versuchen Sie es später.", SuggestClosed: "Die Sitzung hat begonnen, der Vorschlag wurde nicht gesendet.", TooLong: "Der Vorschlag ist zu lang.",
+		Queued: "Der Vorschlag wird gesendet, sobald der Bildschirm Verbindung hat.",
 	},
 	"en": {
 		LogIn: "Log in", LogOut: "Log out", LoggedIn: "Logged in: %s", TapYourPicture: "Tap your own picture to log in",
@@ -132,7 +146,10 @@ var loginWordsBy = map[string]LoginWords{
 		Locked: "The code is locked for %d minutes. Ask the staff if you have forgotten it.", WaitSeconds: "Wait %d seconds, then you can try again.",
 		NoLogin: "You cannot log in on the screen yet. Ask the staff.", UnknownProfile: "The screen does not know you. Ask the staff.",
 		LoginFailed: "Logging in did not work. Try again in a moment.", SignUpMe: "Sign me up", Hidden: "Private content hidden",
-		LoggedOutIdle: "You are logged out.",
+		LoggedOutIdle:   "You are logged out.",
+		WriteSuggestion: "Write a suggestion", SuggestionFor: "Suggestion for %s, %s", Send: "Send", Abort: "Cancel", Space: "space",
+		Sent: "Thank you. Your suggestion is sent.", NotSent: "The suggestion was not sent. Try again later.", SuggestClosed: "The meeting has started, so the suggestion was not sent.", TooLong: "The suggestion is too long.",
+		Queued: "The suggestion is sent as soon as the screen has a connection.",
 	},
 }
 
@@ -550,6 +567,11 @@ func (b *builder) mySuggestions(r Rect) {
 	w, pg := b.lw(), b.in.Login.Page
 	b.card(r)
 	in := r.Inset(2 * b.u)
+	if _, ok := NextMeeting(b.in.Board, b.in.Now); ok {
+		var btn Rect
+		btn, in = in.takeBottom(10*b.u, b.u)
+		b.button(btn, w.WriteSuggestion, Intent{Kind: Open, Page: PageID{Kind: PageMe, ID: "keyboard"}}, true)
+	}
 	start := len(b.p.Items)
 	rest := b.blockTitle(in, w.MySuggestions)
 	if len(pg.Suggestions) == 0 {
@@ -595,4 +617,143 @@ func (b *builder) stillHere() {
 	parts := btns.splitH(3*b.u, 1.4, 1)
 	b.button(parts[0], w.YesStillHere, Intent{Kind: Stay}, true)
 	b.button(parts[1], w.LogOut, Intent{Kind: Logout}, false)
+}
+
+// signUpMe: while someone is logged in, a large "Tilmeld mig" (or "Afmeld")
+// over the face grid signs them up without finding their own face. It
+// returns what is left of r.
+func (b *builder) signUpMe(r Rect, it item) Rect {
+	v := b.in.Login
+	if !v.LoggedIn() || !it.open || (it.typ == board.MealItem && !it.signupsTaken) {
+		return r
+	}
+	w := b.lw()
+	row, rest := r.takeTop(12*b.u, 1.5*b.u)
+	mem := MemberOf(it.signups, b.in.Outbox, it.typ, it.id, v.Who)
+	sg := board.Signup{ItemType: it.typ, ItemID: it.id, ProfileID: v.Who, Action: board.Join}
+	label := w.SignUpMe
+	switch {
+	case mem.Pending:
+		b.box(row, Chip, Line, 0.3*b.u, b.u)
+		b.line(row.Inset(b.u), b.s.Pending, Font{Size: b.fBody.Size, Bold: true}, Ink, Center)
+		return rest
+	case mem.Joined:
+		sg.Action, label = board.Leave, w.Unsubscribe
+	case it.full:
+		b.box(row, Chip, Line, 0.3*b.u, b.u)
+		b.line(row.Inset(b.u), b.s.RefusedFull, Font{Size: b.fBody.Size, Bold: true}, Alarm, Center)
+		return rest
+	}
+	b.button(row, label, Intent{Kind: Confirm, Profile: v.Who, Signup: sg}, !mem.Joined)
+	return rest
+}
+
+// MaxSuggestion is the longest suggestion, in characters.
+const MaxSuggestion = 280
+
+// NextMeeting is the first meeting that has not started: suggestions are
+// written for it.
+func NextMeeting(bd *board.Board, now time.Time) (board.Meeting, bool) {
+	var best board.Meeting
+	found := false
+	if bd == nil {
+		return best, false
+	}
+	for _, m := range bd.Meetings {
+		if m.Start.After(now) && (!found || m.Start.Before(best.Start)) {
+			best, found = m, true
+		}
+	}
+	return best, found
+}
+
+// keyboardRows is the Danish layout: digits, the three letter rows with
+// å, æ and ø where a Danish keyboard has them, then punctuation.
+var keyboardRows = [][]string{
+	{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "⌫"},
+	{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p", "å"},
+	{"a", "s", "d", "f", "g", "h", "j", "k", "l", "æ", "ø"},
+	{"⇧", "z", "x", "c", "v", "b", "n", "m", ",", ".", "?"},
+}
+
+// keyboard lays out "Skriv et forslag": the text so far with its count,
+// and a large Danish keyboard.
+func (b *builder) keyboard() {
+	v, w := b.in.Login, b.lw()
+	m, ok := NextMeeting(b.in.Board, b.in.Now)
+	if !v.LoggedIn() || !ok {
+		b.p.ID = Of(PageMe)
+		b.me()
+		return
+	}
+	content := b.header() // no navigation bar: the keyboard takes the room
+	b.notice()
+	gap := 1.2 * b.u
+	cols := 11.0
+	kw := (content.W - (cols-1)*gap) / cols
+	// The text keeps room for its title and four lines.
+	minTop := b.lineH(b.fTitle) + 4*b.lineH(b.fBody) + 6*b.u
+	kh := math.Min(math.Min(kw, 13*b.u), (content.H-minTop-b.margin()-4*gap)/5)
+	kbH := 5*kh + 4*gap
+	top, kb := content.takeTop(content.H-kbH-b.margin(), b.margin())
+	b.card(top)
+	in := top.Inset(2 * b.u)
+	title := fmt.Sprintf(w.SuggestionFor, m.Title, b.s.DateInText(m.Start, b.loc))
+	row, rest := in.takeTop(b.lineH(b.fTitle), b.u)
+	count := fmt.Sprintf("%d / %d", v.DraftLen, MaxSuggestion)
+	cw := b.m.Width(count, b.fBody) + 2*b.u
+	b.line(Rect{row.X, row.Y, row.W - cw, row.H}, title, b.shrink(title, b.fTitle, row.W-cw, b.fBody.Size), Ink, Left)
+	b.line(Rect{row.Right() - cw, row.Y, cw, row.H}, count, b.fBody, Muted, Right)
+	box := rest
+	b.box(box, Paper, Accent, 0.35*b.u, b.u)
+	start := len(b.p.Items)
+	text := v.Draft + "|"
+	b.para(box.Inset(1.5*b.u), text, b.fBody, Ink, 0)
+	b.markPrivate(start)
+
+	for ri, keys := range keyboardRows {
+		y := kb.Y + float64(ri)*(kh+gap)
+		for ci, k := range keys {
+			r := Rect{kb.X + float64(ci)*(kw+gap), y, kw, kh}
+			label := k
+			if v.Shift && len([]rune(k)) == 1 && k != "⌫" && k != "⇧" {
+				label = strings.ToUpper(k)
+			}
+			primary := k == "⇧" && v.Shift
+			switch k {
+			case "⌫":
+				label = w.Delete
+			case "⇧": // the font has no arrow: the key says what it types
+				label = "ABC"
+				if v.Shift {
+					label = "abc"
+				}
+			}
+			b.key(r, label, Intent{Kind: Type, Text: k}, primary)
+		}
+	}
+	last := Rect{kb.X, kb.Y + 4*(kh+gap), kb.W, kh}
+	parts := last.splitH(gap, 2, 5, 2)
+	b.button(parts[0], w.Abort, Intent{Kind: Open, Page: Of(PageMe)}, false)
+	b.key(parts[1], w.Space, Intent{Kind: Type, Text: " "}, false)
+	if v.DraftLen > 0 && !v.Busy {
+		b.button(parts[2], w.Send, Intent{Kind: Send}, true)
+	} else {
+		b.box(parts[2], Chip, Line, 0.3*b.u, b.u)
+		b.line(parts[2].Inset(b.u), w.Send, Font{Size: b.fBody.Size, Bold: true}, Muted, Center)
+	}
+}
+
+// key is one key of the on-screen keyboard: a large label, the whole key
+// to tap.
+func (b *builder) key(r Rect, label string, in Intent, primary bool) {
+	fill, fg := Card, Accent
+	if primary {
+		fill, fg = Accent, OnDark
+	}
+	b.box(r, fill, Accent, 0.35*b.u, b.u)
+	f := Font{Size: math.Min(r.H*0.45, 6*b.u), Bold: true}
+	f = b.shrink(label, f, r.W-b.u, b.fTiny.Size)
+	b.line(r, label, f, fg, Center)
+	b.target(r, in)
 }

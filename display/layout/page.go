@@ -73,6 +73,8 @@ const (
 	Key                           // a key of the PIN keypad: Intent.Offset is the digit, -1 deletes
 	Logout                        // end the personal login
 	Stay                          // "Ja, jeg er her": the resident is still here
+	Type                          // a key of the on-screen keyboard: Intent.Text ("⌫" deletes, "⇧" shifts)
+	Send                          // send the suggestion written on the keyboard
 )
 
 // String names the intent in logs: "open", "pick", …
@@ -83,7 +85,7 @@ func (k IntentKind) String() string {
 	return fmt.Sprintf("intent(%d)", uint8(k))
 }
 
-var intentNames = [...]string{"", "open", "pick", "confirm", "cancel", "turn", "notify", "read", "key", "logout", "stay"}
+var intentNames = [...]string{"", "open", "pick", "confirm", "cancel", "turn", "notify", "read", "key", "logout", "stay", "type", "send"}
 
 // Intent is what happens when a target is tapped.
 type Intent struct {
@@ -94,6 +96,7 @@ type Intent struct {
 	Signup  board.Signup // Confirm: everything but ID and At
 	Notice  string
 	Card    CardKey // Read: the card to read
+	Text    string  // Type: the character
 }
 
 // CardKey names a card that can be read aloud: "activity/a1", "meal/m1",
@@ -276,6 +279,9 @@ func (p PageID) Valid() bool {
 	if p.Kind == PageLogin && p.ID != "" {
 		return p.PINProfile() != ""
 	}
+	if p.Kind == PageMe && p.ID != "" {
+		return p.ID == "keyboard"
+	}
 	return p.ID == "" && (p.Kind == "" || slices.Contains(Pages, p.Kind))
 }
 
@@ -289,7 +295,7 @@ func PageNames() string {
 	for _, k := range DetailKinds {
 		names = append(names, string(k)+"/<id>")
 	}
-	names = append(names, "login/pin/<profile>")
+	names = append(names, "login/pin/<profile>", "me/keyboard")
 	return strings.Join(names, ", ")
 }
 
@@ -364,7 +370,11 @@ func Build(m Measurer, in Input) *Page {
 			b.login()
 		}
 	case PageMe:
-		b.me()
+		if id.ID == "keyboard" {
+			b.keyboard()
+		} else {
+			b.me()
+		}
 	default:
 		b.p.ID = Of(PageToday)
 		b.today()

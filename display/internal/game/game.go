@@ -197,6 +197,7 @@ func (g *Game) Open(page layout.PageID) {
 	if page != g.state.Page {
 		g.wipeDigits()
 		g.login.msg = ""
+		g.wipeDraft()
 	}
 	g.state = layout.State{Page: page, Notice: g.state.Notice}
 	if page.Is(layout.PageIdle) || page.Is(layout.PageToday) {
@@ -435,6 +436,10 @@ func (g *Game) act(now time.Time, in layout.Intent) {
 		g.logout(now, "logout", false)
 	case layout.Stay:
 		g.login.prompt = false
+	case layout.Type:
+		g.typeKey(in.Text)
+	case layout.Send:
+		g.sendSuggestion(now)
 	}
 }
 

@@ -3,7 +3,9 @@ package game
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
+	"unicode"
 
 	"skaerm/board"
 	"skaerm/display/layout"
@@ -37,6 +39,7 @@ const (
 	RequestLogout                                 // end the session (Reason)
 	RequestTouch                                  // the resident touched the screen
 	RequestSignupMade                             // sign-up ID was made in the session
+	RequestSuggest                                // send Text as a suggestion for meeting ID
 )
 
 // LoginRequest is handed out by TakeLogin; the display passes it to the
@@ -47,6 +50,7 @@ type LoginRequest struct {
 	PIN     string // RequestPIN only; never logged
 	Reason  string
 	ID      string
+	Text    string // RequestSuggest: the suggestion
 }
 
 // String never shows the PIN.
@@ -66,6 +70,11 @@ const (
 	LoginUnknown
 	LoginOffline
 	LoginFailed
+	SuggestSent    // the backend has the suggestion
+	SuggestQueued  // no answer yet: the client sends it while the session lasts
+	SuggestClosed  // the meeting has started
+	SuggestTooLong // over 280 characters
+	SuggestRefused // refused for another reason
 )
 
 // LoginResult comes back in a later Tick.
@@ -89,6 +98,9 @@ type loginGame struct {
 	promptAt  time.Time
 	touched   bool
 	requests  []LoginRequest
+	draft     []rune // the suggestion being written: memory only
+	shift     bool
+	sending   bool
 }
 
 // TakeLogin returns the login requests of the last Step.
@@ -145,6 +157,10 @@ func (g *Game) adoptLogin(st *LoginState, now time.Time) {
 func (g *Game) loginResult(r LoginResult, now time.Time) {
 	l := &g.login
 	w := g.loginWords()
+	if r.Outcome >= SuggestSent {
+		g.suggested(r, now)
+		return
+	}
 	l.busy = false
 	g.dirty = true
 	l.msg, l.bad = "", true
@@ -219,6 +235,7 @@ func (g *Game) logout(now time.Time, reason string, notice bool) {
 	l.requests = append(l.requests, LoginRequest{Kind: RequestLogout, Reason: reason})
 	l.prompt = false
 	g.wipeDigits()
+	g.wipeDraft()
 	g.Open(layout.Of(layout.PageToday))
 	if notice {
 		g.setNotice(now, g.loginWords().LoggedOutIdle, false)
@@ -278,7 +295,10 @@ func (g *Game) loginView(now time.Time) *layout.LoginView {
 	v := &layout.LoginView{
 		Offered: l.state.Offered, Offline: l.state.Offline, Who: l.state.Who, Name: l.state.Name,
 		Page: l.state.Page, Loading: l.state.Loading, Digits: len(l.digits), Message: l.msg, Bad: l.bad,
-		Busy: l.busy, Prompt: l.prompt,
+		Busy: l.busy || l.sending, Prompt: l.prompt, Shift: l.shift,
+	}
+	if len(l.draft) > 0 {
+		v.Draft, v.DraftLen = string(l.draft), len(l.draft)
 	}
 	if now.Before(l.waitUntil) {
 		v.Wait = l.waitUntil.Sub(now)
@@ -290,5 +310,85 @@ func (g *Game) loginView(now time.Time) *layout.LoginView {
 func (g *Game) signupMade(sg board.Signup) {
 	if w := g.login.state.Who; w != "" && sg.ProfileID == w {
 		g.login.requests = append(g.login.requests, LoginRequest{Kind: RequestSignupMade, ID: sg.ID})
+	}
+}
+
+func (g *Game) wipeDraft() {
+	clear(g.login.draft)
+	g.login.draft = g.login.draft[:0]
+	g.login.shift = true // a suggestion starts with a capital
+	g.login.sending = false
+}
+
+// typeKey takes a key of the on-screen keyboard.
+func (g *Game) typeKey(k string) {
+	l := &g.login
+	if !g.state.Page.Is(layout.PageMe) || g.state.Page.ID != "keyboard" || l.sending {
+		return
+	}
+	switch k {
+	case "⌫":
+		if n := len(l.draft); n > 0 {
+			l.draft[n-1] = 0
+			l.draft = l.draft[:n-1]
+		}
+		l.shift = len(l.draft) == 0
+		return
+	case "⇧":
+		l.shift = !l.shift
+		return
+	}
+	rs := []rune(k)
+	if len(rs) != 1 || len(l.draft) >= layout.MaxSuggestion {
+		return
+	}
+	r := rs[0]
+	if l.shift {
+		r = unicode.ToUpper(r)
+		l.shift = false
+	}
+	l.draft = append(l.draft, r)
+	if r == '.' || r == '?' {
+		l.shift = true
+	}
+}
+
+// sendSuggestion asks the login client to send the draft for the next
+// meeting.
+func (g *Game) sendSuggestion(now time.Time) {
+	l := &g.login
+	text := strings.TrimSpace(string(l.draft))
+	if l.sending || text == "" || l.state.Who == "" || g.shown == nil {
+		return
+	}
+	m, ok := layout.NextMeeting(g.shown.Board, now)
+	if !ok {
+		return
+	}
+	l.requests = append(l.requests, LoginRequest{Kind: RequestSuggest, ID: m.ID, Text: text})
+	l.sending = true
+}
+
+// suggested takes the outcome of sending a suggestion.
+func (g *Game) suggested(r LoginResult, now time.Time) {
+	w := g.loginWords()
+	g.login.sending = false
+	switch r.Outcome {
+	case SuggestSent, SuggestQueued:
+		msg := w.Sent
+		if r.Outcome == SuggestQueued {
+			msg = w.Queued
+		}
+		g.wipeDraft()
+		if g.state.Page.ID == "keyboard" {
+			g.Open(layout.Of(layout.PageMe))
+		}
+		g.setNotice(now, msg, false)
+	case SuggestClosed:
+		g.setNotice(now, w.SuggestClosed, true)
+	case SuggestTooLong:
+		g.setNotice(now, w.TooLong, true)
+	default:
+		g.setNotice(now, w.NotSent, true)
 	}
 }

@@ -20,6 +20,7 @@ type fakeLogin struct {
 	logouts  []string
 	touches  int
 	signups  []string
+	suggests []string
 	wrongFor int // this many PINs are wrong before the right one
 }
 
@@ -45,6 +46,9 @@ func (f *fakeLogin) serve(reqs []game.LoginRequest) {
 			f.touches++
 		case game.RequestSignupMade:
 			f.signups = append(f.signups, r.ID)
+		case game.RequestSuggest:
+			f.suggests = append(f.suggests, r.ID+": "+r.Text)
+			f.results = append(f.results, game.LoginResult{Outcome: game.SuggestSent})
 		}
 	}
 }
@@ -266,4 +270,107 @@ func allText(pg *layout.Page) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// TestSignUpMeSkipsTheFaceGrid: on an activity while logged in, "Tilmeld
+// mig" signs the resident up at once, in the session.
+func TestSignUpMeSkipsTheFaceGrid(t *testing.T) {
+	p := newPlay(t)
+	f := &fakeLogin{state: game.LoginState{Offered: true}}
+	p.g.Open(layout.PINPage("p1"))
+	p.turn(f, game.Tick{})
+	typePIN(p, f, "2580")
+	p.turn(f, game.Tick{})
+	var act string
+	for _, a := range p.reading.Board.Activities {
+		if a.SignupOpen && a.Start.After(p.now) && !a.Signups.Has("p1") && !a.Full() {
+			act = a.ID
+			break
+		}
+	}
+	if act == "" {
+		t.Fatal("no open activity without Karen on the fixture board")
+	}
+	p.g.Open(layout.PageID{Kind: layout.PageActivity, ID: act})
+	p.turn(f, game.Tick{})
+	if !has(p.g.Page(), "Tilmeld mig") {
+		t.Fatal("no Tilmeld mig while logged in")
+	}
+	p.tapLogin(f, func(in layout.Intent) bool {
+		return in.Kind == layout.Confirm && in.Signup.ProfileID == "p1" && in.Signup.Action == board.Join
+	})
+	if len(p.writes) != 1 || p.writes[0].ItemID != act || p.writes[0].ProfileID != "p1" {
+		t.Fatalf("writes %+v", p.writes)
+	}
+	if len(f.signups) != 1 {
+		t.Error("the sign-up was not marked as made in the session")
+	}
+}
+
+func typeKey(k string) func(layout.Intent) bool {
+	return func(in layout.Intent) bool { return in.Kind == layout.Type && in.Text == k }
+}
+
+// TestWriteSuggestion: "Skriv et forslag" on Min side, the Danish keyboard
+// with æ, ø and å, at most 280 characters, sent with the session.
+func TestWriteSuggestion(t *testing.T) {
+	p := newPlay(t)
+	f := &fakeLogin{state: game.LoginState{Offered: true}}
+	p.g.Open(layout.PINPage("p1"))
+	p.turn(f, game.Tick{})
+	typePIN(p, f, "2580")
+	p.turn(f, game.Tick{})
+	p.tapLogin(f, func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page.ID == "keyboard" })
+	if p.g.State().Page.ID != "keyboard" {
+		t.Fatalf("on %s", p.g.State().Page)
+	}
+	for _, k := range []string{"å", "æ", "ø"} {
+		found := false
+		for _, tg := range p.g.Page().Targets {
+			if tg.Intent.Kind == layout.Type && tg.Intent.Text == k {
+				found = true
+				if tg.R.W*0.277 < 15 || tg.R.H*0.277 < 15 {
+					t.Errorf("key %s is %.0fx%.0f px, under 15 mm", k, tg.R.W, tg.R.H)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no %s key", k)
+		}
+	}
+	for _, k := range []string{"m", "e", "r", "e", " ", "æ", "b", "l", "x", "⌫", "e"} {
+		p.tapLogin(f, typeKey(k))
+	}
+	if v := p.g.Input(p.now, p.g.State()).Login; v.Draft != "Mere æble" || v.DraftLen != 9 {
+		t.Fatalf("draft %q (%d)", v.Draft, v.DraftLen)
+	}
+	if !has(p.g.Page(), "9 / 280") {
+		t.Error("no count on the keyboard page")
+	}
+	for _, it := range p.g.Page().Items {
+		if strings.Contains(it.Text, "æble") && !it.Private {
+			t.Error("the draft is not marked private")
+		}
+	}
+	p.tapLogin(f, func(in layout.Intent) bool { return in.Kind == layout.Send })
+	if len(f.suggests) != 1 || !strings.HasSuffix(f.suggests[0], ": Mere æble") {
+		t.Fatalf("suggestions sent %q", f.suggests)
+	}
+	p.turn(f, game.Tick{})
+	if !p.g.State().Page.Is(layout.PageMe) || p.g.State().Page.ID != "" || !has(p.g.Page(), "Tak. Dit forslag er sendt.") {
+		t.Errorf("after sending: on %s", p.g.State().Page)
+	}
+	// 280 characters at most.
+	p.tapLogin(f, func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page.ID == "keyboard" })
+	for range 290 {
+		p.tapLogin(f, typeKey("a"))
+	}
+	if n := p.g.Input(p.now, p.g.State()).Login.DraftLen; n != 280 {
+		t.Errorf("%d characters typed, want at most 280", n)
+	}
+	// Logging out drops the draft.
+	p.tapLogin(f, func(in layout.Intent) bool { return in.Kind == layout.Logout })
+	if v := p.g.Input(p.now, p.g.State()).Login; v.Draft != "" {
+		t.Error("the draft survived the logout")
+	}
 }
