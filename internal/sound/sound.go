@@ -7,9 +7,20 @@
 // a volume from 0 to 100; nothing is written to disk. The device is an ALSA
 // PCM name ("default", "hdmi:CARD=vc4hdmi0,DEV=0"). No device is held open
 // between sentences: a silent screen costs nothing. The samples are handed
-// over at the pace they play (a quarter of a second ahead), so a sound
+// over at the pace they play (0.6 s ahead, more than aplay's buffer, so it
+// starts as soon as it would with all of them), so a sound
 // stopped halfway was heard halfway on any device, also one that takes
 // samples faster than it plays them (a file, under test).
+//
+// Why aplay and not Ebitengine's audio package (oto v3, ALSA through cgo):
+// oto opens "default" (then "plug:default", then any device) and cannot be
+// told [audio] device, so a screen could not choose HDMI or the headphone
+// jack; once made, its context holds the device open for the life of the
+// process and writes silence to it without end, so `skaerm say` and the
+// doctor's check find the device busy, and on a device that takes samples
+// faster than it plays them (the tests' file PCM) it spins: 92% of a core
+// and 3.5 GB of silence in 10 s, measured on the test machine. aplay opens
+// the device per sound and closes it after: nothing is held while silent.
 //
 // # Caveats
 //
@@ -72,7 +83,7 @@ func (p *Player) Play(ctx context.Context, a speech.Audio, volume int) error {
 		binary.LittleEndian.PutUint16(pcm[2*i:], uint16(s))
 	}
 	cmd := exec.CommandContext(ctx, path, "-q", "-D", p.device(), "-t", "raw", "-f", "S16_LE", "-c", "1",
-		"-r", strconv.Itoa(a.SampleRate), "-")
+		"-r", strconv.Itoa(a.SampleRate), "-B", strconv.Itoa(int(bufferTime/time.Microsecond)), "-")
 	cmd.Stdin = &paced{ctx: ctx, pcm: pcm, rate: 2 * a.SampleRate}
 	cmd.WaitDelay = time.Second
 	var stderr bytes.Buffer
@@ -87,8 +98,13 @@ func (p *Player) Play(ctx context.Context, a speech.Audio, volume int) error {
 	return nil
 }
 
-// ahead is how far the samples handed to aplay run ahead of playing.
-const ahead = 250 * time.Millisecond
+// Pacing: aplay's buffer (it starts playing once the buffer is full), and
+// how far the samples handed to it run ahead of playing: more than the
+// buffer, so pacing never delays the start.
+const (
+	bufferTime = 500 * time.Millisecond
+	ahead      = bufferTime + 100*time.Millisecond
+)
 
 // paced reads pcm at the pace it plays (rate bytes a second), ahead
 // of it by ahead.
