@@ -26,7 +26,7 @@ func goldenPages(b *board.Board, at time.Time) []layout.PageID {
 	for _, k := range layout.Pages {
 		out = append(out, layout.Of(k))
 	}
-	out = append(out, layout.PINPage("p1"), layout.PageID{Kind: layout.PageMe, ID: "keyboard"})
+	out = append(out, layout.PINPage("p1"), layout.PageID{Kind: layout.PageMe, ID: "keyboard"}, layout.SharedPage("sh1"))
 	return append(out, detailPages(b, at)...)
 }
 
@@ -100,6 +100,9 @@ func TestGolden(t *testing.T) {
 			}
 			if page.ID == "keyboard" {
 				base = "me-keyboard"
+			}
+			if page == layout.SharedPage("sh1") {
+				base = "me-shared"
 			}
 			name := fmt.Sprintf("%s_%dx%d.png", base, sz[0], sz[1])
 			t.Run(name, func(t *testing.T) {

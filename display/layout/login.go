@@ -484,32 +484,12 @@ func (b *builder) mySignups(r Rect) {
 
 // myShared: pictures and documents shared to me, and pictures I am on.
 func (b *builder) myShared(r Rect) {
-	w, pg := b.lw(), b.in.Login.Page
+	w := b.lw()
 	b.card(r)
 	in := r.Inset(2 * b.u)
 	start := len(b.p.Items)
 	rest := b.blockTitle(in, w.SharedWithMe)
-	type tile struct{ media, caption, note string }
-	var tiles []tile
-	for _, it := range pg.Shared {
-		t := tile{media: PersonalKey(it.Media.SHA256), caption: it.Title}
-		switch it.Kind {
-		case personal.Document:
-			t.note = w.Document
-		case personal.Video:
-			t.note = w.VideoInApp
-		}
-		tiles = append(tiles, t)
-	}
-	photos := map[string]board.Photo{}
-	for _, p := range b.in.Board.Gallery {
-		photos[p.ID] = p
-	}
-	for _, id := range pg.Tagged {
-		if p, ok := photos[id]; ok {
-			tiles = append(tiles, tile{media: p.Image, caption: p.Caption, note: w.PicturesOfMe})
-		}
-	}
+	tiles := b.tiles()
 	if len(tiles) == 0 {
 		b.para(rest, w.NothingShared, b.fBody, Muted, 2)
 		b.markPrivate(start)
@@ -539,8 +519,86 @@ func (b *builder) myShared(r Rect) {
 		b.box(pic, Chip, Chip, 0, b.u)
 		b.p.Items = append(b.p.Items, Item{Kind: Picture, R: pic, Media: t.media, Radius: b.u})
 		b.line(capR, t.caption, b.fTiny, Ink, Left)
+		b.target(c, Intent{Kind: Open, Page: SharedPage(t.id)})
 	}
 	b.markPrivate(start)
+}
+
+// tile is one picture of Min side: shared to me, or a gallery picture I
+// am on.
+type tile struct{ id, media, caption, note, kind string }
+
+func (b *builder) tiles() []tile {
+	w, pg := b.lw(), b.in.Login.Page
+	var tiles []tile
+	for _, it := range pg.Shared {
+		t := tile{id: it.ID, media: PersonalKey(it.Media.SHA256), caption: it.Title, kind: it.Kind}
+		switch it.Kind {
+		case personal.Document:
+			t.note = w.Document
+		case personal.Video:
+			t.note = w.VideoInApp
+		}
+		tiles = append(tiles, t)
+	}
+	photos := map[string]board.Photo{}
+	for _, p := range b.in.Board.Gallery {
+		photos[p.ID] = p
+	}
+	for _, id := range pg.Tagged {
+		if p, ok := photos[id]; ok {
+			tiles = append(tiles, tile{id: p.ID, media: p.Image, caption: p.Caption, note: w.PicturesOfMe, kind: personal.Picture})
+		}
+	}
+	return tiles
+}
+
+// SharedPage is the page showing one picture of Min side full size.
+func SharedPage(id string) PageID { return PageID{Kind: PageMe, ID: "shared/" + id} }
+
+// shared shows one picture of Min side as large as it goes, with its
+// title, the way back and the next and previous ones.
+func (b *builder) shared(id string) {
+	v, w := b.in.Login, b.lw()
+	if !v.LoggedIn() || v.Page == nil {
+		b.p.ID = Of(PageMe)
+		b.me()
+		return
+	}
+	tiles := b.tiles()
+	at := -1
+	for i, t := range tiles {
+		if t.id == id {
+			at = i
+		}
+	}
+	if at < 0 {
+		b.p.ID = Of(PageMe)
+		b.me()
+		return
+	}
+	content := b.header()
+	b.notice()
+	t := tiles[at]
+	btns, rest := content.takeBottom(11*b.u, b.margin())
+	capR, pic := rest.takeBottom(b.lineH(b.fTitle), b.u)
+	start := len(b.p.Items)
+	b.box(pic, Ink, Ink, 0, b.u)
+	b.p.Items = append(b.p.Items, Item{Kind: Picture, R: pic, Media: t.media, Fit: true})
+	caption := t.caption
+	if t.note != "" {
+		caption = t.note + ": " + caption
+	}
+	b.line(capR, caption, b.shrink(caption, b.fTitle, capR.W, b.fBody.Size), Ink, Left)
+	b.markPrivate(start)
+	parts := btns.splitH(b.margin(), 1, 1.4, 1)
+	if at > 0 {
+		b.button(parts[0], "‹ "+b.s.Earlier, Intent{Kind: Open, Page: SharedPage(tiles[at-1].id)}, false)
+	}
+	b.button(parts[1], w.Back, Intent{Kind: Open, Page: Of(PageMe)}, true)
+	if at+1 < len(tiles) {
+		b.button(parts[2], b.s.Later+" ›", Intent{Kind: Open, Page: SharedPage(tiles[at+1].id)}, false)
+	}
 }
 
 func (b *builder) myGroups(r Rect) {

@@ -280,7 +280,7 @@ func (p PageID) Valid() bool {
 		return p.PINProfile() != ""
 	}
 	if p.Kind == PageMe && p.ID != "" {
-		return p.ID == "keyboard"
+		return p.ID == "keyboard" || strings.HasPrefix(p.ID, "shared/") && len(p.ID) > len("shared/")
 	}
 	return p.ID == "" && (p.Kind == "" || slices.Contains(Pages, p.Kind))
 }
@@ -295,7 +295,7 @@ func PageNames() string {
 	for _, k := range DetailKinds {
 		names = append(names, string(k)+"/<id>")
 	}
-	names = append(names, "login/pin/<profile>", "me/keyboard")
+	names = append(names, "login/pin/<profile>", "me/keyboard", "me/shared/<id>")
 	return strings.Join(names, ", ")
 }
 
@@ -370,9 +370,12 @@ func Build(m Measurer, in Input) *Page {
 			b.login()
 		}
 	case PageMe:
-		if id.ID == "keyboard" {
+		switch {
+		case id.ID == "keyboard":
 			b.keyboard()
-		} else {
+		case strings.HasPrefix(id.ID, "shared/"):
+			b.shared(strings.TrimPrefix(id.ID, "shared/"))
+		default:
 			b.me()
 		}
 	default:

@@ -374,3 +374,33 @@ func TestWriteSuggestion(t *testing.T) {
 		t.Error("the draft survived the logout")
 	}
 }
+
+// TestSharedFullSize: a picture of Min side opens full size, with the next
+// one and the way back.
+func TestSharedFullSize(t *testing.T) {
+	p := newPlay(t)
+	f := &fakeLogin{state: game.LoginState{Offered: true}}
+	p.g.Open(layout.PINPage("p1"))
+	p.turn(f, game.Tick{})
+	typePIN(p, f, "2580")
+	p.turn(f, game.Tick{})
+	p.tapLogin(f, func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == layout.SharedPage("sh1") })
+	if p.g.State().Page != layout.SharedPage("sh1") {
+		t.Fatalf("on %s", p.g.State().Page)
+	}
+	pic := false
+	for _, it := range p.g.Page().Items {
+		if it.Kind == layout.Picture && it.Fit && it.Private && it.R.W > 1000 {
+			pic = true
+		}
+	}
+	if !pic {
+		t.Error("no large private picture on the full-size page")
+	}
+	p.tapLogin(f, func(in layout.Intent) bool {
+		return in.Kind == layout.Open && in.Page.Is(layout.PageMe) && in.Page.ID == ""
+	})
+	if p.g.State().Page != layout.Of(layout.PageMe) {
+		t.Errorf("back to %s", p.g.State().Page)
+	}
+}
