@@ -108,7 +108,7 @@ func run(m *testing.M) (int, error) {
 	screen, err = display.New(display.Options{
 		Source: c, Clock: clk, Logger: slog.New(tapLog{}), Fullscreen: true, IdleAfter: time.Hour,
 		NewID: func() string { n++; return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) },
-		Voice: voice,
+		Voice: voice, Login: login,
 	})
 	if err != nil {
 		return 1, err
