@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"skaerm/internal/aloud"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
+	"skaerm/internal/motion"
 	"skaerm/internal/power"
 	"skaerm/internal/recording"
 	"skaerm/internal/sound/soundtest"
@@ -154,4 +156,30 @@ func demoRecording(t *testing.T) (board.Audio, []byte) {
 	data := recording.WAVOf(a)
 	sum := sha256.Sum256(data)
 	return board.Audio{SHA256: hex.EncodeToString(sum[:]), ContentType: recording.WAV, Seconds: 1}, data
+}
+
+// The status report says the last sound that could not be played: here
+// no loudspeaker at all (ALSA routed nowhere).
+func TestStatusReportsThePlaybackError(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	rc := filepath.Join(os.Getenv("HOME"), ".asoundrc")
+	if err := os.WriteFile(rc, []byte("pcm.!default { type hw card 99 }\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	speaker := &deviceSwitch{}
+	speaker.set("default")
+	v := aloud.New(aloud.Options{Engine: &speech.Espeak{}, Player: speaker})
+	p := newParts(context.Background())
+	p.start("voice", v.Run)
+	defer p.stop(nil)
+	f := facts{voice: v, power: power.NewController(power.Options{}), clock: clock.NewTrusted(clock.TrustOptions{}), sensor: &motion.Sensor{}}
+	if _, ok := f.report()["audio error"]; ok {
+		t.Fatal("an audio error before any sound")
+	}
+	v.Read(aloud.Card{Key: "meal/m1", Text: "Frokost.", Locale: "da"})
+	wait.Until(t, "the reading ends", func() bool { return v.Speaking() == "" })
+	got := f.report()["audio error"]
+	if !strings.Contains(got, "ALSA device default") {
+		t.Fatalf("status says %q", got)
+	}
 }

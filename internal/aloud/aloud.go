@@ -217,8 +217,10 @@ func (v *Voice) Run(ctx context.Context) error {
 	}()
 	for {
 		if cur == nil && waiting != nil {
-			cur, waiting = v.start(ctx, 0, func(jctx context.Context) error { return v.announce(jctx, waiting.text, waiting.locale) }), nil
-			cur.say = waiting
+			w := waiting
+			waiting = nil
+			cur = v.start(ctx, 0, func(jctx context.Context) error { return v.announce(jctx, w.text, w.locale) })
+			cur.say = w
 		}
 		var done chan error
 		if cur != nil {

@@ -114,8 +114,11 @@ func TestAnnouncementWaitsForTheReading(t *testing.T) {
 	v := start(t, Options{Engine: words{}, Player: g, OnChange: func() { changes <- struct{}{} }})
 	v.Read(Card{Key: "news/n1", Text: "Ny frisør"})
 	wait.Until(t, "the card plays", func() bool { return g.begun() == 1 })
-	said := make(chan error, 1)
-	go func() { said <- v.Say(context.Background(), "Om ti minutter Strikkeklub", "da") }()
+	// What Say does, in two steps, so the announcement is surely waiting
+	// (taken by Run) before the card ends.
+	r := sayReq{ctx: context.Background(), text: "Om ti minutter Strikkeklub", locale: "da", done: make(chan error, 1)}
+	v.says <- r
+	said := r.done
 	g.release <- struct{}{} // the card is heard
 	wait.Until(t, "the announcement plays", func() bool { return g.begun() == 2 })
 	if v.Speaking() != "" {
