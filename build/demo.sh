@@ -17,7 +17,7 @@ cd "$SKAERM_ROOT"
 
 seconds="${DEMO_SECONDS:-20}"
 shots="${DEMO_SHOTS:-$SKAERM_ROOT/demo-shots}"
-pages=(today roster week bookings news gallery idle pairing)
+pages=(today roster week bookings news gallery idle pairing login login/pin/p1 me)
 
 "$SKAERM_ROOT/build/deps.sh" --display
 ensure_go
@@ -117,9 +117,13 @@ for page in "${pages[@]}"; do
 	extra=()
 	# The demo screen is paired; the pairing page is drawn with a made-up code.
 	[ "$page" = pairing ] && extra=(--code ABCD-EFGH)
+	# Min side of the demo's Karen: logged in through the backend with her
+	# PIN for the picture, logged out after it.
+	[ "$page" = me ] && extra=(--login pin:p1:2580 --backend "$url" --token demo)
+	file="$shots/page-${page//\//-}.png"
 	if "$skaerm" snapshot --cache "$work/cache.db" --size 1920x1080 --page "$page" "${extra[@]}" \
-		--out "$shots/page-$page.png" >"$work/snap.log" 2>&1; then
-		printf '    %-9s %s\n' "$page" "$shots/page-$page.png"
+		--out "$file" >"$work/snap.log" 2>&1; then
+		printf '    %-12s %s\n' "$page" "$file"
 	else
 		warn "snapshot of page '$page' failed: $(tail -n 3 "$work/snap.log" | tr '\n' ' ')"
 	fi
