@@ -24,7 +24,7 @@ type play struct {
 	speaking layout.CardKey
 }
 
-func newPlay(t *testing.T) *play {
+func newPlay(t *testing.T, edit ...func(*game.Config)) *play {
 	t.Helper()
 	m, err := layout.NewFontMeasurer(assets.FontRegular, assets.FontBold)
 	if err != nil {
@@ -37,10 +37,14 @@ func newPlay(t *testing.T) *play {
 	now := time.Date(2026, 11, 23, 9, 30, 0, 0, loc)
 	bd, _ := fixture.Board(now)
 	n := 0
-	g := game.New(game.Config{
+	cfg := game.Config{
 		Measurer: m, IdleAfter: 3 * time.Minute, OfflineAfter: 15 * time.Minute,
 		NewID: func() string { n++; return fmt.Sprintf("sg-%d", n) },
-	}, now)
+	}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	g := game.New(cfg, now)
 	g.Resize(1920, 1080)
 	p := &play{t: t, g: g, now: now, reading: &game.Reading{Board: bd}}
 	p.step(game.Tick{})

@@ -1,6 +1,8 @@
 package game_test
 
 import (
+	"bytes"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -402,5 +404,33 @@ func TestSharedFullSize(t *testing.T) {
 	})
 	if p.g.State().Page != layout.Of(layout.PageMe) {
 		t.Errorf("back to %s", p.g.State().Page)
+	}
+}
+
+// TestPINNeverLogged: the game's log, at every level, shows the keys as
+// "key" and never the digits typed.
+func TestPINNeverLogged(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))
+	p := newPlay(t, func(c *game.Config) { c.Log = log })
+	f := &fakeLogin{state: game.LoginState{Offered: true}}
+	p.g.Open(layout.PINPage("p1"))
+	p.turn(f, game.Tick{})
+	typePIN(p, f, "9731")
+	p.now = p.now.Add(time.Minute)
+	p.turn(f, game.Tick{})
+	typePIN(p, f, "2580")
+	if !strings.Contains(buf.String(), "intent=key") {
+		t.Fatalf("no key taps in the log:\n%s", buf.String())
+	}
+	for _, pin := range []string{"9731", "2580", "Karen"} {
+		if strings.Contains(buf.String(), pin) {
+			t.Errorf("the log holds %q:\n%s", pin, buf.String())
+		}
+	}
+	for _, r := range f.pins {
+		if s := (game.LoginRequest{Kind: game.RequestPIN, PIN: r}).String(); strings.Contains(s, r) {
+			t.Errorf("a login request prints its PIN: %s", s)
+		}
 	}
 }
