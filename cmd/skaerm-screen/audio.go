@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -46,7 +45,7 @@ func newAudio(a config.Audio, c *cache.Cache, pw *power.Controller, clk clock.Cl
 		Clock: clk, Speaker: x.voice, Log: log,
 		// Beside the cache, where the screen may write: kinds, ids and
 		// times, never a name.
-		SaidPath: filepath.Join(filepath.Dir(c.Path()), "announced.json"),
+		SaidPath: announce.SaidFile(c.Path()),
 	})
 	return x
 }

@@ -540,3 +540,19 @@ func TestDoctorOpensTheDisplay(t *testing.T) {
 		t.Errorf("doctor with a dead display:\n%s", out)
 	}
 }
+
+// Purge wipes what the screen kept beside its cache too: the status report
+// and the record of announcements made.
+func TestPurgeWipesTheRecordOfAnnouncements(t *testing.T) {
+	cachePath := filepath.Join(t.TempDir(), "cache.db")
+	said := filepath.Join(filepath.Dir(cachePath), "announced.json")
+	if err := os.WriteFile(said, []byte(`{"items":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := run(t, "purge", "--yes", "--cache", cachePath); code != 0 {
+		t.Fatalf("purge: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(said); !os.IsNotExist(err) {
+		t.Errorf("the record of announcements survives the purge: %v", err)
+	}
+}

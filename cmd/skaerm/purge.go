@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"skaerm/cache"
+	"skaerm/internal/announce"
 	"skaerm/internal/app"
 	"skaerm/internal/status"
 )
@@ -32,8 +33,10 @@ func cmdPurge(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := cache.Purge(*path); err != nil {
 		return fmt.Errorf("purge %s: %w", *path, err)
 	}
-	if err := os.Remove(status.FilePath(*path)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("purge %s: %w", status.FilePath(*path), err)
+	for _, p := range []string{status.FilePath(*path), announce.SaidFile(*path)} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("purge %s: %w", p, err)
+		}
 	}
 	fmt.Fprintf(stdout, "purged %s\n", *path)
 	return nil

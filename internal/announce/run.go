@@ -113,6 +113,12 @@ func (a *Announcer) Run(ctx context.Context) error {
 	}
 }
 
+// SaidFile is where a screen keeps its record of what was said: beside its
+// cache file, which the screen may write and `skaerm purge` wipes.
+func SaidFile(cachePath string) string {
+	return filepath.Join(filepath.Dir(cachePath), "announced.json")
+}
+
 // LoadSaid reads the record at path; a missing file (or "") is an empty
 // record.
 func LoadSaid(path string) (*Said, error) {
