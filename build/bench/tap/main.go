@@ -1,0 +1,522 @@
+// Command tap measures how long the screen takes to answer a finger: it
+// sends a press and a release through XTest to a running screen on Xvfb and
+// times until the changed frame is on the X screen (X Damage on the root
+// window wakes the bench, which compares Xvfb's framebuffer, mapped from
+// its -fbdir file, with the frame before the tap).
+//
+// Each round on the Today page is four taps: a card (-> its detail page), a
+// face (-> the confirmation sheet), the confirmation (-> the sheet gone,
+// then the banner once the sign-up is written; the banner's time is the
+// one reported), then the navigation bar's page button back to Today. The
+// face is the same in every round, so the rounds sign it up and off in
+// turn. Every tap must act exactly once:
+// the screen's own log says which taps it acted on, and a lost or doubled
+// tap ends the run with an error.
+//
+// The screen is the real display.Screen in a process of its own
+// (build/bench/tap/screen, built by the bench), on a cache synced from the reference
+// backend's demo care home, with a clock moved to 09:30 today in
+// Copenhagen so the day's activities are open for sign-up. Its slideshow is
+// off, so after start and after -idle the loop sleeps on the static page.
+//
+//	go run ./build/bench/tap -rounds 100 -idle 5m
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
+	"github.com/jezek/xgb/xtest"
+
+	"skaerm/assets"
+	"skaerm/board"
+	"skaerm/cache"
+	"skaerm/display/layout"
+	"skaerm/internal/backend"
+	"skaerm/sync"
+)
+
+func main() {
+	sizes := flag.String("sizes", "1920x1080,1080x1920", "screen sizes, comma-separated")
+	rounds := flag.Int("rounds", 100, "rounds per series (each: card, face, confirm and a page button)")
+	idle := flag.Duration("idle", 5*time.Minute, "how long the screen sleeps on its static page before the second series (0: no second series)")
+	display := flag.Int("display", 93, "first X display number to try")
+	keep := flag.Bool("keep", false, "keep the work folder (screen logs, raw timings)")
+	profile := flag.Bool("profile", false, "write a CPU profile of each screen into the work folder")
+	flag.Parse()
+	xgb.Logger = log.New(io.Discard, "", 0)
+	work, err := os.MkdirTemp("", "skaerm-tap-bench-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if !*keep {
+		defer os.RemoveAll(work)
+	}
+	screenBin := filepath.Join(work, "screen")
+	build := exec.Command("go", "build", "-o", screenBin, "./build/bench/tap/screen")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		log.Fatalf("build the screen (run the bench from the repository's top folder): %v", err)
+	}
+	log.Printf("work folder %s; machine: %d cores, load %s", work, nproc(), loadavg())
+	var all []series
+	for i, sz := range strings.Split(*sizes, ",") {
+		var w, h int
+		if _, err := fmt.Sscanf(sz, "%dx%d", &w, &h); err != nil {
+			log.Fatalf("size %q: want WxH", sz)
+		}
+		b := &bench{bin: screenBin, work: filepath.Join(work, sz), w: w, h: h, display: freeDisplay(*display + i), profile: *profile}
+		ss, err := b.run(*rounds, *idle)
+		all = append(all, ss...)
+		if err != nil {
+			report(os.Stdout, all)
+			log.Fatalf("%s: %v", sz, err)
+		}
+	}
+	log.Printf("load after: %s", loadavg())
+	report(os.Stdout, all)
+}
+
+// A series is the taps of one screen size in one state of the screen.
+type series struct {
+	size, when string
+	times      map[string][]time.Duration // by what was tapped
+	acted      map[string][]time.Duration // until the screen's loop acted on the tap
+	first      time.Duration              // the first tap of the series
+}
+
+var kinds = []string{"page", "card", "face", "confirm"}
+
+type point struct{ X, Y int }
+
+type tapRecord struct {
+	Time   time.Time `json:"time"`
+	Msg    string    `json:"msg"`
+	On     string    `json:"on"`
+	Intent string    `json:"intent"`
+	Page   string    `json:"page"`
+}
+
+type bench struct {
+	bin        string
+	work       string
+	w, h       int
+	display    int
+	profile    bool
+	offset     time.Duration
+	board      *board.Board
+	meas       *layout.FontMeasurer
+	fb         *framebuffer
+	dmg        *damages
+	x          *xgb.Conn
+	root       xproto.Window
+	taps       chan tapRecord
+	written    chan struct{}
+	lastTap    time.Time
+	before, at []byte
+}
+
+// run starts Xvfb and the screen, taps a series right after the first
+// frame and another after idle, and stops both.
+func (b *bench) run(rounds int, idle time.Duration) ([]series, error) {
+	if err := os.MkdirAll(b.work, 0o755); err != nil {
+		return nil, err
+	}
+	cachePath := filepath.Join(b.work, "cache.db")
+	if err := b.prepare(cachePath); err != nil {
+		return nil, err
+	}
+	var err error
+	if b.meas, err = layout.NewFontMeasurer(assets.FontRegular, assets.FontBold); err != nil {
+		return nil, err
+	}
+
+	fbdir := filepath.Join(b.work, "fb")
+	if err := os.MkdirAll(fbdir, 0o755); err != nil {
+		return nil, err
+	}
+	disp := fmt.Sprintf(":%d", b.display)
+	xvfb := exec.Command("Xvfb", disp, "-screen", "0", fmt.Sprintf("%dx%dx24", b.w, b.h), "-fbdir", fbdir, "-nolisten", "tcp")
+	if err := xvfb.Start(); err != nil {
+		return nil, fmt.Errorf("start Xvfb: %w", err)
+	}
+	defer func() { xvfb.Process.Kill(); xvfb.Wait() }()
+	if err := waitFile(fmt.Sprintf("/tmp/.X11-unix/X%d", b.display), 10*time.Second); err != nil {
+		return nil, err
+	}
+	if b.fb, err = openFramebuffer(filepath.Join(fbdir, "Xvfb_screen0")); err != nil {
+		return nil, err
+	}
+	defer b.fb.close()
+	if b.dmg, err = watchDamage(disp); err != nil {
+		return nil, err
+	}
+	defer b.dmg.close()
+	if b.x, err = xgb.NewConnDisplay(disp); err != nil {
+		return nil, err
+	}
+	defer b.x.Close()
+	if err := xtest.Init(b.x); err != nil {
+		return nil, fmt.Errorf("XTest: %w", err)
+	}
+	b.root = xproto.Setup(b.x).DefaultScreen(b.x).Root
+
+	args := []string{"-cache", cachePath, "-offset", b.offset.String()}
+	if b.profile {
+		args = append(args, "-cpuprofile", filepath.Join(b.work, "screen.pprof"))
+	}
+	scr := exec.Command(b.bin, args...)
+	scr.Env = append(os.Environ(), "DISPLAY="+disp, "XDG_CACHE_HOME="+filepath.Join(b.work, "xdg"))
+	logf, err := os.Create(filepath.Join(b.work, "screen.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	pipe, err := scr.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	b.taps, b.written = make(chan tapRecord, 16), make(chan struct{}, 16)
+	start := time.Now()
+	if err := scr.Start(); err != nil {
+		return nil, fmt.Errorf("start the screen: %w", err)
+	}
+	logDone := make(chan struct{})
+	go func() { defer close(logDone); b.readLog(io.TeeReader(pipe, logf)) }()
+	defer func() {
+		scr.Process.Signal(syscall.SIGTERM)
+		<-logDone
+		scr.Wait()
+	}()
+	if err := b.settle(20*time.Second, time.Second); err != nil {
+		return nil, fmt.Errorf("first frame: %w", err)
+	}
+	log.Printf("%dx%d: first frame settled %.2f s after start", b.w, b.h, time.Since(start).Seconds())
+
+	size := fmt.Sprintf("%dx%d", b.w, b.h)
+	var out []series
+	s, err := b.series(size, "after start", rounds)
+	out = append(out, s)
+	if err != nil || idle <= 0 {
+		return out, err
+	}
+	log.Printf("%s: the screen sleeps for %s", size, idle)
+	time.Sleep(idle)
+	s, err = b.series(size, fmt.Sprintf("after %s idle", idle), rounds)
+	out = append(out, s)
+	return out, err
+}
+
+// prepare syncs the demo board into a fresh cache at 09:30 today,
+// Copenhagen time, through the reference backend in this process.
+func (b *bench) prepare(cachePath string) error {
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	y, mo, d := now.In(loc).Date()
+	// Whole minutes: the screen's clock turns its minute when the real
+	// one does, which the bench avoids tapping across.
+	b.offset = time.Date(y, mo, d, 9, 30, 0, 0, loc).Sub(now).Truncate(time.Minute)
+	clk := shifted{b.offset}
+	srv, err := backend.New(backend.Options{DataDir: filepath.Join(b.work, "backend"), Tokens: []string{"T"}, Demo: true, Clock: clk})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler()}
+	go hs.Serve(ln)
+	defer hs.Close()
+	c, err := cache.Open(cachePath, cache.Options{Clock: clk})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	s, err := sync.New(sync.Options{BaseURL: "http://" + ln.Addr().String(), Token: "T", Cache: c, Version: "bench", Clock: clk})
+	if err != nil {
+		return err
+	}
+	if _, err := s.SyncOnce(context.Background()); err != nil {
+		return fmt.Errorf("sync the demo board: %w", err)
+	}
+	b.board, err = c.Board()
+	return err
+}
+
+// readLog passes the screen's taps and finished sign-up writes on.
+func (b *bench) readLog(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var rec tapRecord
+		if json.Unmarshal(sc.Bytes(), &rec) != nil {
+			continue
+		}
+		switch rec.Msg {
+		case "tap":
+			b.taps <- rec
+		case "sign-up enqueued":
+			b.written <- struct{}{}
+		}
+	}
+	io.Copy(io.Discard, r)
+}
+
+// series taps rounds rounds and collects the times.
+func (b *bench) series(size, when string, rounds int) (series, error) {
+	s := series{size: size, when: when, times: map[string][]time.Duration{}, acted: map[string][]time.Duration{}}
+	log.Printf("%s %s: %d rounds", size, when, rounds)
+	for i := range rounds {
+		now := time.Now().Add(b.offset)
+		card, open := b.target(layout.State{}, func(in layout.Intent) bool {
+			return in.Kind == layout.Open && in.Page.Kind == layout.PageActivity
+		})
+		page := open.Page
+		face, who := b.target(layout.State{Page: page}, func(in layout.Intent) bool { return in.Kind == layout.Pick })
+		confirm, _ := b.target(layout.State{Page: page, Pick: who.Profile}, func(in layout.Intent) bool { return in.Kind == layout.Confirm })
+		toToday, _ := b.target(layout.State{Page: page}, isOpen(layout.PageToday))
+		if card == nil || face == nil || confirm == nil || toToday == nil {
+			return s, fmt.Errorf("round %d at %s: a target is missing (card %v, face %v, confirm %v, nav %v)",
+				i+1, now.Format("15:04"), card, face, confirm, toToday)
+		}
+		steps := []struct {
+			kind, intent string
+			at           *point
+		}{
+			{"card", "open", card}, {"face", "pick", face}, {"confirm", "confirm", confirm},
+			{"page", "open", toToday},
+		}
+		for _, st := range steps {
+			d, acted, err := b.tap(*st.at, st.intent, st.kind == "confirm")
+			if err != nil {
+				return s, fmt.Errorf("round %d, %s: %w", i+1, st.kind, err)
+			}
+			if len(s.times) == 0 {
+				s.first = d
+			}
+			s.times[st.kind] = append(s.times[st.kind], d)
+			s.acted[st.kind] = append(s.acted[st.kind], acted)
+		}
+		if (i+1)%10 == 0 {
+			log.Printf("  %d rounds; confirm p50 so far %.0f ms", i+1, ms(pct(s.times["confirm"], 50)))
+		}
+	}
+	return s, nil
+}
+
+func isOpen(kind layout.PageKind) func(layout.Intent) bool {
+	return func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == layout.Of(kind) }
+}
+
+// target finds the centre of the first target matching on the page the
+// layout builds for st now, as the screen builds it.
+func (b *bench) target(st layout.State, match func(layout.Intent) bool) (*point, layout.Intent) {
+	p := layout.Build(b.meas, layout.Input{Board: b.board, Now: time.Now().Add(b.offset), W: float64(b.w), H: float64(b.h), State: st})
+	for _, tg := range p.Targets {
+		if match(tg.Intent) {
+			return &point{int(tg.R.X + tg.R.W/2), int(tg.R.Y + tg.R.H/2)}, tg.Intent
+		}
+	}
+	return nil, layout.Intent{}
+}
+
+// tap sends one instant tap at p and returns the time from sending it to
+// the first changed frame on the screen (withWrite: to the frame after the
+// screen wrote the sign-up, the banner). The tap must act exactly once,
+// as intent. acted is the time until the screen's loop acted on it (the
+// time of its log record).
+func (b *bench) tap(p point, intent string, withWrite bool) (d, acted time.Duration, err error) {
+	// Not across the clock's minute turn (the header's clock would count as
+	// the answer), and not sooner than the screen's bounce time.
+	for {
+		sec := time.Now().Add(b.offset)
+		frac := sec.Sub(sec.Truncate(time.Minute))
+		if frac > 800*time.Millisecond && frac < 58*time.Second {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if d := time.Until(b.lastTap.Add(400 * time.Millisecond)); d > 0 {
+		time.Sleep(d)
+	}
+	if err := b.settle(5*time.Second, 150*time.Millisecond); err != nil {
+		return 0, 0, err
+	}
+	select {
+	case r := <-b.taps:
+		return 0, 0, fmt.Errorf("a tap acted twice or unasked: %+v", r)
+	default:
+	}
+	b.before = b.fb.copyInto(b.before)
+	t0 := time.Now()
+	b.lastTap = t0
+	xtest.FakeInput(b.x, xproto.MotionNotify, 0, 0, b.root, int16(p.X), int16(p.Y), 0)
+	xtest.FakeInput(b.x, xproto.ButtonPress, 1, 0, b.root, int16(p.X), int16(p.Y), 0)
+	xtest.FakeInput(b.x, xproto.ButtonRelease, 1, 0, b.root, int16(p.X), int16(p.Y), 0)
+	b.x.Sync()
+
+	var first, last time.Duration
+	var wrote bool
+	b.at = append(b.at[:0], b.before...)
+	limit := time.After(10 * time.Second)
+	quiet := time.NewTimer(time.Hour)
+	defer quiet.Stop()
+	for {
+		select {
+		case <-b.dmg.c:
+			if !b.fb.equal(b.at) {
+				d := time.Since(t0)
+				if first == 0 {
+					first = d
+				}
+				last = d
+				b.at = b.fb.copyInto(b.at)
+			}
+			quiet.Reset(300 * time.Millisecond)
+		case r := <-b.taps:
+			if acted != 0 {
+				return 0, 0, fmt.Errorf("the tap at %v acted twice (%s, then %s)", p, intent, r.Intent)
+			}
+			if r.Intent != intent {
+				return 0, 0, fmt.Errorf("the tap at %v acted as %q on %s, want %q", p, r.Intent, r.On, intent)
+			}
+			acted = max(r.Time.Sub(t0), time.Nanosecond)
+		case <-b.written:
+			wrote = true
+		case <-quiet.C:
+			if first != 0 && acted != 0 && (!withWrite || wrote) {
+				if withWrite {
+					return last, acted, nil
+				}
+				return first, acted, nil
+			}
+			quiet.Reset(300 * time.Millisecond)
+		case <-limit:
+			return 0, 0, fmt.Errorf("the tap at %v (%s): acted after %v, sign-up written %v, frame changed after %v: no answer in 10 s", p, intent, acted, wrote, first)
+		}
+	}
+}
+
+// settle waits until the screen has not changed for quiet.
+func (b *bench) settle(limit, quiet time.Duration) error {
+	end := time.Now().Add(limit)
+	prev := b.fb.copyInto(nil)
+	for time.Now().Before(end) {
+		select {
+		case <-b.dmg.c:
+			prev = b.fb.copyInto(prev)
+		case <-time.After(quiet):
+			if slices.ContainsFunc(prev, func(c byte) bool { return c != 0 }) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("the screen did not settle in %s", limit)
+}
+
+// report prints one table: p50/p95/max per size, state and kind of tap.
+func report(w io.Writer, all []series) {
+	fmt.Fprintln(w, "| size | when | tap -> answer | n | p50 (ms) | p95 (ms) | max (ms) | loop acted, p50 / p95 (ms) |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- |")
+	for _, s := range all {
+		for _, k := range kinds {
+			ts := s.times[k]
+			if len(ts) == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.0f / %.0f |\n", s.size, s.when, label(k), len(ts),
+				ms(pct(ts, 50)), ms(pct(ts, 95)), ms(pct(ts, 100)), ms(pct(s.acted[k], 50)), ms(pct(s.acted[k], 95)))
+		}
+		fmt.Fprintf(w, "| %s | %s | the first tap of the series | 1 | %.0f | | | |\n", s.size, s.when, ms(s.first))
+	}
+}
+
+func label(kind string) string {
+	switch kind {
+	case "page":
+		return "page button -> page"
+	case "card":
+		return "card -> detail"
+	case "face":
+		return "face -> confirm sheet"
+	case "confirm":
+		return "confirm -> banner"
+	}
+	return kind
+}
+
+// pct is the p-th percentile by nearest rank.
+func pct(ts []time.Duration, p float64) time.Duration {
+	if len(ts) == 0 {
+		return 0
+	}
+	s := slices.Clone(ts)
+	slices.Sort(s)
+	i := int(p/100*float64(len(s))+0.5) - 1
+	return s[max(0, min(i, len(s)-1))]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// freeDisplay is the first display number from n on that no X server
+// holds (no lock file, no socket).
+func freeDisplay(n int) int {
+	for ; ; n++ {
+		_, e1 := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n))
+		_, e2 := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
+		if os.IsNotExist(e1) && os.IsNotExist(e2) {
+			return n
+		}
+	}
+}
+
+func waitFile(path string, limit time.Duration) error {
+	end := time.Now().Add(limit)
+	for time.Now().Before(end) {
+		if _, err := os.Stat(path); err == nil {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("%s did not appear in %s", path, limit)
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func nproc() int { return runtime.NumCPU() }
+
+// shifted is the real clock moved by a fixed offset (the screen has the
+// same one): taps keep their real distance in time.
+type shifted struct{ by time.Duration }
+
+func (c shifted) Now() time.Time                         { return time.Now().Add(c.by) }
+func (c shifted) After(d time.Duration) <-chan time.Time { return time.After(d) }
