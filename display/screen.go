@@ -127,7 +127,8 @@ type Screen struct {
 	tune        atomic.Pointer[Tuning]
 	assetsStale atomic.Bool // the assets folder changed: read it again
 	writers     sync.WaitGroup
-	presses     pressQueue // from the X server, when it can tell
+	presses     pressQueue                // from the X server, when it can tell
+	textures    atomic.Pointer[Footprint] // the painter's, as of its last paint
 	outbox      outboxWriter
 	page        atomic.Pointer[layout.PageID] // the page on screen, for the status report
 	login       *loginPort                    // nil without Options.Login
@@ -433,6 +434,7 @@ func (s *Screen) paintOnto(dst *ebiten.Image, now time.Time) {
 	} else if !s.paint.paint(dst, s.game.Page(), s.login.withPersonal(media), assets) {
 		return // nothing visible changed
 	}
+	s.textures.Store(s.paint.textures())
 	s.saveShot(now, dst)
 }
 

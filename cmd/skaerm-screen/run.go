@@ -67,7 +67,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	facts := facts{voice: speaker.voice, power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, blankAfter: cfg.Power.BlankAfter.D(), watcher: watcher, page: screen.Page}
+	facts := facts{voice: speaker.voice, power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, blankAfter: cfg.Power.BlankAfter.D(), watcher: watcher, page: screen.Page, screen: screen}
 	so := syncOptions(s, facts, screen, log)
 	if login != nil {
 		so.Sessions = login.l

@@ -64,6 +64,7 @@ type facts struct {
 	watcher    *config.Watcher // nil without a configuration file
 	temps      sysinfo.Reader
 	page       func() layout.PageID // the page on screen
+	screen     *display.Screen
 }
 
 // report is the status report's extra lines.
@@ -86,6 +87,9 @@ func (f facts) report() map[string]string {
 	}
 	if t, err := f.temps.Temperature(); err == nil {
 		m["soc temperature"] = fmt.Sprintf("%.1f °C", t)
+	}
+	if f.screen != nil {
+		m["memory"] = f.screen.Footprint().String()
 	}
 	if f.watcher != nil {
 		if err := f.watcher.LastError(); err != nil {
