@@ -36,7 +36,17 @@ type painter struct {
 	shown     *onScreen
 	lastDrawn int
 	lastClip  image.Rectangle
+	// madeBig says a big picture was made since the caller last looked:
+	// its decoding left megabytes of garbage on the Go heap.
+	madeBig bool
 }
+
+// bigPicture is the size (in pixels) from which a scaled picture gets a
+// texture of its own, outside Ebitengine's atlas, and is freed as soon as
+// a whole paint no longer shows it: a photo of the slideshow is 1.5
+// megapixels at 1080p, and on the atlas the slideshow's photos grew it to a
+// 4096x4096 page (64 MiB) that is never given back.
+const bigPicture = 1 << 19
 
 type textKey struct {
 	s    string
@@ -125,8 +135,24 @@ func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[
 		p.item(target, d.it, media, assets)
 	}
 	p.shown = &next
+	if clip == area {
+		// Everything shown was drawn just now: big pictures not drawn are
+		// not shown.
+		p.dropBig()
+	}
 	p.evict()
 	return true
+}
+
+// dropBig frees the big pictures the last paint did not draw: the
+// slideshow keeps only the photo on the screen.
+func (p *painter) dropBig() {
+	for k, c := range p.scaled {
+		if k.w*k.h >= bigPicture && c.used != p.round {
+			c.img.Deallocate()
+			delete(p.scaled, k)
+		}
+	}
 }
 
 // forget makes the next paint a whole one: the target no longer shows what
@@ -490,7 +516,14 @@ func (p *painter) scaledImage(k scaledKey, st *still) *ebiten.Image {
 	if k.face {
 		roundMask(out)
 	}
-	img := ebiten.NewImageFromImage(out)
+	var img *ebiten.Image
+	if k.w*k.h >= bigPicture {
+		img = ebiten.NewImageWithOptions(out.Bounds(), &ebiten.NewImageOptions{Unmanaged: true})
+		img.WritePixels(out.Pix)
+		p.madeBig = true
+	} else {
+		img = ebiten.NewImageFromImage(out)
+	}
 	p.scaled[k] = &cached{img: img, used: p.round}
 	return img
 }

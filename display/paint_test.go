@@ -128,3 +128,49 @@ func TestLayoutResizesBeforeUpdate(t *testing.T) {
 		t.Error("Layout with an unchanged size asked for a new page")
 	}
 }
+
+// TestSlideshowKeepsOnlyTheShownPhoto: the idle slideshow holds the photo
+// it shows as a texture and frees the one before, so its memory does not
+// grow slide by slide; the status report's account of textures says so.
+func TestSlideshowKeepsOnlyTheShownPhoto(t *testing.T) {
+	at := goldenAt(t)
+	clk := clock.NewFake(at)
+	s := shownScreen(t, Options{Source: demoCache(t, at), Clock: clk, IdleAfter: time.Minute})
+	clk.Advance(time.Minute)
+	s.step(clk.Now(), nil)
+	if !s.game.State().Page.Is(layout.PageIdle) {
+		t.Fatalf("after a minute without a touch the screen shows %s, want the slideshow", s.game.State().Page)
+	}
+	seen := map[string]bool{}
+	for i := range 8 {
+		var photo *layout.Item
+		for _, it := range s.game.Page().Items {
+			if it.Kind == layout.Picture && int(it.R.W)*int(it.R.H) >= bigPicture {
+				photo = &it
+			}
+		}
+		var big []string
+		for k := range s.paint.scaled {
+			if k.w*k.h >= bigPicture {
+				big = append(big, k.hash)
+			}
+		}
+		if len(big) > 1 {
+			t.Errorf("slide %d: %d big pictures held, want at most the one shown: %v", i, len(big), big)
+		}
+		if photo != nil {
+			seen[photo.Media] = true
+			if len(big) != 1 || big[0] != photo.Media {
+				t.Errorf("slide %d shows %s, the painter holds %v", i, photo.Media, big)
+			}
+			if fp := s.Footprint(); fp.Pictures.Bytes < uint64(photo.R.W*photo.R.H*4)*9/10 {
+				t.Errorf("slide %d: the footprint counts %d bytes of pictures, the photo alone is %.0fx%.0f", i, fp.Pictures.Bytes, photo.R.W, photo.R.H)
+			}
+		}
+		clk.Advance(15 * time.Second)
+		s.step(clk.Now(), nil)
+	}
+	if len(seen) < 2 {
+		t.Fatalf("8 slides showed %d photos; the test cannot tell", len(seen))
+	}
+}

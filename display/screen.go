@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -435,6 +436,13 @@ func (s *Screen) paintOnto(dst *ebiten.Image, now time.Time) {
 		return // nothing visible changed
 	}
 	s.textures.Store(s.paint.textures())
+	if s.paint.madeBig && s.direct {
+		// A slide's photo was decoded and scaled: ~10 MB of garbage. Give
+		// it back now (a collection of a few megabytes of live heap, off
+		// the loop) instead of over minutes: the slideshow stays flat.
+		s.paint.madeBig = false
+		go debug.FreeOSMemory()
+	}
 	s.saveShot(now, dst)
 }
 
