@@ -128,7 +128,7 @@ func run(bin, work, size string, display int, static, slideshow, every time.Dura
 			return err
 		}
 		page := "Today"
-		if t1.Sub(start) > static {
+		if t1.Sub(start) > static+time.Second {
 			page = "slideshow"
 		}
 		fmt.Printf("| %.0f | %s | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n",

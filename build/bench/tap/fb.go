@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -69,6 +70,7 @@ func (fb *framebuffer) equal(buf []byte) bool { return string(fb.pixels) == stri
 type damages struct {
 	conn *xgb.Conn
 	c    chan time.Time
+	area atomic.Int64 // pixels damaged so far: a whole frame presented adds the screen's
 }
 
 func watchDamage(disp string) (*damages, error) {
@@ -110,9 +112,11 @@ func watchDamage(disp string) (*damages, error) {
 				close(d.c)
 				return
 			}
-			if _, ok := ev.(damage.NotifyEvent); !ok {
+			n, ok := ev.(damage.NotifyEvent)
+			if !ok {
 				continue
 			}
+			d.area.Add(int64(n.Area.Width) * int64(n.Area.Height))
 			// Coalesce: the watcher only needs to know that something
 			// changed since it last looked.
 			select {

@@ -99,6 +99,7 @@ type series struct {
 	size, when string
 	times      map[string][]time.Duration // by what was tapped
 	acted      map[string][]time.Duration // until the screen's loop acted on the tap
+	frames     map[string][]float64       // whole frames presented per tap (changed or not)
 	first      time.Duration              // the first tap of the series
 }
 
@@ -130,6 +131,7 @@ type bench struct {
 	taps       chan tapRecord
 	written    chan struct{}
 	lastTap    time.Time
+	frames     float64 // whole frames the last tap presented
 	before, at []byte
 }
 
@@ -286,7 +288,7 @@ func (b *bench) readLog(r io.Reader) {
 
 // series taps rounds rounds and collects the times.
 func (b *bench) series(size, when string, rounds int) (series, error) {
-	s := series{size: size, when: when, times: map[string][]time.Duration{}, acted: map[string][]time.Duration{}}
+	s := series{size: size, when: when, times: map[string][]time.Duration{}, acted: map[string][]time.Duration{}, frames: map[string][]float64{}}
 	log.Printf("%s %s: %d rounds", size, when, rounds)
 	for i := range rounds {
 		now := time.Now().Add(b.offset)
@@ -318,6 +320,7 @@ func (b *bench) series(size, when string, rounds int) (series, error) {
 			}
 			s.times[st.kind] = append(s.times[st.kind], d)
 			s.acted[st.kind] = append(s.acted[st.kind], acted)
+			s.frames[st.kind] = append(s.frames[st.kind], b.frames)
 		}
 		if (i+1)%10 == 0 {
 			log.Printf("  %d rounds; confirm p50 so far %.0f ms", i+1, ms(pct(s.times["confirm"], 50)))
@@ -370,6 +373,8 @@ func (b *bench) tap(p point, intent string, withWrite bool) (d, acted time.Durat
 	default:
 	}
 	b.before = b.fb.copyInto(b.before)
+	area0 := b.dmg.area.Load()
+	defer func() { b.frames = float64(b.dmg.area.Load()-area0) / float64(b.w*b.h) }()
 	t0 := time.Now()
 	b.lastTap = t0
 	xtest.FakeInput(b.x, xproto.MotionNotify, 0, 0, b.root, int16(p.X), int16(p.Y), 0)
@@ -438,18 +443,18 @@ func (b *bench) settle(limit, quiet time.Duration) error {
 
 // report prints one table: p50/p95/max per size, state and kind of tap.
 func report(w io.Writer, all []series) {
-	fmt.Fprintln(w, "| size | when | tap -> answer | n | p50 (ms) | p95 (ms) | max (ms) | loop acted, p50 / p95 (ms) |")
-	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- |")
+	fmt.Fprintln(w, "| size | when | tap -> answer | n | p50 (ms) | p95 (ms) | max (ms) | loop acted, p50 / p95 (ms) | frames presented, mean |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, s := range all {
 		for _, k := range kinds {
 			ts := s.times[k]
 			if len(ts) == 0 {
 				continue
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.0f / %.0f |\n", s.size, s.when, label(k), len(ts),
-				ms(pct(ts, 50)), ms(pct(ts, 95)), ms(pct(ts, 100)), ms(pct(s.acted[k], 50)), ms(pct(s.acted[k], 95)))
+			fmt.Fprintf(w, "| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.0f / %.0f | %.1f |\n", s.size, s.when, label(k), len(ts),
+				ms(pct(ts, 50)), ms(pct(ts, 95)), ms(pct(ts, 100)), ms(pct(s.acted[k], 50)), ms(pct(s.acted[k], 95)), mean(s.frames[k]))
 		}
-		fmt.Fprintf(w, "| %s | %s | the first tap of the series | 1 | %.0f | | | |\n", s.size, s.when, ms(s.first))
+		fmt.Fprintf(w, "| %s | %s | the first tap of the series | 1 | %.0f | | | | |\n", s.size, s.when, ms(s.first))
 	}
 }
 
@@ -476,6 +481,14 @@ func pct(ts []time.Duration, p float64) time.Duration {
 	slices.Sort(s)
 	i := int(p/100*float64(len(s))+0.5) - 1
 	return s[max(0, min(i, len(s)-1))]
+}
+
+func mean(xs []float64) float64 {
+	t := 0.0
+	for _, x := range xs {
+		t += x
+	}
+	return t / float64(max(1, len(xs)))
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
