@@ -3,8 +3,10 @@ package display
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
@@ -22,19 +24,69 @@ type pointerEvent = game.Pointer
 // last tick, in order, each with its time: none is lost however short the
 // tap, and two taps read in one tick keep their distance in time.
 type pressQueue struct {
-	on  atomic.Bool // the X server reports presses: the sampled mouse state is not used
-	mu  sync.Mutex
-	evs []pointerEvent
+	on      atomic.Bool // the X server reports presses: the sampled mouse state is not used
+	mu      sync.Mutex
+	evs     []pointerEvent
+	waiting bool          // a turn of the loop waits in await: it takes what is pushed
+	pushed  chan struct{} // a press or release was queued
 }
+
+// pressWait is how long a turn of the loop that saw the pointer stir waits
+// for the X reader's report of the press or release that stirred it.
+const pressWait = 15 * time.Millisecond
 
 // push returns the function the X reader calls with each press or release.
 func (q *pressQueue) push(clk clock.Clock) func(down bool, x, y int) {
 	return func(down bool, x, y int) {
 		q.mu.Lock()
 		q.evs = append(q.evs, pointerEvent{Down: down, X: float64(x), Y: float64(y), At: clk.Now()})
+		waiting := q.waiting
 		q.mu.Unlock()
-		ebiten.ScheduleFrame()
+		select {
+		case q.pushed <- struct{}{}:
+		default:
+		}
+		if !waiting {
+			// Otherwise the turn waiting takes it: another turn would
+			// only present the same frame again.
+			ebiten.ScheduleFrame()
+		}
 	}
+}
+
+// await takes the queue once it holds a release, or when limit has passed.
+// The loop wakes for the window's own pointer events, which the X server
+// sends at the same moment as the raw ones the reader hears on its own
+// connection: without waiting, the turn they wake often finds the queue
+// still empty, presents an unchanged frame (Ebitengine presents a few after
+// every change) and acts on the tap only in the turn after it.
+func (q *pressQueue) await(limit time.Duration) []pointerEvent {
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	q.mu.Lock()
+	q.waiting = true
+	for {
+		if slices.ContainsFunc(q.evs, func(e pointerEvent) bool { return !e.Down }) {
+			break
+		}
+		q.mu.Unlock()
+		timeout := false
+		select {
+		case <-q.pushed:
+		case <-t.C:
+			timeout = true
+		}
+		q.mu.Lock()
+		if timeout {
+			break
+		}
+	}
+	// Under the same lock as the last look: whatever was pushed while
+	// this turn waited is taken here.
+	evs := q.evs
+	q.evs, q.waiting = nil, false
+	q.mu.Unlock()
+	return evs
 }
 
 // take empties the queue.
@@ -50,6 +102,9 @@ func (q *pressQueue) take() []pointerEvent {
 func (s *Screen) readInput() []pointerEvent {
 	if s.presses.on.Load() {
 		evs := s.presses.take()
+		if s.pointerStirred() && !slices.ContainsFunc(evs, func(e pointerEvent) bool { return !e.Down }) {
+			evs = append(evs, s.presses.await(pressWait)...)
+		}
 		// X reports window pixels; the layout is in device-independent ones.
 		if f := ebiten.Monitor().DeviceScaleFactor(); f > 0 && f != 1 {
 			for i := range evs {
@@ -76,6 +131,18 @@ func (s *Screen) readInput() []pointerEvent {
 		evs = append(evs, pointerEvent{Down: false, X: float64(x), Y: float64(y)})
 	}
 	return evs
+}
+
+// pointerStirred reports whether Ebitengine saw the pointer move or a
+// button or touch change since the last turn: a press or release is then
+// likely on its way from the X reader.
+func (s *Screen) pointerStirred() bool {
+	x, y := ebiten.CursorPosition()
+	moved := x != s.cursorX || y != s.cursorY
+	s.cursorX, s.cursorY = x, y
+	return moved || inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) ||
+		inpututil.IsMouseButtonJustReleased(ebiten.MouseButtonLeft) ||
+		len(inpututil.AppendJustPressedTouchIDs(nil)) > 0 || len(inpututil.AppendJustReleasedTouchIDs(nil)) > 0
 }
 
 // outboxWriter writes confirmed sign-ups to the Source's outbox on a

@@ -19,6 +19,7 @@ typedef struct {
 	int opcode;
 	int wake[2]; // written to by presses_close: the reader returns
 	Atom pid;
+	Window child, win; // the last top-level window pressed on, and ours in it
 } presses;
 
 static const char *presses_open(presses *p) {
@@ -116,7 +117,13 @@ static int presses_next(presses *p, int *x, int *y) {
 		if (!XQueryPointer(p->dpy, DefaultRootWindow(p->dpy), &root, &child, &rx, &ry, &wx, &wy, &state)) {
 			continue;
 		}
-		win = ours(p, child, 2);
+		// Asking whose the window is takes round trips to the X server,
+		// which a tap waits for: ask once per window pressed on.
+		if (child == None || child != p->child) {
+			p->child = child;
+			p->win = ours(p, child, 2);
+		}
+		win = p->win;
 		if (win == None || !XTranslateCoordinates(p->dpy, root, win, rx, ry, x, y, &c)) {
 			continue; // a press on another window, or outside any
 		}
