@@ -440,11 +440,20 @@ func (s *Screen) paintOnto(dst *ebiten.Image, now time.Time) {
 	}
 	s.textures.Store(s.paint.textures())
 	if s.paint.madeBig && s.direct {
-		// A slide's photo was decoded and scaled: ~10 MB of garbage. Give
-		// it back now (a collection of a few megabytes of live heap, off
-		// the loop) instead of over minutes: the slideshow stays flat.
+		// A slide's photo was decoded and scaled: ~10 MB of garbage on the
+		// Go heap, and the texture of the photo before it freed into the
+		// C heap. Give both back now (a collection of a few megabytes of
+		// live heap, off the loop) instead of over minutes or never: the
+		// slideshow stays flat.
 		s.paint.madeBig = false
-		go debug.FreeOSMemory()
+		go func() {
+			// Once the frame is drawn: Ebitengine holds a copy of the
+			// pixels until it has uploaded them, and the GL driver frees
+			// the photo before only when the frame without it is drawn.
+			time.Sleep(time.Second)
+			debug.FreeOSMemory()
+			trimHeap()
+		}()
 	}
 	s.saveShot(now, dst)
 }
