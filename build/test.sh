@@ -59,11 +59,13 @@ if ! go mod tidy -diff; then
 fi
 
 # Only the drawing packages may link Ebitengine: board data, sync, cache and
-# the command-line tools must build and test without a display.
-log "Ebitengine only in display/ and cmd/skaerm-screen"
+# the command-line tools must build and test without a display. The tap
+# bench's screen (build/bench/tap/screen) is a screen program like
+# cmd/skaerm-screen.
+log "Ebitengine only in display/, cmd/skaerm-screen and the tap bench's screen"
 drawing="$(go list -f '{{.ImportPath}} {{join .Deps " "}}' ./... |
 	grep -E ' github\.com/hajimehoshi/ebiten/v2( |$)' | cut -d' ' -f1 |
-	grep -vE '/display(/|$)|/cmd/skaerm-screen$' || true)"
+	grep -vE '/display(/|$)|/cmd/skaerm-screen$|/build/bench/tap/screen$' || true)"
 if [ -n "$drawing" ]; then
 	printf 'these packages link Ebitengine but do not draw:\n%s\n' "$drawing" >&2
 	failed=1

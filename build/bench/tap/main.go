@@ -159,7 +159,8 @@ func (b *bench) run(rounds int, idle time.Duration) ([]series, error) {
 	if err := xvfb.Start(); err != nil {
 		return nil, fmt.Errorf("start Xvfb: %w", err)
 	}
-	defer func() { xvfb.Process.Kill(); xvfb.Wait() }()
+	// SIGTERM: Xvfb removes its lock file and socket.
+	defer func() { xvfb.Process.Signal(syscall.SIGTERM); xvfb.Wait() }()
 	if err := waitFile(fmt.Sprintf("/tmp/.X11-unix/X%d", b.display), 10*time.Second); err != nil {
 		return nil, err
 	}
@@ -207,7 +208,7 @@ func (b *bench) run(rounds int, idle time.Duration) ([]series, error) {
 		<-logDone
 		scr.Wait()
 	}()
-	if err := b.settle(20*time.Second, time.Second); err != nil {
+	if err := b.settle(60*time.Second, time.Second); err != nil {
 		return nil, fmt.Errorf("first frame: %w", err)
 	}
 	log.Printf("%dx%d: first frame settled %.2f s after start", b.w, b.h, time.Since(start).Seconds())
@@ -428,17 +429,20 @@ func (b *bench) tap(p point, intent string, withWrite bool) (d, acted time.Durat
 func (b *bench) settle(limit, quiet time.Duration) error {
 	end := time.Now().Add(limit)
 	prev := b.fb.copyInto(nil)
+	changes := 0
 	for time.Now().Before(end) {
 		select {
 		case <-b.dmg.c:
 			prev = b.fb.copyInto(prev)
+			changes++
 		case <-time.After(quiet):
 			if slices.ContainsFunc(prev, func(c byte) bool { return c != 0 }) {
 				return nil
 			}
 		}
 	}
-	return fmt.Errorf("the screen did not settle in %s", limit)
+	black := !slices.ContainsFunc(prev, func(c byte) bool { return c != 0 })
+	return fmt.Errorf("the screen did not settle in %s (%d changes seen, black %v)", limit, changes, black)
 }
 
 // report prints one table: p50/p95/max per size, state and kind of tap.
