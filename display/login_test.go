@@ -64,8 +64,8 @@ func karensPage(t testing.TB, src *cache.Cache) *personal.Page {
 	}
 	pg := &personal.Page{ProfileID: "p1", Name: "Karen",
 		Shared: []personal.Item{
-			{ID: "sh1", Kind: personal.Picture, Title: "Barnebarnet PRIVATCANARY-D1", Media: personal.Media{SHA256: strings.Repeat("ab", 32), Data: solidPNG(t, 320, 240, canaryRed)}},
-			{ID: "sh2", Kind: personal.Document, Title: "Brev PRIVATCANARY-D2", Media: personal.Media{SHA256: strings.Repeat("cd", 32), Data: solidPNG(t, 240, 320, color.RGBA{0xF0, 0xF0, 0xF0, 0xFF})}},
+			{ID: "sh1", Kind: personal.Picture, Title: "Barnebarnet PRIVATCANARY-D1", Media: personal.Media{SHA256: strings.Repeat("ab", 32), ContentType: "image/png", Data: solidPNG(t, 320, 240, canaryRed)}},
+			{ID: "sh2", Kind: personal.Document, Title: "Brev PRIVATCANARY-D2", Media: personal.Media{SHA256: strings.Repeat("cd", 32), ContentType: "image/png", Data: solidPNG(t, 240, 320, color.RGBA{0xF0, 0xF0, 0xF0, 0xFF})}},
 		},
 		Groups:      []personal.Group{{ID: "g1", Name: "Strikkeklubben"}, {ID: "g2", Name: "Havegruppen"}},
 		Suggestions: []personal.Suggestion{{MeetingID: "m", Text: "Æbleskiver til julemødet"}},

@@ -501,6 +501,9 @@ func (l *Login) Page(ctx context.Context) (*personal.Page, error) {
 	}
 	for i := range page.Shared {
 		m := &page.Shared[i].Media
+		if !drawable(m.ContentType) {
+			continue // a video or a PDF: the screen shows where to see it instead
+		}
 		data, err := l.fetchPersonal(ctx, s, token, m.SHA256)
 		if err != nil {
 			if errors.Is(err, ErrNoSession) || errors.Is(err, ErrBackendUnreachable) || ctx.Err() != nil {
@@ -564,7 +567,7 @@ func decodeMe(raw []byte) (*personal.Page, error) {
 			continue
 		}
 		p.Shared = append(p.Shared, personal.Item{ID: cleanToken(it.ID, 64), Kind: it.Kind, Title: cleanLine(it.Title, 200), SharedAt: it.SharedAt,
-			Media: personal.Media{SHA256: sha, ContentType: cleanToken(it.Media.ContentType, 60), Width: it.Media.Width, Height: it.Media.Height}})
+			Media: personal.Media{SHA256: sha, ContentType: cleanLine(it.Media.ContentType, 60), Width: it.Media.Width, Height: it.Media.Height}})
 	}
 	for _, g := range w.Tagged {
 		if g = cleanToken(g, 64); g != "" {
@@ -791,4 +794,15 @@ func SuggestionRefused(err error) (string, bool) {
 		return no.reason, true
 	}
 	return "", false
+}
+
+// drawable reports whether the screen draws media of this type itself:
+// pictures (a document's pages come as pictures). Videos and PDFs are not
+// fetched.
+func drawable(contentType string) bool {
+	switch mediaType(contentType) {
+	case "image/jpeg", "image/png", "image/webp":
+		return true
+	}
+	return false
 }

@@ -71,7 +71,7 @@ func TestScreenLoginWiring(t *testing.T) {
 		t.Fatalf("right PIN: %+v", res)
 	}
 	wait.Until(t, "Min side fetched", func() bool { st := sl.State(); return st.Page != nil && st.Who == "p1" })
-	if st := sl.State(); !st.Offered || st.Name != "Karen" || len(st.Page.Shared) != 3 {
+	if st := sl.State(); !st.Offered || st.Name != "Karen" || len(st.Page.Shared) != 4 {
 		t.Errorf("state %+v", st)
 	}
 	board, err := backend.DemoBoardValue(time.Now(), "d1")

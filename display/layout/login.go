@@ -71,7 +71,7 @@ type LoginWords struct {
 	StillHere, YesStillHere, WrongPIN, WrongPINLast, Locked, WaitSeconds  string
 	NoLogin, UnknownProfile, LoginFailed, SignUpMe, Hidden, LoggedOutIdle string
 	WriteSuggestion, SuggestionFor, Send, Abort, Space, Sent, NotSent     string
-	SuggestClosed, TooLong, Queued                                        string
+	SuggestClosed, TooLong, Queued, DocumentInApp                         string
 }
 
 var loginWordsBy = map[string]LoginWords{
@@ -92,7 +92,8 @@ var loginWordsBy = map[string]LoginWords{
 		LoggedOutIdle:   "Du er logget ud.",
 		WriteSuggestion: "Skriv et forslag", SuggestionFor: "Forslag til %s, %s", Send: "Send", Abort: "Fortryd", Space: "mellemrum",
 		Sent: "Tak. Dit forslag er sendt.", NotSent: "Forslaget blev ikke sendt. Prøv igen senere.", SuggestClosed: "Mødet er begyndt, så forslaget blev ikke sendt.", TooLong: "Forslaget er for langt.",
-		Queued: "Forslaget sendes, så snart skærmen har forbindelse.",
+		Queued:        "Forslaget sendes, så snart skærmen har forbindelse.",
+		DocumentInApp: "Læs dokumentet i appen",
 	},
 	"nb": {
 		LogIn: "Logg inn", LogOut: "Logg ut", LoggedIn: "Logget inn: %s", TapYourPicture: "Trykk på ditt eget bilde for å logge inn",
@@ -111,7 +112,8 @@ var loginWordsBy = map[string]LoginWords{
 		LoggedOutIdle:   "Du er logget ut.",
 		WriteSuggestion: "Skriv et forslag", SuggestionFor: "Forslag til %s, %s", Send: "Send", Abort: "Angre", Space: "mellomrom",
 		Sent: "Takk. Forslaget ditt er sendt.", NotSent: "Forslaget ble ikke sendt. Prøv igjen senere.", SuggestClosed: "Møtet har begynt, så forslaget ble ikke sendt.", TooLong: "Forslaget er for langt.",
-		Queued: "Forslaget sendes så snart skjermen har forbindelse.",
+		Queued:        "Forslaget sendes så snart skjermen har forbindelse.",
+		DocumentInApp: "Les dokumentet i appen",
 	},
 	"de": {
 		LogIn: "Anmelden", LogOut: "Abmelden", LoggedIn: "Angemeldet: %s", TapYourPicture: "Tippen Sie zum Anmelden auf Ihr eigenes Bild",
@@ -130,7 +132,8 @@ var loginWordsBy = map[string]LoginWords{
 		LoggedOutIdle:   "Sie sind abgemeldet.",
 		WriteSuggestion: "Einen Vorschlag schreiben", SuggestionFor: "Vorschlag für %s, %s", Send: "Senden", Abort: "Abbrechen", Space: "Leertaste",
 		Sent: "Danke. Ihr Vorschlag ist gesendet.", NotSent: "Der Vorschlag wurde nicht gesendet. Versuchen Sie es später.", SuggestClosed: "Die Sitzung hat begonnen, der Vorschlag wurde nicht gesendet.", TooLong: "Der Vorschlag ist zu lang.",
-		Queued: "Der Vorschlag wird gesendet, sobald der Bildschirm Verbindung hat.",
+		Queued:        "Der Vorschlag wird gesendet, sobald der Bildschirm Verbindung hat.",
+		DocumentInApp: "Das Dokument in der App lesen",
 	},
 	"en": {
 		LogIn: "Log in", LogOut: "Log out", LoggedIn: "Logged in: %s", TapYourPicture: "Tap your own picture to log in",
@@ -149,7 +152,8 @@ var loginWordsBy = map[string]LoginWords{
 		LoggedOutIdle:   "You are logged out.",
 		WriteSuggestion: "Write a suggestion", SuggestionFor: "Suggestion for %s, %s", Send: "Send", Abort: "Cancel", Space: "space",
 		Sent: "Thank you. Your suggestion is sent.", NotSent: "The suggestion was not sent. Try again later.", SuggestClosed: "The meeting has started, so the suggestion was not sent.", TooLong: "The suggestion is too long.",
-		Queued: "The suggestion is sent as soon as the screen has a connection.",
+		Queued:        "The suggestion is sent as soon as the screen has a connection.",
+		DocumentInApp: "Read the document in the app",
 	},
 }
 
@@ -533,11 +537,13 @@ func (b *builder) tiles() []tile {
 	var tiles []tile
 	for _, it := range pg.Shared {
 		t := tile{id: it.ID, media: PersonalKey(it.Media.SHA256), caption: it.Title, kind: it.Kind}
-		switch it.Kind {
-		case personal.Document:
-			t.note = w.Document
-		case personal.Video:
+		switch {
+		case it.Kind == personal.Video:
 			t.note = w.VideoInApp
+		case it.Kind == personal.Document && !strings.HasPrefix(it.Media.ContentType, "image/"):
+			t.note = w.DocumentInApp // a PDF: the screen does not draw it
+		case it.Kind == personal.Document:
+			t.note = w.Document
 		}
 		tiles = append(tiles, t)
 	}
@@ -593,11 +599,13 @@ func (b *builder) shared(id string) {
 	b.markPrivate(start)
 	parts := btns.splitH(b.margin(), 1, 1.4, 1)
 	if at > 0 {
-		b.button(parts[0], "‹ "+b.s.Earlier, Intent{Kind: Open, Page: SharedPage(tiles[at-1].id)}, false)
+		b.p.SwipeRight = Intent{Kind: Open, Page: SharedPage(tiles[at-1].id)}
+		b.button(parts[0], "‹ "+b.s.Earlier, b.p.SwipeRight, false)
 	}
 	b.button(parts[1], w.Back, Intent{Kind: Open, Page: Of(PageMe)}, true)
 	if at+1 < len(tiles) {
-		b.button(parts[2], b.s.Later+" ›", Intent{Kind: Open, Page: SharedPage(tiles[at+1].id)}, false)
+		b.p.SwipeLeft = Intent{Kind: Open, Page: SharedPage(tiles[at+1].id)}
+		b.button(parts[2], b.s.Later+" ›", b.p.SwipeLeft, false)
 	}
 }
 

@@ -141,6 +141,9 @@ type Page struct {
 	Targets []Target
 	// Idle says a tap anywhere (outside the targets) returns to Today.
 	Idle bool
+	// SwipeLeft and SwipeRight are what a sideways swipe does (a zero
+	// Intent: nothing).
+	SwipeLeft, SwipeRight Intent
 }
 
 // TargetAt returns the topmost target under (x, y).

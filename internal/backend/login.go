@@ -2,6 +2,7 @@ package backend
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
@@ -473,6 +474,7 @@ var demoShares = []demoShare{
 	{"p1", SharedPicture, "Barnebarnet Sofie til dimission PRIVATCANARY-K1", sceneParty, 2},
 	{"p1", SharedPicture, "Sommerhuset i Vejers PRIVATCANARY-K2", sceneBeach, 9},
 	{"p1", SharedDocument, "Brev fra datteren PRIVATCANARY-K3", "", 4},
+	{"p1", SharedVideo, "Barnebarnet synger PRIVATCANARY-K4", "", 1},
 	{"p3", SharedPicture, "Familien i haven PRIVATCANARY-I1", sceneGarden, 5},
 	{"p21", SharedPicture, "Havnen i Esbjerg PRIVATCANARY-H1", sceneHarbour, 3},
 }
@@ -508,7 +510,9 @@ func (s *Server) seedDemoLogins(day time.Time) error {
 			}
 			var b blob
 			var err error
-			if sh.kind == SharedDocument {
+			if sh.kind == SharedVideo {
+				b = demoVideo(i)
+			} else if sh.kind == SharedDocument {
 				b, err = drawn(fmt.Sprintf("share/doc/%d", i), func() (image.Image, string) { return drawPage(1240, 1754, uint64(i)), "png" })
 			} else {
 				b, err = drawn(fmt.Sprintf("share/%s/%d", sh.scene, i), func() (image.Image, string) {
@@ -547,4 +551,16 @@ func drawPage(w, h int, seed uint64) image.Image {
 		}
 	}
 	return p.dst
+}
+
+// demoVideo is a stand-in for an MP4 file: the start of an ISO media file
+// (an ftyp box) and some bytes. Screens do not play it; they say where to
+// see it.
+func demoVideo(seed int) blob {
+	data := []byte("\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2")
+	for i := 0; i < 4096; i++ {
+		data = append(data, byte(i*31+seed))
+	}
+	sum := sha256.Sum256(data)
+	return blob{Image: Image{SHA256: hex.EncodeToString(sum[:]), ContentType: "video/mp4"}, Data: data}
 }

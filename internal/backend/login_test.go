@@ -84,8 +84,8 @@ func TestLoginByPINAndMe(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("me: %d %s", r.status, r.body)
 	}
-	if me.Name != "Karen" || len(me.Shared) != 3 || len(me.Groups) != 2 {
-		t.Errorf("me %+v: want Karen with 3 shared items and 2 groups", me)
+	if me.Name != "Karen" || len(me.Shared) != 4 || len(me.Groups) != 2 {
+		t.Errorf("me %+v: want Karen with 4 shared items and 2 groups", me)
 	}
 	for _, it := range me.Shared {
 		if !strings.Contains(it.Title, "PRIVATCANARY") || it.Media.SHA256 == "" {

@@ -16,6 +16,7 @@ package game
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 
 	"skaerm/board"
@@ -132,6 +133,7 @@ type Game struct {
 type press struct {
 	target layout.Target
 	ok     bool
+	x, y   float64
 }
 
 // New makes a Game showing the today page; now is the last touch.
@@ -385,7 +387,7 @@ func (g *Game) handle(tick time.Time, evs []Pointer) {
 		}
 		if ev.Down {
 			t, ok := g.page.TargetAt(ev.X, ev.Y)
-			g.press = &press{target: t, ok: ok}
+			g.press = &press{target: t, ok: ok, x: ev.X, y: ev.Y}
 			continue
 		}
 		p := g.press
@@ -397,6 +399,12 @@ func (g *Game) handle(tick time.Time, evs []Pointer) {
 			continue // a bounce or a double tap: the first tap has acted
 		}
 		t, ok := g.page.TargetAt(ev.X, ev.Y)
+		if in, swiped := g.swipe(p, ev); swiped {
+			g.lastTap = now
+			g.cfg.Log.Debug("swipe", "on", g.page.ID.String(), "page", in.Page.String())
+			g.act(now, in)
+			continue
+		}
 		switch {
 		case ok && p.ok && t.R == p.target.R && t.Intent.Kind == p.target.Intent.Kind:
 			g.lastTap = now
@@ -556,4 +564,18 @@ func (g *Game) build(now time.Time) {
 	if g.page.ID != g.state.Page && g.state.Page.Kind != "" && !g.pairing.OK && g.shown != nil && g.shown.Board != nil {
 		g.state = layout.State{Page: g.page.ID, Notice: g.state.Notice}
 	}
+}
+
+// swipe is the page's swipe intent when the finger moved sideways far
+// enough between press and release (a picture of Min side to the next).
+func (g *Game) swipe(p *press, ev Pointer) (layout.Intent, bool) {
+	dx, dy := ev.X-p.x, ev.Y-p.y
+	if math.Abs(dx) < float64(g.w)*0.08 || math.Abs(dx) < 2*math.Abs(dy) {
+		return layout.Intent{}, false
+	}
+	in := g.page.SwipeLeft // the finger moved left: the next one
+	if dx > 0 {
+		in = g.page.SwipeRight
+	}
+	return in, in.Kind != 0
 }

@@ -39,7 +39,8 @@ func (f *fakeLogin) serve(reqs []game.LoginRequest) {
 			f.results = append(f.results, game.LoginResult{Outcome: game.LoginOK})
 			f.state.Who, f.state.Name = r.Profile, "Karen"
 			f.state.Page = &personal.Page{ProfileID: r.Profile, Name: "Karen",
-				Shared: []personal.Item{{ID: "sh1", Kind: personal.Picture, Title: "PRIVATCANARY-1", Media: personal.Media{SHA256: strings.Repeat("a", 64)}}},
+				Shared: []personal.Item{{ID: "sh1", Kind: personal.Picture, Title: "PRIVATCANARY-1", Media: personal.Media{SHA256: strings.Repeat("a", 64)}},
+					{ID: "sh2", Kind: personal.Document, Title: "PRIVATCANARY-2", Media: personal.Media{SHA256: strings.Repeat("b", 64)}}},
 				Groups: []personal.Group{{ID: "g", Name: "Strikkeklubben"}}}
 		case game.RequestLogout:
 			f.logouts = append(f.logouts, r.Reason)
@@ -398,6 +399,20 @@ func TestSharedFullSize(t *testing.T) {
 	}
 	if !pic {
 		t.Error("no large private picture on the full-size page")
+	}
+	// A swipe to the left shows the next one, to the right the one before.
+	swipe := func(from, to float64) {
+		p.turn(f, game.Tick{Pointers: []game.Pointer{{Down: true, X: from, Y: 500}, {Down: false, X: to, Y: 520}}})
+		p.now = p.now.Add(time.Second)
+		p.turn(f, game.Tick{})
+	}
+	swipe(1400, 600)
+	if p.g.State().Page != layout.SharedPage("sh2") {
+		t.Fatalf("after a swipe left: %s", p.g.State().Page)
+	}
+	swipe(600, 1400)
+	if p.g.State().Page != layout.SharedPage("sh1") {
+		t.Errorf("after a swipe right: %s", p.g.State().Page)
 	}
 	p.tapLogin(f, func(in layout.Intent) bool {
 		return in.Kind == layout.Open && in.Page.Is(layout.PageMe) && in.Page.ID == ""
