@@ -98,8 +98,9 @@ func TestDecodeDropsBadForecastDays(t *testing.T) {
 }
 
 // TestWeatherFollowsCapabilities syncs against the reference backend on
-// loopback twice: as v1.1, which offers weather, the board's weather is
-// stored in the cache; as plain v1 (no /capabilities), nothing is.
+// loopback twice: as v1.1, which offers weather and audio, the board's
+// weather and the demo department's announcements are stored in the cache;
+// as plain v1 (no /capabilities), neither is.
 func TestWeatherFollowsCapabilities(t *testing.T) {
 	for _, plain := range []bool{false, true} {
 		clk := backendClock()
@@ -123,6 +124,13 @@ func TestWeatherFollowsCapabilities(t *testing.T) {
 			t.Errorf("a plain v1 backend's screen stored weather: %+v", b.Weather)
 		case !plain && (b.Weather == nil || !b.Weather.Fresh(clk.Now())):
 			t.Errorf("the v1.1 backend's weather was not stored fresh: %+v", b.Weather)
+		}
+		a := b.Department.Announcements
+		switch {
+		case plain && a != nil:
+			t.Errorf("a plain v1 backend's screen stored announcements: %+v", a)
+		case !plain && (a == nil || !a.Enabled || a.BeforeMinutes != 10 || a.Quiet == nil || *a.Quiet != (board.DaySpan{From: 20*60 + 30, To: 8 * 60})):
+			t.Errorf("the demo department's announcements were not stored as set (on, 10 minutes, quiet 20:30-08:00): %+v", a)
 		}
 		r.Close()
 	}

@@ -10,7 +10,10 @@ type demoPerson struct {
 }
 
 var demoDepartments = []Department{
-	{ID: "d1", Name: "Solsikken", Timezone: "Europe/Copenhagen", Locale: "da"},
+	// Solsikken's screens announce what comes ten minutes ahead, quiet
+	// through the night; Havblik's stay silent.
+	{ID: "d1", Name: "Solsikken", Timezone: "Europe/Copenhagen", Locale: "da",
+		Announcements: &Announcements{Enabled: true, BeforeMinutes: 10, Quiet: "20:30-08:00"}},
 	{ID: "d2", Name: "Havblik", Timezone: "Europe/Copenhagen", Locale: "da"},
 }
 

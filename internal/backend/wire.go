@@ -33,6 +33,18 @@ type Department struct {
 	Name     string `json:"name"`
 	Timezone string `json:"timezone"`
 	Locale   string `json:"locale"`
+	// Announcements are the department's spoken reminders (Screen API
+	// v1.1, audio); nil when it has none.
+	Announcements *Announcements `json:"announcements,omitempty"`
+}
+
+// Announcements: the screens say what comes BeforeMinutes before each
+// activity and meal, never in the Quiet hours ("HH:MM-HH:MM", across
+// midnight when the first is later).
+type Announcements struct {
+	Enabled       bool   `json:"enabled"`
+	BeforeMinutes int    `json:"before_minutes"`
+	Quiet         string `json:"quiet,omitempty"`
 }
 
 // Profile kinds.
