@@ -109,7 +109,7 @@ func TestGolden(t *testing.T) {
 				pairing = page.Is(layout.PagePairing)
 				switch {
 				case page.Is(layout.PageMe):
-					fl.set(LoginState{Offered: true, Who: "p1", Name: "Karen", Page: karen})
+					fl.set(LoginState{Offered: true, Who: "p1", Name: "Karen", Page: karen.Clone()}) // the screen wipes the page it is done with
 				case page.Is(layout.PageLogin):
 					fl.set(LoginState{Offered: true})
 				default:

@@ -14,7 +14,9 @@ import (
 
 // Login is the personal login as the screen uses it. The program wires it
 // to the sync's login client: the display itself never talks to the
-// network. State is called on every turn of the loop and must be cheap;
+// network. The Page in State is the screen's own: the screen wipes it when
+// a new one (or none) comes. State is called on every turn of the loop and
+// must be cheap;
 // LoginPIN and Logout may wait on the network and are called from the
 // screen's login worker, never from the loop.
 type Login interface {
@@ -130,11 +132,15 @@ func (p *loginPort) take() []game.LoginResult {
 }
 
 // follow makes stills of the session's pictures when the page changes and
-// drops them (and the painter's scaled copies) when the session ends.
+// drops them (and the painter's scaled copies) when the session ends. A
+// Login hands over each page once and never touches it again.
 func (p *loginPort) follow(st LoginState, paint *painter) {
 	if st.Page == p.page {
 		return
 	}
+	// The page handed over is the screen's own copy: the one it showed
+	// is wiped here, on the loop's goroutine, which alone reads it.
+	p.page.Wipe()
 	p.page = st.Page
 	p.stills = nil
 	paint.forgetPersonal()

@@ -83,7 +83,8 @@ func TestScreenshotMasksMinSide(t *testing.T) {
 	at := goldenAt(t)
 	src := demoCache(t, at)
 	fl := &fakeLogin{}
-	fl.set(LoginState{Offered: true, Who: "p1", Name: "Karen", Page: karensPage(t, src)})
+	handed := karensPage(t, src)
+	fl.set(LoginState{Offered: true, Who: "p1", Name: "Karen", Page: handed})
 	s := shownScreen(t, Options{Source: src, Clock: clock.NewFake(at), Login: fl})
 	if !s.game.State().Page.Is(layout.PageMe) {
 		t.Fatalf("a session opened %s, want me", s.game.State().Page)
@@ -147,6 +148,9 @@ func TestScreenshotMasksMinSide(t *testing.T) {
 	}
 	if s.login.stills != nil {
 		t.Error("the session's pictures are kept after logout")
+	}
+	if handed.Name != "" || handed.Shared != nil {
+		t.Error("the screen did not wipe the page it was handed")
 	}
 	for k := range s.paint.scaled {
 		if layout.IsPersonalKey(k.hash) {

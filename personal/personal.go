@@ -83,6 +83,22 @@ type Page struct {
 	Suggestions []Suggestion
 }
 
+// Clone is a deep copy: its owner can wipe it without touching p, so two
+// goroutines never share one page.
+func (p *Page) Clone() *Page {
+	if p == nil {
+		return nil
+	}
+	c := &Page{ProfileID: p.ProfileID, Name: p.Name,
+		Tagged: append([]string(nil), p.Tagged...), Groups: append([]Group(nil), p.Groups...),
+		Suggestions: append([]Suggestion(nil), p.Suggestions...)}
+	for _, it := range p.Shared {
+		it.Media.Data = append([]byte(nil), it.Media.Data...)
+		c.Shared = append(c.Shared, it)
+	}
+	return c
+}
+
 // Wipe overwrites the media bytes and drops every field, so nothing of the
 // page stays reachable through a copy of the pointer.
 func (p *Page) Wipe() {

@@ -64,3 +64,12 @@ func TestWipe(t *testing.T) {
 	var nilPage *Page
 	nilPage.Wipe()
 }
+
+func TestCloneIsOwnCopy(t *testing.T) {
+	p := page()
+	c := p.Clone()
+	p.Wipe()
+	if c.Name != "Karen" || c.Shared[0].Title != canary || !bytes.Equal(c.Shared[0].Media.Data, []byte(canary)) {
+		t.Error("wiping the original changed the clone")
+	}
+}

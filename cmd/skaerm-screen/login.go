@@ -167,7 +167,7 @@ func (s *screenLogin) refresh(ctx context.Context) {
 	_, ok := s.l.Current()
 	s.mu.Lock()
 	if !ok {
-		s.page, s.loading = nil, false // the client has wiped it
+		s.page, s.loading = nil, false // the client wiped its copy, the display wipes its own
 		s.mu.Unlock()
 		return
 	}
@@ -182,7 +182,9 @@ func (s *screenLogin) refresh(ctx context.Context) {
 	s.loading = false
 	if err == nil {
 		if _, still := s.l.Current(); still {
-			s.page = page
+			// The display gets a copy of its own and wipes it when the
+			// session ends; the client wipes its own.
+			s.page = page.Clone()
 		}
 	}
 	s.mu.Unlock()

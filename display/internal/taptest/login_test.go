@@ -46,8 +46,7 @@ func (l *loopLogin) Logout(reason string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.logouts = append(l.logouts, reason)
-	l.st.Page.Wipe()
-	l.st = display.LoginState{Offered: true}
+	l.st = display.LoginState{Offered: true} // the screen wipes the page it had
 }
 
 func (l *loopLogin) Touch() {}
