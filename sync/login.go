@@ -106,6 +106,8 @@ type Login struct {
 	clock clock.Clock
 	log   *slog.Logger
 	wake  chan struct{}
+	// paired is signalled when SetToken gives the client a new token.
+	paired chan struct{}
 
 	offer       atomic.Int32 // 0 not asked yet, offerYes, offerNo
 	unreachable atomic.Bool  // the last request found no backend
@@ -123,7 +125,19 @@ const (
 // Offered reports whether login can be offered: false once the backend
 // said it has no personal login (a plain v1 backend, or v1.1 without
 // "sessions").
-func (l *Login) Offered() bool { return l.offer.Load() != offerNo }
+func (l *Login) Offered() bool { return l.t.hasToken() && l.offer.Load() != offerNo }
+
+// SetToken gives the client the device token the screen uses now: a screen
+// that started unpaired, or was paired again, offers login without a
+// restart. What the backend offers is asked again at once.
+func (l *Login) SetToken(tok string) {
+	l.t.setToken(tok)
+	l.offer.Store(0)
+	select {
+	case l.paired <- struct{}{}:
+	default:
+	}
+}
 
 // Unreachable reports whether the last request to the backend found none.
 func (l *Login) Unreachable() bool { return l.unreachable.Load() }
@@ -131,16 +145,19 @@ func (l *Login) Unreachable() bool { return l.unreachable.Load() }
 // watchOffer asks the backend what it offers now and every hour.
 func (l *Login) watchOffer(ctx context.Context) {
 	for {
-		c, err := fetchCapabilities(ctx, l.t)
-		switch {
-		case err == nil && c.offers(featureSessions):
-			l.offer.Store(offerYes)
-		case err == nil:
-			l.offer.Store(offerNo)
+		if l.t.hasToken() {
+			c, err := fetchCapabilities(ctx, l.t)
+			switch {
+			case err == nil && c.offers(featureSessions):
+				l.offer.Store(offerYes)
+			case err == nil:
+				l.offer.Store(offerNo)
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return
+		case <-l.paired:
 		case <-l.clock.After(capsEvery):
 		}
 	}
@@ -161,7 +178,8 @@ type liveSession struct {
 type suggestion struct{ ID, MeetingID, Text string }
 
 // NewLogin checks opts and returns a Login; it does not touch the network.
-// It uses the same HTTP client as the sync (NewClient).
+// It uses the same HTTP client as the sync (NewClient). Without a Token
+// (a screen not paired yet) login is not offered until SetToken.
 func NewLogin(opts LoginOptions) (*Login, error) {
 	client, err := NewClient(opts.BaseURL, opts.CAFile)
 	if err != nil {
@@ -170,10 +188,8 @@ func NewLogin(opts LoginOptions) (*Login, error) {
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
-	t, err := newTransport(client, opts.Token, opts.Version)
-	if err != nil {
-		return nil, err
-	}
+	t := &transport{Client: client, agent: "skaerm/" + opts.Version}
+	t.setToken(opts.Token)
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
@@ -186,7 +202,7 @@ func NewLogin(opts LoginOptions) (*Login, error) {
 	if opts.MaxMediaBytes <= 0 {
 		opts.MaxMediaBytes = DefaultMaxPersonalSize
 	}
-	return &Login{opts: opts, t: t, clock: opts.Clock, log: opts.Logger, wake: make(chan struct{}, 1), bySignup: map[string]*liveSession{}}, nil
+	return &Login{opts: opts, t: t, clock: opts.Clock, log: opts.Logger, wake: make(chan struct{}, 1), paired: make(chan struct{}, 1), bySignup: map[string]*liveSession{}}, nil
 }
 
 // Current returns who is logged in.

@@ -397,3 +397,32 @@ func TestLoginLeavesCacheAlone(t *testing.T) {
 	}
 	noSecrets(t, r.log, token)
 }
+
+// TestLoginWaitsForPairing: a screen that starts unpaired offers no login
+// and sends nothing; once it is paired (SetToken) it asks the backend what
+// it offers and a resident can log in, without a restart.
+func TestLoginWaitsForPairing(t *testing.T) {
+	rb := startBackend(t, backendClock(), "", "")
+	clk := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	l, err := NewLogin(LoginOptions{BaseURL: rb.URL, Clock: clk, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); l.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	if l.Offered() {
+		t.Error("login offered before the screen is paired")
+	}
+	if _, err := l.LoginPIN(ctx, "p1", karenPIN); !errors.Is(err, ErrConfig) {
+		t.Errorf("login before pairing: %v, want ErrConfig", err)
+	}
+	l.SetToken("T")
+	wait.Until(t, "login offered after pairing", l.Offered)
+	who, err := l.LoginPIN(ctx, "p1", karenPIN)
+	if err != nil || who.ProfileID != "p1" {
+		t.Fatalf("login after pairing = %+v, %v", who, err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -101,7 +102,7 @@ func (c *Client) BaseURL() string { return strings.TrimRight(c.base.String(), "/
 // token and the User-Agent on every request.
 type transport struct {
 	*Client
-	token string
+	token atomic.Pointer[string] // "" until the screen is paired (login client only)
 	agent string
 }
 
@@ -109,8 +110,16 @@ func newTransport(c *Client, token, version string) (*transport, error) {
 	if token == "" {
 		return nil, fmt.Errorf("%w: no device token (pair the screen first)", ErrConfig)
 	}
-	return &transport{Client: c, token: token, agent: "skaerm/" + version}, nil
+	t := &transport{Client: c, agent: "skaerm/" + version}
+	t.setToken(token)
+	return t, nil
 }
+
+// setToken changes the device token later requests carry.
+func (t *transport) setToken(tok string) { t.token.Store(&tok) }
+
+// hasToken reports whether requests carry a device token.
+func (t *transport) hasToken() bool { p := t.token.Load(); return p != nil && *p != "" }
 
 // parseBase checks the configured backend address. https is required except
 // for a backend on the screen itself (loopback), where plain http is allowed.
@@ -185,11 +194,14 @@ func (t *transport) newRequest(ctx context.Context, method, path string, q url.V
 	if body != nil {
 		r = bytes.NewReader(body)
 	}
+	if !t.hasToken() {
+		return nil, fmt.Errorf("%s %s: %w: no device token (pair the screen first)", method, path, ErrConfig)
+	}
 	req, err := http.NewRequestWithContext(ctx, method, t.url(path, q), r)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+t.token)
+	req.Header.Set("Authorization", "Bearer "+*t.token.Load())
 	req.Header.Set("User-Agent", t.agent)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)

@@ -35,12 +35,10 @@ type screenLogin struct {
 	loading bool
 }
 
-// newScreenLogin makes the login client for a paired screen; nil without a
-// token (a screen paired while running offers login after its restart).
+// newScreenLogin makes the login client; nil when the backend address is
+// unusable. A screen not paired yet offers no login until the runner gives
+// the client its token (SetToken).
 func newScreenLogin(s syncSettings, token string, c *cache.Cache, offlineAfter time.Duration, log *slog.Logger) *screenLogin {
-	if token == "" {
-		return nil
-	}
 	sl := &screenLogin{log: log, meta: c.Meta, offline: offlineAfter, clk: clock.Real{}, changes: make(chan struct{}, 1), tags: make(chan string, 4)}
 	l, err := sync.NewLogin(sync.LoginOptions{BaseURL: s.url, CAFile: s.ca, Token: token, Version: version, Logger: log,
 		OnChange: func() {

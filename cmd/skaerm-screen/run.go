@@ -72,8 +72,12 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if login != nil {
 		so.Sessions = login.l
 	}
+	var onToken func(string)
+	if login != nil {
+		onToken = login.l.SetToken // a screen paired while running offers login at once
+	}
 	r, err := runner.New(runner.Deps{
-		Sync: so, Token: token, TokenFile: cfg.Backend.TokenFile,
+		Sync: so, Token: token, TokenFile: cfg.Backend.TokenFile, OnToken: onToken,
 		Cache: c, Shown: shown, Logger: log.With("component", "sync"), Version: version, Extra: facts.report,
 	})
 	if err != nil {

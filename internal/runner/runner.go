@@ -38,7 +38,10 @@ type Deps struct {
 	Sync      sync.Options
 	Token     string // "" starts with pairing
 	TokenFile string // where a token from pairing is saved ("" keeps it in memory only)
-	Cache     *cache.Cache
+	// OnToken, when set, is told each token the screen pairs to while it
+	// runs (the personal login uses the same token).
+	OnToken func(token string)
+	Cache   *cache.Cache
 	// Shown receives the pairing code while the screen waits to be paired;
 	// nil keeps it to the runner (the status report still says so).
 	Shown   *pairing.Shown
@@ -95,6 +98,9 @@ func (r *Runner) Run(ctx context.Context) error {
 				return err
 			}
 			token = t
+			if r.d.OnToken != nil {
+				r.d.OnToken(token)
+			}
 		}
 		opts := r.d.Sync
 		opts.Token, opts.Cache, opts.Clock, opts.Logger, opts.Version = token, r.d.Cache, r.d.Clock, r.d.Logger, r.d.Version

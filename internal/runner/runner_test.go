@@ -171,7 +171,9 @@ func TestTokenFromTerminalEndsPairing(t *testing.T) {
 	defer c.Close()
 	tokenFile := filepath.Join(dir, "token")
 	shown := new(pairing.Shown)
-	r, err := New(Deps{Sync: sync.Options{BaseURL: b.URL, MaxMediaBytes: 1}, TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test"})
+	told := make(chan string, 1)
+	r, err := New(Deps{Sync: sync.Options{BaseURL: b.URL, MaxMediaBytes: 1}, TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test",
+		OnToken: func(tok string) { told <- tok }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,6 +195,14 @@ func TestTokenFromTerminalEndsPairing(t *testing.T) {
 	})
 	if _, _, ok := shown.Code(); ok {
 		t.Error("the pairing code is still shown")
+	}
+	select {
+	case tok := <-told:
+		if tok != "from-terminal" {
+			t.Errorf("OnToken told %q", tok)
+		}
+	default:
+		t.Error("OnToken was not told the new token")
 	}
 	cancel()
 	if err := <-done; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
