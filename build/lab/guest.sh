@@ -159,6 +159,15 @@ first_frame() {
 	us="$(systemctl show -p ActiveEnterTimestampMonotonic --value skaerm.service)"
 	awk -v u="$us" 'BEGIN { printf "%.1f", u / 1e6 }'
 }
+# own_start: seconds from skaerm.service's start to its READY=1: the
+# screen's own start-up, without the rest of the boot (which the shared
+# machine's load stretches by tens of seconds from one boot to the next).
+own_start() {
+	local a b
+	a="$(systemctl show -p ExecMainStartTimestampMonotonic --value skaerm.service)"
+	b="$(systemctl show -p ActiveEnterTimestampMonotonic --value skaerm.service)"
+	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'
+}
 save_logs() {
 	journalctl -b --no-pager -o short-monotonic >"$OUT/journal-$phase.txt" 2>&1
 	cp /run/skaerm-kiosk/Xorg.0.log "$OUT/Xorg-$phase.log" 2>/dev/null || true
@@ -240,6 +249,7 @@ phase_online() {
 		fail "skaerm.service not active after 240 s ($(systemctl is-active skaerm.service))"
 	fi
 	first_frame >"$OUT/first-frame-online"
+	own_start >"$OUT/own-start-online"
 	expect "skaerm-kiosk active" active skaerm-kiosk.service
 	expect "Xorg on tty1" sh -c 'pgrep -x Xorg && grep -q "using VT number 1" /run/skaerm-kiosk/Xorg.0.log && [ "$(cat /sys/class/tty/tty0/active)" = tty1 ]'
 	expect "no getty on tty1" sh -c '! systemctl is-active -q getty@tty1.service'
@@ -457,10 +467,13 @@ phase_offline() {
 	expect "the cache has the board" has_board
 	skaerm status >"$OUT/status-offline.txt" 2>&1
 	expect "status tells the backend is unreachable" sh -c 'skaerm status | grep -qiE "error|unreach|refused|offline"'
-	local online ff
-	online="$(cat "$OUT/first-frame-online" 2>/dev/null || echo 0)"
-	ff="$(first_frame)"
-	expect "offline first frame no later than online + 10 s" awk -v a="$ff" -v b="$online" 'BEGIN { exit !(a <= b + 10) }'
+	# The cached board must not wait for the network: the screen's own
+	# start-up to its first frame, offline against online.
+	local online own
+	online="$(cat "$OUT/own-start-online" 2>/dev/null || echo 0)"
+	own="$(own_start)"
+	note "skaerm.service start to first frame $own s (online: $online s)"
+	expect "offline start-up to the first frame no later than online + 10 s" awk -v a="$own" -v b="$online" 'BEGIN { exit !(a <= b + 10) }'
 	end
 	finish
 }
