@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"skaerm/internal/recording"
 )
@@ -53,24 +52,7 @@ func (s *Syncer) fetchRecordings(ctx context.Context, res *Result) {
 // fetchRecording fetches one recording from the media endpoint and keeps it
 // when check accepts it.
 func (s *Syncer) fetchRecording(ctx context.Context, hash string, check func([]byte) error) error {
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	defer cancel()
-	req, err := s.t.newRequest(ctx, http.MethodGet, "/media/"+hash, nil, nil, "")
-	if err != nil {
-		return err
-	}
-	resp, err := s.t.do(s.t.http, req)
-	if err != nil {
-		return err
-	}
-	defer drain(resp)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%w: %s", ErrBackendFailed, resp.Status)
-	}
-	if resp.ContentLength > s.opts.MaxMediaBytes {
-		return fmt.Errorf("recording: %w (%d bytes, over %d)", ErrTooLarge, resp.ContentLength, s.opts.MaxMediaBytes)
-	}
-	data, err := readLimited(resp.Body, s.opts.MaxMediaBytes, "recording")
+	data, _, err := s.getMedia(ctx, hash, "recording")
 	if err != nil {
 		return err
 	}

@@ -417,28 +417,11 @@ feed:
 }
 
 func (s *Syncer) fetchOne(ctx context.Context, hash string, kind mediaKind) error {
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	defer cancel()
-	req, err := s.t.newRequest(ctx, http.MethodGet, "/media/"+hash, nil, nil, "")
+	data, contentType, err := s.getMedia(ctx, hash, "media")
 	if err != nil {
 		return err
 	}
-	resp, err := s.t.do(s.t.http, req)
-	if err != nil {
-		return err
-	}
-	defer drain(resp)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%w: %s", ErrBackendFailed, resp.Status)
-	}
-	if resp.ContentLength > s.opts.MaxMediaBytes {
-		return fmt.Errorf("media: %w (%d bytes, over %d)", ErrTooLarge, resp.ContentLength, s.opts.MaxMediaBytes)
-	}
-	data, err := readLimited(resp.Body, s.opts.MaxMediaBytes, "media")
-	if err != nil {
-		return err
-	}
-	out, err := prepareMedia(hash, resp.Header.Get("Content-Type"), data, kind, s.opts.MaxMediaPixels)
+	out, err := prepareMedia(hash, contentType, data, kind, s.opts.MaxMediaPixels)
 	if err != nil {
 		return err
 	}
@@ -446,6 +429,33 @@ func (s *Syncer) fetchOne(ctx context.Context, hash string, kind mediaKind) erro
 		return fmt.Errorf("store media: %w", err)
 	}
 	return nil
+}
+
+// getMedia reads one file of the media endpoint, at most MaxMediaBytes,
+// and its content type; what names it in errors ("media", "recording").
+func (s *Syncer) getMedia(ctx context.Context, hash, what string) ([]byte, string, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	req, err := s.t.newRequest(ctx, http.MethodGet, "/media/"+hash, nil, nil, "")
+	if err != nil {
+		return nil, "", err
+	}
+	resp, err := s.t.do(s.t.http, req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer drain(resp)
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", fmt.Errorf("%w: %s", ErrBackendFailed, resp.Status)
+	}
+	if resp.ContentLength > s.opts.MaxMediaBytes {
+		return nil, "", fmt.Errorf("%s: %w (%d bytes, over %d)", what, ErrTooLarge, resp.ContentLength, s.opts.MaxMediaBytes)
+	}
+	data, err := readLimited(resp.Body, s.opts.MaxMediaBytes, what)
+	if err != nil {
+		return nil, "", err
+	}
+	return data, resp.Header.Get("Content-Type"), nil
 }
 
 // post sends a small body and returns the response for the caller to read.
