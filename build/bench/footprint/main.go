@@ -25,10 +25,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,6 +35,7 @@ import (
 	"syscall"
 	"time"
 
+	"skaerm/build/bench/internal/benchenv"
 	"skaerm/build/bench/internal/proctree"
 )
 
@@ -59,11 +58,11 @@ func main() {
 	if !*keep {
 		defer os.RemoveAll(work)
 	}
-	log.Printf("work folder %s; load %s", work, loadavg())
-	if err := run(*bin, work, *size, freeDisplay(*display), *static, *slideshow, *every); err != nil {
+	log.Printf("work folder %s; load %s", work, benchenv.LoadAvg())
+	if err := run(*bin, work, *size, benchenv.FreeDisplay(*display), *static, *slideshow, *every); err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("load after: %s", loadavg())
+	log.Printf("load after: %s", benchenv.LoadAvg())
 }
 
 func run(bin, work, size string, display int, static, slideshow, every time.Duration) error {
@@ -79,7 +78,7 @@ func run(bin, work, size string, display int, static, slideshow, every time.Dura
 		return err
 	}
 	defer func() { backend.Process.Signal(syscall.SIGTERM); backend.Wait() }()
-	if err := waitHTTP("http://"+addr+"/preview/board?department=d1", 20*time.Second); err != nil {
+	if err := benchenv.WaitHTTP("http://"+addr+"/preview/board?department=d1", 20*time.Second); err != nil {
 		return err
 	}
 
@@ -89,7 +88,7 @@ func run(bin, work, size string, display int, static, slideshow, every time.Dura
 		return fmt.Errorf("start Xvfb: %w", err)
 	}
 	defer func() { xvfb.Process.Kill(); xvfb.Wait() }()
-	if err := waitFile(fmt.Sprintf("/tmp/.X11-unix/X%d", display), 10*time.Second); err != nil {
+	if err := benchenv.WaitFile(fmt.Sprintf("/tmp/.X11-unix/X%d", display), 10*time.Second); err != nil {
 		return err
 	}
 
@@ -223,50 +222,4 @@ func (p *pss) kind(start uint64, path, exe string) *int64 {
 	default:
 		return &p.libs
 	}
-}
-
-func freeDisplay(n int) int {
-	for ; ; n++ {
-		_, e1 := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n))
-		_, e2 := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
-		if os.IsNotExist(e1) && os.IsNotExist(e2) {
-			return n
-		}
-	}
-}
-
-func waitFile(path string, limit time.Duration) error {
-	end := time.Now().Add(limit)
-	for time.Now().Before(end) {
-		if _, err := os.Stat(path); err == nil {
-			return nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return fmt.Errorf("%s did not appear in %s", path, limit)
-}
-
-func waitHTTP(url string, limit time.Duration) error {
-	end := time.Now().Add(limit)
-	for time.Now().Before(end) {
-		resp, err := http.Get(url)
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("%s did not answer in %s", url, limit)
-}
-
-func loadavg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
 }

@@ -14,7 +14,6 @@
 package main
 
 import (
-	"context"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -23,7 +22,6 @@ import (
 	"io"
 	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,6 +30,7 @@ import (
 	"syscall"
 	"time"
 
+	"skaerm/build/bench/internal/benchenv"
 	"skaerm/build/bench/internal/proctree"
 )
 
@@ -93,7 +92,7 @@ func main() {
 		log.Fatal(err)
 	}
 	cfg.backendURL = fmt.Sprintf("http://127.0.0.1:%d", port)
-	if err := waitHTTP(cfg.backendURL+"/preview/board?department=d1", 20*time.Second); err != nil {
+	if err := benchenv.WaitHTTP(cfg.backendURL+"/preview/board?department=d1", 20*time.Second); err != nil {
 		backend.Process.Kill()
 		log.Fatal(err)
 	}
@@ -147,7 +146,7 @@ func measure(cfg config, what string, rep int) (result, error) {
 	if what == "chromium" {
 		n++
 	}
-	n = freeDisplay(n)
+	n = benchenv.FreeDisplay(n)
 	disp := fmt.Sprintf(":%d", n)
 	xvfb := exec.Command("Xvfb", disp, "-screen", "0", "1920x1080x24", "-fbdir", fbdir, "-nolisten", "tcp")
 	if err := xvfb.Start(); err != nil {
@@ -155,7 +154,7 @@ func measure(cfg config, what string, rep int) (result, error) {
 	}
 	defer func() { xvfb.Process.Signal(syscall.SIGTERM); xvfb.Wait() }()
 	fbPath := filepath.Join(fbdir, "Xvfb_screen0")
-	if err := waitFile(fbPath, 10*time.Second); err != nil {
+	if err := benchenv.WaitFile(fbPath, 10*time.Second); err != nil {
 		return res, err
 	}
 	time.Sleep(500 * time.Millisecond)
@@ -453,50 +452,6 @@ func freePort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
-func waitHTTP(url string, limit time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("backend at %s did not answer: %w", url, ctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
-// freeDisplay is the first X display number from n on that no X server
-// holds (no lock file, no socket): another Xvfb on the machine must not be
-// measured instead of ours.
-func freeDisplay(n int) int {
-	for ; ; n++ {
-		_, lockErr := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n))
-		_, sockErr := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
-		if os.IsNotExist(lockErr) && os.IsNotExist(sockErr) {
-			return n
-		}
-	}
-}
-
-func waitFile(path string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		if _, err := os.Stat(path); err == nil {
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return fmt.Errorf("%s did not appear", path)
 }
 
 func sleepUntil(t time.Time) {

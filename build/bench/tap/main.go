@@ -47,6 +47,7 @@ import (
 
 	"skaerm/assets"
 	"skaerm/board"
+	"skaerm/build/bench/internal/benchenv"
 	"skaerm/cache"
 	"skaerm/display/layout"
 	"skaerm/internal/backend"
@@ -75,14 +76,14 @@ func main() {
 	if err := build.Run(); err != nil {
 		log.Fatalf("build the screen (run the bench from the repository's top folder): %v", err)
 	}
-	log.Printf("work folder %s; machine: %d cores, load %s", work, nproc(), loadavg())
+	log.Printf("work folder %s; machine: %d cores, load %s", work, nproc(), benchenv.LoadAvg())
 	var all []series
 	for i, sz := range strings.Split(*sizes, ",") {
 		var w, h int
 		if _, err := fmt.Sscanf(sz, "%dx%d", &w, &h); err != nil {
 			log.Fatalf("size %q: want WxH", sz)
 		}
-		b := &bench{bin: screenBin, work: filepath.Join(work, sz), w: w, h: h, display: freeDisplay(*display + i), profile: *profile}
+		b := &bench{bin: screenBin, work: filepath.Join(work, sz), w: w, h: h, display: benchenv.FreeDisplay(*display + i), profile: *profile}
 		ss, err := b.run(*rounds, *idle)
 		all = append(all, ss...)
 		if err != nil {
@@ -90,7 +91,7 @@ func main() {
 			log.Fatalf("%s: %v", sz, err)
 		}
 	}
-	log.Printf("load after: %s", loadavg())
+	log.Printf("load after: %s", benchenv.LoadAvg())
 	report(os.Stdout, all)
 }
 
@@ -161,7 +162,7 @@ func (b *bench) run(rounds int, idle time.Duration) ([]series, error) {
 	}
 	// SIGTERM: Xvfb removes its lock file and socket.
 	defer func() { xvfb.Process.Signal(syscall.SIGTERM); xvfb.Wait() }()
-	if err := waitFile(fmt.Sprintf("/tmp/.X11-unix/X%d", b.display), 10*time.Second); err != nil {
+	if err := benchenv.WaitFile(fmt.Sprintf("/tmp/.X11-unix/X%d", b.display), 10*time.Second); err != nil {
 		return nil, err
 	}
 	if b.fb, err = openFramebuffer(filepath.Join(fbdir, "Xvfb_screen0")); err != nil {
@@ -496,38 +497,6 @@ func mean(xs []float64) float64 {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// freeDisplay is the first display number from n on that no X server
-// holds (no lock file, no socket).
-func freeDisplay(n int) int {
-	for ; ; n++ {
-		_, e1 := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n))
-		_, e2 := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
-		if os.IsNotExist(e1) && os.IsNotExist(e2) {
-			return n
-		}
-	}
-}
-
-func waitFile(path string, limit time.Duration) error {
-	end := time.Now().Add(limit)
-	for time.Now().Before(end) {
-		if _, err := os.Stat(path); err == nil {
-			return nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return fmt.Errorf("%s did not appear in %s", path, limit)
-}
-
-func loadavg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
-}
 
 func nproc() int { return runtime.NumCPU() }
 
