@@ -38,6 +38,8 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	a("POST /admin/v1/sync", s.adminSync)
 	a("PUT /admin/v1/weather/{dept}", s.adminPutWeather)
 	a("DELETE /admin/v1/weather/{dept}", s.adminDeleteWeather)
+	a("PUT /admin/v1/logins/{profile}", s.adminPutLogin)
+	a("DELETE /admin/v1/logins/{profile}", s.adminDeleteLogin)
 	a("POST /admin/v1/events", s.adminPush)
 	a("GET /admin/v1/screens", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.screenList()) })
 	a("GET /admin/v1/screens/{id}/screenshot", s.adminScreenshot)
