@@ -220,48 +220,63 @@ func (b *builder) faceGrid(r Rect, it item) {
 	if len(people) == 0 {
 		return
 	}
-	gap := 1.2 * b.u
 	// The widest cells (room for the name) that fit everyone; page through
 	// them when even the smallest do not.
 	nameH, labelH := b.lineH(b.fSmall), b.lineH(b.fTiny)
+	g := gridSpec{gap: 1.2 * b.u, maxW: 32 * b.u, minW: 17 * b.u,
+		height: func(cw float64) float64 { return cw*0.55 + nameH + labelH + 1.2*b.u }}
+	b.pagedGrid(rest, len(people), g, func(cr Rect, i int) { b.faceCell(cr, people[i], it) })
+}
+
+// gridSpec is a grid of equal cells: as wide as maxW, down to minW in
+// steps of half a unit, height(w) tall, gap apart.
+type gridSpec struct {
+	gap, maxW, minW float64
+	height          func(w float64) float64
+}
+
+// pagedGrid lays out n cells in r at the widest size that fits them all;
+// when even the smallest does not, it pages through them at the smallest
+// size, with earlier/later buttons under the grid (State.Offset is the
+// first cell shown). cell draws cell i in its rectangle.
+func (b *builder) pagedGrid(r Rect, n int, g gridSpec, cell func(cr Rect, i int)) {
 	var cols, rows int
 	var cw, ch float64
 	fits := func(grid Rect) bool {
-		for cw = 32 * b.u; ; cw -= 0.5 * b.u {
-			ch = cw*0.55 + nameH + labelH + 1.2*b.u
-			cols = max(1, int((grid.W+gap)/(cw+gap)))
-			rows = max(1, int((grid.H+gap)/(ch+gap)))
-			if cols*rows >= len(people) {
+		for cw = g.maxW; ; cw -= 0.5 * b.u {
+			ch = g.height(cw)
+			cols = max(1, int((grid.W+g.gap)/(cw+g.gap)))
+			rows = max(1, int((grid.H+g.gap)/(ch+g.gap)))
+			if cols*rows >= n {
 				return true
 			}
-			if cw <= 17*b.u {
+			if cw <= g.minW {
 				return false
 			}
 		}
 	}
-	grid := rest
+	grid := r
 	pager := Rect{}
 	if !fits(grid) {
-		pager, grid = rest.takeBottom(9*b.u, b.u)
+		pager, grid = r.takeBottom(9*b.u, b.u)
 		fits(grid)
 	}
 	per := cols * rows
 	off := b.in.State.Offset
-	if off >= len(people) || off < 0 {
+	if off >= n || off < 0 {
 		off = 0
 	}
-	end := min(off+per, len(people))
-	for i, p := range people[off:end] {
-		c, rw := i%cols, i/cols
-		cr := Rect{grid.X + float64(c)*(cw+gap), grid.Y + float64(rw)*(ch+gap), cw, ch}
-		b.faceCell(cr, p, it)
+	end := min(off+per, n)
+	for i := off; i < end; i++ {
+		c, rw := (i-off)%cols, (i-off)/cols
+		cell(Rect{grid.X + float64(c)*(cw+g.gap), grid.Y + float64(rw)*(ch+g.gap), cw, ch}, i)
 	}
-	if len(people) > per {
-		bw := math.Min(28*b.u, pager.W/2-gap)
+	if n > per {
+		bw := math.Min(28*b.u, pager.W/2-g.gap)
 		if off > 0 {
 			b.button(Rect{pager.X, pager.Y, bw, pager.H}, "‹ "+b.s.Earlier, Intent{Kind: Turn, Offset: max(0, off-per)}, false)
 		}
-		if end < len(people) {
+		if end < n {
 			b.button(Rect{pager.Right() - bw, pager.Y, bw, pager.H}, b.s.Later+" ›", Intent{Kind: Turn, Offset: end}, false)
 		}
 	}

@@ -232,51 +232,18 @@ func (b *builder) login() {
 	hint, rest := content.takeTop(b.lineH(hf), 1.5*b.u)
 	b.line(hint, w.TapYourPicture, b.shrink(w.TapYourPicture, hf, hint.W, b.fBody.Size), Ink, Left)
 	people := b.residents()
-	gap := 1.5 * b.u
 	nameH := b.lineH(b.fBody)
-	var cols, rows int
-	var cw, ch float64
-	fits := func(grid Rect) bool {
-		for cw = 30 * b.u; ; cw -= 0.5 * b.u {
-			ch = cw*0.7 + nameH + b.u
-			cols = max(1, int((grid.W+gap)/(cw+gap)))
-			rows = max(1, int((grid.H+gap)/(ch+gap)))
-			if cols*rows >= len(people) || cw <= 18*b.u {
-				return cols*rows >= len(people)
-			}
-		}
-	}
-	grid := rest
-	var pager Rect
-	if !fits(grid) {
-		pager, grid = rest.takeBottom(9*b.u, b.u)
-		fits(grid)
-	}
-	per := cols * rows
-	off := b.in.State.Offset
-	if off >= len(people) || off < 0 {
-		off = 0
-	}
-	end := min(off+per, len(people))
-	for i, p := range people[off:end] {
-		c, rw := i%cols, i/cols
-		cr := Rect{grid.X + float64(c)*(cw+gap), grid.Y + float64(rw)*(ch+gap), cw, ch}
+	g := gridSpec{gap: 1.5 * b.u, maxW: 30 * b.u, minW: 18 * b.u,
+		height: func(cw float64) float64 { return cw*0.7 + nameH + b.u }}
+	b.pagedGrid(rest, len(people), g, func(cr Rect, i int) {
+		p := people[i]
 		b.box(cr, Card, Line, 0.25*b.u, 1.2*b.u)
 		in := cr.Inset(0.6 * b.u)
 		d := math.Min(in.W, in.H-nameH)
 		b.face(Rect{in.X + (in.W-d)/2, in.Y, d, d}, p)
 		b.line(Rect{in.X, in.Y + d, in.W, nameH}, p.Name, Font{Size: b.fBody.Size, Bold: true}, Ink, Center)
 		b.target(cr, Intent{Kind: Open, Page: PINPage(p.ID)})
-	}
-	if len(people) > per {
-		bw := math.Min(28*b.u, pager.W/2-gap)
-		if off > 0 {
-			b.button(Rect{pager.X, pager.Y, bw, pager.H}, "‹ "+b.s.Earlier, Intent{Kind: Turn, Offset: max(0, off-per)}, false)
-		}
-		if end < len(people) {
-			b.button(Rect{pager.Right() - bw, pager.Y, bw, pager.H}, b.s.Later+" ›", Intent{Kind: Turn, Offset: end}, false)
-		}
-	}
+	})
 }
 
 // loginMessage: why logging in is not possible, and the way back.
