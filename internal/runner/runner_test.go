@@ -23,17 +23,7 @@ import (
 func TestUnauthorizedReturnsToPairing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{"old"}, Demo: true, PollInterval: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	dir := t.TempDir()
-	c, err := cache.Open(filepath.Join(dir, "cache.db"), cache.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	b, c, dir := backendAndCache(t, ctx, "old")
 	noMedia := sync.Options{BaseURL: b.URL, MaxMediaBytes: 1}
 
 	// A first sync with the token that works fills the cache.
@@ -158,17 +148,7 @@ func TestReportFollowsSync(t *testing.T) {
 func TestTokenFromTerminalEndsPairing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{"from-terminal"}, Demo: true, PollInterval: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	dir := t.TempDir()
-	c, err := cache.Open(filepath.Join(dir, "cache.db"), cache.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	b, c, dir := backendAndCache(t, ctx, "from-terminal")
 	tokenFile := filepath.Join(dir, "token")
 	shown := new(pairing.Shown)
 	told := make(chan string, 1)
@@ -208,4 +188,23 @@ func TestTokenFromTerminalEndsPairing(t *testing.T) {
 	if err := <-done; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Run: %v", err)
 	}
+}
+
+// backendAndCache starts the demo reference backend on loopback, taking
+// token, and opens an empty cache in a folder of its own (returned, for the
+// token file); both are closed when the test ends.
+func backendAndCache(t *testing.T, ctx context.Context, token string) (*backend.Running, *cache.Cache, string) {
+	t.Helper()
+	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{token}, Demo: true, PollInterval: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	dir := t.TempDir()
+	c, err := cache.Open(filepath.Join(dir, "cache.db"), cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return b, c, dir
 }
