@@ -8,6 +8,8 @@
 #   build/deps.sh --cross      also the arm64 cross compiler and arm64 headers (for the Pi .deb)
 #   build/deps.sh --cross-armhf  the same for 32-bit Raspberry Pi OS (armhf)
 #   build/deps.sh --package    also lintian and man, to check a built package
+#   build/deps.sh --bench      also Xvfb and Debian's chromium, the browser kiosk the screen is
+#                              measured against (build/bench: kiosk, footprint -browser, tap -browser)
 #   build/deps.sh --lab        also QEMU, mmdebstrap and the tools of the field lab (build/lab);
 #                              with --cross, the arm64 emulator and qemu-user for its image
 #
@@ -24,6 +26,7 @@ cross=0
 cross_armhf=0
 package=0
 lab=0
+bench=0
 for arg in "$@"; do
 	case "$arg" in
 	--display) display=1 ;;
@@ -31,11 +34,12 @@ for arg in "$@"; do
 	--cross-armhf) cross_armhf=1 ;;
 	--package) package=1 ;;
 	--lab) lab=1 ;;
+	--bench) bench=1 ;;
 	-h | --help)
 		awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 		exit 0
 		;;
-	*) die "unknown option $arg (use --display, --cross, --cross-armhf, --package and/or --lab)" ;;
+	*) die "unknown option $arg (use --display, --cross, --cross-armhf, --package, --bench and/or --lab)" ;;
 	esac
 done
 
@@ -48,6 +52,10 @@ if [ "$display" = 1 ]; then
 	# Speech: the tests and the demo read cards aloud with the real voice,
 	# and play it with aplay (to a file PCM when there is no sound card).
 	pkgs+=(espeak-ng alsa-utils)
+fi
+# Bench: the browser kiosk of the comparisons and the X server both run on.
+if [ "$bench" = 1 ]; then
+	pkgs+=(xvfb xauth chromium)
 fi
 # Cross: an arm64 C toolchain plus the arm64 GL/X11 headers and libraries
 # (multiarch), and `file` to check what was built.

@@ -408,6 +408,9 @@ func sortedPhotos(bd *board.Board) []board.Photo {
 	return ps
 }
 
+// SlideFor is how long the idle slideshow shows each slide.
+const SlideFor = 15 * time.Second
+
 // Slides counts the idle slideshow's slides: photos, then news with a
 // picture, or one clock slide when there are none.
 func Slides(bd *board.Board) int {

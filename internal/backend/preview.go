@@ -53,6 +53,8 @@ type previewShift struct {
 
 type previewPage struct {
 	Lang, Department, Date, Clock string
+	// Slideshow links the department's slideshow page.
+	Slideshow string
 	// Weather is the temperature now and today's sky and span, as on the
 	// screen's weather tile; empty when there is none or it is too old.
 	Temp, Weather string
@@ -63,10 +65,13 @@ type previewPage struct {
 	ActivitiesTitle, MealsTitle, OnDutyTitle string
 	NoActivities, NoMeals, NoStaff           string
 	Full, Closed                             string
+	PhotosLabel                              string
 }
 
-// preview renders the department's page at now.
-func (s *Server) preview(dept string, now time.Time, mediaURL func(sha string) string) ([]byte, error) {
+// preview renders the department's page at now; link adds what a link
+// from the page needs (the browser's token).
+func (s *Server) preview(dept string, now time.Time, link func(string) string) ([]byte, error) {
+	mediaURL := func(sha string) string { return link("/preview/media/" + sha) }
 	s.mu.RLock()
 	d, ok := s.st.departments.rows[dept]
 	if !ok {
@@ -108,8 +113,10 @@ func (s *Server) preview(dept string, now time.Time, mediaURL func(sha string) s
 		return pp, true
 	}
 	page := previewPage{Lang: words.Lang, Department: d.Name, Date: words.Date(t, loc), Clock: layout.Clock(t, loc),
+		Slideshow:       link("/preview/slideshow?department=" + url.QueryEscape(dept)),
 		ActivitiesTitle: words.Activities, MealsTitle: words.MealsTitle, OnDutyTitle: words.OnDuty,
-		NoActivities: words.NothingToday, NoMeals: words.NoMeals, NoStaff: words.NoStaff, Full: words.Full, Closed: words.Closed}
+		NoActivities: words.NothingToday, NoMeals: words.NoMeals, NoStaff: words.NoStaff, Full: words.Full, Closed: words.Closed,
+		PhotosLabel: words.Gallery}
 	var w board.Weather
 	if rawWeather != nil && json.Unmarshal(rawWeather, &w) == nil && w.Fresh(now) {
 		page.Temp, page.Weather = layout.Temp(w.Now.TempC), words.Sky[w.Now.Symbol]
@@ -184,9 +191,7 @@ func (s *Server) preview(dept string, now time.Time, mediaURL func(sha string) s
 
 func (s *Server) handlePreviewBoard(w http.ResponseWriter, r *http.Request) {
 	dept := s.previewDepartment(r)
-	withToken := previewToken(r)
-	mediaURL := func(sha string) string { return withToken("/preview/media/" + sha) }
-	body, err := s.preview(dept, s.clock.Now(), mediaURL)
+	body, err := s.preview(dept, s.clock.Now(), previewToken(r))
 	s.writePreview(w, dept, body, err)
 }
 
@@ -229,6 +234,7 @@ header .weather{display:flex;align-items:baseline;gap:18px;margin-left:auto;marg
 header .temp{font-size:72px;font-weight:700;font-variant-numeric:tabular-nums}
 header .sky{font-size:34px}
 header .clock{font-size:80px;font-weight:700;font-variant-numeric:tabular-nums}
+header .photos{font-size:34px;color:#fff;margin-right:40px;padding:14px 24px;border:3px solid #fff;border-radius:18px;text-decoration:none}
 main{flex:1;display:grid;grid-template-columns:1.7fr 1fr 1fr;gap:28px;padding:28px 48px;min-height:0}
 section{background:#fff;border-radius:28px;padding:24px 28px;overflow:hidden;box-shadow:0 4px 18px rgba(0,0,0,.06)}
 h2{font-size:44px;margin:0 0 16px;color:#2f5d62}
@@ -267,6 +273,7 @@ h2{font-size:44px;margin:0 0 16px;color:#2f5d62}
 <header>
  <div><h1>{{.Department}}</h1><div class="date">{{.Date}}</div></div>
  {{if .Temp}}<div class="weather"><span class="temp">{{.Temp}}</span><span class="sky">{{.Weather}}</span></div>{{end}}
+ <a class="photos" href="{{.Slideshow}}">{{.PhotosLabel}}</a>
  <div class="clock" id="clock">{{.Clock}}</div>
 </header>
 <main>

@@ -312,6 +312,7 @@ func (s *Server) Handler() http.Handler {
 	s.adminRoutes(mux)
 	mux.HandleFunc("GET /preview", s.adminAuth(s.handlePreview))
 	mux.HandleFunc("GET /preview/board", s.adminAuth(s.handlePreviewBoard))
+	mux.HandleFunc("GET /preview/slideshow", s.adminAuth(s.handlePreviewSlideshow))
 	mux.HandleFunc("POST /preview/screenshot", s.adminAuth(s.handlePreviewAsk))
 	mux.HandleFunc("GET /preview/screens/{id}/screenshot", s.adminAuth(s.handlePreviewScreenshot))
 	mux.HandleFunc("GET /preview/media/{sha256}", s.adminAuth(s.handlePreviewMedia))

@@ -30,7 +30,7 @@ const (
 	Bounce    = 300 * time.Millisecond // a second tap sooner than this is ignored
 	NoticeFor = 8 * time.Second        // how long a message stays
 	PickFor   = 60 * time.Second       // a confirmation left unanswered goes away
-	SlideFor  = 15 * time.Second       // idle slideshow pace
+	SlideFor  = layout.SlideFor        // idle slideshow pace
 )
 
 // Config is what a Game is made with.
