@@ -16,13 +16,23 @@
 // The screen is skaerm-screen run, as the service starts it, against the
 // reference backend's demo care home, on an Xvfb of its own.
 //
+// With -browser, a Chromium kiosk runs beside it in the same run, on an
+// Xvfb of its own against the same backend: the board page
+// (/preview/board) while the screen shows its Today page, then, at the
+// moment the screen starts its slideshow, the page's link to the same
+// slideshow as a web page (/preview/slideshow: the same photos, order and
+// pace). Each sample then has the CPU and PSS of the browser's whole
+// process tree too, and the end gives both side by side: the slideshow's
+// PSS over the static page and the CPU of each phase.
+//
 //	go build -o /tmp/skaerm-bin/ ./cmd/skaerm-screen ./cmd/skaerm-backend
-//	go run ./build/bench/footprint -bin /tmp/skaerm-bin -static 2m -slideshow 10m -every 30s
+//	go run ./build/bench/footprint -bin /tmp/skaerm-bin -static 2m -slideshow 10m -every 30s [-browser]
 package main
 
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -36,6 +46,7 @@ import (
 	"time"
 
 	"skaerm/build/bench/internal/benchenv"
+	"skaerm/build/bench/internal/browser"
 	"skaerm/build/bench/internal/proctree"
 )
 
@@ -47,6 +58,8 @@ func main() {
 	size := flag.String("size", "1920x1080", "screen size")
 	display := flag.Int("display", 95, "first X display number to try")
 	keep := flag.Bool("keep", false, "keep the work folder")
+	withBrowser := flag.Bool("browser", false, "run a Chromium kiosk of the same pages beside the screen")
+	chromium := flag.String("chromium", "chromium", "the browser, with -browser")
 	flag.Parse()
 	if *bin == "" {
 		log.Fatal("-bin is required")
@@ -59,13 +72,17 @@ func main() {
 		defer os.RemoveAll(work)
 	}
 	log.Printf("work folder %s; load %s", work, benchenv.LoadAvg())
-	if err := run(*bin, work, *size, benchenv.FreeDisplay(*display), *static, *slideshow, *every); err != nil {
+	br := ""
+	if *withBrowser {
+		br = *chromium
+	}
+	if err := run(*bin, work, *size, benchenv.FreeDisplay(*display), *static, *slideshow, *every, br); err != nil {
 		log.Fatal(err)
 	}
 	log.Printf("load after: %s", benchenv.LoadAvg())
 }
 
-func run(bin, work, size string, display int, static, slideshow, every time.Duration) error {
+func run(bin, work, size string, display int, static, slideshow, every time.Duration, chromium string) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -92,6 +109,37 @@ func run(bin, work, size string, display int, static, slideshow, every time.Dura
 		return err
 	}
 
+	// The browser's own X server, the same size.
+	var kiosk *browser.Kiosk
+	var bxvfb *exec.Cmd
+	var bw, bh int
+	if chromium != "" {
+		if _, err := fmt.Sscanf(size, "%dx%d", &bw, &bh); err != nil {
+			return fmt.Errorf("size %q: want WxH", size)
+		}
+		bdisplay := benchenv.FreeDisplay(display + 1)
+		bdisp := fmt.Sprintf(":%d", bdisplay)
+		bxvfb = exec.Command("Xvfb", bdisp, "-screen", "0", size+"x24", "-nolisten", "tcp")
+		if err := bxvfb.Start(); err != nil {
+			return fmt.Errorf("start Xvfb: %w", err)
+		}
+		defer func() { bxvfb.Process.Signal(syscall.SIGTERM); bxvfb.Wait() }()
+		if err := benchenv.WaitFile(fmt.Sprintf("/tmp/.X11-unix/X%d", bdisplay), 10*time.Second); err != nil {
+			return err
+		}
+		blog, err := os.Create(filepath.Join(work, "browser.log"))
+		if err != nil {
+			return err
+		}
+		defer blog.Close()
+		kiosk, err = browser.Start(chromium, filepath.Join(work, "browser"), bdisp,
+			"http://"+addr+"/preview/board?department=d1", bw, bh, true, blog)
+		if err != nil {
+			return err
+		}
+		defer kiosk.Stop()
+	}
+
 	conf := filepath.Join(work, "skaerm.toml")
 	text := fmt.Sprintf("[backend]\nurl = %q\n\n[cache]\npath = %q\n\n[screen]\nidle_after = %q\n",
 		"http://"+addr, filepath.Join(work, "cache.db"), static.String())
@@ -114,31 +162,126 @@ func run(bin, work, size string, display int, static, slideshow, every time.Dura
 	pid := scr.Process.Pid
 
 	fmt.Printf("screen %s, idle_after %s, sampled every %s\n\n", size, static, every)
-	fmt.Println("| t (s) | page | CPU (% of a core) | PSS (MiB) | Go heap | other anon (C heap, GL textures) | libLLVM | Mesa | binary | other libraries and files |")
-	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+	head := "| t (s) | page | CPU (% of a core) | PSS (MiB) | Go heap | other anon (C heap, GL textures) | libLLVM | Mesa | binary | other libraries and files |"
+	rule := "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	if kiosk != nil {
+		head += " browser CPU (% of a core) | browser PSS (MiB) | load |"
+		rule += " --- | --- | --- |"
+	}
+	fmt.Println(head)
+	fmt.Println(rule)
 	end := start.Add(static + slideshow)
+	switched := false
 	var memLines []string
+	var samples []sample
 	cpu0, t0 := proctree.CPU(pid), time.Now()
+	var bcpu0 time.Duration
+	if kiosk != nil {
+		bcpu0 = proctree.CPU(kiosk.Pid())
+	}
 	for next := start.Add(every); !next.After(end); next = next.Add(every) {
+		if kiosk != nil && !switched && start.Add(static).Before(next) {
+			// The browser goes to its slideshow when the screen does.
+			time.Sleep(time.Until(start.Add(static)))
+			if _, err := kiosk.Eval(`document.querySelector("a.photos").click()`); err != nil {
+				return fmt.Errorf("browser: to the slideshow: %w", err)
+			}
+			time.Sleep(time.Second)
+			if at, err := kiosk.Eval(`location.pathname`); err != nil || !strings.Contains(at, "/preview/slideshow") {
+				return fmt.Errorf("browser: the link did not lead to the slideshow (at %s, %v)", at, err)
+			}
+			switched = true
+		}
 		time.Sleep(time.Until(next))
 		cpu1, t1 := proctree.CPU(pid), time.Now()
 		sp, err := split(pid)
 		if err != nil {
 			return err
 		}
+		smp := sample{at: t1.Sub(start), slideshow: t1.Sub(start) > static+time.Second,
+			cpu: 100 * (cpu1 - cpu0).Seconds() / t1.Sub(t0).Seconds(), pss: sp.total()}
 		page := "Today"
-		if t1.Sub(start) > static+time.Second {
+		if smp.slideshow {
 			page = "slideshow"
 		}
-		fmt.Printf("| %.0f | %s | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n",
-			t1.Sub(start).Seconds(), page, 100*(cpu1-cpu0).Seconds()/t1.Sub(t0).Seconds(),
+		line := fmt.Sprintf("| %.0f | %s | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |",
+			t1.Sub(start).Seconds(), page, smp.cpu,
 			mib(sp.total()), mib(sp.goHeap), mib(sp.anon), mib(sp.llvm), mib(sp.mesa), mib(sp.binary), mib(sp.libs))
+		if kiosk != nil {
+			select {
+			case <-kiosk.Done():
+				return errors.New("the browser exited (see browser.log)")
+			default:
+			}
+			bcpu1 := proctree.CPU(kiosk.Pid())
+			smp.bcpu = 100 * (bcpu1 - bcpu0).Seconds() / t1.Sub(t0).Seconds()
+			smp.bpss = proctree.PSS(kiosk.Pid())
+			bcpu0 = bcpu1
+			line += fmt.Sprintf(" %.2f | %.1f | %s |", smp.bcpu, mib(smp.bpss), strings.Fields(benchenv.LoadAvg())[0])
+		}
+		fmt.Println(line)
+		samples = append(samples, smp)
 		cpu0, t0 = cpu1, t1
 		memLines = append(memLines, fmt.Sprintf("- %.0f s: %s", t1.Sub(start).Seconds(), memoryLine(filepath.Join(work, "cache.db.status.json"))))
 	}
 	fmt.Println("\nThe screen's own account (the status report's memory line, written every 30 s):")
 	fmt.Println(strings.Join(memLines, "\n"))
+	summary(samples, kiosk != nil)
 	return nil
+}
+
+// sample is one sample of the screen (and of the browser beside it).
+type sample struct {
+	at        time.Duration
+	slideshow bool
+	cpu, bcpu float64 // % of a core since the sample before
+	pss, bpss int64
+}
+
+// summary prints the slideshow against the static page: PSS at the last
+// static sample, then the slideshow's first, last and highest; CPU as the
+// mean of each phase's samples (the static phase without the first sample,
+// which holds the start-up).
+func summary(samples []sample, withBrowser bool) {
+	var static, show []sample
+	for i, s := range samples {
+		switch {
+		case s.slideshow:
+			show = append(show, s)
+		case i > 0:
+			static = append(static, s)
+		}
+	}
+	if len(static) == 0 || len(show) == 0 {
+		return
+	}
+	type client struct {
+		name string
+		cpu  func(sample) float64
+		pss  func(sample) int64
+	}
+	clients := []client{{"skaerm", func(s sample) float64 { return s.cpu }, func(s sample) int64 { return s.pss }}}
+	if withBrowser {
+		clients = append(clients, client{"Chromium kiosk", func(s sample) float64 { return s.bcpu }, func(s sample) int64 { return s.bpss }})
+	}
+	fmt.Printf("\nThe slideshow against the static page (%d static samples after the first, %d in the slideshow):\n\n", len(static), len(show))
+	fmt.Println("| client | PSS, static page (MiB) | PSS, slideshow first / last / highest (MiB) | slideshow over static, last / highest (MiB) | CPU, static page (% of a core) | CPU, slideshow (% of a core) |")
+	fmt.Println("| --- | --- | --- | --- | --- | --- |")
+	for _, c := range clients {
+		base := c.pss(static[len(static)-1])
+		high := int64(0)
+		var cs, cw float64
+		for _, s := range show {
+			high = max(high, c.pss(s))
+			cw += c.cpu(s)
+		}
+		for _, s := range static {
+			cs += c.cpu(s)
+		}
+		first, last := c.pss(show[0]), c.pss(show[len(show)-1])
+		fmt.Printf("| %s | %.1f | %.1f / %.1f / %.1f | %+.1f / %+.1f | %.2f | %.2f |\n", c.name, mib(base), mib(first), mib(last), mib(high),
+			mib(last-base), mib(high-base), cs/float64(len(static)), cw/float64(len(show)))
+	}
 }
 
 // memoryLine is the memory line of the screen's status report.

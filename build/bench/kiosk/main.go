@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"skaerm/build/bench/internal/benchenv"
+	"skaerm/build/bench/internal/browser"
 	"skaerm/build/bench/internal/proctree"
 )
 
@@ -302,14 +303,10 @@ func client(cfg config, what, dir, disp string) (*exec.Cmd, error) {
 		profile := filepath.Join(dir, "profile")
 		// A Danish kiosk has translation switched off; without it Chromium
 		// offers to translate the page and the bubble changes the picture.
-		if err := os.MkdirAll(filepath.Join(profile, "Default"), 0o700); err != nil {
+		if err := browser.Prepare(profile); err != nil {
 			return nil, err
 		}
-		prefs := `{"translate":{"enabled":false},"translate_blocked_languages":["da"]}`
-		if err := os.WriteFile(filepath.Join(profile, "Default", "Preferences"), []byte(prefs), 0o600); err != nil {
-			return nil, err
-		}
-		cmd = exec.Command(cfg.chromium, chromiumFlags(profile, cfg.backendURL+"/preview/board?department=d1")...)
+		cmd = exec.Command(cfg.chromium, browser.Flags(profile, cfg.backendURL+"/preview/board?department=d1", 1920, 1080)...)
 	default:
 		return nil, fmt.Errorf("unknown client %q", what)
 	}
@@ -318,19 +315,6 @@ func client(cfg config, what, dir, disp string) (*exec.Cmd, error) {
 	}
 	cmd.Env = append(cmd.Env, "DISPLAY="+disp)
 	return cmd, nil
-}
-
-// chromiumFlags are the flags of a kiosk. Without a window manager Chromium
-// does not cover the screen by itself, so the window is placed explicitly.
-func chromiumFlags(profile, url string) []string {
-	return []string{
-		"--kiosk", "--no-first-run", "--noerrdialogs", "--disable-infobars",
-		"--disable-session-crashed-bubble", "--no-sandbox", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--disable-quic",
-		"--user-data-dir=" + profile,
-		"--window-position=0,0", "--window-size=1920,1080", "--lang=da",
-		url,
-	}
 }
 
 // firstFrame polls the framebuffer every 50 ms until it has not changed for
