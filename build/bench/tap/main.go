@@ -19,7 +19,13 @@
 // Copenhagen so the day's activities are open for sign-up. Its slideshow is
 // off, so after start and after -idle the loop sleeps on the static page.
 //
-//	go run ./build/bench/tap -rounds 100 -idle 5m
+// With -browser, a Chromium kiosk of the reference backend's preview runs
+// beside the screen (at 1920x1080 only: its pages are laid out for it) on
+// an Xvfb of its own and is tapped the same way, a round of it after each
+// round of the screen: the board page's link to the slideshow page, and a
+// tap on the slideshow back to the board (browser.go).
+//
+//	go run ./build/bench/tap -rounds 100 -idle 5m [-browser]
 package main
 
 import (
@@ -61,6 +67,8 @@ func main() {
 	display := flag.Int("display", 93, "first X display number to try")
 	keep := flag.Bool("keep", false, "keep the work folder (screen logs, raw timings)")
 	profile := flag.Bool("profile", false, "write a CPU profile of each screen into the work folder")
+	withBrowser := flag.Bool("browser", false, "tap a Chromium kiosk of the preview in turn with the screen (1920x1080 only)")
+	chromium := flag.String("chromium", "chromium", "the browser, with -browser")
 	flag.Parse()
 	xgb.Logger = log.New(io.Discard, "", 0)
 	work, err := os.MkdirTemp("", "skaerm-tap-bench-")
@@ -77,22 +85,28 @@ func main() {
 		log.Fatalf("build the screen (run the bench from the repository's top folder): %v", err)
 	}
 	log.Printf("work folder %s; machine: %d cores, load %s", work, nproc(), benchenv.LoadAvg())
-	var all []series
+	var all, browsers []series
 	for i, sz := range strings.Split(*sizes, ",") {
 		var w, h int
 		if _, err := fmt.Sscanf(sz, "%dx%d", &w, &h); err != nil {
 			log.Fatalf("size %q: want WxH", sz)
 		}
-		b := &bench{bin: screenBin, work: filepath.Join(work, sz), w: w, h: h, display: benchenv.FreeDisplay(*display + i), profile: *profile}
-		ss, err := b.run(*rounds, *idle)
+		b := &bench{bin: screenBin, work: filepath.Join(work, sz), w: w, h: h, display: benchenv.FreeDisplay(*display + 2*i), profile: *profile}
+		if *withBrowser && w == 1920 && h == 1080 {
+			b.chromium = *chromium
+		}
+		ss, bs, err := b.run(*rounds, *idle)
 		all = append(all, ss...)
+		browsers = append(browsers, bs...)
 		if err != nil {
 			report(os.Stdout, all)
+			reportBrowser(os.Stdout, all, browsers)
 			log.Fatalf("%s: %v", sz, err)
 		}
 	}
 	log.Printf("load after: %s", benchenv.LoadAvg())
 	report(os.Stdout, all)
+	reportBrowser(os.Stdout, all, browsers)
 }
 
 // A series is the taps of one screen size in one state of the screen.
@@ -101,6 +115,7 @@ type series struct {
 	times      map[string][]time.Duration // by what was tapped
 	acted      map[string][]time.Duration // until the screen's loop acted on the tap
 	frames     map[string][]float64       // whole frames presented per tap (changed or not)
+	settled    map[string][]time.Duration // the browser: until the last change of the new page
 	first      time.Duration              // the first tap of the series
 }
 
@@ -117,28 +132,45 @@ type tapRecord struct {
 }
 
 type bench struct {
-	bin        string
-	work       string
-	w, h       int
-	display    int
-	profile    bool
-	offset     time.Duration
-	board      *board.Board
-	meas       *layout.FontMeasurer
-	fb         *framebuffer
-	dmg        *damages
-	x          *xgb.Conn
-	root       xproto.Window
-	taps       chan tapRecord
-	written    chan struct{}
-	lastTap    time.Time
-	frames     float64 // whole frames the last tap presented
-	before, at []byte
+	bin           string
+	work          string
+	w, h          int
+	display       int
+	profile       bool
+	chromium      string        // "": no browser beside the screen
+	browser       *browserBench // the browser kiosk tapped in turn with the screen
+	offset        time.Duration
+	board         *board.Board
+	meas          *layout.FontMeasurer
+	fb            *framebuffer
+	dmg           *damages
+	x             *xgb.Conn
+	root          xproto.Window
+	taps          chan tapRecord
+	written       chan struct{}
+	lastTap       time.Time
+	frames        float64 // whole frames the last tap presented
+	before, at    []byte
+	browserSeries []series // the browser's, one per series of the screen
 }
 
 // run starts Xvfb and the screen, taps a series right after the first
-// frame and another after idle, and stops both.
-func (b *bench) run(rounds int, idle time.Duration) ([]series, error) {
+// frame and another after idle, and stops both; with a browser, its series
+// too, tapped in turn with the screen's.
+func (b *bench) run(rounds int, idle time.Duration) (scr, br []series, err error) {
+	if b.chromium != "" {
+		b.browser, err = startBrowser(b.chromium, filepath.Join(b.work, "browser"), b.w, b.h, benchenv.FreeDisplay(b.display+1))
+		if err != nil {
+			return nil, nil, err
+		}
+		defer b.browser.close()
+	}
+	s, err := b.runScreen(rounds, idle)
+	return s, b.browserSeries, err
+}
+
+// runScreen is run without the browser's start and stop.
+func (b *bench) runScreen(rounds int, idle time.Duration) ([]series, error) {
 	if err := os.MkdirAll(b.work, 0o755); err != nil {
 		return nil, err
 	}
@@ -290,7 +322,12 @@ func (b *bench) readLog(r io.Reader) {
 
 // series taps rounds rounds and collects the times.
 func (b *bench) series(size, when string, rounds int) (series, error) {
-	s := series{size: size, when: when, times: map[string][]time.Duration{}, acted: map[string][]time.Duration{}, frames: map[string][]float64{}}
+	s := newSeries(size, when)
+	var bs series
+	if b.browser != nil {
+		bs = newSeries(size, when)
+		defer func() { b.browserSeries = append(b.browserSeries, bs) }()
+	}
 	log.Printf("%s %s: %d rounds", size, when, rounds)
 	for i := range rounds {
 		now := time.Now().Add(b.offset)
@@ -324,11 +361,21 @@ func (b *bench) series(size, when string, rounds int) (series, error) {
 			s.acted[st.kind] = append(s.acted[st.kind], acted)
 			s.frames[st.kind] = append(s.frames[st.kind], b.frames)
 		}
+		if b.browser != nil {
+			if err := b.browser.round(&bs); err != nil {
+				return s, fmt.Errorf("round %d, the browser: %w", i+1, err)
+			}
+		}
 		if (i+1)%10 == 0 {
 			log.Printf("  %d rounds; confirm p50 so far %.0f ms", i+1, ms(pct(s.times["confirm"], 50)))
 		}
 	}
 	return s, nil
+}
+
+func newSeries(size, when string) series {
+	return series{size: size, when: when, times: map[string][]time.Duration{}, acted: map[string][]time.Duration{},
+		frames: map[string][]float64{}, settled: map[string][]time.Duration{}}
 }
 
 func isOpen(kind layout.PageKind) func(layout.Intent) bool {
@@ -473,6 +520,10 @@ func label(kind string) string {
 		return "face -> confirm sheet"
 	case "confirm":
 		return "confirm -> banner"
+	case "link":
+		return "board: link -> slideshow page"
+	case "back":
+		return "slideshow: tap -> board page"
 	}
 	return kind
 }

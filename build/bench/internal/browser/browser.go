@@ -82,7 +82,8 @@ func Start(chromium, dir, disp, url string, w, h int, devtools bool, logw io.Wri
 		args = append([]string{"--remote-debugging-pipe"}, args...)
 	}
 	cmd := exec.Command(chromium, args...)
-	cmd.Env = append(os.Environ(), "DISPLAY="+disp)
+	// The pages' clocks are the care home's, as the screen's.
+	cmd.Env = append(os.Environ(), "DISPLAY="+disp, "TZ=Europe/Copenhagen")
 	cmd.Stdout, cmd.Stderr = logw, logw
 	cmd.ExtraFiles = theirs
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
