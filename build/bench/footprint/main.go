@@ -141,7 +141,9 @@ func run(bin, work, size string, display int, static, slideshow, every time.Dura
 	}
 
 	conf := filepath.Join(work, "skaerm.toml")
-	text := fmt.Sprintf("[backend]\nurl = %q\n\n[cache]\npath = %q\n\n[screen]\nidle_after = %q\n",
+	// No off hours: the default schedule switches the display off at night
+	// (once the clock is trusted), and a black screen shows no slideshow.
+	text := fmt.Sprintf("[backend]\nurl = %q\n\n[cache]\npath = %q\n\n[screen]\nidle_after = %q\n\n[power]\nschedule = []\n",
 		"http://"+addr, filepath.Join(work, "cache.db"), static.String())
 	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 		return err
@@ -227,6 +229,14 @@ func run(bin, work, size string, display int, static, slideshow, every time.Dura
 	fmt.Println("\nThe screen's own account (the status report's memory line, written every 30 s):")
 	fmt.Println(strings.Join(memLines, "\n"))
 	summary(samples, kiosk != nil)
+	// A display switched off shows no slideshow: the run does not count.
+	if log, err := os.ReadFile(filepath.Join(work, "screen.log")); err == nil {
+		for _, line := range strings.Split(string(log), "\n") {
+			if strings.Contains(line, `msg="display power"`) && strings.Contains(line, "on=false") {
+				return fmt.Errorf("the screen switched its display off during the run: %s", line)
+			}
+		}
+	}
 	return nil
 }
 

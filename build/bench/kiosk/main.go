@@ -52,6 +52,7 @@ type config struct {
 	static, idle  time.Duration
 	windowed      bool
 	startupOnly   bool
+	together      bool
 	work          string
 	backendURL    string
 }
@@ -67,6 +68,7 @@ func main() {
 	reps := flag.Int("reps", 3, "repetitions of each measurement (the median is reported)")
 	keep := flag.Bool("keep", false, "keep the work folder (logs, shots) after the run")
 	only := flag.String("only", "", "skaerm or chromium: measure one of them")
+	flag.BoolVar(&cfg.together, "together", false, "run both clients at once, each on an Xvfb of its own, and measure both in the same windows")
 	flag.Parse()
 	if cfg.bin == "" {
 		log.Fatal("-bin is required")
@@ -107,9 +109,20 @@ func main() {
 	report(os.Stdout, cfg, sk, ch)
 }
 
-// measureAll alternates the two clients, reps times.
+// measureAll alternates the two clients, reps times (or runs them
+// together, with -together).
 func measureAll(cfg config, reps int, only string) (sk, ch []result, err error) {
 	for i := 0; i < reps; i++ {
+		if cfg.together && only == "" && !cfg.startupOnly {
+			s, c, err := measureTogether(cfg, i)
+			if err != nil {
+				return sk, ch, fmt.Errorf("run %d: %w", i+1, err)
+			}
+			log.Printf("skaerm   run %d: %s", i+1, s)
+			log.Printf("chromium run %d: %s", i+1, c)
+			sk, ch = append(sk, s), append(ch, c)
+			continue
+		}
 		for _, what := range []string{"skaerm", "chromium"} {
 			if only != "" && only != what {
 				continue
@@ -276,7 +289,127 @@ func launch(cfg config, what, dir, disp, fbPath string) (*launched, error) {
 	return &launched{pid: cmd.Process.Pid, start: start, startup: startup, stop: stop}, nil
 }
 
-func idleAfter(cfg config) time.Duration { return 15*time.Second + cfg.static + 10*time.Second }
+func idleAfter(cfg config) time.Duration {
+	if cfg.together {
+		// The browser starts after the screen's first frame, early in a
+		// minute: up to ~70 s later, and the static window follows it.
+		return 15*time.Second + cfg.static + 10*time.Second + 70*time.Second
+	}
+	return 15*time.Second + cfg.static + 10*time.Second
+}
+
+// display is a fresh Xvfb whose framebuffer is mapped into a file.
+type display struct {
+	disp, fbPath string
+	xvfb         *exec.Cmd
+}
+
+func startDisplay(dir string, n int) (*display, error) {
+	fbdir := filepath.Join(dir, "fb")
+	if err := os.MkdirAll(fbdir, 0o755); err != nil {
+		return nil, err
+	}
+	n = benchenv.FreeDisplay(n)
+	d := &display{disp: fmt.Sprintf(":%d", n), fbPath: filepath.Join(fbdir, "Xvfb_screen0")}
+	d.xvfb = exec.Command("Xvfb", d.disp, "-screen", "0", "1920x1080x24", "-fbdir", fbdir, "-nolisten", "tcp")
+	if err := d.xvfb.Start(); err != nil {
+		return nil, fmt.Errorf("start Xvfb: %w", err)
+	}
+	if err := benchenv.WaitFile(d.fbPath, 10*time.Second); err != nil {
+		d.stop()
+		return nil, err
+	}
+	if err := benchenv.WaitFile(fmt.Sprintf("/tmp/.X11-unix/X%d", n), 10*time.Second); err != nil {
+		d.stop()
+		return nil, err
+	}
+	time.Sleep(500 * time.Millisecond)
+	return d, nil
+}
+
+func (d *display) stop() { d.xvfb.Process.Signal(syscall.SIGTERM); d.xvfb.Wait() }
+
+// measureTogether runs both clients at once, each on an Xvfb of its own:
+// the screen starts first, the browser once the screen's first frame has
+// settled; then the static window and PSS of both at the same time, and
+// the screen's slideshow window with the browser on its static page in
+// the same minute. The warm starts come after, one at a time.
+func measureTogether(cfg config, rep int) (sk, ch result, err error) {
+	whats := []string{"skaerm", "chromium"}
+	var disps [2]*display
+	var cls [2]*launched
+	var res [2]*result
+	res[0], res[1] = &sk, &ch
+	for i, what := range whats {
+		dir := filepath.Join(cfg.work, fmt.Sprintf("%s-%d", what, rep))
+		if disps[i], err = startDisplay(dir, cfg.display+2*rep+i); err != nil {
+			return sk, ch, err
+		}
+		defer disps[i].stop()
+	}
+	for i, what := range whats {
+		dir := filepath.Join(cfg.work, fmt.Sprintf("%s-%d", what, rep))
+		cl, err := launch(cfg, what, dir, disps[i].disp, disps[i].fbPath)
+		if err != nil {
+			return sk, ch, err
+		}
+		defer func() {
+			if cls[i] != nil {
+				cls[i].stop()
+			}
+		}()
+		cls[i] = cl
+		res[i].Startup = cl.startup
+	}
+	skStart := cls[0].start
+	sleepUntil(cls[1].start.Add(15 * time.Second))
+	if end := time.Now().Add(cfg.static); end.After(skStart.Add(idleAfter(cfg))) {
+		return sk, ch, fmt.Errorf("the static window would end %s after the screen's slideshow started", end.Sub(skStart.Add(idleAfter(cfg))))
+	}
+	cpu := func() (c [2]time.Duration, x [2]time.Duration, t time.Time) {
+		for i := range whats {
+			c[i], x[i] = proctree.CPU(cls[i].pid), proctree.CPU(disps[i].xvfb.Process.Pid)
+		}
+		return c, x, time.Now()
+	}
+	c0, x0, t0 := cpu()
+	time.Sleep(cfg.static)
+	c1, x1, t1 := cpu()
+	for i := range whats {
+		res[i].StaticCPU = (c1[i] - c0[i]).Seconds() / t1.Sub(t0).Seconds()
+		res[i].XvfbCPU = (x1[i] - x0[i]).Seconds() / t1.Sub(t0).Seconds()
+		res[i].PSS = proctree.PSS(cls[i].pid)
+	}
+	settled, _ := os.ReadFile(disps[0].fbPath)
+
+	sleepUntil(skStart.Add(idleAfter(cfg) + 10*time.Second))
+	c0, _, t0 = cpu()
+	time.Sleep(cfg.idle)
+	c1, _, t1 = cpu()
+	sk.IdleCPU = (c1[0] - c0[0]).Seconds() / t1.Sub(t0).Seconds()
+	// The browser has no slideshow: its idle is its static page.
+	ch.IdleCPU = (c1[1] - c0[1]).Seconds() / t1.Sub(t0).Seconds()
+	now, _ := os.ReadFile(disps[0].fbPath)
+	if crc32.ChecksumIEEE(now) == crc32.ChecksumIEEE(settled) {
+		return sk, ch, errors.New("the screen never left the Today page for its idle slideshow")
+	}
+	for i := range whats {
+		cls[i].stop()
+		cls[i] = nil
+	}
+	// Warm starts, one at a time, with what the first start left.
+	for i, what := range whats {
+		time.Sleep(time.Second)
+		dir := filepath.Join(cfg.work, fmt.Sprintf("%s-%d", what, rep))
+		warm, err := launch(cfg, what, dir, disps[i].disp, disps[i].fbPath)
+		if err != nil {
+			return sk, ch, fmt.Errorf("%s: warm start: %w", what, err)
+		}
+		warm.stop()
+		res[i].WarmStartup = warm.startup
+	}
+	return sk, ch, nil
+}
 
 // client builds the command line of one client.
 func client(cfg config, what, dir, disp string) (*exec.Cmd, error) {
@@ -284,7 +417,9 @@ func client(cfg config, what, dir, disp string) (*exec.Cmd, error) {
 	switch what {
 	case "skaerm":
 		conf := filepath.Join(dir, "skaerm.toml")
-		text := fmt.Sprintf("[backend]\nurl = %q\n\n[cache]\npath = %q\n\n[screen]\nidle_after = %q\n",
+		// No off hours: the default schedule switches the display off at
+		// night (once the clock is trusted), and black is not the board.
+		text := fmt.Sprintf("[backend]\nurl = %q\n\n[cache]\npath = %q\n\n[screen]\nidle_after = %q\n\n[power]\nschedule = []\n",
 			cfg.backendURL, filepath.Join(dir, "cache.db"), idleAfter(cfg).String())
 		if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 			return nil, err
@@ -404,7 +539,7 @@ func report(w io.Writer, cfg config, sk, ch []result) {
 		{"Xvfb CPU during the static window", "% of a core", "%.2f", func(r result) float64 { return 100 * r.XvfbCPU }},
 		{"PSS of the process tree", "MiB", "%.1f", func(r result) float64 { return float64(r.PSS) / (1 << 20) }},
 	}
-	fmt.Fprintf(w, "\nmedians of %d runs (each run's value in brackets); skaerm windowed=%v\n\n", max(len(sk), len(ch)), cfg.windowed)
+	fmt.Fprintf(w, "\nmedians of %d runs (each run's value in brackets); skaerm windowed=%v, both at once=%v\n\n", max(len(sk), len(ch)), cfg.windowed, cfg.together)
 	fmt.Fprintln(w, "| measure | skaerm | Chromium kiosk | skaerm / Chromium |")
 	fmt.Fprintln(w, "| --- | --- | --- | --- |")
 	for _, r := range rows {
