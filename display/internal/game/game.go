@@ -232,7 +232,8 @@ func (g *Game) Step(t Tick) (repaint bool, writes []board.Signup) {
 		g.pairing = t.Pairing
 		g.dirty = true
 	}
-	if t.Blank != g.blank {
+	blankChanged := t.Blank != g.blank
+	if blankChanged {
 		g.blank = t.Blank
 		g.dirty = true
 	}
@@ -267,7 +268,10 @@ func (g *Game) Step(t Tick) (repaint bool, writes []board.Signup) {
 	if g.dirty {
 		g.build(now)
 		g.dirty = false
-		return true, writes
+		// A dark display shows black whatever the page says: only going
+		// dark or light again is a new picture. (The page is still kept
+		// up to date, for the moment it lights up.)
+		return !g.blank || blankChanged, writes
 	}
 	return false, writes
 }
@@ -504,7 +508,9 @@ func (g *Game) timers(now time.Time) {
 		g.Open(layout.Of(layout.PageIdle))
 		g.idleSince = now
 	}
-	if g.state.Page.Is(layout.PageIdle) {
+	if g.state.Page.Is(layout.PageIdle) && !g.blank {
+		// A dark display turns no slides; it goes on where the time says
+		// when it lights up.
 		if slide := int(now.Sub(g.idleSince) / SlideFor); slide != g.state.Slide {
 			g.state.Slide = slide
 			g.dirty = true
@@ -527,9 +533,12 @@ func (g *Game) Next(now time.Time) time.Time {
 	if g.state.Pick != "" {
 		consider(g.pickAt.Add(PickFor))
 	}
-	if g.state.Page.Is(layout.PageIdle) {
+	switch {
+	case g.state.Page.Is(layout.PageIdle) && g.blank:
+		// No slides while dark: the minute is the next thing to do.
+	case g.state.Page.Is(layout.PageIdle):
 		consider(g.idleSince.Add(time.Duration(g.state.Slide+1) * SlideFor))
-	} else {
+	default:
 		consider(g.lastTouch.Add(g.cfg.IdleAfter))
 	}
 	g.loginNext(now, consider)

@@ -225,3 +225,43 @@ func TestSpeakerButton(t *testing.T) {
 		t.Fatalf("leaving the page asks %+v, want stop", sp)
 	}
 }
+
+// TestDarkDisplayPaintsOnce: a display switched off (drawn black) is
+// painted once when it goes dark and again when it lights up, not at every
+// slide or minute in between, and the loop is not asked back for slides.
+func TestDarkDisplayPaintsOnce(t *testing.T) {
+	p := newPlay(t)
+	idle := p.now.Add(3 * time.Minute)
+	for p.now.Before(idle) {
+		p.now = p.g.Next(p.now)
+		p.step(game.Tick{})
+	}
+	if !p.g.State().Page.Is(layout.PageIdle) {
+		t.Fatalf("after 3 minutes untouched the page is %s", p.g.State().Page)
+	}
+	if !p.step(game.Tick{Blank: true}) || !p.g.Blank() {
+		t.Fatal("going dark is not painted")
+	}
+	for range 10 {
+		next := p.g.Next(p.now)
+		if want := p.now.Truncate(time.Minute).Add(time.Minute); !next.Equal(want) {
+			t.Fatalf("dark: Next = %v, want the minute %v (no slides)", next, want)
+		}
+		p.now = next
+		if p.step(game.Tick{Blank: true}) {
+			t.Fatalf("dark at %s: the step asks for a paint", p.now.Format("15:04:05"))
+		}
+	}
+	if !p.step(game.Tick{}) || p.g.Blank() {
+		t.Fatal("lighting up is not painted")
+	}
+	if !p.g.State().Page.Is(layout.PageIdle) {
+		t.Errorf("lit again, the page is %s, want the slideshow", p.g.State().Page)
+	}
+	if got, want := p.g.State().Slide, int(p.now.Sub(idle)/game.SlideFor); got != want {
+		t.Errorf("lit again on slide %d, want the slide the time says (%d)", got, want)
+	}
+	if next := p.g.Next(p.now); !next.Before(p.now.Add(game.SlideFor + time.Second)) {
+		t.Errorf("lit again: Next = %v, want the next slide within %s", next, game.SlideFor)
+	}
+}
