@@ -115,6 +115,8 @@ fi
 install -m 0644 systemd/skaerm.service systemd/skaerm-kiosk.service "$stage/lib/systemd/system/"
 install -d "$stage/usr/share/skaerm"
 install -m 0644 systemd/skaerm-kiosk.xorg.conf "$stage/usr/share/skaerm/"
+install -d "$stage/usr/lib/udev/rules.d"
+install -m 0644 systemd/60-skaerm-gpio.rules "$stage/usr/lib/udev/rules.d/"
 install -m 0644 systemd/skaerm-backend.service "$stage/usr/share/doc/skaerm/examples/"
 example=internal/config/config.example.toml
 if [ -f "$example" ]; then

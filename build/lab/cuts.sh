@@ -30,7 +30,7 @@ cut_start() {
 	qemu_cmd "$phase" online
 	cmd+=(-chardev "socket,id=ser0,path=$work/serial.sock,server=on,wait=off,logfile=$out/serial-cuts.log,logappend=on"
 		-serial chardev:ser0 "$@")
-	nice timeout -k 10 600 "${cmd[@]}" &
+	nice timeout -k 10 $((600 * slow)) "${cmd[@]}" &
 	qpid=$!
 	for _ in $(seq 100); do [ -S "$work/monitor.sock" ] && [ -s "$work/qemu.pid" ] && break; sleep 0.1; done
 }
@@ -83,7 +83,7 @@ power_cuts() {
 	log "power cuts: booting to the board"
 	go build -o "$work/skaerm" ./cmd/skaerm
 	cut_start cut
-	if ! timeout 600 bash -c "until grep -q 'CUT-READY' '$out/serial-cuts.log' 2>/dev/null; do kill -0 $qpid || exit 1; sleep 1; done"; then
+	if ! timeout $((600 * slow)) bash -c "until grep -q 'CUT-READY' '$out/serial-cuts.log' 2>/dev/null; do kill -0 $qpid || exit 1; sleep 1; done"; then
 		cut_kill
 		echo "FAIL 8 power-cuts: the guest did not reach its board and wait (see lab-out/serial-cuts.log)" >>"$out/results"
 		return

@@ -16,6 +16,10 @@
 # "FAIL N name: detail" or "skip N name: reason".
 set -u
 phase="${1:-}"
+# How much slower than an emulated amd64 this guest runs (2 for arm64):
+# every wait is that much longer.
+SLOW="$(sed -n 's/.*skaerm\.lab\.slow=\([0-9]*\).*/\1/p' /proc/cmdline)"
+SLOW="${SLOW:-1}"
 LAB=/lab
 OUT=$LAB/out
 # lab-out/ on the host, a second shared folder.
@@ -65,7 +69,7 @@ skip() { # N NAME REASON
 # or SECONDS (of the guest's uptime) have passed.
 wait_for() {
 	local end
-	end="$(awk -v a="$(uptime_s)" -v n="$1" 'BEGIN { printf "%d", a + n }')"
+	end="$(awk -v a="$(uptime_s)" -v n="$1" -v s="$SLOW" 'BEGIN { printf "%d", a + n * s }')"
 	shift
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
@@ -349,12 +353,75 @@ phase_online() {
 check_touch() {
 	skip 4 touch "not built yet: a uinput touch screen needs the lab's event player"
 }
+# check_gpio: 5, the motion sensor on a real kernel GPIO line. The lab's
+# gpio-sim module (build/lab/module.sh) makes a simulated chip through
+# configfs with a line named GPIO17; the screen opens it through the GPIO
+# character device as a Pi's would be (periph's gpioioctl, not a fake), and
+# the lab raises and lowers it by the line's simulated pull in sysfs.
 check_gpio() {
-	if modprobe gpio-sim 2>/dev/null; then
-		skip 5 motion-sensor "gpio-sim loads but the check is not written"
-	else
-		skip 5 motion-sensor "the guest kernel ($(uname -r)) has no gpio-sim module; building it from linux-source is not done"
+	local ko="$LAB/modules/gpio-sim-lab.ko" cfs=/sys/kernel/config/gpio-sim/lab chip dev line
+	if [ ! -s "$ko" ]; then
+		skip 5 motion-sensor "no gpio-sim module for this kernel: $(cat "$LAB/modules/why" 2>/dev/null || echo 'build/lab/module.sh did not build one')"
+		return
 	fi
+	begin 5 motion-sensor
+	modprobe configfs 2>/dev/null || true
+	mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
+	if ! insmod "$ko" 2>"$OUT/check-5-insmod.txt"; then
+		fail "the gpio-sim module does not load: $(tr '\n' ' ' <"$OUT/check-5-insmod.txt")"
+		end
+		return
+	fi
+	mkdir -p "$cfs/bank0/line0"
+	echo 4 >"$cfs/bank0/num_lines"
+	echo GPIO17 >"$cfs/bank0/line0/name"
+	echo 1 >"$cfs/live"
+	chip="$(cat "$cfs/bank0/chip_name")" dev="$(cat "$cfs/dev_name")"
+	line="/sys/devices/platform/$dev/$chip/sim_gpio0"
+	pin() { echo "$1" >"$line/pull"; }
+	pin pull-down
+	note "$chip ($dev), line 0 named GPIO17"
+	# Debian's udev leaves /dev/gpiochip* to root; the package's rule gives
+	# it to group gpio, as Raspberry Pi OS does.
+	udevadm settle
+	ls -l "/dev/$chip" >>"$OUT/check-5.log" 2>&1
+	expect "/dev/$chip belongs to group gpio (0660)" sh -c "[ \"\$(stat -c %G:%a /dev/$chip)\" = gpio:660 ]"
+	cp /etc/skaerm/config.toml /tmp/config.before-gpio
+	sed -i '/^\[motion\]/,/^\[/ s|^enabled = .*|enabled = true|; /^\[motion\]/,/^\[/ s|^pin = .*|pin = "GPIO17"|' /etc/skaerm/config.toml
+	set_power backend '"dpms"' schedule '[]' blank_after '"20s"'
+	local t0 inv
+	t0="$(uptime_s)"
+	systemctl restart skaerm.service
+	wait_screen 120 || fail "skaerm.service not back after its restart"
+	inv="$(systemctl show -p InvocationID --value skaerm.service)"
+	expect "the screen watches GPIO17" wait_for 60 sh -c "journalctl -b _SYSTEMD_INVOCATION_ID=$inv -o cat | grep -q 'motion sensor watching'"
+	expect "skaerm status names the sensor" wait_for 30 sh -c "skaerm status | grep -Eq 'motion sensor: +watching GPIO17'"
+	# Silence: the display goes off blank_after (20 s) after the start.
+	if wait_for 90 sh -c 'xset q | grep -q "Monitor is Off"'; then
+		note "silence: off $(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.0f", b - a }') s after the restart"
+	else
+		fail "the display is not off 90 s after the start without motion ($(skaerm status 2>&1 | grep 'display power'))"
+	fi
+	# Motion: the line goes high; the display comes on at once.
+	t0="$(uptime_s)"
+	pin pull-up
+	if wait_for 15 sh -c 'xset q | grep -q "Monitor is On"'; then
+		note "motion: on after $(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.0f", b - a }') s"
+	else
+		fail "the display is not on 15 s after the line went high ($(skaerm status 2>&1 | grep 'display power'))"
+	fi
+	expect "status says in use (motion)" wait_for 10 sh -c "skaerm status | grep 'display power' | grep -q 'motion'"
+	# The sensor falls silent again: off blank_after later.
+	pin pull-down
+	expect "off again after silence" wait_for 90 sh -c 'xset q | grep -q "Monitor is Off"'
+	skaerm status >"$OUT/status-gpio.txt" 2>&1
+	# Back to the configuration before the check; the screen lit.
+	cp /tmp/config.before-gpio /etc/skaerm/config.toml
+	systemctl restart skaerm.service
+	wait_screen 120 || fail "skaerm.service not back after the check"
+	xset dpms force on 2>/dev/null || true
+	echo 0 >"$cfs/live"
+	end
 }
 # set_power KEY VALUE...: edits [power] in config.toml; skaerm applies an
 # edit without a restart.

@@ -63,6 +63,7 @@ nice mmdebstrap --quiet --variant=apt --architectures="$arch" --include="$pkgs" 
 	--customize-hook="$lab/image/setup.sh \"\$1\"" \
 	bookworm "$tmp/root" "deb $mirror bookworm main"
 cp -L "$tmp/root/vmlinuz" "$tmp/vmlinuz"
+ls "$tmp/root/usr/lib/modules" | head -n 1 >"$tmp/kernel-version"
 cp -L "$tmp/root/initrd.img" "$tmp/initrd.img"
 # The disk: 4 GB of ext4 made straight from the tree, then compacted into a
 # qcow2 that every run overlays (the base is never written).

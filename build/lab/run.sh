@@ -112,6 +112,14 @@ if ! image="$(build/lab/rootfs.sh "$arch" 2> >(tee "$out/rootfs.log" >&2) | tail
 	skipped "the guest image could not be built (mmdebstrap from ${SKAERM_LAB_MIRROR:-http://deb.debian.org/debian}: $(grep -E 'E:|ERROR|error' "$out/rootfs.log" | tail -n 1))"
 fi
 qemu-img create -q -f qcow2 -b "$image/root.qcow2" -F qcow2 "$work/disk.qcow2"
+# The gpio-sim module for check 5 (cached with the image); without it the
+# check is a skip with the reason.
+mkdir -p "$share/modules"
+if ko="$(build/lab/module.sh "$arch" "$image" 2> >(tee "$out/module.log" >&2) | tail -n 1)" && [ -s "$ko" ]; then
+	cp "$ko" "$share/modules/"
+else
+	printf 'build/lab/module.sh failed: %s\n' "$(grep -E 'E:|ERROR|error' "$out/module.log" | tail -n 1)" >"$share/modules/why"
+fi
 
 # --- The backend behind the gate, on loopback only.
 log "building the reference backend and the gate"
@@ -185,6 +193,9 @@ else
 	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a72 -device virtio-gpu-pci)
 	console=ttyAMA0
 fi
+# Emulated arm64 runs slower than emulated amd64 on a PC: every time limit,
+# the host's and the guest's, is multiplied by SKAERM_LAB_SLOW (2 for arm64).
+slow="${SKAERM_LAB_SLOW:-$([ "$arch" = arm64 ] && echo 2 || echo 1)}"
 qemu+=(-accel tcg,thread=multi -smp 2 -m 1536 -nodefaults -no-user-config -display none
 	-kernel "$image/vmlinuz" -initrd "$image/initrd.img")
 
@@ -200,7 +211,7 @@ qemu_cmd() {
 		fwd="cmd:socat - TCP:127.0.0.1:1"
 	fi
 	cmd=("${qemu[@]}"
-		-append "root=/dev/vda rw console=$console quiet skaerm.lab=$phase"
+		-append "root=/dev/vda rw console=$console quiet skaerm.lab=$phase skaerm.lab.slow=$slow"
 		-drive "file=$work/disk.qcow2,if=virtio,format=qcow2"
 		-netdev "user,id=net0,restrict=on,guestfwd=tcp:10.0.2.100:443-$fwd"
 		-device virtio-net-pci,netdev=net0
@@ -214,7 +225,7 @@ qemu_cmd() {
 # of guest.sh; returns when the guest powers off (or the time is up, then
 # QEMU is killed).
 boot() {
-	local phase="$1" limit="$2" net="$3" t0=$SECONDS
+	local phase="$1" limit="$(($2 * slow))" net="$3" t0=$SECONDS
 	shift 3
 	qemu_cmd "$phase" "$net"
 	cmd+=(-serial "file:$out/serial-$phase.log" "$@")
