@@ -485,8 +485,14 @@ check_cec() {
 		cec-ctl -d "$tv" --monitor >"$OUT/cec-monitor.txt" 2>&1 &
 		local mon=$!
 		set_power backend '"cec"' cec_device "\"$src\"" schedule "$(off_now)"
+		# The running screen (dpms) takes the new off hours at once; the
+		# new backend applies at its next start. A screen that stops
+		# switches the display back on, and the next one's backend (cec)
+		# never touches DPMS: the display must be on after the restart.
+		expect "dpms: off by the edited schedule" wait_for 30 sh -c 'xset q | grep -q "Monitor is Off"'
 		systemctl restart skaerm.service
 		wait_screen 120 || fail "skaerm.service not back after its restart"
+		expect "dpms: the stopped screen left the display on" sh -c 'xset q | grep -q "Monitor is On"'
 		expect "cec: the TV receives Standby" wait_for 60 grep -qi 'standby' "$OUT/cec-monitor.txt"
 		set_power schedule '[]'
 		expect "cec: the TV receives Image View On" wait_for 60 grep -qi 'image.view.on' "$OUT/cec-monitor.txt"
