@@ -22,7 +22,11 @@
 // server's XInput2 raw events on a connection of their own, each with its
 // time, not from the button state Ebitengine samples per frame: a tap whose
 // press and release arrive together (a touch driver may send them so) still
-// counts once.
+// counts once. A finger on a touch screen (Xorg's libinput driver, a direct
+// touch device) is reported raw as a touch (RawTouchBegin, RawTouchEnd), not
+// as a button: the X server turns it into button events only for the
+// windows, so the reader takes the first finger's touches as the press and
+// release (touch.go; found by the field lab's touch check, build/lab).
 //
 // # Caveats
 //

@@ -12,8 +12,12 @@ package display
 #include <X11/extensions/XInput2.h>
 
 // presses is a second connection to the X server that hears every press and
-// release of the first button (a finger on a touch screen arrives as one)
-// as XInput2 raw events, which X delivers in full however short the tap.
+// release of the first button, and every touch of a touch screen, as
+// XInput2 raw events, which X delivers in full however short the tap. A
+// touch screen's finger is not a raw button event: the X server turns a
+// touch into pointer events for the windows that do not ask for touches
+// (pointer emulation), but reports it raw only as RawTouchBegin and
+// RawTouchEnd (XInput 2.2).
 typedef struct {
 	Display *dpy;
 	int opcode;
@@ -41,6 +45,10 @@ static const char *presses_open(presses *p) {
 	}
 	XISetMask(bits, XI_RawButtonPress);
 	XISetMask(bits, XI_RawButtonRelease);
+	if (major > 2 || (major == 2 && minor >= 2)) {
+		XISetMask(bits, XI_RawTouchBegin);
+		XISetMask(bits, XI_RawTouchEnd);
+	}
 	mask.deviceid = XIAllMasterDevices;
 	mask.mask_len = sizeof bits;
 	mask.mask = bits;
@@ -82,10 +90,16 @@ static Window ours(presses *p, Window w, int depth) {
 	return found;
 }
 
-// presses_next waits for the next press or release of the first button on a
-// window of this process and returns 1 (down) or 0 (up) and where, in the
-// window's pixels; -1 when presses_close was called or the connection broke.
-static int presses_next(presses *p, int *x, int *y) {
+// The kinds of event presses_next returns.
+enum { PRESS_UP = 0, PRESS_DOWN = 1, TOUCH_BEGIN = 2, TOUCH_END = 3, PRESSES_CLOSED = -1 };
+
+// presses_next waits for the next press or release of the first button, or
+// the next touch beginning or ending (*touch is its id), on a window of this
+// process and returns its kind and where, in the window's pixels (for a
+// touch: where the X server's emulated pointer is, which follows the finger
+// it emulates); PRESSES_CLOSED when presses_close was called or the
+// connection broke.
+static int presses_next(presses *p, int *x, int *y, unsigned int *touch) {
 	XEvent ev;
 	struct pollfd fds[2];
 	for (;;) {
@@ -98,7 +112,7 @@ static int presses_next(presses *p, int *x, int *y) {
 				continue;
 			}
 			if (fds[1].revents != 0 || (fds[0].revents & (POLLERR | POLLHUP)) != 0) {
-				return -1;
+				return PRESSES_CLOSED;
 			}
 		}
 		XNextEvent(p->dpy, &ev);
@@ -106,9 +120,23 @@ static int presses_next(presses *p, int *x, int *y) {
 			continue;
 		}
 		int type = ev.xcookie.evtype;
-		int button = ((XIRawEvent *)ev.xcookie.data)->detail;
+		int detail = ((XIRawEvent *)ev.xcookie.data)->detail;
 		XFreeEventData(p->dpy, &ev.xcookie);
-		if ((type != XI_RawButtonPress && type != XI_RawButtonRelease) || button != 1) {
+		int kind;
+		switch (type) {
+		case XI_RawButtonPress:
+		case XI_RawButtonRelease:
+			if (detail != 1) {
+				continue;
+			}
+			kind = type == XI_RawButtonPress ? PRESS_DOWN : PRESS_UP;
+			break;
+		case XI_RawTouchBegin:
+		case XI_RawTouchEnd:
+			kind = type == XI_RawTouchBegin ? TOUCH_BEGIN : TOUCH_END;
+			*touch = (unsigned int)detail;
+			break;
+		default:
 			continue;
 		}
 		Window root, child, win, c;
@@ -127,7 +155,7 @@ static int presses_next(presses *p, int *x, int *y) {
 		if (win == None || !XTranslateCoordinates(p->dpy, root, win, rx, ry, x, y, &c)) {
 			continue; // a press on another window, or outside any
 		}
-		return type == XI_RawButtonPress;
+		return kind;
 	}
 }
 
@@ -151,8 +179,8 @@ import (
 	"sync"
 )
 
-// xPresses reads the X server's raw button events: Ebitengine samples the
-// button once per tick (and GLFW's sticky buttons are off in the mode that
+// xPresses reads the X server's raw button and touch events: Ebitengine
+// samples the button once per tick (and GLFW's sticky buttons are off in the mode that
 // lets the loop sleep), so a press and release that arrive between two
 // ticks would be lost. X delivers each of them here, in order.
 type xPresses struct {
@@ -188,15 +216,25 @@ func (x *xPresses) run(ctx context.Context, fn func(down bool, px, py int)) {
 		freed = true
 		C.presses_free(&x.p)
 	}()
+	var finger touchPointer
 	for {
 		var px, py C.int
-		switch C.presses_next(&x.p, &px, &py) {
-		case -1:
+		var id C.uint
+		switch C.presses_next(&x.p, &px, &py, &id) {
+		case C.PRESSES_CLOSED:
 			return
-		case 1:
+		case C.PRESS_DOWN:
 			fn(true, int(px), int(py))
-		default:
+		case C.PRESS_UP:
 			fn(false, int(px), int(py))
+		case C.TOUCH_BEGIN:
+			if finger.begin(uint32(id)) {
+				fn(true, int(px), int(py))
+			}
+		case C.TOUCH_END:
+			if finger.end(uint32(id)) {
+				fn(false, int(px), int(py))
+			}
 		}
 	}
 }
