@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -487,6 +488,12 @@ func (p *painter) picture(dst *ebiten.Image, it layout.Item, media map[string]*s
 		return
 	}
 	op := &ebiten.DrawImageOptions{}
+	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
+		// The visible part at its own size (enlargedPhoto): the GPU
+		// enlarges it as it draws.
+		op.GeoM.Scale(float64(w)/float64(b.Dx()), float64(h)/float64(b.Dy()))
+		op.Filter = ebiten.FilterLinear
+	}
 	op.GeoM.Translate(math.Round(x), math.Round(y))
 	dst.DrawImage(img, op)
 }
@@ -512,6 +519,15 @@ func (p *painter) scaledImage(k scaledKey, st *still) *ebiten.Image {
 		p.onBroken(k.hash, err)
 		return nil
 	}
+	if k.w*k.h >= bigPicture && !k.face {
+		if out := enlargedPhoto(src, k.w, k.h); out != nil {
+			img := ebiten.NewImageWithOptions(out.Bounds(), &ebiten.NewImageOptions{Unmanaged: true})
+			img.WritePixels(out.Pix)
+			p.madeBig = true
+			p.scaled[k] = &cached{img: img, used: p.round}
+			return img
+		}
+	}
 	out := picture.Cover(src, k.w, k.h)
 	if k.face {
 		roundMask(out)
@@ -526,6 +542,33 @@ func (p *painter) scaledImage(k scaledKey, st *still) *ebiten.Image {
 	}
 	p.scaled[k] = &cached{img: img, used: p.round}
 	return img
+}
+
+// enlargedPhoto is the part of src a w x h box shows, at its own size,
+// when that part is near the box's size or smaller (a slideshow photo: the
+// sync keeps photos within 1920x1080): the GPU scales it while drawing, as
+// cheaply as it draws it at all, instead of the CPU scaling it first (on
+// this machine 47 ms for a 1080p slide; a Pi's core is slower). nil when
+// the picture must shrink more than by half (a GPU's bilinear filter would
+// alias, as picture.Scaler says) or when its texture would take more memory
+// than one of the box's size (textures are padded to powers of two).
+func enlargedPhoto(src image.Image, w, h int) *image.RGBA {
+	crop := picture.CoverCrop(src.Bounds(), w, h)
+	if crop.Empty() || crop.Dx() > 2*w || crop.Dy() > 2*h || pow2(crop.Dx()) > pow2(w) || pow2(crop.Dy()) > pow2(h) {
+		return nil
+	}
+	out := image.NewRGBA(image.Rect(0, 0, crop.Dx(), crop.Dy()))
+	draw.Draw(out, out.Bounds(), src, crop.Min, draw.Src)
+	return out
+}
+
+// pow2 is the least power of two at least n.
+func pow2(n int) int {
+	p := 1
+	for p < n {
+		p *= 2
+	}
+	return p
 }
 
 // roundMask makes everything outside the inscribed circle transparent, with

@@ -12,7 +12,15 @@ import (
 
 // Cover scales src to fill w x h and cuts what sticks out, centred.
 func Cover(src image.Image, w, h int) *image.RGBA {
-	b := src.Bounds()
+	crop := CoverCrop(src.Bounds(), w, h)
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	Scaler(crop.Dx(), w).Scale(dst, dst.Bounds(), src, crop, draw.Src, nil)
+	return dst
+}
+
+// CoverCrop is the part of a picture with bounds b that Cover shows in a
+// w x h box: all of it along one side, centred along the other.
+func CoverCrop(b image.Rectangle, w, h int) image.Rectangle {
 	sw, sh := b.Dx(), b.Dy()
 	crop := b
 	if sw*h > sh*w { // wider than the target: cut the sides
@@ -24,9 +32,7 @@ func Cover(src image.Image, w, h int) *image.RGBA {
 		crop.Min.Y += (sh - ch) / 2
 		crop.Max.Y = crop.Min.Y + ch
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	Scaler(crop.Dx(), w).Scale(dst, dst.Bounds(), src, crop, draw.Src, nil)
-	return dst
+	return crop
 }
 
 // Scaler picks the interpolation for scaling from src to dst pixels (along
