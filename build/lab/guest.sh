@@ -7,13 +7,17 @@
 #             touch, motion sensor, CEC, the watchdog, the sandbox
 #   offline   9: boot with the backend gone
 #   clock-*   10: boot with the clock in 1970 or three days behind
-#   final     8 (after the power cuts), 11: upgrade and purge
+#   cut       8: the power cuts' boot: a sign-up queued while the backend
+#             refuses sign-ups, then the snapshot (build/lab/cuts.sh)
+#   final     8 (the queued sign-up reaches the backend once), 11: upgrade
+#             and purge
 #
 # /lab is the lab's folder on the host (virtio 9p): debs/ holds the packages,
 # out/ gets the result lines (out/results), logs and screenshots, and req/
-# carries requests the host answers in rep/ (approve a pairing code, read the
-# backend's sign-ups). Each check writes one line: "ok N name: detail",
-# "FAIL N name: detail" or "skip N name: reason".
+# carries requests the host answers in rep/ (approve a pairing code, add the
+# lab's activity, read the backend's sign-ups, take a shot). Each check
+# writes one line: "ok N name: detail", "FAIL N name: detail" or "skip N
+# name: reason".
 set -u
 phase="${1:-}"
 # How much slower than an emulated amd64 this guest runs (2 for arm64):
@@ -172,6 +176,49 @@ own_start() {
 	b="$(systemctl show -p ActiveEnterTimestampMonotonic --value skaerm.service)"
 	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f", (b - a) / 1e6 }'
 }
+# boot_chain: the boot's way to the screen: `systemd-analyze critical-chain`
+# of skaerm.service and skaerm-kiosk.service (out/critical-chain-PHASE.txt)
+# and the timeline kernel start -> Xorg ready -> skaerm started -> READY=1
+# (its first frame) -> first frame on the display, SHOWN seconds after
+# kernel start (out/timeline-PHASE.txt). Prints the timeline on one line.
+boot_chain() {
+	local shown="$1" u
+	# critical-chain answers once the boot has finished.
+	wait_for 60 systemd-analyze critical-chain --no-pager skaerm.service
+	{
+		# critical-chain's times count from the start of userspace.
+		echo "\$ systemd-analyze time"
+		systemd-analyze time --no-pager 2>&1
+		echo
+	} >"$OUT/critical-chain-$phase.txt"
+	for u in skaerm.service skaerm-kiosk.service; do
+		echo "\$ systemd-analyze critical-chain $u"
+		systemd-analyze critical-chain --no-pager "$u" 2>&1
+		echo
+	done >>"$OUT/critical-chain-$phase.txt"
+	mono() { systemctl show -p "$2" --value "$1" | awk '{ printf "%.1f", $1 / 1e6 }'; }
+	{
+		echo "kernel start 0.0"
+		echo "Xorg ready (skaerm-kiosk active) $(mono skaerm-kiosk.service ActiveEnterTimestampMonotonic)"
+		echo "skaerm.service started $(mono skaerm.service ExecMainStartTimestampMonotonic)"
+		echo "skaerm READY=1 (first frame drawn) $(mono skaerm.service ActiveEnterTimestampMonotonic)"
+		echo "first frame on the display ${shown:-?}"
+	} >"$OUT/timeline-$phase.txt"
+	awk '{ v = $NF; $NF = ""; printf "%s%s%s s", (NR > 1 ? " -> " : ""), $0, v }' "$OUT/timeline-$phase.txt"
+}
+# first_shown NAME: seconds after kernel start at which the display first
+# shows something (a shot NAME that is not blank), polled for 60 s.
+first_shown() {
+	local end=$(($(uptime_s | cut -d. -f1) + 60))
+	while [ "$(uptime_s | cut -d. -f1)" -lt "$end" ]; do
+		if shot "$1" && [ "$(colours "$1")" -gt 2 ]; then
+			uptime_s | awk '{ printf "%.1f", $1 }'
+			return 0
+		fi
+		sleep 1
+	done
+	return 1
+}
 save_logs() {
 	journalctl -b --no-pager -o short-monotonic >"$OUT/journal-$phase.txt" 2>&1
 	cp /run/skaerm-kiosk/Xorg.0.log "$OUT/Xorg-$phase.log" 2>/dev/null || true
@@ -259,23 +306,17 @@ phase_online() {
 	expect "no getty on tty1" sh -c '! systemctl is-active -q getty@tty1.service'
 	# READY=1 comes once the first frame is drawn; the display may show it a
 	# little later: how much later is noted.
-	local ready shown="" end
+	local ready shown=""
 	ready="$(first_frame)"
-	end=$(($(uptime_s | cut -d. -f1) + 60))
-	while [ "$(uptime_s | cut -d. -f1)" -lt "$end" ]; do
-		if shot 02-first && [ "$(colours 02-first)" -gt 2 ]; then
-			shown="$(uptime_s)"
-			break
-		fi
-		sleep 1
-	done
-	if [ -n "$shown" ]; then
-		note "on the display by $(awk -v a="$shown" 'BEGIN { printf "%.1f", a }') s (READY=1 at $ready s)"
+	if shown="$(first_shown 02-first)"; then
+		note "on the display by $shown s (READY=1 at $ready s)"
 	else
 		fail "the display stayed blank for 60 s after READY=1"
 	fi
 	note "kiosk ready $(systemctl show -p ActiveEnterTimestampMonotonic --value skaerm-kiosk.service | awk '{ printf "%.1f", $1 / 1e6 }') s"
 	systemd-analyze blame --no-pager 2>/dev/null | grep -E 'skaerm|systemd-networkd|udev' >"$OUT/blame-units.txt"
+	say "  $(boot_chain "$shown")"
+	expect "systemd-analyze critical-chain skaerm.service" grep -q 'skaerm.service' "$OUT/critical-chain-online.txt"
 	end
 	# Without a screen the rest cannot run: the host marks them failed.
 	active skaerm.service || finish
@@ -350,8 +391,189 @@ phase_online() {
 	finish
 }
 
+# --- Touch: a touch screen made with uinput (evemu-device: multitouch
+# ABS_MT slots, INPUT_PROP_DIRECT), which udev tags as a touchscreen and
+# Xorg's libinput driver adds as an XInput 2 direct-touch device, as on a
+# Pi behind a USB touch screen. evemu-play replays each tap with its own
+# timing. Where to tap comes from the screen's own layout: build/lab/touch
+# (the lab's skaerm-lab-touch) lays out the page from a copy of the cache,
+# at the screen's time and size.
+touch_w="" touch_h="" touch_dev="" touch_n=0 touch_act="" touch_used="" touch_why="" touch_at="" touch_who=""
+# touch_device: makes the touch screen and waits until the X server has
+# added it; fails with the reason in touch_why.
+touch_device() {
+	local wh i
+	[ -n "$touch_dev" ] && return 0
+	wh="$(xrandr --current 2>/dev/null | sed -n 's/.* current \([0-9]*\) x \([0-9]*\),.*/\1 \2/p' | head -n 1)"
+	[ -n "$wh" ] || { touch_why="xrandr tells no screen size"; return 1; }
+	read -r touch_w touch_h <<<"$wh"
+	modprobe uinput 2>/dev/null || { touch_why="the guest kernel ($(uname -r)) has no uinput module"; return 1; }
+	# The device's axes are the screen's pixels.
+	{
+		echo '# EVEMU 1.3'
+		echo 'N: skaerm lab touch screen'
+		echo 'I: 0003 1d5c 0001 0100'
+		echo 'P: 02 00 00 00 00 00 00 00'
+		echo 'B: 00 0b 00 00 00 00 00 00 00'
+		for i in 1 2 3 4 5; do echo 'B: 01 00 00 00 00 00 00 00 00'; done
+		echo 'B: 01 00 04 00 00 00 00 00 00'
+		echo 'B: 03 03 00 00 00 00 80 60 02'
+		echo "A: 00 0 $((touch_w - 1)) 0 0 0"
+		echo "A: 01 0 $((touch_h - 1)) 0 0 0"
+		echo 'A: 2f 0 9 0 0 0'
+		echo "A: 35 0 $((touch_w - 1)) 0 0 0"
+		echo "A: 36 0 $((touch_h - 1)) 0 0 0"
+		echo 'A: 39 0 65535 0 0 0'
+	} >/tmp/touch.desc
+	cp /tmp/touch.desc "$OUT/touch.desc"
+	evemu-device /tmp/touch.desc >/tmp/touch.dev 2>&1 &
+	for _ in $(seq 30); do
+		touch_dev="$(grep -o '/dev/input/event[0-9]*' /tmp/touch.dev | head -n 1)"
+		[ -n "$touch_dev" ] && break
+		sleep 0.5
+	done
+	[ -n "$touch_dev" ] || { touch_why="evemu-device made no device: $(head -c 300 /tmp/touch.dev)"; return 1; }
+	if ! wait_for 30 grep -q 'Adding extended input device "skaerm lab touch screen" (type: TOUCHSCREEN' /run/skaerm-kiosk/Xorg.0.log; then
+		touch_why="the X server did not add $touch_dev as a touch screen: $(grep 'skaerm lab touch' /run/skaerm-kiosk/Xorg.0.log | tail -n 3 | tr '\n' ' ')"
+		touch_dev=""
+		return 1
+	fi
+}
+# tap X Y HOLD_MS: one finger down at (X, Y) and up HOLD_MS (< 1000) later.
+tap() {
+	local up
+	touch_n=$((touch_n + 1))
+	up="$(printf '0.%06d' $(($3 * 1000)))"
+	{
+		echo 'E: 0.000000 0003 002f 0'
+		echo "E: 0.000000 0003 0039 $touch_n"
+		echo "E: 0.000000 0003 0035 $1"
+		echo "E: 0.000000 0003 0036 $2"
+		echo 'E: 0.000000 0001 014a 1'
+		echo "E: 0.000000 0003 0000 $1"
+		echo "E: 0.000000 0003 0001 $2"
+		echo 'E: 0.000000 0000 0000 0'
+		echo "E: $up 0003 0039 -1"
+		echo "E: $up 0001 014a 0"
+		echo "E: $up 0000 0000 0"
+	} >/tmp/tap.events
+	evemu-play "$touch_dev" </tmp/tap.events
+}
+# touch_find WHAT [ARGS]: where WHAT is on the screen now: "X Y [PROFILE]".
+touch_find() {
+	local off
+	off="$(screen_offset)"
+	cp /var/lib/skaerm/cache.db /tmp/touch-cache.db 2>/dev/null &&
+		"$LAB/skaerm-lab-touch" -cache /tmp/touch-cache.db -size "${touch_w}x$touch_h" \
+			-at "$(($(date +%s) + ${off:-0}))" -activity "$touch_act" "$@"
+}
+# taps_acted: how many taps the screen has acted on in this boot (its log
+# says each one at debug level, never a name).
+taps_acted() { journalctl -b -u skaerm.service -o cat 2>/dev/null | grep -c ' msg=tap '; }
+# touch_step CHECK NAME HOLD_MS WANT WHAT [ARGS]: finds WHAT, taps it, and
+# checks that the screen acted on the tap exactly once, as WANT (a piece of
+# its log line); then a shot CHECK-NAME. touch_at is what touch_find said.
+touch_step() {
+	local num="$1" name="$2" hold="$3" want="$4" n0 n last
+	shift 4
+	if ! touch_at="$(touch_find "$@" 2>&1)"; then
+		fail "$name: nothing to tap ($touch_at)"
+		return 1
+	fi
+	# shellcheck disable=SC2086
+	set -- $touch_at
+	n0="$(taps_acted)"
+	tap "$1" "$2" "$hold" >>"$OUT/check-$num.log" 2>&1 || { fail "$name: evemu-play failed"; return 1; }
+	if ! wait_for 20 sh -c "[ \"\$(journalctl -b -u skaerm.service -o cat | grep -c ' msg=tap ')\" -gt $n0 ]"; then
+		fail "$name: the tap at $1,$2 ($hold ms) was lost"
+		shot "$(printf %02d "$num")-$name-lost" >/dev/null 2>&1
+		return 1
+	fi
+	sleep 1
+	n="$(taps_acted)"
+	last="$(journalctl -b -u skaerm.service -o cat | grep ' msg=tap ' | tail -n 1)"
+	printf '%s %s,%s %s ms: %s\n' "$name" "$1" "$2" "$hold" "$last" >>"$OUT/check-$num.log"
+	if [ "$n" -ne $((n0 + 1)) ]; then
+		fail "$name: the tap at $1,$2 ($hold ms) acted $((n - n0)) times"
+		return 1
+	fi
+	case "$last" in
+	*"$want"*) ;;
+	*) fail "$name: the tap at $1,$2 acted as '${last#* msg=tap }', not $want" && return 1 ;;
+	esac
+	shot "$(printf %02d "$num")-$name" >/dev/null 2>&1 || true
+}
+# touch_signup CHECK PREFIX HOLD_MS: from Today, taps Week, the lab's
+# activity there, a face and "Ja, tilmeld" (each tap HOLD_MS long);
+# touch_who is the profile signed up.
+touch_signup() {
+	local num="$1" pre="$2" hold="$3"
+	touch_step "$num" "$pre-week" "$hold" "intent=open page=week" week || return 1
+	touch_step "$num" "$pre-card" "$hold" "intent=open page=activity/$touch_act" card || return 1
+	touch_step "$num" "$pre-face" "$hold" "intent=pick" face -not "$touch_used" || return 1
+	touch_who="$(echo "$touch_at" | cut -d' ' -f3)"
+	touch_used="${touch_used:+$touch_used,}$touch_who"
+	echo "$touch_used" >"$OUT/touch-used"
+	touch_step "$num" "$pre-confirm" "$hold" "intent=confirm" confirm -pick "$touch_who"
+}
+# touch_begin: today's lab activity from the host, on the screen's board,
+# the touch screen made, the screen woken (a tap on no target: on the
+# slideshow it returns to Today, on Today it does nothing). Fails with the
+# reason in touch_why.
+touch_begin() {
+	local at
+	touch_act="$(ask activity)" || { touch_why="the lab could not add its activity: $touch_act"; return 1; }
+	[ -f "$OUT/touch-used" ] && touch_used="$(cat "$OUT/touch-used")"
+	touch_device || return 1
+	wait_for 90 touch_find card || { touch_why="the screen's Week shows no $touch_act after 90 s ($(touch_find card 2>&1 | tail -n 1))"; return 1; }
+	say "  touch screen $touch_dev (${touch_w}x$touch_h), activity $touch_act"
+	# shellcheck disable=SC2086
+	at="$(touch_find blank)" && tap $at 100
+	sleep 2
+}
+# sent_once PROFILE: the backend has exactly one sign-up of PROFILE to the
+# lab's activity, a join it applied (received once, or again after a lost
+# answer: the same id).
+sent_once() {
+	local recs
+	recs="$(ask "signups $touch_act")" || return 1
+	printf 'backend: %s\n' "$recs"
+	[ "$(printf '%s\n' "$recs" | grep -c "^$1 ")" = 1 ] && printf '%s\n' "$recs" | grep -q "^$1 join applied "
+}
+
 check_touch() {
-	skip 4 touch "not built yet: a uinput touch screen needs the lab's event player"
+	begin 4 touch
+	cp /etc/skaerm/config.toml /tmp/config.before-touch
+	# The screen says each tap it acts on at debug level; no return to the
+	# slideshow in the middle of the check.
+	set_key log level '"debug"'
+	set_key screen idle_after '"30m"'
+	sleep 2
+	local a b n0 t0
+	if ! touch_begin; then
+		case "$touch_why" in
+		*"no uinput module"*) skip 4 touch "$touch_why" ;;
+		*) fail "$touch_why" && end ;;
+		esac
+		cp /tmp/config.before-touch /etc/skaerm/config.toml
+		return
+	fi
+	n0="$(taps_acted)" t0="$touch_n"
+	# Taps as a finger gives them (120 ms), then quick ones (30 ms): each
+	# must act exactly once.
+	if touch_signup 4 1 120; then
+		a="$touch_who"
+		expect "the backend received the sign-up of $a once" wait_for 60 sent_once "$a"
+		if touch_step 4 2-back 30 "intent=open page=today" back && touch_signup 4 2 30; then
+			b="$touch_who"
+			expect "the backend received the sign-up of $b once" wait_for 60 sent_once "$b"
+		fi
+	fi
+	note "$touch_dev through Xorg's libinput driver: $((touch_n - t0)) taps, $(($(taps_acted) - n0)) acted on"
+	[ -z "$cur_fail" ] && note "each once (4 of 120 ms, then 5 of 30 ms); the sign-ups of $a and $b each received once by the backend"
+	journalctl -b -u skaerm.service -o cat | grep -E ' msg=(tap|"sign-up)' >>"$OUT/check-4.log"
+	cp /tmp/config.before-touch /etc/skaerm/config.toml
+	end
 }
 # check_gpio: 5, the motion sensor on a real kernel GPIO line. The lab's
 # gpio-sim module (build/lab/module.sh) makes a simulated chip through
@@ -427,9 +649,13 @@ check_gpio() {
 # edit without a restart.
 set_power() {
 	while [ $# -gt 1 ]; do
-		sed -i "/^\[power\]/,/^\[/ s|^$1 = .*|$1 = $2|" /etc/skaerm/config.toml
+		set_key power "$1" "$2"
 		shift 2
 	done
+}
+# set_key SECTION KEY VALUE: edits one key of config.toml.
+set_key() {
+	sed -i "/^\[$1\]/,/^\[/ s|^$2 = .*|$2 = $3|" /etc/skaerm/config.toml
 }
 # off_now: a schedule rule that makes now off hours, wide enough for the
 # department's time zone (the guest's clock is UTC).
@@ -542,6 +768,9 @@ phase_offline() {
 	# Not the same pixels as online: without NTP or the backend the screen
 	# does not trust the clock, says so and shows the board of the day it
 	# was fetched. It must show that board, not the pairing screen or black.
+	local shown
+	shown="$(first_shown 09-first)" || fail "the display stayed blank for 60 s after READY=1"
+	say "  $(boot_chain "$shown")"
 	expect "a board is drawn (not the pairing or start screen)" shot_board 09-offline 60
 	expect "the cache has the board" has_board
 	skaerm status >"$OUT/status-offline.txt" 2>&1
@@ -585,6 +814,8 @@ phase_clock() {
 }
 
 phase_final() {
+	wait_screen 240
+	[ -f "$OUT/cut-signup" ] && check_queued
 	begin 11 upgrade-purge
 	wait_screen 240 || fail "skaerm.service not active after the boot"
 	local inv gen deb2 before
@@ -626,6 +857,7 @@ phase_final() {
 phase_cut() {
 	wait_screen 240 || say "skaerm.service not active"
 	wait_for 120 has_board || say "no board in the cache"
+	cut_queue
 	sleep 5
 	save_logs
 	# /run is noexec: bash reads the copy.
@@ -633,6 +865,51 @@ phase_cut() {
 	cd /
 	exec bash /run/lab-guest.sh cut-wait
 }
+# cut_queue: a sign-up tapped while the backend refuses sign-ups (the host
+# made it answer 503 to them for the cuts, boards still sync): it waits in
+# the outbox, must stay there through every cut and reach the backend once
+# afterwards (phase final). Writes out/cut-signup (activity and profile), or
+# a FAIL line of check 8.
+cut_queue() {
+	cp /etc/skaerm/config.toml /tmp/config.before-touch
+	set_key log level '"debug"'
+	set_key screen idle_after '"30m"'
+	sleep 2
+	cur_num=8 cur_fail=""
+	if ! touch_begin; then
+		fail "$touch_why"
+	elif touch_signup 8 cut 120; then
+		wait_for 60 sh -c "journalctl -b -u skaerm.service -o cat | grep -q 'sign-up not sent, will retry'" ||
+			fail "the screen did not try to send the sign-up"
+		wait_for 60 sh -c '[ "$(skaerm status --json | sed -n "s/.*\"pending\": *\([0-9]*\).*/\1/p" | head -n 1)" = 1 ]' ||
+			fail "the outbox does not hold the sign-up ($(skaerm status 2>&1 | grep -i outbox))"
+	fi
+	journalctl -b -u skaerm.service -o cat | grep -E ' msg=(tap|"sign-up)' >>"$OUT/check-8.log"
+	skaerm status >"$OUT/status-cut-queued.txt" 2>&1
+	if [ -z "$cur_fail" ]; then
+		echo "$touch_act $touch_who" >"$OUT/cut-signup"
+		say "sign-up of $touch_who to $touch_act queued"
+	else
+		echo "FAIL 8 queued-sign-up: $cur_fail" >>"$OUT/results"
+	fi
+	cp /tmp/config.before-touch /etc/skaerm/config.toml
+}
+
+# phase_final's first check: the sign-up queued before the power cuts
+# reaches the backend exactly once now that it takes sign-ups again.
+check_queued() {
+	local act who
+	read -r act who <"$OUT/cut-signup"
+	touch_act="$act"
+	begin 8 queued-sign-up
+	note "the sign-up of $who queued before the cuts"
+	expect "the outbox emptied" wait_for 120 sh -c '[ "$(skaerm status --json | sed -n "s/.*\"pending\": *\([0-9]*\).*/\1/p" | head -n 1)" = 0 ]'
+	expect "the backend received it once" wait_for 60 sent_once "$who"
+	ask "signups $act" >>"$OUT/check-8.log" 2>&1
+	note "$(ask "signups $act" | awk -v w="$who" '$1 == w { printf "received by the backend %s time(s) as one sign-up (%s)", $4, $3 }')"
+	end
+}
+
 phase_cut_wait() {
 	local cmd
 	for _ in 1 2 3 4 5; do umount /lab/out 2>/dev/null; umount /lab 2>/dev/null && break; sleep 1; done

@@ -125,6 +125,8 @@ fi
 log "building the reference backend and the gate"
 go build -o "$work/skaerm-backend" ./cmd/skaerm-backend
 go build -o "$work/gate" ./build/lab/gate
+# Where to tap, from the screen's own layout, run inside the guest.
+CGO_ENABLED=0 GOOS=linux GOARCH="$arch" go build -o "$share/skaerm-lab-touch" ./build/lab/touch
 "$work/skaerm-backend" --listen 127.0.0.1:0 --demo --data "$work/backend" >"$work/backend.out" 2>"$out/backend.log" &
 pids+=($!)
 for _ in $(seq 100); do grep -q '^skaerm-backend on ' "$work/backend.out" 2>/dev/null && break; sleep 0.1; done
@@ -143,6 +145,25 @@ department="$(admin GET /admin/v1/departments | jq -r '.[0].id')"
 admin GET /admin/v1/profiles | jq -r '.[] | .first_name, .last_name, .alias' |
 	tr ' ' '\n' | awk 'length($0) >= 3' | sort -u >"$share/names"
 log "backend $backend (department $department), gate 127.0.0.1:$gate_port, $(wc -l <"$share/names") names"
+
+# lab_activity: the lab's activity for tomorrow at 06:00 in the
+# department's time zone (the demo's, Copenhagen), open for sign-up, no
+# limit: at every hour the lab may run, the screen offers it (on its Week
+# page) and the backend takes sign-ups to it until it starts, hours after
+# the run (it closes sign-ups at the start; the demo's own activities of
+# the day may be over, full or closed). Made once a day, then "sync now".
+# Prints its id.
+lab_activity() {
+	local day z id
+	day="$(TZ=Europe/Copenhagen date -d tomorrow +%Y-%m-%d)"
+	z="$(TZ=Europe/Copenhagen date -d "$day 06:00" +%:z)"
+	id="lab-touch-${day//-/}"
+	if ! admin GET "/admin/v1/activities/$id" >/dev/null 2>&1; then
+		admin PUT "/admin/v1/activities/$id" "{\"id\":\"$id\",\"title\":\"Prøvetryk\",\"description\":\"Feltlaboratoriets aktivitet: tryk på et ansigt.\",\"location\":\"Dagligstuen\",\"start\":\"${day}T06:00:00$z\",\"end\":\"${day}T06:45:00$z\",\"capacity\":0,\"signup_open\":true,\"pictogram\":\"games\",\"signups\":[],\"department_id\":\"$department\"}" >/dev/null || return 1
+	fi
+	admin POST /admin/v1/sync "{\"department_id\":\"$department\"}" >/dev/null || return 1
+	echo "$id"
+}
 
 # --- Requests from the guest (req/ID holds the verb), answered in rep/.
 serve_requests() {
@@ -177,6 +198,13 @@ serve_requests() {
 			;;
 		sync) reply="$(admin POST /admin/v1/sync "{\"department_id\":\"$department\"}" 2>&1)" || rc=1 ;;
 		signups) reply="$(admin GET /admin/v1/signups 2>&1)" || rc=1 ;;
+		signups\ *)
+			# One line a sign-up the backend received for the item:
+			# profile, action, result, times received, id.
+			reply="$(admin GET /admin/v1/signups 2>&1 | jq -r --arg i "${verb#signups }" \
+				'.[] | select(.item_id == $i) | "\(.profile_id) \(.action) \(.result) \(.received) \(.id)"' 2>&1)" || rc=1
+			;;
+		activity) reply="$(lab_activity 2>&1)" || rc=1 ;;
 		now) reply="$(date +%s)" ;;
 		*) reply="unknown request $verb" rc=1 ;;
 		esac
@@ -285,8 +313,11 @@ for i in "${!order[@]}"; do
 		missing offline 9 offline-boot
 		;;
 	final)
+		# Sign-ups are taken again (the power cuts refused them).
+		admin DELETE /admin/v1/fault >/dev/null || true
 		boot final 900 online
 		missing final 11 upgrade-purge
+		[ -f "$out/cut-signup" ] && missing final 8 queued-sign-up
 		;;
 	cuts) power_cuts ;;
 	clock)
