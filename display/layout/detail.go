@@ -35,13 +35,13 @@ func (b *builder) findItem(page PageID) (item, bool) {
 			if a.ID == id {
 				return item{typ: board.ActivityItem, id: id, title: a.Title, start: a.Start, end: a.End,
 					place: a.Location, body: a.Description, pictogram: a.Pictogram, signups: a.Signups,
-					capacity: a.Capacity, full: a.Full(), open: a.SignupOpen && !ended(a.Start, a.End, b.in.Now)}, true
+					capacity: a.Capacity, full: a.Full(), open: a.SignupOpen && b.in.Now.Before(a.Start)}, true
 			}
 		}
 	case PageMeal:
 		for _, m := range bd.Meals {
 			if m.ID == id {
-				open := !ended(m.Start, m.End, b.in.Now)
+				open := b.in.Now.Before(m.Start)
 				if !m.SignupDeadline.IsZero() && !b.in.Now.Before(m.SignupDeadline) {
 					open = false
 				}
@@ -55,7 +55,7 @@ func (b *builder) findItem(page PageID) (item, bool) {
 			if m.ID == id {
 				return item{typ: board.MeetingItem, id: id, title: m.Title, start: m.Start, end: m.End,
 					place: m.Location, pictogram: "meeting", signups: m.Signups, suggestions: m.Suggestions,
-					open: !ended(m.Start, m.End, b.in.Now)}, true
+					open: b.in.Now.Before(m.Start)}, true
 			}
 		}
 	}

@@ -404,6 +404,8 @@ func (b *builder) mySignups(r Rect) {
 		if !mem.Joined && !(mem.Pending && s.Has(who)) {
 			return
 		}
+		// Like the backend, no change once the item has started.
+		open = open && b.in.Now.Before(start)
 		rows = append(rows, signupRow{typ: typ, id: id, title: title, start: start, end: end, open: open, pendingLeft: mem.Pending && !mem.Joined})
 	}
 	bd := b.in.Board

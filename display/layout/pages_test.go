@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"testing"
+	"time"
 
 	"skaerm/board"
 	"skaerm/display/internal/fixture"
@@ -287,5 +288,79 @@ func BenchmarkMeasure(b *testing.B) {
 		f.Size = 30 + float64(i%1000)/10
 		m.Width(words[i%len(words)], f)
 		i++
+	}
+}
+
+// TestSignupClosesAtStart: an activity, a meal and a meeting take sign-ups
+// until they start, as the backend does (it answers `closed` after that): a
+// face tapped once the item has begun says why instead of asking to sign up.
+func TestSignupClosesAtStart(t *testing.T) {
+	m := measurer(t)
+	bd, _ := fixture.Board(at(t))
+	items := []struct {
+		page  layout.PageID
+		start time.Time
+	}{}
+	for _, a := range bd.Activities {
+		if a.SignupOpen && a.Start.After(at(t)) {
+			items = append(items, struct {
+				page  layout.PageID
+				start time.Time
+			}{layout.PageID{Kind: layout.PageActivity, ID: a.ID}, a.Start})
+			break
+		}
+	}
+	for i, ml := range bd.Meals {
+		if ml.Start.After(at(t)) {
+			bd.Meals[i].SignupDeadline = time.Time{} // the start alone closes it
+			items = append(items, struct {
+				page  layout.PageID
+				start time.Time
+			}{layout.PageID{Kind: layout.PageMeal, ID: ml.ID}, ml.Start})
+			break
+		}
+	}
+	for _, mt := range bd.Meetings {
+		if mt.Start.After(at(t)) {
+			items = append(items, struct {
+				page  layout.PageID
+				start time.Time
+			}{layout.PageID{Kind: layout.PageMeeting, ID: mt.ID}, mt.Start})
+			break
+		}
+	}
+	if len(items) != 3 {
+		t.Fatalf("the fixture has %d of the three kinds of item still to start", len(items))
+	}
+	offers := func(p *layout.Page) (pick, closed int) {
+		for _, tg := range p.Targets {
+			switch {
+			case tg.Intent.Kind == layout.Pick:
+				pick++
+			case tg.Intent.Kind == layout.Notify && tg.Intent.Notice == "Tilmeldingen er lukket":
+				closed++
+			}
+		}
+		return pick, closed
+	}
+	for _, it := range items {
+		for _, c := range []struct {
+			name string
+			now  time.Time
+			open bool
+		}{
+			{"a minute before the start", it.start.Add(-time.Minute), true},
+			{"at the start", it.start, false},
+			{"a minute after the start", it.start.Add(time.Minute), false},
+		} {
+			in := layout.Input{Board: bd, Now: c.now, W: 1920, H: 1080, State: layout.State{Page: it.page}}
+			pick, closed := offers(layout.Build(m, in))
+			if c.open && (pick == 0 || closed != 0) {
+				t.Errorf("%s %s: %d faces offer sign-up, %d say closed; want it open", it.page, c.name, pick, closed)
+			}
+			if !c.open && (pick != 0 || closed == 0) {
+				t.Errorf("%s %s: %d faces offer sign-up, %d say closed; want it closed", it.page, c.name, pick, closed)
+			}
+		}
 	}
 }
