@@ -297,35 +297,27 @@ func BenchmarkMeasure(b *testing.B) {
 func TestSignupClosesAtStart(t *testing.T) {
 	m := measurer(t)
 	bd, _ := fixture.Board(at(t))
-	items := []struct {
+	type started struct {
 		page  layout.PageID
 		start time.Time
-	}{}
+	}
+	var items []started
 	for _, a := range bd.Activities {
 		if a.SignupOpen && a.Start.After(at(t)) {
-			items = append(items, struct {
-				page  layout.PageID
-				start time.Time
-			}{layout.PageID{Kind: layout.PageActivity, ID: a.ID}, a.Start})
+			items = append(items, started{layout.PageID{Kind: layout.PageActivity, ID: a.ID}, a.Start})
 			break
 		}
 	}
 	for i, ml := range bd.Meals {
 		if ml.Start.After(at(t)) {
 			bd.Meals[i].SignupDeadline = time.Time{} // the start alone closes it
-			items = append(items, struct {
-				page  layout.PageID
-				start time.Time
-			}{layout.PageID{Kind: layout.PageMeal, ID: ml.ID}, ml.Start})
+			items = append(items, started{layout.PageID{Kind: layout.PageMeal, ID: ml.ID}, ml.Start})
 			break
 		}
 	}
 	for _, mt := range bd.Meetings {
 		if mt.Start.After(at(t)) {
-			items = append(items, struct {
-				page  layout.PageID
-				start time.Time
-			}{layout.PageID{Kind: layout.PageMeeting, ID: mt.ID}, mt.Start})
+			items = append(items, started{layout.PageID{Kind: layout.PageMeeting, ID: mt.ID}, mt.Start})
 			break
 		}
 	}
