@@ -72,23 +72,25 @@ type previewPage struct {
 // from the page needs (the browser's token).
 func (s *Server) preview(dept string, now time.Time, link func(string) string) ([]byte, error) {
 	mediaURL := func(sha string) string { return link("/preview/media/" + sha) }
-	s.mu.RLock()
-	d, ok := s.st.departments.rows[dept]
-	if !ok {
-		s.mu.RUnlock()
-		return nil, fmt.Errorf("%w: no department %q", errNotFound, dept)
+	var d Department
+	var b *Board
+	var rawWeather json.RawMessage
+	var today window
+	err := s.withDepartment(dept, func(dd Department) (err error) {
+		d = dd
+		loc := location(d)
+		y, m, day := now.In(loc).Date()
+		today = window{from: time.Date(y, m, day, 0, 0, 0, 0, loc), to: time.Date(y, m, day+1, 0, 0, 0, 0, loc)}
+		b, err = s.st.renderBoard(dept, today)
+		rawWeather, _ = s.weatherFor(d, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	loc := location(d)
 	words := layout.Locale(d.Locale)
 	t := now.In(loc)
-	y, m, day := t.Date()
-	today := window{from: time.Date(y, m, day, 0, 0, 0, 0, loc), to: time.Date(y, m, day+1, 0, 0, 0, 0, loc)}
-	b, err := s.st.renderBoard(dept, today)
-	rawWeather, _ := s.weatherFor(d, now)
-	s.mu.RUnlock()
-	if err != nil {
-		return nil, err
-	}
 
 	people := map[string]Profile{}
 	for _, p := range b.Profiles {
@@ -478,3 +480,14 @@ button{font-size:22px;padding:10px 20px;border-radius:12px;border:0;background:#
 </body>
 </html>
 `))
+
+// withDepartment runs f with department dept, under the server's read lock.
+func (s *Server) withDepartment(dept string, f func(Department) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	d, ok := s.st.departments.rows[dept]
+	if !ok {
+		return fmt.Errorf("%w: no department %q", errNotFound, dept)
+	}
+	return f(d)
+}

@@ -39,19 +39,18 @@ type slideshowPage struct {
 // a link from the page needs (the browser's token).
 func (s *Server) slideshow(dept string, now time.Time, link func(string) string) ([]byte, error) {
 	mediaURL := func(sha string) string { return link("/preview/media/" + sha) }
-	s.mu.RLock()
-	d, ok := s.st.departments.rows[dept]
-	if !ok {
-		s.mu.RUnlock()
-		return nil, fmt.Errorf("%w: no department %q", errNotFound, dept)
-	}
-	loc := location(d)
-	// Gallery and news do not depend on the day: any window will do.
-	b, err := s.st.renderBoard(dept, window{from: now, to: now})
-	s.mu.RUnlock()
+	var d Department
+	var b *Board
+	err := s.withDepartment(dept, func(dd Department) (err error) {
+		// Gallery and news do not depend on the day: any window will do.
+		d = dd
+		b, err = s.st.renderBoard(dept, window{from: now, to: now})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
+	loc := location(d)
 	words := layout.Locale(d.Locale)
 	page := slideshowPage{Lang: words.Lang, Department: d.Name, Date: words.Date(now, loc), Clock: layout.Clock(now, loc),
 		Hint: words.IdleHint, Board: link("/preview/board?department=" + url.QueryEscape(dept)), EveryMS: layout.SlideFor.Milliseconds(), Slides: []slide{}}
