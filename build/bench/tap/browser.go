@@ -194,16 +194,7 @@ func (bb *browserBench) round(s *series) error {
 // the first changed frame and to the last change before the screen was
 // quiet for 500 ms (a browser may paint a new page in steps).
 func (bb *browserBench) tap(p point) (first, last time.Duration, err error) {
-	for {
-		frac := time.Since(time.Now().Truncate(time.Minute))
-		if frac > 800*time.Millisecond && frac < 57*time.Second {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if d := time.Until(bb.lastTap.Add(400 * time.Millisecond)); d > 0 {
-		time.Sleep(d)
-	}
+	waitTapSlot(0, bb.lastTap)
 	if err := bb.settle(5*time.Second, 150*time.Millisecond); err != nil {
 		return 0, 0, err
 	}
@@ -212,10 +203,7 @@ func (bb *browserBench) tap(p point) (first, last time.Duration, err error) {
 	defer func() { bb.frames = float64(bb.dmg.area.Load()-area0) / float64(bb.w*bb.h) }()
 	t0 := time.Now()
 	bb.lastTap = t0
-	xtest.FakeInput(bb.x, xproto.MotionNotify, 0, 0, bb.root, int16(p.X), int16(p.Y), 0)
-	xtest.FakeInput(bb.x, xproto.ButtonPress, 1, 0, bb.root, int16(p.X), int16(p.Y), 0)
-	xtest.FakeInput(bb.x, xproto.ButtonRelease, 1, 0, bb.root, int16(p.X), int16(p.Y), 0)
-	bb.x.Sync()
+	press(bb.x, bb.root, p)
 	bb.at = append(bb.at[:0], bb.before...)
 	limit := time.After(10 * time.Second)
 	quiet := time.NewTimer(time.Hour)

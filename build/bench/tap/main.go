@@ -400,19 +400,7 @@ func (b *bench) target(st layout.State, match func(layout.Intent) bool) (*point,
 // as intent. acted is the time until the screen's loop acted on it (the
 // time of its log record).
 func (b *bench) tap(p point, intent string, withWrite bool) (d, acted time.Duration, err error) {
-	// Not across the clock's minute turn (the header's clock would count as
-	// the answer), and not sooner than the screen's bounce time.
-	for {
-		sec := time.Now().Add(b.offset)
-		frac := sec.Sub(sec.Truncate(time.Minute))
-		if frac > 800*time.Millisecond && frac < 58*time.Second {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if d := time.Until(b.lastTap.Add(400 * time.Millisecond)); d > 0 {
-		time.Sleep(d)
-	}
+	waitTapSlot(b.offset, b.lastTap)
 	if err := b.settle(5*time.Second, 150*time.Millisecond); err != nil {
 		return 0, 0, err
 	}
@@ -426,10 +414,7 @@ func (b *bench) tap(p point, intent string, withWrite bool) (d, acted time.Durat
 	defer func() { b.frames = float64(b.dmg.area.Load()-area0) / float64(b.w*b.h) }()
 	t0 := time.Now()
 	b.lastTap = t0
-	xtest.FakeInput(b.x, xproto.MotionNotify, 0, 0, b.root, int16(p.X), int16(p.Y), 0)
-	xtest.FakeInput(b.x, xproto.ButtonPress, 1, 0, b.root, int16(p.X), int16(p.Y), 0)
-	xtest.FakeInput(b.x, xproto.ButtonRelease, 1, 0, b.root, int16(p.X), int16(p.Y), 0)
-	b.x.Sync()
+	press(b.x, b.root, p)
 
 	var first, last time.Duration
 	var wrote bool
@@ -557,3 +542,29 @@ type shifted struct{ by time.Duration }
 
 func (c shifted) Now() time.Time                         { return time.Now().Add(c.by) }
 func (c shifted) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// waitTapSlot waits until a tap neither crosses the minute turn of a clock
+// offset from this machine's (a clock on screen would count as the answer)
+// nor comes sooner than the screen's bounce time after the last tap.
+func waitTapSlot(offset time.Duration, last time.Time) {
+	for {
+		now := time.Now().Add(offset)
+		frac := now.Sub(now.Truncate(time.Minute))
+		if frac > 800*time.Millisecond && frac < 57*time.Second {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if d := time.Until(last.Add(400 * time.Millisecond)); d > 0 {
+		time.Sleep(d)
+	}
+}
+
+// press sends a tap at p as XTest pointer motion, press and release with
+// nothing between them, as a touch driver may.
+func press(x *xgb.Conn, root xproto.Window, p point) {
+	xtest.FakeInput(x, xproto.MotionNotify, 0, 0, root, int16(p.X), int16(p.Y), 0)
+	xtest.FakeInput(x, xproto.ButtonPress, 1, 0, root, int16(p.X), int16(p.Y), 0)
+	xtest.FakeInput(x, xproto.ButtonRelease, 1, 0, root, int16(p.X), int16(p.Y), 0)
+	x.Sync()
+}
