@@ -13,6 +13,7 @@ package board
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -199,11 +200,29 @@ func (b *Board) Location() *time.Location {
 	if b == nil || b.Department.Timezone == "" {
 		return time.UTC
 	}
-	loc, err := time.LoadLocation(b.Department.Timezone)
+	loc, err := LoadZone(b.Department.Timezone)
 	if err != nil {
 		return time.UTC
 	}
 	return loc
+}
+
+// zones holds the time zones loaded so far, by name.
+var zones sync.Map
+
+// LoadZone is time.LoadLocation, which reads and parses the zone's file at
+// every call, remembering each zone it loaded: the screen asks for its
+// department's zone several times at every turn of the clock.
+func LoadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
 
 // Profile returns the profile with id, if the board holds it.

@@ -71,7 +71,7 @@ func (c *Cache) window(tx *bolt.Tx, b *board.Board) (board.Window, error) {
 }
 
 func defaultLocation() *time.Location {
-	loc, err := time.LoadLocation(board.DefaultTimezone)
+	loc, err := board.LoadZone(board.DefaultTimezone)
 	if err != nil {
 		return time.UTC
 	}

@@ -1,12 +1,14 @@
 package display
 
 import (
+	"context"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
+	"skaerm/internal/pairing"
 )
 
 // TestBlankWakeAndHeartbeat: a dark display draws black, the first touch on
@@ -118,4 +120,71 @@ func TestRetune(t *testing.T) {
 		}
 		t.Errorf("after Retune to English the page reads %q", texts[:4])
 	}
+}
+
+// countingClock counts the timers asked of it.
+type countingClock struct {
+	*clock.Fake
+	afters atomic.Int32
+}
+
+func (c *countingClock) After(d time.Duration) <-chan time.Time {
+	c.afters.Add(1)
+	return c.Fake.After(d)
+}
+
+// TestTickerSleepsUntilThePairingChanges: told of pairing changes, the
+// screen's ticker sleeps until the minute (no look every 2 seconds on a
+// paired screen) and wakes the loop at once when a code is shown or cleared.
+func TestTickerSleepsUntilThePairingChanges(t *testing.T) {
+	at := goldenAt(t)
+	clk := &countingClock{Fake: clock.NewFake(at.Truncate(time.Minute).Add(10 * time.Second))}
+	var shown pairing.Shown
+	s, err := New(Options{
+		Source: fixtureCache(t, at), Clock: clk, NewID: ids(),
+		Pairing: shown.Code, PairingChanged: shown.Changed(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.dispose)
+	woke := make(chan struct{}, 8)
+	s.schedule = func() { woke <- struct{}{} }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); s.ticker(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	parked := func() {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); clk.Waiters() != 1; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the ticker does not wait for a timer")
+			}
+		}
+	}
+	awake := func(what string) {
+		t.Helper()
+		select {
+		case <-woke:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: the loop was not woken", what)
+		}
+	}
+	parked()
+	clk.Advance(49 * time.Second) // 1 s before the minute
+	parked()
+	if n := clk.afters.Load(); n != 1 {
+		t.Errorf("the ticker set %d timers in 49 s of a paired screen, want 1 (until the minute)", n)
+	}
+	if len(woke) != 0 {
+		t.Error("the loop was woken before the minute with nothing changed")
+	}
+	clk.Advance(time.Second)
+	awake("the minute")
+
+	shown.Set("WDJB-MJHT", "")
+	awake("a pairing code shown")
+	shown.Clear()
+	awake("the code cleared")
 }

@@ -47,6 +47,10 @@ type Options struct {
 	// Pairing reports whether the screen is waiting to be paired, and the
 	// code and address to show meanwhile.
 	Pairing func() (userCode, verificationURI string, ok bool)
+	// PairingChanged, when set, carries a value after what Pairing reports
+	// has changed; the loop then sleeps until the change instead of asking
+	// Pairing every 2 seconds.
+	PairingChanged <-chan struct{}
 	// IdleAfter is how long without a touch before the slideshow (default 3 min).
 	IdleAfter time.Duration
 	// OfflineAfter is how old the last sync may be before the page says
@@ -123,6 +127,7 @@ type Screen struct {
 	woken       atomic.Bool              // Wake was called
 	deadline    atomic.Int64             // next timer the loop wants, unix nanos
 	replan      chan struct{}            // the ticker should look at deadline again
+	schedule    func()                   // the ticker's wake-up: ebiten.ScheduleFrame
 	shots       chan shotRequest
 	stopped     atomic.Bool
 	tune        atomic.Pointer[Tuning]
@@ -188,6 +193,8 @@ func New(opts Options) (*Screen, error) {
 		changed: make(chan struct{}, 1),
 		replan:  make(chan struct{}, 1),
 		shots:   make(chan shotRequest, 4),
+
+		schedule: ebiten.ScheduleFrame,
 	}
 	s.outbox.src = opts.Source
 	s.login = newLoginPort(opts.Login)
@@ -486,9 +493,11 @@ func (s *Screen) pairingNow() game.Pairing {
 }
 
 // ticker wakes the loop at the minute, at the deadline Update asked for,
-// and when the pairing state changes; otherwise the loop sleeps.
+// and when the pairing state changes; otherwise the loop sleeps. Without
+// Options.PairingChanged the pairing state is asked for every 2 seconds.
 func (s *Screen) ticker(ctx context.Context) {
 	var seen game.Pairing
+	poll := s.opts.Pairing != nil && s.opts.PairingChanged == nil
 	for {
 		now := s.clk.Now()
 		next := now.Truncate(time.Minute).Add(time.Minute)
@@ -496,7 +505,7 @@ func (s *Screen) ticker(ctx context.Context) {
 			next = time.Unix(0, d)
 		}
 		wait := next.Sub(now)
-		if s.opts.Pairing != nil && wait > pairingPoll {
+		if poll && wait > pairingPoll {
 			wait = pairingPoll
 		}
 		select {
@@ -504,6 +513,7 @@ func (s *Screen) ticker(ctx context.Context) {
 			return
 		case <-s.replan:
 			continue
+		case <-s.opts.PairingChanged: // nil without the option: never ready
 		case <-s.clk.After(wait):
 		}
 		fire := !s.clk.Now().Before(next)
@@ -513,7 +523,7 @@ func (s *Screen) ticker(ctx context.Context) {
 			}
 		}
 		if fire {
-			ebiten.ScheduleFrame()
+			s.schedule()
 		}
 	}
 }

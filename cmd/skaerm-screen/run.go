@@ -58,7 +58,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	speaker := newAudio(cfg.Audio, c, pw, trusted, func() { screen.Poke() }, log.With("component", "audio"))
 	screen, err = display.New(display.Options{
 		Source: c, Clock: trusted, Logger: log.With("component", "display"),
-		Locale: cfg.Screen.Locale, Pairing: shown.Code,
+		Locale: cfg.Screen.Locale, Pairing: shown.Code, PairingChanged: shown.Changed(),
 		IdleAfter: cfg.Screen.IdleAfter.D(), OfflineAfter: cfg.Screen.OfflineAfter.D(),
 		NewID: uuid.NewString, Fullscreen: cfg.Screen.Fullscreen && !f.Windowed, ShotsDir: f.Shots,
 		Heartbeat: turns.beat, Blank: pw.Blank, OnTouch: pw.Touch, DayKnown: known(trusted),

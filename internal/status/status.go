@@ -201,7 +201,7 @@ func (r Report) Location() *time.Location {
 		if name == "" {
 			continue
 		}
-		if loc, err := time.LoadLocation(name); err == nil {
+		if loc, err := board.LoadZone(name); err == nil {
 			return loc
 		}
 	}
