@@ -54,6 +54,7 @@ import (
 	"skaerm/assets"
 	"skaerm/board"
 	"skaerm/build/bench/internal/benchenv"
+	"skaerm/build/bench/internal/proctree"
 	"skaerm/cache"
 	"skaerm/display/layout"
 	"skaerm/internal/backend"
@@ -117,6 +118,8 @@ type series struct {
 	frames     map[string][]float64       // whole frames presented per tap (changed or not)
 	settled    map[string][]time.Duration // the browser: until the last change of the new page
 	first      time.Duration              // the first tap of the series
+	cpu, gl    time.Duration              // the screen's CPU over the series, and of that llvmpipe's threads
+	taps       int
 }
 
 var kinds = []string{"page", "card", "face", "confirm"}
@@ -149,6 +152,7 @@ type bench struct {
 	taps          chan tapRecord
 	written       chan struct{}
 	lastTap       time.Time
+	pid           int     // the screen's process
 	frames        float64 // whole frames the last tap presented
 	before, at    []byte
 	browserSeries []series // the browser's, one per series of the screen
@@ -234,6 +238,7 @@ func (b *bench) runScreen(rounds int, idle time.Duration) ([]series, error) {
 	if err := scr.Start(); err != nil {
 		return nil, fmt.Errorf("start the screen: %w", err)
 	}
+	b.pid = scr.Process.Pid
 	logDone := make(chan struct{})
 	go func() { defer close(logDone); b.readLog(io.TeeReader(pipe, logf)) }()
 	defer func() {
@@ -321,14 +326,19 @@ func (b *bench) readLog(r io.Reader) {
 }
 
 // series taps rounds rounds and collects the times.
-func (b *bench) series(size, when string, rounds int) (series, error) {
-	s := newSeries(size, when)
+func (b *bench) series(size, when string, rounds int) (s series, err error) {
+	s = newSeries(size, when)
 	var bs series
 	if b.browser != nil {
 		bs = newSeries(size, when)
 		defer func() { b.browserSeries = append(b.browserSeries, bs) }()
 	}
 	log.Printf("%s %s: %d rounds", size, when, rounds)
+	cpu0, gl0 := proctree.Threads(b.pid, "llvmpipe-")
+	defer func() {
+		cpu, gl := proctree.Threads(b.pid, "llvmpipe-")
+		s.cpu, s.gl = cpu-cpu0, gl-gl0
+	}()
 	for i := range rounds {
 		now := time.Now().Add(b.offset)
 		card, open := b.target(layout.State{}, func(in layout.Intent) bool {
@@ -360,6 +370,7 @@ func (b *bench) series(size, when string, rounds int) (series, error) {
 			s.times[st.kind] = append(s.times[st.kind], d)
 			s.acted[st.kind] = append(s.acted[st.kind], acted)
 			s.frames[st.kind] = append(s.frames[st.kind], b.frames)
+			s.taps++
 		}
 		if b.browser != nil {
 			if err := b.browser.round(&bs); err != nil {
@@ -492,6 +503,11 @@ func report(w io.Writer, all []series) {
 				ms(pct(ts, 50)), ms(pct(ts, 95)), ms(pct(ts, 100)), ms(pct(s.acted[k], 50)), ms(pct(s.acted[k], 95)), mean(s.frames[k]))
 		}
 		fmt.Fprintf(w, "| %s | %s | the first tap of the series | 1 | %.0f | | | | |\n", s.size, s.when, ms(s.first))
+		if s.taps > 0 {
+			per := func(d time.Duration) float64 { return ms(d) / float64(s.taps) }
+			fmt.Fprintf(w, "| %s | %s | the screen's CPU per tap, of that llvmpipe (ms) | %d | %.1f, %.1f | | | | |\n",
+				s.size, s.when, s.taps, per(s.cpu), per(s.gl))
+		}
 	}
 }
 

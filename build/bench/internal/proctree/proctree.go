@@ -118,3 +118,32 @@ func PSS(root int) int64 {
 	}
 	return total
 }
+
+// Threads is the CPU time the threads of process pid have run so far, to
+// the nanosecond (the scheduler's own account, /proc/PID/task/*/schedstat,
+// not the 10 ms ticks of CPU), and of that the share of the threads whose
+// name starts with prefix (e.g. "llvmpipe-": Mesa's software rasterizer).
+// Threads that ended are not counted.
+func Threads(pid int, prefix string) (all, named time.Duration) {
+	dir := fmt.Sprintf("/proc/%d/task", pid)
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, 0
+	}
+	for _, t := range tasks {
+		data, err := os.ReadFile(dir + "/" + t.Name() + "/schedstat")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(data))
+		if len(f) == 0 {
+			continue
+		}
+		ns, _ := strconv.ParseInt(f[0], 10, 64)
+		all += time.Duration(ns)
+		if comm, err := os.ReadFile(dir + "/" + t.Name() + "/comm"); err == nil && strings.HasPrefix(string(comm), prefix) {
+			named += time.Duration(ns)
+		}
+	}
+	return all, named
+}
