@@ -177,7 +177,7 @@ func (p *loginPort) withPersonal(media map[string]*still) map[string]*still {
 func (p *painter) forgetPersonal() {
 	for k, c := range p.scaled {
 		if layout.IsPersonalKey(k.hash) {
-			c.img.Deallocate()
+			c.free()
 			delete(p.scaled, k)
 		}
 	}

@@ -37,9 +37,13 @@ type painter struct {
 	shown     *onScreen
 	lastDrawn int
 	lastClip  image.Rectangle
-	// madeBig says a big picture was made since the caller last looked:
-	// its decoding left megabytes of garbage on the Go heap.
+	// madeBig says a big picture was decoded, or a texture for big
+	// pictures made or freed, since the caller last looked: megabytes of
+	// garbage on the Go heap, and the GL driver's memory moved.
 	madeBig bool
+	// pix is the buffer a big picture's pixels are put together in before
+	// they are uploaded, kept from one slide to the next.
+	pix []byte
 }
 
 // bigPicture is the size (in pixels) from which a scaled picture gets a
@@ -65,6 +69,20 @@ type scaledKey struct {
 type cached struct {
 	img  *ebiten.Image
 	used uint64
+	// slot is the texture a big picture was written into (img is the part
+	// of it the picture fills); the next big picture is written into the
+	// same one when it fits. nil for other images.
+	slot *ebiten.Image
+}
+
+// free gives the image's texture back (a sub-image cannot be freed: its
+// slot is).
+func (c *cached) free() {
+	if c.slot != nil {
+		c.slot.Deallocate()
+		return
+	}
+	c.img.Deallocate()
 }
 
 func newPainter(regular, bold *text.GoTextFaceSource) *painter {
@@ -150,10 +168,58 @@ func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[
 func (p *painter) dropBig() {
 	for k, c := range p.scaled {
 		if k.w*k.h >= bigPicture && c.used != p.round {
-			c.img.Deallocate()
+			if c.slot != nil {
+				p.madeBig = true
+			}
+			c.free()
 			delete(p.scaled, k)
 		}
 	}
+}
+
+// bigSlot is a texture of at least w x h for a new big picture: the texture
+// of a big picture this paint has not drawn (the slide before, about to be
+// dropped) when it is large enough, so the slideshow writes every photo into
+// one texture instead of making one per slide (under llvmpipe each new one
+// is 8 MiB malloc'ed, cleared and faulted in; the old one's memory then had
+// to be trimmed back). A texture that is too small (the box grew: another
+// orientation) is freed and one of the new size made, padded to powers of
+// two as the GL driver pads it anyway.
+func (p *painter) bigSlot(w, h int) *ebiten.Image {
+	var slot *ebiten.Image
+	for k, c := range p.scaled {
+		if c.slot == nil || c.used == p.round {
+			continue
+		}
+		delete(p.scaled, k)
+		if slot != nil {
+			// Another one: not expected (one big picture on a page), but
+			// one spare texture is enough.
+			c.slot.Deallocate()
+			continue
+		}
+		slot = c.slot
+	}
+	if slot != nil {
+		if b := slot.Bounds(); b.Dx() >= w && b.Dy() >= h {
+			return slot
+		}
+		slot.Deallocate()
+	}
+	p.madeBig = true
+	return ebiten.NewImageWithOptions(image.Rect(0, 0, pow2(w), pow2(h)), &ebiten.NewImageOptions{Unmanaged: true})
+}
+
+// writeBig uploads a big picture's pixels (w x h, RGBA, premultiplied)
+// into a slot and keeps it under k. The slot is made for the box (k.w x
+// k.h) at least: every photo enlarged into that box fits in it.
+func (p *painter) writeBig(k scaledKey, pix []byte, w, h int) *ebiten.Image {
+	slot := p.bigSlot(max(w, k.w), max(h, k.h))
+	img := slot.SubImage(image.Rect(0, 0, w, h)).(*ebiten.Image)
+	img.WritePixels(pix)
+	p.scaled[k] = &cached{img: img, used: p.round, slot: slot}
+	p.madeBig = true
+	return img
 }
 
 // forget makes the next paint a whole one: the target no longer shows what
@@ -262,7 +328,7 @@ func (p *painter) evict() {
 func evictMap[K comparable](m map[K]*cached, round, keep uint64) {
 	for k, c := range m {
 		if round-c.used > keep {
-			c.img.Deallocate()
+			c.free()
 			delete(m, k)
 		}
 	}
@@ -520,13 +586,11 @@ func (p *painter) scaledImage(k scaledKey, st *still) *ebiten.Image {
 		return nil
 	}
 	if k.w*k.h >= bigPicture && !k.face {
-		if out := enlargedPhoto(src, k.w, k.h); out != nil {
-			img := ebiten.NewImageWithOptions(out.Bounds(), &ebiten.NewImageOptions{Unmanaged: true})
-			img.WritePixels(out.Pix)
-			p.madeBig = true
-			p.scaled[k] = &cached{img: img, used: p.round}
-			return img
+		if out := p.enlargedPhoto(src, k.w, k.h); out != nil {
+			return p.writeBig(k, out.Pix, out.Rect.Dx(), out.Rect.Dy())
 		}
+		out := picture.Cover(src, k.w, k.h)
+		return p.writeBig(k, out.Pix, k.w, k.h)
 	}
 	out := picture.Cover(src, k.w, k.h)
 	if k.face {
@@ -536,7 +600,6 @@ func (p *painter) scaledImage(k scaledKey, st *still) *ebiten.Image {
 	if k.w*k.h >= bigPicture {
 		img = ebiten.NewImageWithOptions(out.Bounds(), &ebiten.NewImageOptions{Unmanaged: true})
 		img.WritePixels(out.Pix)
-		p.madeBig = true
 	} else {
 		img = ebiten.NewImageFromImage(out)
 	}
@@ -552,12 +615,19 @@ func (p *painter) scaledImage(k scaledKey, st *still) *ebiten.Image {
 // the picture must shrink more than by half (a GPU's bilinear filter would
 // alias, as picture.Scaler says) or when its texture would take more memory
 // than one of the box's size (textures are padded to powers of two).
-func enlargedPhoto(src image.Image, w, h int) *image.RGBA {
+//
+// The pixels are put together in the painter's buffer, which the next big
+// picture reuses: they are valid until then.
+func (p *painter) enlargedPhoto(src image.Image, w, h int) *image.RGBA {
 	crop := picture.CoverCrop(src.Bounds(), w, h)
 	if crop.Empty() || crop.Dx() > 2*w || crop.Dy() > 2*h || pow2(crop.Dx()) > pow2(w) || pow2(crop.Dy()) > pow2(h) {
 		return nil
 	}
-	out := image.NewRGBA(image.Rect(0, 0, crop.Dx(), crop.Dy()))
+	n := 4 * crop.Dx() * crop.Dy()
+	if cap(p.pix) < n {
+		p.pix = make([]byte, n)
+	}
+	out := &image.RGBA{Pix: p.pix[:n], Stride: 4 * crop.Dx(), Rect: image.Rect(0, 0, crop.Dx(), crop.Dy())}
 	draw.Draw(out, out.Bounds(), src, crop.Min, draw.Src)
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hajimehoshi/ebiten/v2"
+
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
@@ -173,4 +175,56 @@ func TestSlideshowKeepsOnlyTheShownPhoto(t *testing.T) {
 	if len(seen) < 2 {
 		t.Fatalf("8 slides showed %d photos; the test cannot tell", len(seen))
 	}
+}
+
+// TestSlideshowWritesIntoOneTexture: each slide's photo is written into the
+// texture of the photo before when it fits, so a run of slides makes no new
+// texture per slide (under llvmpipe each one was 8 MiB malloc'ed, cleared and
+// faulted in, and its memory trimmed back afterwards).
+func TestSlideshowWritesIntoOneTexture(t *testing.T) {
+	at := goldenAt(t)
+	clk := clock.NewFake(at)
+	s := shownScreen(t, Options{Source: demoCache(t, at), Clock: clk, IdleAfter: time.Minute})
+	clk.Advance(time.Minute)
+	s.step(clk.Now(), nil)
+	if !s.game.State().Page.Is(layout.PageIdle) {
+		t.Fatalf("after a minute without a touch the screen shows %s, want the slideshow", s.game.State().Page)
+	}
+	var slot *ebiten.Image
+	made, photos := 0, map[string]bool{}
+	for i := range 3 * layout.Slides(s.shown.reading.Board) {
+		var held []*cached
+		for k, c := range s.paint.scaled {
+			if c.slot != nil {
+				held = append(held, c)
+				photos[k.hash] = true
+			}
+		}
+		if len(held) != 1 {
+			t.Fatalf("slide %d: %d pictures in slots, want the one shown", i, len(held))
+		}
+		c := held[0]
+		if c.slot != slot {
+			if slot != nil {
+				sb, ib := slot.Bounds(), c.img.Bounds()
+				if sb.Dx() >= ib.Dx() && sb.Dy() >= ib.Dy() {
+					t.Errorf("slide %d: a new %v texture for a %v photo, the texture before (%v) was large enough", i, c.slot.Bounds(), ib, sb)
+				}
+			}
+			slot = c.slot
+			made++
+		}
+		if b := c.img.Bounds(); !b.In(slot.Bounds()) {
+			t.Errorf("slide %d: the photo's %v is not inside its texture's %v", i, b, slot.Bounds())
+		}
+		clk.Advance(layout.SlideFor)
+		s.step(clk.Now(), nil)
+	}
+	if len(photos) < 2 {
+		t.Fatalf("the slideshow showed %d photos; the test cannot tell", len(photos))
+	}
+	if made != 1 {
+		t.Errorf("%d textures made for %d photos over the slides, want 1: it is made for the photo's box, which every slide's photo fits", made, len(photos))
+	}
+	t.Logf("%d photos, %d textures, the last %v", len(photos), made, slot.Bounds())
 }
