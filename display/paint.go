@@ -144,7 +144,9 @@ func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[
 	if clip != area {
 		target = dst.SubImage(clip).(*ebiten.Image)
 	}
-	target.Fill(page.Bg)
+	if !opaqueFirst(next.items, clip) {
+		target.Fill(page.Bg)
+	}
 	p.lastDrawn, p.lastClip = 0, clip
 	for _, d := range next.items {
 		if clip != area && !extent(d.it).Overlaps(clip) {
@@ -161,6 +163,27 @@ func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[
 	}
 	p.evict()
 	return true
+}
+
+// opaqueFirst reports whether the first item painted in clip is a plain
+// opaque box that covers all of it (the slideshow's background): filling
+// clip with the page's colour first would be a full-screen pass of the GL
+// driver for nothing (under llvmpipe, a fifth of a slide's painting).
+func opaqueFirst(items []drawn, clip image.Rectangle) bool {
+	for _, d := range items {
+		it := d.it
+		if !extent(it).Overlaps(clip) {
+			continue
+		}
+		if it.Kind != layout.Box || it.Fill.A != 0xff || it.Radius >= 0.5 || (it.StrokeW > 0 && it.Stroke != it.Fill) {
+			return false
+		}
+		// As roundRect rounds it.
+		x, y := math.Round(it.R.X), math.Round(it.R.Y)
+		r := image.Rect(int(x), int(y), int(x+math.Round(it.R.W)), int(y+math.Round(it.R.H)))
+		return clip.In(r)
+	}
+	return false
 }
 
 // dropBig frees the big pictures the last paint did not draw: the
