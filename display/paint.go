@@ -73,6 +73,8 @@ type cached struct {
 	// of it the picture fills); the next big picture is written into the
 	// same one when it fits. nil for other images.
 	slot *ebiten.Image
+	// opaque says every pixel of a big picture is opaque (a JPEG photo).
+	opaque bool
 }
 
 // free gives the image's texture back (a sub-image cannot be freed: its
@@ -148,11 +150,17 @@ func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[
 		target.Fill(page.Bg)
 	}
 	p.lastDrawn, p.lastClip = 0, clip
-	for _, d := range next.items {
+	for i, d := range next.items {
 		if clip != area && !extent(d.it).Overlaps(clip) {
 			continue
 		}
 		p.lastDrawn++
+		if d.it.Kind == layout.Box {
+			if hole := p.coveredBy(d.it, next.items[i+1:], clip, media); !hole.Empty() {
+				p.boxAround(target, d.it, hole)
+				continue
+			}
+		}
 		p.item(target, d.it, media, assets)
 	}
 	p.shown = &next
@@ -178,12 +186,72 @@ func opaqueFirst(items []drawn, clip image.Rectangle) bool {
 		if it.Kind != layout.Box || it.Fill.A != 0xff || it.Radius >= 0.5 || (it.StrokeW > 0 && it.Stroke != it.Fill) {
 			return false
 		}
-		// As roundRect rounds it.
-		x, y := math.Round(it.R.X), math.Round(it.R.Y)
-		r := image.Rect(int(x), int(y), int(x+math.Round(it.R.W)), int(y+math.Round(it.R.H)))
-		return clip.In(r)
+		return clip.In(pixelRect(it.R))
 	}
 	return false
+}
+
+// pixelRect is the rectangle of pixels a plain box or a picture at r
+// covers, rounded as roundRect and picture round it.
+func pixelRect(r layout.Rect) image.Rectangle {
+	x, y := math.Round(r.X), math.Round(r.Y)
+	return image.Rect(int(x), int(y), int(x+math.Round(r.W)), int(y+math.Round(r.H)))
+}
+
+// coveredBy is the part of a plain box that a big picture drawn after it
+// (among rest) covers with opaque pixels, empty for none: the slideshow's
+// photo over its background. Painting the box there would be a pass of the
+// GL driver over 1.5 megapixels that the photo then paints over (under
+// llvmpipe, a sixth of a slide's painting). The photo is decoded now if it
+// has to be, a moment before it is drawn.
+func (p *painter) coveredBy(box layout.Item, rest []drawn, clip image.Rectangle, media map[string]*still) image.Rectangle {
+	if box.Radius >= 0.5 || (box.StrokeW > 0 && box.Stroke != box.Fill) {
+		return image.Rectangle{}
+	}
+	br := pixelRect(box.R)
+	for _, d := range rest {
+		it := d.it
+		if it.Kind != layout.Picture || it.Fit || layout.IsAssetKey(it.Media) || !extent(it).Overlaps(clip) {
+			continue
+		}
+		src, ok := media[it.Media]
+		r := pixelRect(it.R)
+		if !ok || p.broken[src] || r.Dx()*r.Dy() < bigPicture || !r.In(br) {
+			continue
+		}
+		k := scaledKey{it.Media, r.Dx(), r.Dy(), false}
+		img := p.scaledImage(k, src)
+		if img == nil {
+			continue
+		}
+		if c := p.scaled[k]; c != nil && c.opaque {
+			// Enlarged with a linear filter, the photo's edge is partly
+			// transparent (Ebitengine samples nothing beyond it), up to
+			// half a source pixel wide: the box shows through there.
+			b := img.Bounds()
+			edge := 1 + int(math.Ceil(max(float64(r.Dx())/float64(b.Dx()), float64(r.Dy())/float64(b.Dy()))))
+			return r.Inset(edge)
+		}
+	}
+	return image.Rectangle{}
+}
+
+// boxAround paints a plain box except for hole, as up to four rectangles.
+func (p *painter) boxAround(dst *ebiten.Image, box layout.Item, hole image.Rectangle) {
+	if box.Fill.A == 0 {
+		return
+	}
+	r := pixelRect(box.R)
+	for _, s := range []image.Rectangle{
+		{r.Min, image.Pt(r.Max.X, hole.Min.Y)},
+		{image.Pt(r.Min.X, hole.Max.Y), r.Max},
+		{image.Pt(r.Min.X, hole.Min.Y), image.Pt(hole.Min.X, hole.Max.Y)},
+		{image.Pt(hole.Max.X, hole.Min.Y), image.Pt(r.Max.X, hole.Max.Y)},
+	} {
+		if !s.Empty() {
+			vector.DrawFilledRect(dst, float32(s.Min.X), float32(s.Min.Y), float32(s.Dx()), float32(s.Dy()), box.Fill, false)
+		}
+	}
 }
 
 // dropBig frees the big pictures the last paint did not draw: the
@@ -236,11 +304,11 @@ func (p *painter) bigSlot(w, h int) *ebiten.Image {
 // writeBig uploads a big picture's pixels (w x h, RGBA, premultiplied)
 // into a slot and keeps it under k. The slot is made for the box (k.w x
 // k.h) at least: every photo enlarged into that box fits in it.
-func (p *painter) writeBig(k scaledKey, pix []byte, w, h int) *ebiten.Image {
+func (p *painter) writeBig(k scaledKey, pix []byte, w, h int, opaque bool) *ebiten.Image {
 	slot := p.bigSlot(max(w, k.w), max(h, k.h))
 	img := slot.SubImage(image.Rect(0, 0, w, h)).(*ebiten.Image)
 	img.WritePixels(pix)
-	p.scaled[k] = &cached{img: img, used: p.round, slot: slot}
+	p.scaled[k] = &cached{img: img, used: p.round, slot: slot, opaque: opaque}
 	p.madeBig = true
 	return img
 }
@@ -609,11 +677,15 @@ func (p *painter) scaledImage(k scaledKey, st *still) *ebiten.Image {
 		return nil
 	}
 	if k.w*k.h >= bigPicture && !k.face {
+		opaque := false
+		if o, ok := src.(interface{ Opaque() bool }); ok {
+			opaque = o.Opaque() // a JPEG's YCbCr: at once; RGBA: a scan
+		}
 		if out := p.enlargedPhoto(src, k.w, k.h); out != nil {
-			return p.writeBig(k, out.Pix, out.Rect.Dx(), out.Rect.Dy())
+			return p.writeBig(k, out.Pix, out.Rect.Dx(), out.Rect.Dy(), opaque)
 		}
 		out := picture.Cover(src, k.w, k.h)
-		return p.writeBig(k, out.Pix, k.w, k.h)
+		return p.writeBig(k, out.Pix, k.w, k.h, opaque)
 	}
 	out := picture.Cover(src, k.w, k.h)
 	if k.face {
