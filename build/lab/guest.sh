@@ -304,6 +304,7 @@ phase_online() {
 	expect "skaerm-kiosk active" active skaerm-kiosk.service
 	expect "Xorg on tty1" sh -c 'pgrep -x Xorg && grep -q "using VT number 1" /run/skaerm-kiosk/Xorg.0.log && [ "$(cat /sys/class/tty/tty0/active)" = tty1 ]'
 	expect "no getty on tty1" sh -c '! systemctl is-active -q getty@tty1.service'
+	expect "the screen and Xorg run ahead of background work (nice -5)" sh -c "[ \$(ps -o ni= -p $(mainpid skaerm.service)) -eq -5 ] && [ \$(ps -o ni= -p $(mainpid skaerm-kiosk.service)) -eq -5 ]"
 	# READY=1 comes once the first frame is drawn; the display may show it a
 	# little later: how much later is noted.
 	local ready shown=""
