@@ -54,8 +54,9 @@ func Tree(root int) []int {
 }
 
 type procStat struct {
-	ppid int
-	cpu  uint64 // utime+stime+cutime+cstime, ticks
+	ppid        int
+	cpu         uint64 // utime+stime+cutime+cstime, ticks
+	waitedTicks uint64 // cutime+cstime: children that exited and were waited for
 }
 
 func stat(pid int) (procStat, error) {
@@ -79,19 +80,28 @@ func stat(pid int) (procStat, error) {
 	for _, k := range []int{11, 12, 13, 14} {
 		v, _ := strconv.ParseUint(f[k], 10, 64)
 		st.cpu += v
+		if k >= 13 {
+			st.waitedTicks += v
+		}
 	}
 	return st, nil
 }
 
-// CPU is the CPU time the tree under root has used so far.
+// CPU is the CPU time the tree under root has used so far: its live
+// threads to the nanosecond (the scheduler's account, as Threads), plus the
+// children that exited and were waited for, in ticks of 10 ms. A screen
+// that draws once a minute uses a few ticks a minute, where ticks alone
+// would be too coarse to compare.
 func CPU(root int) time.Duration {
-	var ticks uint64
+	var d time.Duration
 	for _, pid := range Tree(root) {
+		all, _ := Threads(pid, "")
+		d += all
 		if st, err := stat(pid); err == nil {
-			ticks += st.cpu
+			d += time.Duration(st.waitedTicks) * time.Second / clkTck
 		}
 	}
-	return time.Duration(ticks) * time.Second / clkTck
+	return d
 }
 
 // PSS is the proportional set size of the tree under root, in bytes.
