@@ -131,10 +131,10 @@ func TestLayoutResizesBeforeUpdate(t *testing.T) {
 	}
 }
 
-// TestSlideshowKeepsOnlyTheShownPhoto: the idle slideshow holds the photo
-// it shows as a texture and frees the one before, so its memory does not
-// grow slide by slide; the status report's account of textures says so.
-func TestSlideshowKeepsOnlyTheShownPhoto(t *testing.T) {
+// slideshowScreen is a screen on the demo care home that has gone over to
+// its slideshow after a minute without a touch.
+func slideshowScreen(t *testing.T) (*Screen, *clock.Fake) {
+	t.Helper()
 	at := goldenAt(t)
 	clk := clock.NewFake(at)
 	s := shownScreen(t, Options{Source: demoCache(t, at), Clock: clk, IdleAfter: time.Minute})
@@ -143,6 +143,14 @@ func TestSlideshowKeepsOnlyTheShownPhoto(t *testing.T) {
 	if !s.game.State().Page.Is(layout.PageIdle) {
 		t.Fatalf("after a minute without a touch the screen shows %s, want the slideshow", s.game.State().Page)
 	}
+	return s, clk
+}
+
+// TestSlideshowKeepsOnlyTheShownPhoto: the idle slideshow holds the photo
+// it shows as a texture and frees the one before, so its memory does not
+// grow slide by slide; the status report's account of textures says so.
+func TestSlideshowKeepsOnlyTheShownPhoto(t *testing.T) {
+	s, clk := slideshowScreen(t)
 	seen := map[string]bool{}
 	for i := range 8 {
 		var photo *layout.Item
@@ -182,14 +190,7 @@ func TestSlideshowKeepsOnlyTheShownPhoto(t *testing.T) {
 // texture per slide (under llvmpipe each one was 8 MiB malloc'ed, cleared and
 // faulted in, and its memory trimmed back afterwards).
 func TestSlideshowWritesIntoOneTexture(t *testing.T) {
-	at := goldenAt(t)
-	clk := clock.NewFake(at)
-	s := shownScreen(t, Options{Source: demoCache(t, at), Clock: clk, IdleAfter: time.Minute})
-	clk.Advance(time.Minute)
-	s.step(clk.Now(), nil)
-	if !s.game.State().Page.Is(layout.PageIdle) {
-		t.Fatalf("after a minute without a touch the screen shows %s, want the slideshow", s.game.State().Page)
-	}
+	s, clk := slideshowScreen(t)
 	var slot *ebiten.Image
 	made, photos := 0, map[string]bool{}
 	for i := range 3 * layout.Slides(s.shown.reading.Board) {
