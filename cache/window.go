@@ -55,11 +55,18 @@ func (c *Cache) window(tx *bolt.Tx, b *board.Board) (board.Window, error) {
 	}
 	if b == nil {
 		if raw := tx.Bucket(bucketBoard).Get(keyBoard); raw != nil {
-			var stored board.Board
-			if err := json.Unmarshal(raw, &stored); err != nil {
+			// Only the two fields the window needs, not the whole board:
+			// the sync asks for the window at every poll.
+			var head struct {
+				GeneratedAt time.Time `json:"generated_at"`
+				Department  struct {
+					Timezone string `json:"timezone"`
+				} `json:"department"`
+			}
+			if err := json.Unmarshal(raw, &head); err != nil {
 				return board.Window{}, fmt.Errorf("decode board: %w", err)
 			}
-			b = &stored
+			b = &board.Board{GeneratedAt: head.GeneratedAt, Department: board.Department{Timezone: head.Department.Timezone}}
 		}
 	}
 	var generated time.Time

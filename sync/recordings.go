@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"skaerm/board"
 	"skaerm/internal/recording"
 )
 
@@ -14,15 +15,11 @@ import (
 // screen's voice reads the card meanwhile.
 var ErrBadRecording = errors.New("the backend sent a recording the screen does not accept")
 
-// fetchRecordings fetches the recorded readings the cached board refers to
+// fetchRecordings fetches the recorded readings the cached board b refers to
 // and the cache lacks, one at a time after the pictures, checks them
 // (recording.Check) and keeps them as they came. Recordings the screen
 // cannot play (Ogg Vorbis) are not fetched at all.
-func (s *Syncer) fetchRecordings(ctx context.Context, res *Result) {
-	b, err := s.cache.Board()
-	if err != nil {
-		return
-	}
+func (s *Syncer) fetchRecordings(ctx context.Context, b *board.Board, res *Result) {
 	for _, a := range b.Recordings() {
 		if ctx.Err() != nil {
 			return

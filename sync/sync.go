@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"skaerm/board"
 	"skaerm/cache"
 	"skaerm/internal/clock"
 )
@@ -165,8 +166,12 @@ func (s *Syncer) SyncOnce(ctx context.Context) (Result, error) {
 	if err := s.pullBoard(ctx, &res); err != nil {
 		return res, err
 	}
-	s.fetchMedia(ctx, &res)
-	s.fetchRecordings(ctx, &res)
+	// The media and recordings the stored board refers to: the board is
+	// read (decoded) once for both.
+	if b, err := s.cache.Board(); err == nil {
+		s.fetchMedia(ctx, b, &res)
+		s.fetchRecordings(ctx, b, &res)
+	}
 	if res.MediaFetched > 0 && s.opts.OnMedia != nil {
 		s.opts.OnMedia(res.MediaFetched)
 	}
@@ -332,15 +337,11 @@ func (s *Syncer) measureClock(resp *http.Response, meta *cache.Meta) {
 // screen drawing that page at start-up needs a core of its own meanwhile.
 const mediaWorkers = 3
 
-// fetchMedia fetches every medium the cached board refers to and the cache
+// fetchMedia fetches every medium the cached board b refers to and the cache
 // lacks: avatars first, several at once (the Today page shows faces), then
 // photos one by one. One failing medium is logged by hash and skipped; an
 // unreachable backend or a refused token ends the round.
-func (s *Syncer) fetchMedia(ctx context.Context, res *Result) {
-	b, err := s.cache.Board()
-	if err != nil {
-		return
-	}
+func (s *Syncer) fetchMedia(ctx context.Context, b *board.Board, res *Result) {
 	avatars, photos := map[string]bool{}, map[string]bool{}
 	for _, p := range b.Profiles {
 		if p.Avatar != "" {
