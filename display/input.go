@@ -148,14 +148,25 @@ func (s *Screen) pointerStirred() bool {
 // outboxWriter writes confirmed sign-ups to the Source's outbox on a
 // goroutine of its own (an fsync'd bbolt commit may take a while on an SD
 // card); the game loop hands them over and reads the outcomes without
-// waiting. Without Run (tests, snapshots) add writes at once.
+// waiting longer than writeWait. Without Run (tests, snapshots) add writes
+// at once.
 type outboxWriter struct {
 	src     Source
 	running atomic.Bool
 	queue   chan board.Signup
 	mu      sync.Mutex
 	done    []game.Written
+	waiting bool          // a turn of the loop waits in await: it takes what is done
+	wrote   chan struct{} // an outcome was added while a turn waited
 }
+
+// writeWait is how long the turn of the loop that handed a sign-up over
+// waits for it to be written: a write within it is said in the same frame
+// as the closing of the confirmation sheet, one frame sooner than in a
+// turn of its own (a frame under llvmpipe is 20-24 ms of painting). A
+// slower disk only delays that frame by this much; the outcome then comes
+// in a turn of its own.
+const writeWait = 50 * time.Millisecond
 
 // errQueueFull means sign-ups came faster than the disk took them.
 var errQueueFull = errors.New("display: too many sign-ups waiting for the disk")
@@ -175,10 +186,20 @@ func (w *outboxWriter) add(sgs []board.Signup) {
 	}
 }
 
-func (w *outboxWriter) finish(r game.Written) {
+// finish records an outcome. It reports whether a turn of the loop was
+// waiting for outcomes: that turn takes it, and no other turn is needed.
+func (w *outboxWriter) finish(r game.Written) (taken bool) {
 	w.mu.Lock()
 	w.done = append(w.done, r)
+	taken = w.waiting
 	w.mu.Unlock()
+	if taken {
+		select {
+		case w.wrote <- struct{}{}:
+		default:
+		}
+	}
+	return taken
 }
 
 // results takes the outcomes of the writes done since the last call.
@@ -190,16 +211,48 @@ func (w *outboxWriter) results() []game.Written {
 	return out
 }
 
+// await takes the outcomes once n are done, or what is done when limit has
+// passed. It waits only while the writer runs (without it add wrote them).
+func (w *outboxWriter) await(n int, limit time.Duration) []game.Written {
+	if !w.running.Load() {
+		return w.results()
+	}
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	w.mu.Lock()
+	w.waiting = true
+	for len(w.done) < n {
+		w.mu.Unlock()
+		timeout := false
+		select {
+		case <-w.wrote:
+		case <-t.C:
+			timeout = true
+		}
+		w.mu.Lock()
+		if timeout {
+			break
+		}
+	}
+	// Under the same lock as the last look: an outcome finished while this
+	// turn waited is taken here, and its writer schedules no turn.
+	out := w.done
+	w.done, w.waiting = nil, false
+	w.mu.Unlock()
+	return out
+}
+
 // run writes until ctx ends, then writes what was handed over before it
 // stops (a sign-up a resident confirmed is not dropped on shutdown), and
-// calls notify after each write.
-func (w *outboxWriter) run(ctx context.Context, notify func(game.Written)) {
+// calls notify after each write, saying whether a waiting turn of the loop
+// took its outcome.
+func (w *outboxWriter) run(ctx context.Context, notify func(r game.Written, taken bool)) {
 	w.queue = make(chan board.Signup, writesQueue)
+	w.wrote = make(chan struct{}, 1)
 	w.running.Store(true)
 	write := func(sg board.Signup) {
 		r := game.Written{Signup: sg, Err: w.src.Enqueue(sg)}
-		w.finish(r)
-		notify(r)
+		notify(r, w.finish(r))
 	}
 	for {
 		select {

@@ -298,15 +298,18 @@ func (s *Screen) Wake() {
 	ebiten.ScheduleFrame()
 }
 
-// written is called by the outbox writer when a sign-up is stored (or not).
-func (s *Screen) written(w game.Written) {
+// written is called by the outbox writer when a sign-up is stored (or not);
+// taken: a turn of the loop waiting for it has taken the outcome already.
+func (s *Screen) written(w game.Written, taken bool) {
 	if w.Err == nil {
 		select {
 		case s.changed <- struct{}{}: // the loader reads the outbox again
 		default:
 		}
 	}
-	ebiten.ScheduleFrame()
+	if !taken {
+		ebiten.ScheduleFrame()
+	}
 }
 
 // Page is the page the screen shows now (ids of items, never names), for
@@ -382,6 +385,20 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 		tick.Speaking = layout.CardKey(s.opts.Voice.Speaking())
 	}
 	repaint, writes := s.game.Step(tick)
+	if len(writes) > 0 {
+		// A confirmation: the sheet closes and, when the write is quick,
+		// its outcome is said in the same frame.
+		n := len(writes)
+		s.outbox.add(writes)
+		writes = nil
+		if done := s.outbox.await(n, writeWait); len(done) > 0 {
+			said := tick
+			said.Pointers, said.Woken, said.Written, said.LoginResults = nil, false, done, nil
+			again, more := s.game.Step(said)
+			repaint = repaint || again
+			writes = more
+		}
+	}
 	if sp, ok := s.game.TakeSpeech(); ok && s.opts.Voice != nil {
 		if sp.Stop {
 			s.opts.Voice.Stop()

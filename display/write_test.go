@@ -47,7 +47,15 @@ func TestSignUpWriteDoesNotBlock(t *testing.T) {
 		s.load()
 		done := make(chan game.Written, 1)
 		stop := make(chan struct{})
-		go func() { defer close(stop); s.outbox.run(t.Context(), func(w game.Written) { done <- w }) }()
+		go func() {
+			defer close(stop)
+			s.outbox.run(t.Context(), func(w game.Written, taken bool) {
+				if taken {
+					t.Error("a write that outlasted the turn's wait was taken by that turn")
+				}
+				done <- w
+			})
+		}()
 		t.Cleanup(func() { <-stop })
 		for !s.outbox.running.Load() {
 			time.Sleep(time.Millisecond)
@@ -90,5 +98,71 @@ func TestSignUpWriteDoesNotBlock(t *testing.T) {
 		if len(ob) != 0 || !hasText(s.game.Page(), layout.Locale("da").RefusedOther) || hasText(s.game.Page(), "Venter…") {
 			t.Errorf("a failed write: outbox %d, failure said %v, still waiting %v", len(ob), hasText(s.game.Page(), layout.Locale("da").RefusedOther), hasText(s.game.Page(), "Venter…"))
 		}
+	}
+}
+
+// TestSignUpSaidInTheSameTurn: when the outbox write is quick, the turn of
+// the loop that takes the confirmation closes the sheet and says the
+// sign-up is made at once, in one new page, and the writer asks for no turn
+// of its own (under llvmpipe every frame is a full-screen copy).
+func TestSignUpSaidInTheSameTurn(t *testing.T) {
+	at := goldenAt(t)
+	clk := clock.NewFake(at)
+	c := fixtureCache(t, at)
+	s, err := New(Options{Source: c, Clock: clk, NewID: ids()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.game.Resize(1920, 1080)
+	t.Cleanup(s.dispose)
+	s.load()
+	type outcome struct {
+		w     game.Written
+		taken bool
+	}
+	done := make(chan outcome, 1)
+	stop := make(chan struct{})
+	go func() {
+		defer close(stop)
+		s.outbox.run(t.Context(), func(w game.Written, taken bool) { done <- outcome{w, taken} })
+	}()
+	t.Cleanup(func() { <-stop })
+	for !s.outbox.running.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	l := &loop{t: t, s: s, clk: clk}
+	l.tick(nil)
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
+
+	x, y := l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm })
+	l.tick([]pointerEvent{{Down: true, X: x, Y: y}})
+	l.clk.Advance(100 * time.Millisecond)
+	before := s.game.Page()
+	l.tick([]pointerEvent{{Down: false, X: x, Y: y}})
+	page := s.game.Page()
+	if page == before {
+		t.Fatal("the confirmation's turn built no new page")
+	}
+	if s.game.State().Pick != "" {
+		t.Error("the confirmation sheet is still open")
+	}
+	if !hasText(page, "Ærtebjørg er tilmeldt") {
+		t.Error("the sign-up is not said in the turn that took the confirmation")
+	}
+	select {
+	case o := <-done:
+		if o.w.Err != nil || !o.taken {
+			t.Errorf("the write: err %v, taken by the waiting turn %v", o.w.Err, o.taken)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the writer did not report the write")
+	}
+	ob, err := c.Outbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ob) != 1 || ob[0].ProfileID != "p3" {
+		t.Errorf("outbox %+v, want the one sign-up of p3", ob)
 	}
 }
