@@ -24,11 +24,51 @@ type pointerEvent = game.Pointer
 // last tick, in order, each with its time: none is lost however short the
 // tap, and two taps read in one tick keep their distance in time.
 type pressQueue struct {
-	on      atomic.Bool // the X server reports presses: the sampled mouse state is not used
+	on atomic.Bool // the X server reports presses: the sampled mouse state is not used
+	handoff
+	evs []pointerEvent
+}
+
+// handoff is what a turn of the loop waits on for a producer's news: the
+// producer adds under mu and, while a turn waits, signals it; that turn
+// takes what was added, so the producer need not schedule a turn of its own
+// (which would only present the same frame again).
+type handoff struct {
 	mu      sync.Mutex
-	evs     []pointerEvent
-	waiting bool          // a turn of the loop waits in await: it takes what is pushed
-	pushed  chan struct{} // a press or release was queued
+	waiting bool          // a turn of the loop waits in wait
+	signal  chan struct{} // buffered 1: something was added while a turn waited
+}
+
+// wait waits until ready, asked under mu, holds or limit has passed. It
+// returns with mu held, so that the caller takes under the same lock as the
+// last look whatever was added meanwhile.
+func (h *handoff) wait(limit time.Duration, ready func() bool) {
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	h.mu.Lock()
+	h.waiting = true
+	for !ready() {
+		h.mu.Unlock()
+		timeout := false
+		select {
+		case <-h.signal:
+		case <-t.C:
+			timeout = true
+		}
+		h.mu.Lock()
+		if timeout {
+			break
+		}
+	}
+	h.waiting = false
+}
+
+// wake tells a waiting turn that something was added.
+func (h *handoff) wake() {
+	select {
+	case h.signal <- struct{}{}:
+	default:
+	}
 }
 
 // pressWait is how long a turn of the loop that saw the pointer stir waits
@@ -42,13 +82,9 @@ func (q *pressQueue) push(clk clock.Clock) func(down bool, x, y int) {
 		q.evs = append(q.evs, pointerEvent{Down: down, X: float64(x), Y: float64(y), At: clk.Now()})
 		waiting := q.waiting
 		q.mu.Unlock()
-		select {
-		case q.pushed <- struct{}{}:
-		default:
-		}
+		q.wake()
 		if !waiting {
-			// Otherwise the turn waiting takes it: another turn would
-			// only present the same frame again.
+			// Otherwise the turn waiting takes it.
 			ebiten.ScheduleFrame()
 		}
 	}
@@ -61,30 +97,11 @@ func (q *pressQueue) push(clk clock.Clock) func(down bool, x, y int) {
 // still empty, presents an unchanged frame (Ebitengine presents a few after
 // every change) and acts on the tap only in the turn after it.
 func (q *pressQueue) await(limit time.Duration) []pointerEvent {
-	t := time.NewTimer(limit)
-	defer t.Stop()
-	q.mu.Lock()
-	q.waiting = true
-	for {
-		if slices.ContainsFunc(q.evs, func(e pointerEvent) bool { return !e.Down }) {
-			break
-		}
-		q.mu.Unlock()
-		timeout := false
-		select {
-		case <-q.pushed:
-		case <-t.C:
-			timeout = true
-		}
-		q.mu.Lock()
-		if timeout {
-			break
-		}
-	}
-	// Under the same lock as the last look: whatever was pushed while
-	// this turn waited is taken here.
+	q.wait(limit, func() bool {
+		return slices.ContainsFunc(q.evs, func(e pointerEvent) bool { return !e.Down })
+	})
 	evs := q.evs
-	q.evs, q.waiting = nil, false
+	q.evs = nil
 	q.mu.Unlock()
 	return evs
 }
@@ -154,10 +171,8 @@ type outboxWriter struct {
 	src     Source
 	running atomic.Bool
 	queue   chan board.Signup
-	mu      sync.Mutex
-	done    []game.Written
-	waiting bool          // a turn of the loop waits in await: it takes what is done
-	wrote   chan struct{} // an outcome was added while a turn waited
+	handoff
+	done []game.Written
 }
 
 // writeWait is how long the turn of the loop that handed a sign-up over
@@ -194,10 +209,7 @@ func (w *outboxWriter) finish(r game.Written) (taken bool) {
 	taken = w.waiting
 	w.mu.Unlock()
 	if taken {
-		select {
-		case w.wrote <- struct{}{}:
-		default:
-		}
+		w.wake()
 	}
 	return taken
 }
@@ -217,27 +229,11 @@ func (w *outboxWriter) await(n int, limit time.Duration) []game.Written {
 	if !w.running.Load() {
 		return w.results()
 	}
-	t := time.NewTimer(limit)
-	defer t.Stop()
-	w.mu.Lock()
-	w.waiting = true
-	for len(w.done) < n {
-		w.mu.Unlock()
-		timeout := false
-		select {
-		case <-w.wrote:
-		case <-t.C:
-			timeout = true
-		}
-		w.mu.Lock()
-		if timeout {
-			break
-		}
-	}
+	w.wait(limit, func() bool { return len(w.done) >= n })
 	// Under the same lock as the last look: an outcome finished while this
 	// turn waited is taken here, and its writer schedules no turn.
 	out := w.done
-	w.done, w.waiting = nil, false
+	w.done = nil
 	w.mu.Unlock()
 	return out
 }
@@ -248,7 +244,7 @@ func (w *outboxWriter) await(n int, limit time.Duration) []game.Written {
 // took its outcome.
 func (w *outboxWriter) run(ctx context.Context, notify func(r game.Written, taken bool)) {
 	w.queue = make(chan board.Signup, writesQueue)
-	w.wrote = make(chan struct{}, 1)
+	w.signal = make(chan struct{}, 1)
 	w.running.Store(true)
 	write := func(sg board.Signup) {
 		r := game.Written{Signup: sg, Err: w.src.Enqueue(sg)}

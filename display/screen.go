@@ -254,7 +254,7 @@ func (s *Screen) Run(ctx context.Context) error {
 	if x, err := openPresses(); err != nil {
 		s.log.Warn("taps read from the sampled mouse state: a very short tap may be lost", "err", err)
 	} else {
-		s.presses.pushed = make(chan struct{}, 1)
+		s.presses.signal = make(chan struct{}, 1)
 		s.presses.on.Store(true)
 		wg.Add(1)
 		go func() { defer wg.Done(); x.run(ctx, s.presses.push(s.clk)) }()
