@@ -16,8 +16,11 @@
 // The screen is the real display.Screen in a process of its own
 // (build/bench/tap/screen, built by the bench), on a cache synced from the reference
 // backend's demo care home, with a clock moved to 09:30 today in
-// Copenhagen so the day's activities are open for sign-up. Its slideshow is
-// off, so after start and after -idle the loop sleeps on the static page.
+// Copenhagen (-at) so the day's activities are open for sign-up; each round
+// taps the first activity that still takes sign-ups then. An activity that
+// has begun takes none, so a long -idle wants an earlier -at (-idle 1h:
+// -at 08:00). Its slideshow is off, so after start and after -idle the loop
+// sleeps on the static page.
 //
 // With -browser, a Chromium kiosk of the reference backend's preview runs
 // beside the screen (at 1920x1080 only: its pages are laid out for it) on
@@ -25,7 +28,7 @@
 // round of the screen: the board page's link to the slideshow page, and a
 // tap on the slideshow back to the board (browser.go).
 //
-//	go run ./build/bench/tap -rounds 100 -idle 5m [-browser]
+//	go run ./build/bench/tap -rounds 100 -idle 5m [-browser] [-at 09:30]
 package main
 
 import (
@@ -70,7 +73,12 @@ func main() {
 	profile := flag.Bool("profile", false, "write a CPU profile of each screen into the work folder")
 	withBrowser := flag.Bool("browser", false, "tap a Chromium kiosk of the preview in turn with the screen (1920x1080 only)")
 	chromium := flag.String("chromium", "chromium", "the browser, with -browser")
+	at := flag.String("at", "09:30", "the screen's clock at the start, Copenhagen time (HH:MM); activities must still be open for sign-up after -idle")
 	flag.Parse()
+	var startH, startM int
+	if _, err := fmt.Sscanf(*at, "%d:%d", &startH, &startM); err != nil || startH < 0 || startH > 23 || startM < 0 || startM > 59 {
+		log.Fatalf("-at %q: want HH:MM", *at)
+	}
 	xgb.Logger = log.New(io.Discard, "", 0)
 	work, err := os.MkdirTemp("", "skaerm-tap-bench-")
 	if err != nil {
@@ -92,7 +100,8 @@ func main() {
 		if _, err := fmt.Sscanf(sz, "%dx%d", &w, &h); err != nil {
 			log.Fatalf("size %q: want WxH", sz)
 		}
-		b := &bench{bin: screenBin, work: filepath.Join(work, sz), w: w, h: h, display: benchenv.FreeDisplay(*display + 2*i), profile: *profile}
+		b := &bench{bin: screenBin, work: filepath.Join(work, sz), w: w, h: h, display: benchenv.FreeDisplay(*display + 2*i), profile: *profile,
+			startH: startH, startM: startM}
 		if *withBrowser && w == 1920 && h == 1080 {
 			b.chromium = *chromium
 		}
@@ -143,6 +152,8 @@ type bench struct {
 	chromium      string        // "": no browser beside the screen
 	browser       *browserBench // the browser kiosk tapped in turn with the screen
 	offset        time.Duration
+	startH        int // the screen's clock at the start, Copenhagen time
+	startM        int
 	board         *board.Board
 	meas          *layout.FontMeasurer
 	fb            *framebuffer
@@ -265,8 +276,8 @@ func (b *bench) runScreen(rounds int, idle time.Duration) ([]series, error) {
 	return out, err
 }
 
-// prepare syncs the demo board into a fresh cache at 09:30 today,
-// Copenhagen time, through the reference backend in this process.
+// prepare syncs the demo board into a fresh cache at -at today (09:30 by
+// default), Copenhagen time, through the reference backend in this process.
 func (b *bench) prepare(cachePath string) error {
 	loc, err := time.LoadLocation("Europe/Copenhagen")
 	if err != nil {
@@ -276,7 +287,7 @@ func (b *bench) prepare(cachePath string) error {
 	y, mo, d := now.In(loc).Date()
 	// Whole minutes: the screen's clock turns its minute when the real
 	// one does, which the bench avoids tapping across.
-	b.offset = time.Date(y, mo, d, 9, 30, 0, 0, loc).Sub(now).Truncate(time.Minute)
+	b.offset = time.Date(y, mo, d, b.startH, b.startM, 0, 0, loc).Sub(now).Truncate(time.Minute)
 	clk := shifted{b.offset}
 	srv, err := backend.New(backend.Options{DataDir: filepath.Join(b.work, "backend"), Tokens: []string{"T"}, Demo: true, Clock: clk})
 	if err != nil {
@@ -341,13 +352,7 @@ func (b *bench) series(size, when string, rounds int) (s series, err error) {
 	}()
 	for i := range rounds {
 		now := time.Now().Add(b.offset)
-		card, open := b.target(layout.State{}, func(in layout.Intent) bool {
-			return in.Kind == layout.Open && in.Page.Kind == layout.PageActivity
-		})
-		page := open.Page
-		face, who := b.target(layout.State{Page: page}, func(in layout.Intent) bool { return in.Kind == layout.Pick })
-		confirm, _ := b.target(layout.State{Page: page, Pick: who.Profile}, func(in layout.Intent) bool { return in.Kind == layout.Confirm })
-		toToday, _ := b.target(layout.State{Page: page}, isOpen(layout.PageToday))
+		card, face, confirm, toToday := b.signupTargets()
 		if card == nil || face == nil || confirm == nil || toToday == nil {
 			return s, fmt.Errorf("round %d at %s: a target is missing (card %v, face %v, confirm %v, nav %v)",
 				i+1, now.Format("15:04"), card, face, confirm, toToday)
@@ -393,11 +398,40 @@ func isOpen(kind layout.PageKind) func(layout.Intent) bool {
 	return func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == layout.Of(kind) }
 }
 
+// signupTargets finds a round's targets: the first activity card on the
+// Today page whose detail page still offers a face to sign up or off now
+// (an activity that has begun takes no sign-ups), that face, the sheet's
+// confirmation and the navigation bar's Today button.
+func (b *bench) signupTargets() (card, face, confirm, toToday *point) {
+	today := b.build(layout.State{})
+	for _, tg := range today.Targets {
+		if tg.Intent.Kind != layout.Open || tg.Intent.Page.Kind != layout.PageActivity {
+			continue
+		}
+		page := tg.Intent.Page
+		f, who := b.target(layout.State{Page: page}, func(in layout.Intent) bool { return in.Kind == layout.Pick })
+		if f == nil {
+			continue
+		}
+		c, _ := b.target(layout.State{Page: page, Pick: who.Profile}, func(in layout.Intent) bool { return in.Kind == layout.Confirm })
+		if c == nil {
+			continue
+		}
+		t, _ := b.target(layout.State{Page: page}, isOpen(layout.PageToday))
+		return &point{int(tg.R.X + tg.R.W/2), int(tg.R.Y + tg.R.H/2)}, f, c, t
+	}
+	return nil, nil, nil, nil
+}
+
+// build lays out the page for st now, as the screen builds it.
+func (b *bench) build(st layout.State) *layout.Page {
+	return layout.Build(b.meas, layout.Input{Board: b.board, Now: time.Now().Add(b.offset), W: float64(b.w), H: float64(b.h), State: st})
+}
+
 // target finds the centre of the first target matching on the page the
 // layout builds for st now, as the screen builds it.
 func (b *bench) target(st layout.State, match func(layout.Intent) bool) (*point, layout.Intent) {
-	p := layout.Build(b.meas, layout.Input{Board: b.board, Now: time.Now().Add(b.offset), W: float64(b.w), H: float64(b.h), State: st})
-	for _, tg := range p.Targets {
+	for _, tg := range b.build(st).Targets {
 		if match(tg.Intent) {
 			return &point{int(tg.R.X + tg.R.W/2), int(tg.R.Y + tg.R.H/2)}, tg.Intent
 		}
