@@ -38,30 +38,13 @@ func TestSignUpWriteDoesNotBlock(t *testing.T) {
 		clk := clock.NewFake(at)
 		c := fixtureCache(t, at)
 		disk := &slowDisk{Cache: c, release: make(chan struct{}), fail: fail}
-		s, err := New(Options{Source: disk, Clock: clk, NewID: ids()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.game.Resize(1920, 1080)
-		t.Cleanup(s.dispose)
-		s.load()
 		done := make(chan game.Written, 1)
-		stop := make(chan struct{})
-		go func() {
-			defer close(stop)
-			s.outbox.run(t.Context(), func(w game.Written, taken bool) {
-				if taken {
-					t.Error("a write that outlasted the turn's wait was taken by that turn")
-				}
-				done <- w
-			})
-		}()
-		t.Cleanup(func() { <-stop })
-		for !s.outbox.running.Load() {
-			time.Sleep(time.Millisecond)
-		}
-		l := &loop{t: t, s: s, clk: clk}
-		l.tick(nil)
+		s, l := writingScreen(t, disk, clk, func(w game.Written, taken bool) {
+			if taken {
+				t.Error("a write that outlasted the turn's wait was taken by that turn")
+			}
+			done <- w
+		})
 
 		turned := make(chan struct{})
 		go func() {
@@ -109,29 +92,12 @@ func TestSignUpSaidInTheSameTurn(t *testing.T) {
 	at := goldenAt(t)
 	clk := clock.NewFake(at)
 	c := fixtureCache(t, at)
-	s, err := New(Options{Source: c, Clock: clk, NewID: ids()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.game.Resize(1920, 1080)
-	t.Cleanup(s.dispose)
-	s.load()
 	type outcome struct {
 		w     game.Written
 		taken bool
 	}
 	done := make(chan outcome, 1)
-	stop := make(chan struct{})
-	go func() {
-		defer close(stop)
-		s.outbox.run(t.Context(), func(w game.Written, taken bool) { done <- outcome{w, taken} })
-	}()
-	t.Cleanup(func() { <-stop })
-	for !s.outbox.running.Load() {
-		time.Sleep(time.Millisecond)
-	}
-	l := &loop{t: t, s: s, clk: clk}
-	l.tick(nil)
+	s, l := writingScreen(t, c, clk, func(w game.Written, taken bool) { done <- outcome{w, taken} })
 	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
 
@@ -165,4 +131,26 @@ func TestSignUpSaidInTheSameTurn(t *testing.T) {
 	if len(ob) != 1 || ob[0].ProfileID != "p3" {
 		t.Errorf("outbox %+v, want the one sign-up of p3", ob)
 	}
+}
+
+// writingScreen is a screen on src whose outbox writer runs, calling notify
+// after each write, and a loop that has turned once.
+func writingScreen(t *testing.T, src Source, clk *clock.Fake, notify func(game.Written, bool)) (*Screen, *loop) {
+	t.Helper()
+	s, err := New(Options{Source: src, Clock: clk, NewID: ids()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.game.Resize(1920, 1080)
+	t.Cleanup(s.dispose)
+	s.load()
+	stop := make(chan struct{})
+	go func() { defer close(stop); s.outbox.run(t.Context(), notify) }()
+	t.Cleanup(func() { <-stop })
+	for !s.outbox.running.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	l := &loop{t: t, s: s, clk: clk}
+	l.tick(nil)
+	return s, l
 }
