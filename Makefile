@@ -4,6 +4,7 @@
 #   make help     this list
 #   make demo     the screen with demo data (Xvfb + PNGs when there is no display)
 #   make test     gofmt, go vet and every test (display tests under Xvfb)
+#   make test-dates  make test with the clock at four dates where date bombs go off
 #   make build    the programs for this machine, into bin/
 #   make arm64    the programs for a Raspberry Pi (64-bit), into dist/arm64/
 #   make deb      the Raspberry Pi package dist/skaerm_<version>_arm64.deb
@@ -22,7 +23,7 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 CMDS := $(notdir $(wildcard cmd/*))
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test build arm64 deb armhf lab verify-units clean
+.PHONY: help demo test test-dates build arm64 deb armhf lab verify-units clean
 
 help: ## this list
 	@echo "skaerm $(VERSION)"
@@ -33,6 +34,9 @@ demo: ## run the screen with demo data (PNGs in demo-shots/ when there is no dis
 
 test: ## gofmt, go vet, all tests (display tests under Xvfb)
 	build/test.sh
+
+test-dates: ## make test with the clock moved to DST changes, a leap day and a year's end (docs/test-dates.md)
+	build/test-dates.sh
 
 build: ## build every program in cmd/ for this machine into bin/
 	build/deps.sh

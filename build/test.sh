@@ -2,7 +2,8 @@
 # Runs every check a change must pass, the same way on a laptop and in CI:
 #   1. build/deps.sh --display (installs only what is missing)
 #   2. gofmt -l must print nothing
-#   3. go vet ./..., go mod tidy -diff, which packages may link what
+#   3. go vet ./..., the clock check, go mod tidy -diff, which packages may
+#      link what
 #   4. go test for the packages that need no display
 #   5. go test for the packages that draw (their test binaries link Ebitengine,
 #      which needs an X server), under Xvfb at 1920x1080, one package at a time
@@ -47,6 +48,15 @@ log "go vet ./..."
 if ! go vet ./...; then
 	failed=1
 	failures+=("go vet")
+fi
+
+# No test depends on the day it runs on: every part a test starts gets the
+# test's clock, and product code reads the time through the injected clock
+# (build/clockcheck says how; make test-dates proves it on other dates).
+log "clocks: every part a test starts gets its clock"
+if ! go run ./build/clockcheck .; then
+	failed=1
+	failures+=("clocks")
 fi
 
 # go.mod says what the code imports: direct dependencies are not marked

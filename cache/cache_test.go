@@ -615,7 +615,7 @@ func TestLocked(t *testing.T) {
 func TestReadOnly(t *testing.T) {
 	t.Parallel()
 	c, clk := openTest(t)
-	if _, err := Open(filepath.Join(t.TempDir(), "none.db"), Options{ReadOnly: true}); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := Open(filepath.Join(t.TempDir(), "none.db"), Options{Clock: clk, ReadOnly: true}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("read-only Open of a missing file: %v, want not-exist", err)
 	}
 	if err := c.ReplaceBoard(testBoard(clk.Now(), 1, 1), "e1"); err != nil {
@@ -624,13 +624,13 @@ func TestReadOnly(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Open(c.Path(), Options{ReadOnly: true})
+	r, err := Open(c.Path(), Options{Clock: clk, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
 	// Two readers may look at once.
-	r2, err := Open(c.Path(), Options{ReadOnly: true, Timeout: 50 * time.Millisecond})
+	r2, err := Open(c.Path(), Options{Clock: clk, ReadOnly: true, Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("second reader: %v", err)
 	}

@@ -108,7 +108,7 @@ func TestCorruptFileMovedAside(t *testing.T) {
 			corrupted := read(t, path)
 
 			// A reader only reports it.
-			if _, err := Open(path, Options{ReadOnly: true}); !errors.Is(err, ErrCorrupt) {
+			if _, err := Open(path, Options{Clock: clock.Real{}, ReadOnly: true}); !errors.Is(err, ErrCorrupt) {
 				t.Errorf("read-only Open: %v, want ErrCorrupt", err)
 			}
 			if !bytes.Equal(read(t, path), corrupted) || len(leftovers(t, path)) != 0 {

@@ -87,7 +87,7 @@ func TestGolden(t *testing.T) {
 	// others as on a screen without a session.
 	fl := &fakeLogin{}
 	karen := karensPage(t, src)
-	s, err := newSnapshotScreen(src, at, Options{Pairing: func() (string, string, bool) { return "WDJB-MJHT", "", pairing }, Login: fl})
+	s, err := newSnapshotScreen(src, at, Options{Clock: clock.NewFake(at), Pairing: func() (string, string, bool) { return "WDJB-MJHT", "", pairing }, Login: fl})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestGoldenCatchesOneWord(t *testing.T) {
 	want := readGolden(t, filepath.Join("testdata", "golden", fmt.Sprintf("today_%dx%d.png", w, h)))
 	render := func(src Source) image.Image {
 		t.Helper()
-		s, err := newSnapshotScreen(src, at, Options{})
+		s, err := newSnapshotScreen(src, at, Options{Clock: clock.NewFake(at)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -203,7 +203,7 @@ func TestLoginRefusalsAndOffline(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	off, err := NewLogin(LoginOptions{BaseURL: "http://" + addr, Token: "T"})
+	off, err := NewLogin(LoginOptions{Clock: clock.Real{}, BaseURL: "http://" + addr, Token: "T"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func TestNewRejectsConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o := Options{BaseURL: "https://manager.example.dk", Token: "T", Cache: c}
+			o := Options{Clock: clock.Real{}, BaseURL: "https://manager.example.dk", Token: "T", Cache: c}
 			tt.edit(&o)
 			if _, err := New(o); !errors.Is(err, ErrConfig) {
 				t.Errorf("New = %v, want ErrConfig", err)

@@ -35,12 +35,13 @@ func TestAnnouncementFromTheCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{})
+	day := func(h, m int) time.Time { return time.Date(2026, 12, 1, h, m, 0, 0, cph) }
+	clk := clock.NewFake(day(13, 45))
+	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	day := func(h, m int) time.Time { return time.Date(2026, 12, 1, h, m, 0, 0, cph) }
 	b := &board.Board{
 		Department: board.Department{ID: "d1", Timezone: "Europe/Copenhagen", Locale: "da",
 			Announcements: &board.Announcements{Enabled: true, BeforeMinutes: 10}},
@@ -49,7 +50,6 @@ func TestAnnouncementFromTheCache(t *testing.T) {
 	if err := c.ReplaceBoard(b, `"1"`); err != nil {
 		t.Fatal(err)
 	}
-	clk := clock.NewFake(day(13, 45))
 	sched, err := power.ParseSchedule([]string{"daily off 22:00-06:00"})
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func TestAnnouncementFromTheCache(t *testing.T) {
 // it, not spoken: the loudspeaker hears the recording's samples.
 func TestRecordingFromTheCache(t *testing.T) {
 	heard := soundtest.FileSpeaker(t)
-	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{})
+	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{Clock: clock.Real{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestRecordingFromTheCache(t *testing.T) {
 	if err := c.PutMedia(rec.SHA256, blob); err != nil {
 		t.Fatal(err)
 	}
-	pw := power.NewController(power.Options{})
+	pw := power.NewController(power.Options{Clock: clock.Real{}})
 	a := config.Default().Audio
 	a.Volume = 100
 	x := newAudio(a, c, pw, clock.Real{}, nil, nil)
@@ -168,11 +168,11 @@ func TestStatusReportsThePlaybackError(t *testing.T) {
 	}
 	speaker := &deviceSwitch{}
 	speaker.set("default")
-	v := aloud.New(aloud.Options{Engine: &speech.Espeak{}, Player: speaker})
+	v := aloud.New(aloud.Options{Clock: clock.Real{}, Engine: &speech.Espeak{}, Player: speaker})
 	p := newParts(context.Background())
 	p.start("voice", v.Run)
 	defer p.stop(nil)
-	f := facts{voice: v, power: power.NewController(power.Options{}), clock: clock.NewTrusted(clock.TrustOptions{}), sensor: &motion.Sensor{}}
+	f := facts{voice: v, power: power.NewController(power.Options{Clock: clock.Real{}}), clock: clock.NewTrusted(clock.TrustOptions{}), sensor: &motion.Sensor{}}
 	if _, ok := f.report()["audio error"]; ok {
 		t.Fatal("an audio error before any sound")
 	}

@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"skaerm/internal/clock"
 	"testing"
 	"time"
 
@@ -25,7 +26,7 @@ func TestRestartKeepsBackendClock(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "cache.db")
-			c, err := cache.Open(path, cache.Options{BootID: tt.boot})
+			c, err := cache.Open(path, cache.Options{Clock: clock.Real{}, BootID: tt.boot})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -35,7 +36,7 @@ func TestRestartKeepsBackendClock(t *testing.T) {
 			if err := c.Close(); err != nil {
 				t.Fatal(err)
 			}
-			c, err = cache.Open(path, cache.Options{})
+			c, err = cache.Open(path, cache.Options{Clock: clock.Real{}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"skaerm/internal/clock"
 	"strings"
 	"sync"
 	"testing"
@@ -38,12 +39,12 @@ func (l *lockedLog) String() string {
 // from a reader, a suggestion, and the session ended on shutdown; the
 // log, at every level, names no PIN, tag or name.
 func TestScreenLoginWiring(t *testing.T) {
-	rb, err := backend.Start(context.Background(), "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true})
+	rb, err := backend.Start(context.Background(), "127.0.0.1:0", backend.Options{Clock: clock.Real{}, DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rb.Close()
-	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{})
+	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{Clock: clock.Real{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,6 +61,7 @@ func snapshotLogin(ctx context.Context, url, ca, token string, in app.SnapshotLo
 }
 
 func cmdSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// real clock: a snapshot is of now unless --at says otherwise.
 	f, snap, err := app.ParseSnapshot(args, stderr, time.Now())
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"skaerm/internal/clock"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +30,7 @@ func startBackend(t *testing.T) *backend.Running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true})
+	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{Clock: clock.Real{}, DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,7 @@ func cmdRun(_ context.Context, args []string, _, stderr io.Writer) error {
 // a detail page's item is on the cached board) and that a display can be
 // opened, then hands over to skaerm-screen.
 func cmdSnapshot(_ context.Context, args []string, _, stderr io.Writer) error {
+	// real clock: a snapshot is of now unless --at says otherwise.
 	f, snap, err := app.ParseSnapshot(args, stderr, time.Now())
 	if err != nil {
 		return err

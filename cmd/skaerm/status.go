@@ -31,6 +31,7 @@ func cmdStatus(_ context.Context, args []string, stdout, stderr io.Writer) error
 	r, err := readStatus(s.Config.Cache.Path)
 	if errors.Is(err, iofs.ErrNotExist) {
 		// A screen that has never run: report what there is to report.
+		// real clock: a command run once reports the moment it runs.
 		r, err = status.Report{At: time.Now(), Version: version, CachePath: s.Config.Cache.Path}, nil
 	}
 	if err != nil {
@@ -88,6 +89,7 @@ func readStatus(path string) (status.Report, error) {
 		return status.Report{}, err
 	}
 	defer c.Close()
+	// real clock: a command run once reports the moment it runs.
 	return status.Collect(c, time.Now(), version)
 }
 

@@ -52,6 +52,7 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	res, err := sy.SyncOnce(ctx)
+	// real clock: a command run once reports the moment it runs.
 	if r, serr := status.Collect(c, time.Now(), version); serr == nil {
 		_ = status.Save(status.FilePath(c.Path()), r)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"skaerm/internal/clock"
 	"strings"
 	"sync"
 	"testing"
@@ -82,7 +83,7 @@ func start(t *testing.T, o Options) *Voice {
 // stopped reading is not a failure.
 func TestOneSoundAtATime(t *testing.T) {
 	g := newGate()
-	v := start(t, Options{Engine: words{}, Player: g})
+	v := start(t, Options{Clock: clock.Real{}, Engine: words{}, Player: g})
 	v.Read(Card{Key: "meal/m1", Text: "Frokost klokken tolv"})
 	if v.Speaking() != "meal/m1" {
 		t.Fatalf("Speaking %q right after Read", v.Speaking())
@@ -111,7 +112,7 @@ func TestOneSoundAtATime(t *testing.T) {
 func TestAnnouncementWaitsForTheReading(t *testing.T) {
 	g := newGate()
 	changes := make(chan struct{}, 10)
-	v := start(t, Options{Engine: words{}, Player: g, OnChange: func() { changes <- struct{}{} }})
+	v := start(t, Options{Clock: clock.Real{}, Engine: words{}, Player: g, OnChange: func() { changes <- struct{}{} }})
 	v.Read(Card{Key: "news/n1", Text: "Ny frisør"})
 	wait.Until(t, "the card plays", func() bool { return g.begun() == 1 })
 	// What Say does, in two steps, so the announcement is surely waiting
@@ -142,7 +143,7 @@ func TestRecordingWins(t *testing.T) {
 	g := newGate()
 	rec := speech.Audio{SampleRate: 8000, Samples: make([]int16, 8000)}
 	broken := errors.New("hash does not match")
-	v := start(t, Options{Engine: words{}, Player: g, Recording: func(_ context.Context, a board.Audio) (speech.Audio, error) {
+	v := start(t, Options{Clock: clock.Real{}, Engine: words{}, Player: g, Recording: func(_ context.Context, a board.Audio) (speech.Audio, error) {
 		if a.SHA256 == "bad" {
 			return speech.Audio{}, broken
 		}
@@ -164,7 +165,7 @@ func TestRecordingWins(t *testing.T) {
 // A voice that cannot speak keeps the failure for the status report and
 // stops saying it is reading.
 func TestFailureIsKept(t *testing.T) {
-	v := start(t, Options{Engine: words{fail: speech.ErrNoEngine}, Player: newGate()})
+	v := start(t, Options{Clock: clock.Real{}, Engine: words{fail: speech.ErrNoEngine}, Player: newGate()})
 	v.Read(Card{Key: "meal/m1", Text: "Frokost"})
 	wait.Until(t, "the reading ends", func() bool { return v.Speaking() == "" })
 	if f := v.LastFailure(); !strings.Contains(f.Err, "not installed") || f.At.IsZero() {
@@ -176,7 +177,7 @@ func TestFailureIsKept(t *testing.T) {
 // the chime.
 func TestAnnouncementReachesTheLoudspeaker(t *testing.T) {
 	heard := soundtest.FileSpeaker(t)
-	v := start(t, Options{Engine: &speech.Espeak{}, Player: &sound.Player{}, Volume: func() int { return 100 }})
+	v := start(t, Options{Clock: clock.Real{}, Engine: &speech.Espeak{}, Player: &sound.Player{}, Volume: func() int { return 100 }})
 	if err := v.Say(context.Background(), "Om ti minutter: Strikkeklub i Dagligstuen.", "da"); err != nil {
 		t.Fatal(err)
 	}

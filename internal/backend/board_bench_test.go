@@ -3,6 +3,7 @@ package backend_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"skaerm/internal/clock"
 	"testing"
 
 	"skaerm/internal/backend"
@@ -12,7 +13,7 @@ import (
 // conditional GET of its board (a 304 when nothing changed), and every edit
 // in the Manager makes each screen fetch the whole board once (a 200).
 func benchBoard(b *testing.B, conditional bool) {
-	s, err := backend.New(backend.Options{DataDir: b.TempDir(), Tokens: []string{"T"}, Demo: true})
+	s, err := backend.New(backend.Options{Clock: clock.Real{}, DataDir: b.TempDir(), Tokens: []string{"T"}, Demo: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"skaerm/internal/clock"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func TestDeviceFlowWithOAuth2(t *testing.T) {
 	if err := tb.Close(); err != nil {
 		t.Fatal(err)
 	}
-	again, err := Start(ctx, "127.0.0.1:0", Options{DataDir: tb.dir, Demo: true})
+	again, err := Start(ctx, "127.0.0.1:0", Options{Clock: clock.Real{}, DataDir: tb.dir, Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"skaerm/internal/clock"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,7 @@ func startWatcher(t *testing.T) *watchRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.w = NewWatcher(r.path, c, WatchOptions{
+	r.w = NewWatcher(r.path, c, WatchOptions{Clock: clock.Real{},
 		Debounce: 20 * time.Millisecond,
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		OnReject: func(err error) { r.rejects <- err },
@@ -287,7 +288,7 @@ func TestWatchLeavesNoGoroutine(t *testing.T) {
 }
 
 func TestWatchMissingDirectory(t *testing.T) {
-	w := NewWatcher(filepath.Join(t.TempDir(), "nope", "config.toml"), Default(), WatchOptions{})
+	w := NewWatcher(filepath.Join(t.TempDir(), "nope", "config.toml"), Default(), WatchOptions{Clock: clock.Real{}})
 	if err := w.Run(context.Background()); err == nil {
 		t.Error("Run on a missing directory returned nil")
 	}

@@ -203,7 +203,7 @@ func TestMotionDisabled(t *testing.T) {
 
 func TestMotionBadConfig(t *testing.T) {
 	for _, cfg := range []Config{{Enabled: true, Pull: "sideways"}, {Enabled: true, Edge: "up"}} {
-		if _, err := New(Options{Config: cfg}); !errors.Is(err, ErrBadConfig) {
+		if _, err := New(Options{Clock: clock.Real{}, Config: cfg}); !errors.Is(err, ErrBadConfig) {
 			t.Errorf("New(%+v) error %v, want ErrBadConfig", cfg, err)
 		}
 		if f := Check(context.Background(), cfg); f.Status != sysinfo.Fail {
@@ -219,7 +219,7 @@ func (failingPin) In(gpio.Pull, gpio.Edge) error { return errors.New("device or 
 
 func TestMotionArmFails(t *testing.T) {
 	var logged bytes.Buffer
-	s, err := New(Options{Config: Config{Enabled: true}, Pin: failingPin{&gpiotest.Pin{N: "GPIO17"}}, Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	s, err := New(Options{Clock: clock.Real{}, Config: Config{Enabled: true}, Pin: failingPin{&gpiotest.Pin{N: "GPIO17"}}, Log: slog.New(slog.NewTextHandler(&logged, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

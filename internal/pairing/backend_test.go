@@ -3,6 +3,7 @@ package pairing
 import (
 	"net/http"
 	"path/filepath"
+	"skaerm/internal/clock"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 func TestPairWithReferenceBackend(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	r, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Demo: true, PollInterval: time.Second})
+	r, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{Clock: clock.Real{}, DataDir: t.TempDir(), Demo: true, PollInterval: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -140,7 +140,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 // pair runs the flow like Pair, without log lines.
 func pair(ctx context.Context, baseURL string, c *http.Client, show func(string, string, time.Time)) (string, error) {
-	return (&Flow{BaseURL: baseURL, HTTPClient: c, Show: show, Logger: quiet()}).Pair(ctx)
+	return (&Flow{Clock: clock.Real{}, BaseURL: baseURL, HTTPClient: c, Show: show, Logger: quiet()}).Pair(ctx)
 }
 
 func testContext(t *testing.T) context.Context {

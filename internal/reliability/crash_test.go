@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"skaerm/internal/clock"
 	"sort"
 	"strconv"
 	"strings"
@@ -142,7 +143,7 @@ type crashState struct {
 // first board, which the backend refuses).
 func (h *crashState) enqueue(t *testing.T, path string, rng *rand.Rand) {
 	t.Helper()
-	c, err := cache.Open(path, cache.Options{Timeout: 5 * time.Second})
+	c, err := cache.Open(path, cache.Options{Clock: clock.Real{}, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatalf("open cache to enqueue: %v", err)
 	}
@@ -180,7 +181,7 @@ func (h *crashState) enqueue(t *testing.T, path string, rng *rand.Rand) {
 // pending counts the outbox entries still waiting.
 func (h *crashState) pending(t *testing.T, path string) int {
 	t.Helper()
-	c, err := cache.Open(path, cache.Options{Timeout: 5 * time.Second})
+	c, err := cache.Open(path, cache.Options{Clock: clock.Real{}, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatalf("open cache: %v", err)
 	}
@@ -202,7 +203,7 @@ func (h *crashState) pending(t *testing.T, path string) int {
 // must not break.
 func (h *crashState) check(t *testing.T, run int, path string, admin backend.Admin) {
 	t.Helper()
-	c, err := cache.Open(path, cache.Options{Timeout: 5 * time.Second})
+	c, err := cache.Open(path, cache.Options{Clock: clock.Real{}, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatalf("kill %d: cache does not open: %v", run, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"skaerm/internal/clock"
 	"syscall"
 	"testing"
 	"time"
@@ -98,11 +99,11 @@ func newDiskRig(t *testing.T, dir string) *diskRig {
 }
 
 func (r *diskRig) open() {
-	c, err := cache.Open(r.path, cache.Options{Timeout: time.Second})
+	c, err := cache.Open(r.path, cache.Options{Clock: clock.Real{}, Timeout: time.Second})
 	if err != nil {
 		r.t.Fatalf("open cache: %v", err)
 	}
-	s, err := sync.New(sync.Options{BaseURL: r.url, Token: "T", Cache: c, Version: "disk"})
+	s, err := sync.New(sync.Options{Clock: clock.Real{}, BaseURL: r.url, Token: "T", Cache: c, Version: "disk"})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func TestDiskFull(t *testing.T) {
 
 	// The screen restarts while the disk is still full.
 	r.close()
-	c, err := cache.Open(r.path, cache.Options{Timeout: time.Second})
+	c, err := cache.Open(r.path, cache.Options{Clock: clock.Real{}, Timeout: time.Second})
 	outcome = "opens, board readable"
 	if err != nil {
 		outcome = "DOES NOT OPEN"
@@ -246,14 +247,14 @@ func TestDiskReadOnly(t *testing.T) {
 	// A restart while it is read-only: the writable open fails clearly, a
 	// read-only open (what `skaerm status` uses) still reads the board.
 	r.close()
-	_, err = cache.Open(r.path, cache.Options{Timeout: time.Second})
+	_, err = cache.Open(r.path, cache.Options{Clock: clock.Real{}, Timeout: time.Second})
 	outcome = "writable open refused"
 	if err == nil || !errors.Is(err, syscall.EROFS) {
 		t.Errorf("read-only: writable open gave %v, want an error naming the read-only file system", err)
 		outcome = "UNEXPECTED: " + outcome
 	}
 	rows = append(rows, faultRow{"restart on a read-only filesystem (writable open)", outcome, errText(err)})
-	ro, err := cache.Open(r.path, cache.Options{Timeout: time.Second, ReadOnly: true})
+	ro, err := cache.Open(r.path, cache.Options{Clock: clock.Real{}, Timeout: time.Second, ReadOnly: true})
 	outcome = "read-only open reads the board"
 	if err != nil {
 		outcome = "READ-ONLY OPEN FAILED"

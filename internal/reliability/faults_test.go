@@ -123,13 +123,13 @@ type faultRow struct{ fault, outcome, err string }
 func TestBackendFaults(t *testing.T) {
 	run, admin := startBackend(t)
 	fr := newFront(t, run.URL)
-	c, err := cache.Open(t.TempDir()+"/cache.db", cache.Options{Timeout: time.Second})
+	c, err := cache.Open(t.TempDir()+"/cache.db", cache.Options{Clock: clock.Real{}, Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
 	rec := newRecorder()
-	s, err := sync.New(sync.Options{BaseURL: fr.srv.URL, Token: "T", Cache: c, Logger: slogOf(rec), Version: "faults"})
+	s, err := sync.New(sync.Options{Clock: clock.Real{}, BaseURL: fr.srv.URL, Token: "T", Cache: c, Logger: slogOf(rec), Version: "faults"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestBackendFaults(t *testing.T) {
 	}
 	// The backend's own faults are met directly, without the front (whose
 	// proxy would turn a dropped connection into a 502).
-	direct, err := sync.New(sync.Options{BaseURL: run.URL, Token: "T", Cache: c, Logger: slogOf(rec), Version: "faults"})
+	direct, err := sync.New(sync.Options{Clock: clock.Real{}, BaseURL: run.URL, Token: "T", Cache: c, Logger: slogOf(rec), Version: "faults"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -533,7 +533,7 @@ func sseFloodCase(t *testing.T, c *cache.Cache, fr *front) faultRow {
 	})
 	defer fr.set(nil)
 	rec := newRecorder()
-	s, err := sync.New(sync.Options{BaseURL: fr.srv.URL, Token: "T", Cache: c, Logger: slogOf(rec), Version: "faults"})
+	s, err := sync.New(sync.Options{Clock: clock.Real{}, BaseURL: fr.srv.URL, Token: "T", Cache: c, Logger: slogOf(rec), Version: "faults"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"skaerm/internal/clock"
 	"strings"
 	"sync"
 	"testing"
@@ -80,7 +81,7 @@ func writeOut(t *testing.T, name, content string) {
 // loopback; edit adjusts the options.
 func startBackend(t *testing.T, edit ...func(*backend.Options)) (*backend.Running, backend.Admin) {
 	t.Helper()
-	opts := backend.Options{DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true, Logger: slog.New(slog.DiscardHandler)}
+	opts := backend.Options{Clock: clock.Real{}, DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true, Logger: slog.New(slog.DiscardHandler)}
 	for _, e := range edit {
 		e(&opts)
 	}

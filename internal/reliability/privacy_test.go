@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"skaerm/internal/clock"
 	"sort"
 	"strings"
 	"testing"
@@ -46,11 +47,11 @@ func TestPrivacyAudit(t *testing.T) {
 	path := filepath.Join(dir, "cache.db")
 	var logs lockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := cache.Open(path, cache.Options{Timeout: time.Second, Logger: logger})
+	c, err := cache.Open(path, cache.Options{Clock: clock.Real{}, Timeout: time.Second, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := sync.New(sync.Options{BaseURL: run.URL, Token: "T", Cache: c, Logger: logger, Version: "audit",
+	s, err := sync.New(sync.Options{Clock: clock.Real{}, BaseURL: run.URL, Token: "T", Cache: c, Logger: logger, Version: "audit",
 		Status: func() sync.StatusExtras { return sync.StatusExtras{DisplayOn: true, SoCTempC: 48.5, ClockSynced: true} }})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +68,7 @@ func TestPrivacyAudit(t *testing.T) {
 	// Karen logs in by her key fob, opens everything on Min side (the
 	// shared pictures and the letter are fetched into memory), the screen
 	// syncs and posts its status meanwhile, and she logs out.
-	login, err := sync.NewLogin(sync.LoginOptions{BaseURL: run.URL, Token: "T", Logger: logger, Version: "audit"})
+	login, err := sync.NewLogin(sync.LoginOptions{Clock: clock.Real{}, BaseURL: run.URL, Token: "T", Logger: logger, Version: "audit"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"skaerm/internal/clock"
 	gosync "sync"
 	"syscall"
 	"testing"
@@ -79,12 +80,12 @@ func (b *boardServer) count() int {
 
 func newSyncer(t *testing.T, baseURL, caFile string, logger recorder) *sync.Syncer {
 	t.Helper()
-	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{Timeout: time.Second})
+	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{Clock: clock.Real{}, Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	s, err := sync.New(sync.Options{BaseURL: baseURL, Token: "secret-device-token", CAFile: caFile, Cache: c, Logger: slogOf(logger), Version: "sec"})
+	s, err := sync.New(sync.Options{Clock: clock.Real{}, BaseURL: baseURL, Token: "secret-device-token", CAFile: caFile, Cache: c, Logger: slogOf(logger), Version: "sec"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestRedirectsStayHome(t *testing.T) {
 // token; a forwarded-for header does not make a client local.
 func TestAdminAPILoopbackOnly(t *testing.T) {
 	for _, adminToken := range []string{"", "admin-secret"} {
-		s, err := backend.New(backend.Options{DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true, AdminToken: adminToken})
+		s, err := backend.New(backend.Options{Clock: clock.Real{}, DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true, AdminToken: adminToken})
 		if err != nil {
 			t.Fatal(err)
 		}

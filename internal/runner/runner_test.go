@@ -24,10 +24,10 @@ func TestUnauthorizedReturnsToPairing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	b, c, dir := backendAndCache(t, ctx, "old")
-	noMedia := sync.Options{BaseURL: b.URL, MaxMediaBytes: 1}
+	noMedia := sync.Options{Clock: clock.Real{}, BaseURL: b.URL, MaxMediaBytes: 1}
 
 	// A first sync with the token that works fills the cache.
-	first, err := sync.New(sync.Options{BaseURL: b.URL, Token: "old", Cache: c, MaxMediaBytes: 1})
+	first, err := sync.New(sync.Options{Clock: clock.Real{}, BaseURL: b.URL, Token: "old", Cache: c, MaxMediaBytes: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestUnauthorizedReturnsToPairing(t *testing.T) {
 
 	tokenFile := filepath.Join(dir, "token")
 	shown := new(pairing.Shown)
-	r, err := New(Deps{Sync: noMedia, Token: "revoked", TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test"})
+	r, err := New(Deps{Clock: clock.Real{}, Sync: noMedia, Token: "revoked", TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,18 +101,18 @@ func TestUnauthorizedReturnsToPairing(t *testing.T) {
 func TestReportFollowsSync(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true})
+	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{Clock: clock.Real{}, DataDir: t.TempDir(), Tokens: []string{"T"}, Demo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{})
+	c, err := cache.Open(filepath.Join(t.TempDir(), "cache.db"), cache.Options{Clock: clock.Real{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
 	clk := clock.NewFake(time.Now())
-	r, err := New(Deps{Sync: sync.Options{BaseURL: b.URL, MaxMediaBytes: 1}, Token: "T", Cache: c, Clock: clk, Version: "test"})
+	r, err := New(Deps{Sync: sync.Options{Clock: clk, BaseURL: b.URL, MaxMediaBytes: 1}, Token: "T", Cache: c, Clock: clk, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestTokenFromTerminalEndsPairing(t *testing.T) {
 	tokenFile := filepath.Join(dir, "token")
 	shown := new(pairing.Shown)
 	told := make(chan string, 1)
-	r, err := New(Deps{Sync: sync.Options{BaseURL: b.URL, MaxMediaBytes: 1}, TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test",
+	r, err := New(Deps{Clock: clock.Real{}, Sync: sync.Options{Clock: clock.Real{}, BaseURL: b.URL, MaxMediaBytes: 1}, TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test",
 		OnToken: func(tok string) { told <- tok }})
 	if err != nil {
 		t.Fatal(err)
@@ -195,13 +195,13 @@ func TestTokenFromTerminalEndsPairing(t *testing.T) {
 // token file); both are closed when the test ends.
 func backendAndCache(t *testing.T, ctx context.Context, token string) (*backend.Running, *cache.Cache, string) {
 	t.Helper()
-	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{DataDir: t.TempDir(), Tokens: []string{token}, Demo: true, PollInterval: time.Second})
+	b, err := backend.Start(ctx, "127.0.0.1:0", backend.Options{Clock: clock.Real{}, DataDir: t.TempDir(), Tokens: []string{token}, Demo: true, PollInterval: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
 	dir := t.TempDir()
-	c, err := cache.Open(filepath.Join(dir, "cache.db"), cache.Options{})
+	c, err := cache.Open(filepath.Join(dir, "cache.db"), cache.Options{Clock: clock.Real{}})
 	if err != nil {
 		t.Fatal(err)
 	}

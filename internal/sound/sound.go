@@ -121,9 +121,11 @@ func (p *paced) Read(b []byte) (int, error) {
 		return 0, io.EOF
 	}
 	if p.start.IsZero() {
+		// real clock: the pace of the sound card is real time (monotonic).
 		p.start = time.Now()
 	}
 	// Bytes that may have been handed over by now.
+	// real clock: the sound card plays in real time.
 	allowed := int((time.Since(p.start) + ahead).Seconds() * float64(p.rate))
 	if allowed <= p.off {
 		wait := time.Duration(float64(p.off-allowed+p.rate/20) / float64(p.rate) * float64(time.Second))
@@ -134,6 +136,7 @@ func (p *paced) Read(b []byte) (int, error) {
 			return 0, p.ctx.Err()
 		case <-t.C:
 		}
+		// real clock: the sound card plays in real time.
 		allowed = int((time.Since(p.start) + ahead).Seconds() * float64(p.rate))
 	}
 	n := copy(b[:min(len(b), allowed-p.off)&^1], p.pcm[p.off:])

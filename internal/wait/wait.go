@@ -24,8 +24,10 @@ func Until(t testing.TB, what string, cond func() bool) {
 
 // For polls cond for at most limit and reports whether it held.
 func For(cond func() bool, limit time.Duration) bool {
+	// real clock: a test waits in real time for another goroutine, whatever its clock says.
 	deadline := time.Now().Add(limit)
 	for !cond() {
+		// real clock: as above.
 		if time.Now().After(deadline) {
 			return false
 		}

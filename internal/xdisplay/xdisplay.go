@@ -99,6 +99,7 @@ func Open(o Options) error {
 		return fmt.Errorf("display %s: %w (%v)", d.Name, ErrNoServer, err)
 	}
 	defer conn.Close()
+	// real clock: a socket deadline.
 	_ = conn.SetDeadline(time.Now().Add(timeout))
 	authName, authData := cookie(xauthority(o.Xauthority), d)
 	if _, err := conn.Write(setupRequest(authName, authData)); err != nil {

@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	shot, shotErr = display.Snapshot(c, layout.Of(layout.PageToday), 1280, 720, at, display.Options{})
+	shot, shotErr = display.Snapshot(c, layout.Of(layout.PageToday), 1280, 720, at, display.Options{Clock: clock.NewFake(at)})
 	code := m.Run()
 	c.Close()
 	os.RemoveAll(dir)

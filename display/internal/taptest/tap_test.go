@@ -102,7 +102,7 @@ func run(m *testing.M) (int, error) {
 		return 1, err
 	}
 	os.Setenv("HOME", dir)
-	voice = aloud.New(aloud.Options{Engine: &speech.Espeak{}, Player: &sound.Player{},
+	voice = aloud.New(aloud.Options{Clock: clk, Engine: &speech.Espeak{}, Player: &sound.Player{},
 		Volume: func() int { return 100 }, OnChange: func() { screen.Poke() }})
 	n := 0
 	screen, err = display.New(display.Options{
