@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the long reliability and security proof and prints a summary table:
-#   1. the tests of internal/reliability with SKAERM_LONG=1: crash safety
+#   1. the tests of internal/testkit/reliability with SKAERM_LONG=1: crash safety
 #      (200 SIGKILLs of `skaerm sync`), the backend faults table, full and
 #      read-only disks, the privacy audit, the security checks and a soak of
 #      30 simulated days
@@ -54,7 +54,7 @@ failed=0
 
 log "reliability tests (long=$long), logs in $out"
 tests='^(TestCrashSafety|TestBackendFaults|TestDiskFull|TestDiskReadOnly|TestPrivacyAudit|TestTokenFileMode|TestTLSVerificationAlwaysOn|TestRedirectsStayHome|TestAdminAPILoopbackOnly|TestNoListeningPort|TestSoak)$'
-if ! go test -count=1 -v -timeout 90m -run "$tests" ./internal/reliability >"$out/tests.log" 2>&1; then
+if ! go test -count=1 -v -timeout 90m -run "$tests" ./internal/testkit/reliability >"$out/tests.log" 2>&1; then
 	failed=1
 fi
 

@@ -29,7 +29,7 @@ dates=("$@")
 if [ "${#dates[@]}" = 0 ]; then
 	dates=(
 		"2027-03-28 01:59:30" # spring: 02:00 CET becomes 03:00 CEST
-		"2027-10-31 02:30:00" # autumn: 02:30 comes twice; the first one, CEST
+		"2027-10-31 02:30:00 +0100" # autumn: 02:30 comes twice; this is the second, CET
 		"2028-02-29 12:00:00" # a leap day
 		"2030-12-31 23:59:30" # a year's end
 	)

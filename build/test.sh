@@ -89,7 +89,7 @@ log "the reference backend not in cmd/skaerm or cmd/skaerm-screen"
 module="$(go list -m)"
 for cmd in cmd/skaerm cmd/skaerm-screen; do
 	[ -d "$cmd" ] || continue
-	linked="$(go list -deps "./$cmd" | grep -E "^${module//./\\.}/internal/backend(/|\$)" || true)"
+	linked="$(go list -deps "./$cmd" | grep -E "^${module//./\\.}/backend(/|\$)" || true)"
 	if [ -n "$linked" ]; then
 		printf '%s links the reference backend:\n%s\n' "$cmd" "$linked" >&2
 		failed=1

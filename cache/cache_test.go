@@ -18,7 +18,7 @@ import (
 
 	"skaerm/board"
 	"skaerm/internal/clock"
-	"skaerm/internal/wait"
+	"skaerm/internal/testkit/wait"
 )
 
 func TestBoardRoundTrip(t *testing.T) {

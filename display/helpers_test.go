@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/backend"
 	"skaerm/board"
 	"skaerm/cache"
 	"skaerm/display/internal/fixture"
-	"skaerm/internal/backend"
 	"skaerm/internal/clock"
 	skaermsync "skaerm/sync"
 )

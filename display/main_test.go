@@ -8,7 +8,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 
-	"skaerm/internal/xneed"
+	"skaerm/internal/testkit/xneed"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata/golden")

@@ -8,7 +8,7 @@ import (
 
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
-	"skaerm/internal/pairing"
+	"skaerm/sync/pairing"
 )
 
 // TestBlankWakeAndHeartbeat: a dark display draws black, the first touch on

@@ -21,8 +21,8 @@ import (
 	"skaerm/cache"
 	"skaerm/display/internal/game"
 	"skaerm/display/layout"
-	"skaerm/internal/aloud"
 	"skaerm/internal/clock"
+	"skaerm/internal/voice/aloud"
 )
 
 // Source is what the Screen reads: the local cache. *cache.Cache is one.

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/backend"
 	"skaerm/cache"
 	"skaerm/display/layout"
-	"skaerm/internal/backend"
 	"skaerm/internal/clock"
 	skaermsync "skaerm/sync"
 )

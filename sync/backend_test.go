@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/backend"
 	"skaerm/board"
 	"skaerm/cache"
-	"skaerm/internal/backend"
 	"skaerm/internal/clock"
-	"skaerm/internal/wait"
+	"skaerm/internal/testkit/wait"
 )
 
 // These tests run the screen against the reference backend on loopback,

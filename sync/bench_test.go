@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"skaerm/internal/backend"
+	"skaerm/backend"
 )
 
 // BenchmarkDecode decodes and filters the demo department's board.

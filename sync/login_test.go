@@ -14,11 +14,11 @@ import (
 
 	"skaerm/board"
 	"skaerm/internal/clock"
-	"skaerm/internal/wait"
+	"skaerm/internal/testkit/wait"
 	"skaerm/personal"
 )
 
-// The demo backend's logins (internal/backend/login.go).
+// The demo backend's logins (backend/login.go).
 const (
 	karenPIN = "2580"
 	karenTag = "04a1b2c3d4e5f6"

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"skaerm/board"
-	"skaerm/internal/recording"
+	"skaerm/internal/voice/recording"
 )
 
 // ErrBadRecording means the backend sent a recorded reading that is not

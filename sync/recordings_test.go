@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"skaerm/internal/backend"
-	"skaerm/internal/recording"
+	"skaerm/backend"
+	"skaerm/internal/voice/recording"
 )
 
 // The demo's lunches carry a recorded reading: the sync fetches it from

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"skaerm/board"
-	"skaerm/internal/wait"
+	"skaerm/internal/testkit/wait"
 )
 
 // runSyncer starts s.Run and stops it at the end of the test.

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/backend"
 	"skaerm/board"
-	"skaerm/internal/backend"
 	"skaerm/internal/clock"
 )
 

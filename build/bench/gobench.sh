@@ -9,5 +9,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$PATH:/usr/local/go/bin"
 out=${1:-bench-$(date -u +%Y%m%dT%H%M%SZ).txt}
-go test -p 1 -run='^$' -bench=. -count="${COUNT:-6}" ./cache ./sync ./display/layout ./internal/backend ./internal/status ./internal/picture | tee "$out"
+go test -p 1 -run='^$' -bench=. -count="${COUNT:-6}" ./cache ./sync ./display/layout ./backend ./internal/status ./internal/picture | tee "$out"
 echo "wrote $out (load $(cut -d' ' -f1-3 /proc/loadavg))"

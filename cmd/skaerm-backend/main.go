@@ -16,7 +16,7 @@ import (
 	"strings"
 	"syscall"
 
-	"skaerm/internal/backend"
+	"skaerm/backend"
 )
 
 func main() {

@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"skaerm/cache"
-	"skaerm/internal/aloud"
-	"skaerm/internal/announce"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
-	"skaerm/internal/power"
-	"skaerm/internal/sound"
-	"skaerm/internal/speech"
+	"skaerm/internal/device/power"
+	"skaerm/internal/voice/aloud"
+	"skaerm/internal/voice/announce"
+	"skaerm/internal/voice/sound"
+	"skaerm/internal/voice/speech"
 )
 
 // audio is the screen's loudspeaker and what drives it: the voice that

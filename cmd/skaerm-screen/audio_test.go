@@ -13,15 +13,15 @@ import (
 
 	"skaerm/board"
 	"skaerm/cache"
-	"skaerm/internal/aloud"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
-	"skaerm/internal/motion"
-	"skaerm/internal/power"
-	"skaerm/internal/recording"
-	"skaerm/internal/sound/soundtest"
-	"skaerm/internal/speech"
-	"skaerm/internal/wait"
+	"skaerm/internal/device/motion"
+	"skaerm/internal/device/power"
+	"skaerm/internal/testkit/soundtest"
+	"skaerm/internal/testkit/wait"
+	"skaerm/internal/voice/aloud"
+	"skaerm/internal/voice/recording"
+	"skaerm/internal/voice/speech"
 )
 
 // The screen's announcements from end to end with real parts: the board

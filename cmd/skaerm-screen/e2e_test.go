@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"skaerm/internal/backend"
-	"skaerm/internal/wait"
-	"skaerm/internal/xneed"
+	"skaerm/backend"
+	"skaerm/internal/testkit/wait"
+	"skaerm/internal/testkit/xneed"
 )
 
 // TestDemoSyncSnapshot is what a newcomer does by hand: start the reference

@@ -13,7 +13,7 @@ import (
 	"skaerm/display"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
-	"skaerm/internal/tagreader"
+	"skaerm/internal/device/tagreader"
 	"skaerm/personal"
 	"skaerm/sync"
 )

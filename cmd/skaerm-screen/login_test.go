@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/backend"
 	"skaerm/cache"
 	"skaerm/display"
-	"skaerm/internal/backend"
-	"skaerm/internal/wait"
+	"skaerm/internal/testkit/wait"
 )
 
 type lockedLog struct {

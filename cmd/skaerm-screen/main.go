@@ -14,7 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"skaerm/internal/app"
+	"skaerm/cmd/internal/app"
 )
 
 // Set by the build: -ldflags "-X main.version=... -X main.commit=...".

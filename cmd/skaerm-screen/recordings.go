@@ -6,8 +6,8 @@ import (
 
 	"skaerm/board"
 	"skaerm/cache"
-	"skaerm/internal/recording"
-	"skaerm/internal/speech"
+	"skaerm/internal/voice/recording"
+	"skaerm/internal/voice/speech"
 )
 
 // recordings reads the staff's recorded readings from the cache, where the

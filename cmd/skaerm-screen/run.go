@@ -11,12 +11,12 @@ import (
 	"github.com/google/uuid"
 
 	"skaerm/cache"
+	"skaerm/cmd/internal/app"
 	"skaerm/display"
-	"skaerm/internal/app"
 	"skaerm/internal/clock"
-	"skaerm/internal/motion"
-	"skaerm/internal/pairing"
-	"skaerm/internal/runner"
+	"skaerm/internal/device/motion"
+	"skaerm/sync/pairing"
+	"skaerm/sync/runner"
 )
 
 // cmdRun builds the screen's parts, starts them beside the renderer, and

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"skaerm/cache"
+	"skaerm/cmd/internal/app"
 	"skaerm/display"
 	"skaerm/display/layout"
-	"skaerm/internal/app"
 	"skaerm/sync"
 )
 

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"skaerm/internal/clock"
-	"skaerm/internal/wait"
+	"skaerm/internal/testkit/wait"
 )
 
 type lockedBuffer struct {

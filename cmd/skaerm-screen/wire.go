@@ -8,15 +8,15 @@ import (
 	"time"
 
 	"skaerm/cache"
+	"skaerm/cmd/internal/app"
 	"skaerm/display"
 	"skaerm/display/layout"
-	"skaerm/internal/aloud"
-	"skaerm/internal/app"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
-	"skaerm/internal/motion"
-	"skaerm/internal/power"
-	"skaerm/internal/sysinfo"
+	"skaerm/internal/device/motion"
+	"skaerm/internal/device/power"
+	"skaerm/internal/device/sysinfo"
+	"skaerm/internal/voice/aloud"
 	"skaerm/sync"
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"skaerm/internal/app"
+	"skaerm/cmd/internal/app"
 	"skaerm/internal/config"
 )
 

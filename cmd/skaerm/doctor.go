@@ -14,18 +14,18 @@ import (
 	"syscall"
 	"time"
 
-	"skaerm/internal/app"
+	"skaerm/cmd/internal/app"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
-	"skaerm/internal/motion"
-	"skaerm/internal/pairing"
-	"skaerm/internal/power"
-	"skaerm/internal/sound"
-	"skaerm/internal/speech"
+	"skaerm/internal/device/motion"
+	"skaerm/internal/device/power"
+	"skaerm/internal/device/sysinfo"
 	"skaerm/internal/status"
-	"skaerm/internal/sysinfo"
+	"skaerm/internal/voice/sound"
+	"skaerm/internal/voice/speech"
 	"skaerm/internal/xdisplay"
 	"skaerm/sync"
+	"skaerm/sync/pairing"
 )
 
 // doctorFailed makes `skaerm doctor` exit 1 when any check failed.

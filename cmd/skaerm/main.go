@@ -18,7 +18,7 @@ import (
 	"sort"
 	"syscall"
 
-	"skaerm/internal/app"
+	"skaerm/cmd/internal/app"
 )
 
 // Set by the build: -ldflags "-X main.version=... -X main.commit=...".

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"skaerm/internal/backend"
+	"skaerm/backend"
 	"skaerm/internal/status"
 )
 

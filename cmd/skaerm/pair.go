@@ -8,10 +8,10 @@ import (
 	"log/slog"
 	"time"
 
-	"skaerm/internal/app"
-	"skaerm/internal/pairing"
+	"skaerm/cmd/internal/app"
 	"skaerm/internal/status"
 	"skaerm/sync"
+	"skaerm/sync/pairing"
 )
 
 // errPaired makes `skaerm pair` refuse to replace a working token unasked.

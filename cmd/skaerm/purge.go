@@ -8,9 +8,9 @@ import (
 	"os"
 
 	"skaerm/cache"
-	"skaerm/internal/announce"
-	"skaerm/internal/app"
+	"skaerm/cmd/internal/app"
 	"skaerm/internal/status"
+	"skaerm/internal/voice/announce"
 )
 
 func cmdPurge(_ context.Context, args []string, stdout, stderr io.Writer) error {

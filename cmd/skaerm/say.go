@@ -8,9 +8,9 @@ import (
 	"io"
 	"strings"
 
-	"skaerm/internal/app"
-	"skaerm/internal/sound"
-	"skaerm/internal/speech"
+	"skaerm/cmd/internal/app"
+	"skaerm/internal/voice/sound"
+	"skaerm/internal/voice/speech"
 )
 
 // cmdSay speaks a sentence through the configured loudspeaker: a speaker

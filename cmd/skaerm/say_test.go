@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"skaerm/internal/sound/soundtest"
-	"skaerm/internal/speech"
+	"skaerm/internal/testkit/soundtest"
+	"skaerm/internal/voice/speech"
 )
 
 // skaerm say speaks through the configured device at the configured volume:

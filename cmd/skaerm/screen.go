@@ -16,8 +16,8 @@ import (
 
 	"skaerm/board"
 	"skaerm/cache"
+	"skaerm/cmd/internal/app"
 	"skaerm/display/layout"
-	"skaerm/internal/app"
 	"skaerm/internal/xdisplay"
 )
 

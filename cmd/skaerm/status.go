@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"skaerm/cache"
-	"skaerm/internal/app"
+	"skaerm/cmd/internal/app"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
 	"skaerm/internal/status"

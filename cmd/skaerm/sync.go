@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"skaerm/cache"
-	"skaerm/internal/app"
+	"skaerm/cmd/internal/app"
 	"skaerm/internal/status"
 	"skaerm/sync"
 )

@@ -6,7 +6,7 @@ import (
 	"io"
 	"runtime"
 
-	"skaerm/internal/app"
+	"skaerm/cmd/internal/app"
 )
 
 func cmdVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {

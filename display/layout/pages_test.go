@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/backend"
 	"skaerm/board"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
-	"skaerm/internal/backend"
 	skaermsync "skaerm/sync"
 )
 

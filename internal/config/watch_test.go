@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"skaerm/internal/wait"
+	"skaerm/internal/testkit/wait"
 )
 
 // patience bounds how long a test waits for a file event; events normally

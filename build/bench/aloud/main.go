@@ -28,13 +28,13 @@ import (
 	"time"
 
 	"skaerm/board"
-	"skaerm/internal/aloud"
-	"skaerm/internal/announce"
 	"skaerm/internal/clock"
-	"skaerm/internal/recording"
-	"skaerm/internal/sound"
-	"skaerm/internal/sound/soundtest"
-	"skaerm/internal/speech"
+	"skaerm/internal/testkit/soundtest"
+	"skaerm/internal/voice/aloud"
+	"skaerm/internal/voice/announce"
+	"skaerm/internal/voice/recording"
+	"skaerm/internal/voice/sound"
+	"skaerm/internal/voice/speech"
 )
 
 func main() {
@@ -58,7 +58,7 @@ func run(taps int, idle time.Duration) error {
 	}
 	os.Setenv("HOME", dir)
 
-	mp3, err := os.ReadFile("internal/recording/testdata/reading.mp3")
+	mp3, err := os.ReadFile("internal/voice/recording/testdata/reading.mp3")
 	if err != nil {
 		return err
 	}

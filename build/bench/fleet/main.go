@@ -38,10 +38,10 @@ import (
 	"syscall"
 	"time"
 
+	"skaerm/backend"
 	"skaerm/build/bench/internal/proctree"
 	"skaerm/build/bench/internal/wire"
 	"skaerm/cache"
-	"skaerm/internal/backend"
 	"skaerm/sync"
 )
 

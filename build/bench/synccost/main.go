@@ -25,9 +25,9 @@ import (
 	"slices"
 	"time"
 
+	"skaerm/backend"
 	"skaerm/build/bench/internal/wire"
 	"skaerm/cache"
-	"skaerm/internal/backend"
 	"skaerm/sync"
 )
 

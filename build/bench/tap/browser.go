@@ -17,9 +17,9 @@ import (
 	"github.com/jezek/xgb/xproto"
 	"github.com/jezek/xgb/xtest"
 
+	"skaerm/backend"
 	"skaerm/build/bench/internal/benchenv"
 	"skaerm/build/bench/internal/browser"
-	"skaerm/internal/backend"
 )
 
 // browserBench taps a Chromium kiosk of the reference backend's preview

@@ -55,12 +55,12 @@ import (
 	"github.com/jezek/xgb/xtest"
 
 	"skaerm/assets"
+	"skaerm/backend"
 	"skaerm/board"
 	"skaerm/build/bench/internal/benchenv"
 	"skaerm/build/bench/internal/proctree"
 	"skaerm/cache"
 	"skaerm/display/layout"
-	"skaerm/internal/backend"
 	"skaerm/sync"
 )
 

@@ -22,7 +22,7 @@ import (
 	"skaerm/board"
 	"skaerm/cache"
 	"skaerm/display/layout"
-	"skaerm/internal/spoken"
+	"skaerm/internal/voice/spoken"
 )
 
 // Timings of the game.

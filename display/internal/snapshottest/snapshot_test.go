@@ -14,7 +14,7 @@ import (
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
-	"skaerm/internal/xneed"
+	"skaerm/internal/testkit/xneed"
 )
 
 var (

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"skaerm/display/layout"
-	"skaerm/internal/sound/soundtest"
-	"skaerm/internal/speech"
-	"skaerm/internal/spoken"
+	"skaerm/internal/testkit/soundtest"
+	"skaerm/internal/voice/speech"
+	"skaerm/internal/voice/spoken"
 )
 
 // speakerOn is the speaker button of the first card of kind on today's

@@ -24,11 +24,11 @@ import (
 	"skaerm/display"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
-	"skaerm/internal/aloud"
-	"skaerm/internal/sound"
-	"skaerm/internal/sound/soundtest"
-	"skaerm/internal/speech"
-	"skaerm/internal/xneed"
+	"skaerm/internal/testkit/soundtest"
+	"skaerm/internal/testkit/xneed"
+	"skaerm/internal/voice/aloud"
+	"skaerm/internal/voice/sound"
+	"skaerm/internal/voice/speech"
 )
 
 const width, height = 1920, 1080
