@@ -136,6 +136,7 @@ type Screen struct {
 	presses     pressQueue                // from the X server, when it can tell
 	textures    atomic.Pointer[Footprint] // the painter's, as of its last paint
 	outbox      outboxWriter
+	writeWait   time.Duration                 // writeWait; a test of a loaded machine may give more
 	page        atomic.Pointer[layout.PageID] // the page on screen, for the status report
 	login       *loginPort                    // nil without Options.Login
 
@@ -184,15 +185,16 @@ func New(opts Options) (*Screen, error) {
 		return nil, fmt.Errorf("load bold font: %w", err)
 	}
 	s := &Screen{
-		opts:    opts,
-		src:     opts.Source,
-		clk:     opts.Clock,
-		log:     opts.Logger,
-		meas:    meas,
-		paint:   newPainter(reg, bold),
-		changed: make(chan struct{}, 1),
-		replan:  make(chan struct{}, 1),
-		shots:   make(chan shotRequest, 4),
+		opts:      opts,
+		src:       opts.Source,
+		clk:       opts.Clock,
+		writeWait: writeWait,
+		log:       opts.Logger,
+		meas:      meas,
+		paint:     newPainter(reg, bold),
+		changed:   make(chan struct{}, 1),
+		replan:    make(chan struct{}, 1),
+		shots:     make(chan shotRequest, 4),
 
 		schedule: ebiten.ScheduleFrame,
 	}
@@ -391,7 +393,7 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 		n := len(writes)
 		s.outbox.add(writes)
 		writes = nil
-		if done := s.outbox.await(n, writeWait); len(done) > 0 {
+		if done := s.outbox.await(n, s.writeWait); len(done) > 0 {
 			said := tick
 			said.Pointers, said.Woken, said.Written, said.LoginResults = nil, false, done, nil
 			again, more := s.game.Step(said)
