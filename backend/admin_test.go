@@ -12,16 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/internal/clock"
 	"skaerm/internal/testkit/wait"
 )
-
-func parseDay(s string) (time.Time, error) { return time.ParseInLocation(time.DateOnly, s, copenhagen) }
 
 // TestAdminRefusesOthersWithoutToken checks the loopback rule with made-up
 // remote addresses.
 func TestAdminRefusesOthersWithoutToken(t *testing.T) {
 	for _, adminToken := range []string{"", "s3cret"} {
-		s, err := New(Options{DataDir: t.TempDir(), AdminToken: adminToken, Clock: nil})
+		s, err := New(Options{DataDir: t.TempDir(), AdminToken: adminToken, Clock: clock.Real{}})
 		if err != nil {
 			t.Fatal(err)
 		}

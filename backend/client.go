@@ -90,12 +90,6 @@ func (a Admin) raw(ctx context.Context, method, path, contentType string, body i
 
 func esc(id string) string { return url.PathEscape(id) }
 
-// Departments lists the departments.
-func (a Admin) Departments(ctx context.Context) ([]Department, error) {
-	var out []Department
-	return out, a.do(ctx, http.MethodGet, "/admin/v1/departments", nil, &out)
-}
-
 // Profiles lists every profile with all its fields.
 func (a Admin) Profiles(ctx context.Context) ([]Profile, error) {
 	var out []Profile
@@ -150,16 +144,6 @@ func (a Admin) SetWeather(ctx context.Context, departmentID string, weather json
 		return a.do(ctx, http.MethodDelete, "/admin/v1/weather/"+esc(departmentID), nil, nil)
 	}
 	return a.do(ctx, http.MethodPut, "/admin/v1/weather/"+esc(departmentID), weather, nil)
-}
-
-// Delete removes a row of a collection (not departments).
-func (a Admin) Delete(ctx context.Context, collection, id string) error {
-	return a.do(ctx, http.MethodDelete, "/admin/v1/"+esc(collection)+"/"+esc(id), nil, nil)
-}
-
-// List decodes every row of a collection into out (a pointer to a slice).
-func (a Admin) List(ctx context.Context, collection string, out any) error {
-	return a.do(ctx, http.MethodGet, "/admin/v1/"+esc(collection), nil, out)
 }
 
 // PutMedia stores a PNG, JPEG or WebP picture and describes it.

@@ -255,8 +255,8 @@ func (m *moduleFiles) testsWithoutClock() []finding {
 	return out
 }
 
-// setsClock says whether a literal gives its Clock field: by name, or by
-// giving every field in order.
+// setsClock says whether a literal gives its Clock field: by name (and not
+// as nil), or by giving every field in order.
 func setsClock(lit *ast.CompositeLit) bool {
 	for _, e := range lit.Elts {
 		kv, ok := e.(*ast.KeyValueExpr)
@@ -264,7 +264,8 @@ func setsClock(lit *ast.CompositeLit) bool {
 			return true
 		}
 		if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Clock" {
-			return true
+			v, isIdent := kv.Value.(*ast.Ident)
+			return !isIdent || v.Name != "nil" // Clock: nil is the real clock unsaid
 		}
 	}
 	return false

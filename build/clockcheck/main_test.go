@@ -77,11 +77,13 @@ import (
 
 func TestAnnouncement(t *testing.T) {
 	_ = cache.Open("cache.db", cache.Options{})
+	_ = cache.Open("other.db", cache.Options{Clock: nil})
 	_ = time.Date(2026, 12, 1, 13, 45, 0, 0, time.UTC)
 }
 `})
 	n, out := check(t, root)
-	if n != 1 || !strings.Contains(out, "screen/audio_test.go:11: cache.Options has no Clock") {
+	if n != 2 || !strings.Contains(out, "screen/audio_test.go:11: cache.Options has no Clock") ||
+		!strings.Contains(out, "screen/audio_test.go:12: cache.Options has no Clock") {
 		t.Fatalf("%d findings:\n%s", n, out)
 	}
 }

@@ -462,9 +462,6 @@ func (b *builder) target(r Rect, in Intent) {
 // 299 mm.
 const MinUnitMM = 2.99
 
-// mm is at least x millimetres on every screen skaerm hangs on.
-func (b *builder) mm(x float64) float64 { return x / MinUnitMM * b.u }
-
 // SpeakerSize is the side of the speaker button on a screen whose short
 // side is short pixels: 16 mm on the smallest screen. Its touch target
 // reaches a little past it, to the 7.4 units every target has.

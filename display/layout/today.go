@@ -31,11 +31,6 @@ func activitiesOn(bd *board.Board, now time.Time, plus int, hideEnded bool) []bo
 	return out
 }
 
-// TodayMeals are the meals of today that have not ended, by start time.
-func TodayMeals(bd *board.Board, now time.Time) []board.Meal {
-	return mealsOn(bd, now, 0, true)
-}
-
 func mealsOn(bd *board.Board, now time.Time, plus int, hideEnded bool) []board.Meal {
 	from, to := dayBounds(now, bd.Location(), plus)
 	var out []board.Meal

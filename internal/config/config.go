@@ -437,15 +437,6 @@ func sortedKeys(m map[string]toml.Primitive) []string {
 	return keys
 }
 
-func parentReported(reported map[string]bool, k toml.Key) bool {
-	for i := 1; i < len(k); i++ {
-		if reported[k[:i].String()] {
-			return true
-		}
-	}
-	return false
-}
-
 // typeErr matches the toml package's plain type-mismatch errors, which carry
 // the line and key only in their text.
 var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
