@@ -9,11 +9,19 @@
 // is shown, what a tap does, the timers and the sign-ups waiting to be
 // written are the game state in display/internal/game, also plain Go. This
 // package is the Ebitengine adapter around them: it reads the Source on a
-// loader goroutine, reads taps, writes sign-ups on a writer goroutine (an
-// Update never waits for the disk), paints the layout's boxes (paint.go),
+// loader goroutine, reads taps, writes sign-ups on a writer goroutine,
+// paints the layout's boxes (paint.go),
 // answers screenshots (shots.go) and keeps the game loop idle: nothing is drawn unless the board, the minute, a touch
 // or a timer changed something, and Ebitengine sleeps between frames
 // (FPSModeVsyncOffMinimum, woken by ScheduleFrame).
+//
+// An Update waits, and then only for a bounded time, in two places: the
+// turn that took a confirmation waits up to writeWait (50 ms) for the
+// outbox write, so that a quick write is said in the frame that closes the
+// sheet; and a turn that saw the pointer stir waits up to pressWait (15 ms)
+// for the X reader's report of that press. It never waits on the Source's
+// reads, nor past those bounds: a slow disk delays the outcome to a turn of
+// its own.
 //
 // A sign-up takes two taps on the resident's own face and a "Ja, tilmeld
 // Karen" button; only then is it written to the Source's outbox. Taps act on

@@ -344,7 +344,9 @@ func (s *Screen) resize(w, h int) {
 }
 
 // Update implements ebiten.Game: input to intents, timers, and a new frame
-// when something changed. It never waits on the Source or the disk.
+// when something changed. It never reads the Source; it waits at most
+// writeWait for a sign-up it handed to the writer and pressWait for a press
+// the X reader is reporting (see the package doc).
 func (s *Screen) Update() error {
 	if s.stopped.Load() {
 		return ebiten.Termination
