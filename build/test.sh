@@ -97,6 +97,44 @@ for cmd in cmd/skaerm cmd/skaerm-screen; do
 	fi
 done
 
+# The flow: board data goes backend -> sync -> cache -> display, and the
+# reference backend is a product of its own. Among the module's packages
+# (their own code, not their tests):
+#   - only display/, cmd/skaerm-screen and build/ (the tools that drive the
+#     screen's own layout) import display/...;
+#   - backend/ imports nothing of the screen (display, sync, cache,
+#     personal, cmd), and only its command and build/'s benches import it.
+# Known imports against the flow, each to be taken out and then off this
+# list (it may only shrink): the words and page names still live in
+# display/layout.
+log "the flow: who may import display/... and backend/"
+known_against_flow=(
+	"skaerm/backend skaerm/display/layout"
+	"skaerm/internal/voice/spoken skaerm/display/layout"
+	"skaerm/cmd/skaerm skaerm/display/layout"
+	"skaerm/cmd/internal/app skaerm/display/layout"
+)
+go list -f '{{.ImportPath}}{{range .Imports}} {{.}}{{end}}' ./... |
+	awk -v m="$module" '{ for (i = 2; i <= NF; i++) if (index($i, m "/") == 1) print $1, $i }' >"$work/edges"
+against="$(awk -v m="$module" '
+	function under(p, dir) { return p == m "/" dir || index(p, m "/" dir "/") == 1 }
+	(under($2, "display") && !under($1, "display") && $1 != m "/cmd/skaerm-screen" && !under($1, "build")) ||
+	(under($1, "backend") && (under($2, "display") || under($2, "sync") || under($2, "cache") || under($2, "personal") || under($2, "cmd"))) ||
+	(under($2, "backend") && !under($1, "backend") && $1 != m "/cmd/skaerm-backend" && !under($1, "build")) { print }
+' "$work/edges" | sort -u)"
+unknown="$(grep -vxF -f <(printf '%s\n' "${known_against_flow[@]}") <<<"$against" || true)"
+if [ -n "$unknown" ]; then
+	printf 'these imports run against the flow:\n%s\n' "$unknown" >&2
+	failed=1
+	failures+=("flow imports")
+fi
+gone="$(grep -vxF -f <(printf '%s\n' "$against") < <(printf '%s\n' "${known_against_flow[@]}") || true)"
+if [ -n "$gone" ]; then
+	printf 'these imports are gone: take them off known_against_flow in build/test.sh:\n%s\n' "$gone" >&2
+	failed=1
+	failures+=("flow imports")
+fi
+
 # Personal data (a logged-in resident's Min side) lives in memory only: the
 # cache cannot take it because it never links the personal package, and the
 # personal package links no store.
