@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"skaerm/board"
-	"skaerm/display/layout"
+	"skaerm/words"
 )
 
 // The preview is what staff look at to check what residents see. /preview
@@ -89,7 +89,7 @@ func (s *Server) preview(dept string, now time.Time, link func(string) string) (
 		return nil, err
 	}
 	loc := location(d)
-	words := layout.Locale(d.Locale)
+	say := words.Locale(d.Locale)
 	t := now.In(loc)
 
 	people := map[string]Profile{}
@@ -114,26 +114,26 @@ func (s *Server) preview(dept string, now time.Time, link func(string) string) (
 		}
 		return pp, true
 	}
-	page := previewPage{Lang: words.Lang, Department: d.Name, Date: words.Date(t, loc), Clock: layout.Clock(t, loc),
+	page := previewPage{Lang: say.Lang, Department: d.Name, Date: say.Date(t, loc), Clock: words.Clock(t, loc),
 		Slideshow:       link("/preview/slideshow?department=" + url.QueryEscape(dept)),
-		ActivitiesTitle: words.Activities, MealsTitle: words.MealsTitle, OnDutyTitle: words.OnDuty,
-		NoActivities: words.NothingToday, NoMeals: words.NoMeals, NoStaff: words.NoStaff, Full: words.Full, Closed: words.Closed,
-		PhotosLabel: words.Gallery}
+		ActivitiesTitle: say.Activities, MealsTitle: say.MealsTitle, OnDutyTitle: say.OnDuty,
+		NoActivities: say.NothingToday, NoMeals: say.NoMeals, NoStaff: say.NoStaff, Full: say.Full, Closed: say.Closed,
+		PhotosLabel: say.Gallery}
 	var w board.Weather
 	if rawWeather != nil && json.Unmarshal(rawWeather, &w) == nil && w.Fresh(now) {
-		page.Temp, page.Weather = layout.Temp(w.Now.TempC), words.Sky[w.Now.Symbol]
+		page.Temp, page.Weather = words.Temp(w.Now.TempC), say.Sky[w.Now.Symbol]
 		if day, ok := w.Day(now, loc); ok {
-			page.Weather += ", " + fmt.Sprintf(words.Span, layout.Temp(day.MinC), layout.Temp(day.MaxC))
+			page.Weather += ", " + fmt.Sprintf(say.Span, words.Temp(day.MinC), words.Temp(day.MaxC))
 		}
 	}
 	const maxFaces = 10
 	for _, a := range b.Activities {
 		pa := previewActivity{
-			Time:     layout.Span(a.Start, a.End, loc),
+			Time:     words.Span(a.Start, a.End, loc),
 			Title:    a.Title,
 			Location: a.Location,
 			Kind:     pictogramLabels[a.Pictogram],
-			Count:    words.Count(len(a.Signups), a.Capacity),
+			Count:    say.Count(len(a.Signups), a.Capacity),
 			Full:     a.Capacity > 0 && len(a.Signups) >= a.Capacity,
 			Closed:   !a.SignupOpen,
 			Past:     !a.End.After(now),
@@ -161,19 +161,19 @@ func (s *Server) preview(dept string, now time.Time, link func(string) string) (
 		return 1
 	})
 	for _, ml := range b.Meals {
-		pm := previewMeal{Label: words.Meal(board.MealKind(ml.Kind)), Time: layout.Clock(ml.Start, loc), Menu: ml.Menu, Past: !ml.End.After(now)}
+		pm := previewMeal{Label: say.Meal(board.MealKind(ml.Kind)), Time: words.Clock(ml.Start, loc), Menu: ml.Menu, Past: !ml.End.After(now)}
 		if len(ml.Signups) > 0 {
-			pm.Count = fmt.Sprintf(words.Eating, len(ml.Signups))
+			pm.Count = fmt.Sprintf(say.Eating, len(ml.Signups))
 		}
 		page.Meals = append(page.Meals, pm)
 	}
 	for _, kind := range []string{ShiftDay, ShiftEvening, ShiftNight} {
-		sh := previewShift{Label: words.Shift(board.ShiftKind(kind))}
+		sh := previewShift{Label: say.Shift(board.ShiftKind(kind))}
 		for _, e := range b.Roster {
 			if e.Shift != kind || e.Start.Before(today.from) {
 				continue
 			}
-			sh.Time = layout.Span(e.Start, e.End, loc)
+			sh.Time = words.Span(e.Start, e.End, loc)
 			sh.Current = sh.Current || !now.Before(e.Start) && now.Before(e.End)
 			if pp, ok := person(e.ProfileID); ok {
 				pp.Role = e.Role
@@ -339,8 +339,8 @@ func (s *Server) staffPreview(dept string, now time.Time, withToken func(string)
 		return nil, fmt.Errorf("%w: no department %q", errNotFound, dept)
 	}
 	loc := location(d)
-	words := layout.Locale(d.Locale)
-	page := staffPage{Lang: words.Lang, Department: d.Name, Date: words.Date(now, loc), Asked: asked,
+	say := words.Locale(d.Locale)
+	page := staffPage{Lang: say.Lang, Department: d.Name, Date: say.Date(now, loc), Asked: asked,
 		Board: withToken("/preview/board?department=" + url.QueryEscape(dept)),
 		Ask:   withToken("/preview/screenshot?department=" + url.QueryEscape(dept))}
 	for _, st := range s.screenList() {
@@ -350,9 +350,9 @@ func (s *Server) staffPreview(dept string, now time.Time, withToken func(string)
 		ps := previewScreen{ID: st.ScreenID}
 		if st.HasScreenshot {
 			ps.Shot = withToken("/preview/screens/" + url.PathEscape(st.ScreenID) + "/screenshot?at=" + fmt.Sprint(st.ScreenshotAt.Unix()))
-			ps.Taken = "billedet er fra " + layout.Clock(st.ScreenshotAt, loc)
+			ps.Taken = "billedet er fra " + words.Clock(st.ScreenshotAt, loc)
 			if y, m, d := st.ScreenshotAt.In(loc).Date(); y != now.In(loc).Year() || m != now.In(loc).Month() || d != now.In(loc).Day() {
-				ps.Taken = "billedet er fra " + words.DateInText(st.ScreenshotAt, loc) + " " + layout.Clock(st.ScreenshotAt, loc)
+				ps.Taken = "billedet er fra " + say.DateInText(st.ScreenshotAt, loc) + " " + words.Clock(st.ScreenshotAt, loc)
 			}
 			ps.Age = danishAge(now.Sub(st.ScreenshotAt))
 			ps.Old = now.Sub(st.ScreenshotAt) > time.Hour

@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"time"
 
-	"skaerm/display/layout"
+	"skaerm/words"
 )
 
 // /preview/slideshow is the screen's idle slideshow as a plain web page:
@@ -35,6 +35,11 @@ type slideshowPage struct {
 	EveryMS int64
 }
 
+// SlideEvery is how long the staff's slideshow preview shows each slide:
+// the screen's own pace (display/layout.SlideFor; a test there holds the
+// two equal).
+const SlideEvery = 15 * time.Second
+
 // slideshow renders the department's slideshow page at now; link adds what
 // a link from the page needs (the browser's token).
 func (s *Server) slideshow(dept string, now time.Time, link func(string) string) ([]byte, error) {
@@ -51,9 +56,9 @@ func (s *Server) slideshow(dept string, now time.Time, link func(string) string)
 		return nil, err
 	}
 	loc := location(d)
-	words := layout.Locale(d.Locale)
-	page := slideshowPage{Lang: words.Lang, Department: d.Name, Date: words.Date(now, loc), Clock: layout.Clock(now, loc),
-		Hint: words.IdleHint, Board: link("/preview/board?department=" + url.QueryEscape(dept)), EveryMS: layout.SlideFor.Milliseconds(), Slides: []slide{}}
+	say := words.Locale(d.Locale)
+	page := slideshowPage{Lang: say.Lang, Department: d.Name, Date: say.Date(now, loc), Clock: words.Clock(now, loc),
+		Hint: say.IdleHint, Board: link("/preview/board?department=" + url.QueryEscape(dept)), EveryMS: SlideEvery.Milliseconds(), Slides: []slide{}}
 	// renderBoard sorts both newest first, as the screen shows them.
 	for _, g := range b.Gallery {
 		if g.VisibleOnScreen && g.Image != nil {

@@ -10,6 +10,7 @@ import (
 	"skaerm/display/internal/game"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
+	"skaerm/words"
 )
 
 // slowDisk is the real cache whose outbox write waits until released, as an
@@ -78,8 +79,8 @@ func TestSignUpWriteDoesNotBlock(t *testing.T) {
 			}
 			continue
 		}
-		if len(ob) != 0 || !hasText(s.game.Page(), layout.Locale("da").RefusedOther) || hasText(s.game.Page(), "Venter…") {
-			t.Errorf("a failed write: outbox %d, failure said %v, still waiting %v", len(ob), hasText(s.game.Page(), layout.Locale("da").RefusedOther), hasText(s.game.Page(), "Venter…"))
+		if len(ob) != 0 || !hasText(s.game.Page(), words.Locale("da").RefusedOther) || hasText(s.game.Page(), "Venter…") {
+			t.Errorf("a failed write: outbox %d, failure said %v, still waiting %v", len(ob), hasText(s.game.Page(), words.Locale("da").RefusedOther), hasText(s.game.Page(), "Venter…"))
 		}
 	}
 }

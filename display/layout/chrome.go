@@ -3,6 +3,7 @@ package layout
 import (
 	"fmt"
 	"math"
+	"skaerm/words"
 )
 
 // portrait reports whether the screen is taller than wide.
@@ -30,7 +31,7 @@ func (b *builder) header() Rect {
 	b.box(Rect{0, head.Bottom() - 0.3*b.u, b.in.W, 0.3 * b.u}, Line, Line, 0, 0)
 	inner := head.Inset(M)
 	clockF := Font{Size: 8.5 * b.u, Bold: true}
-	clock := Clock(b.in.Now, b.loc)
+	clock := words.Clock(b.in.Now, b.loc)
 	date := b.s.Date(b.in.Now, b.loc)
 	if b.in.DayUnknown {
 		// Claim no day and no time: say which day the board is from.
@@ -138,7 +139,7 @@ func (b *builder) partOfDay(r Rect, a Align) float64 {
 		x = r.Right() - w
 	}
 	icon := Rect{x, r.Y + (r.H-iconS)/2, iconS, iconS}
-	b.p.Items = append(b.p.Items, Item{Kind: Icon, R: icon, Text: SkyPictogram(PartOfDay(b.in.Now, b.loc)), Color: Accent})
+	b.p.Items = append(b.p.Items, Item{Kind: Icon, R: icon, Text: SkyPictogram(words.PartOfDay(b.in.Now, b.loc)), Color: Accent})
 	b.line(Rect{x + iconS + b.u, r.Y, tw, r.H}, text, f, Ink, Left)
 	return w
 }

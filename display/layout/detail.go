@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/words"
 )
 
 // item is what the detail pages have in common.
@@ -156,10 +157,10 @@ func (b *builder) detailInfo(r Rect, it item, key CardKey) {
 	b.para(Rect{tr.X, tr.Y + (tr.H-2*b.lineH(titleF))/2, tr.W, 2 * b.lineH(titleF)}, it.title, titleF, Ink, 2)
 	row, rest := rest.takeTop(b.lineH(b.fBody), 0)
 	when := b.s.ShortDate(it.start, b.loc)
-	if sameDay(it.start, b.in.Now, b.loc) {
+	if board.SameDay(it.start, b.in.Now, b.loc) {
 		when = b.s.Today
 	}
-	b.line(row, when+"  "+Span(it.start, it.end, b.loc), Font{Size: b.fBody.Size, Bold: true}, Ink, Left)
+	b.line(row, when+"  "+words.Span(it.start, it.end, b.loc), Font{Size: b.fBody.Size, Bold: true}, Ink, Left)
 	if it.place != "" {
 		row, rest = rest.takeTop(b.lineH(b.fBody), 0)
 		b.line(row, it.place, b.fBody, Ink, Left)
@@ -351,7 +352,7 @@ func (b *builder) confirm(it item) {
 	btns, rest := rest.takeBottom(math.Min(13*b.u, rest.H), 2*b.u)
 	// The day in words, so nobody signs up for the wrong one: on one line
 	// when it fits, else the day above the time.
-	day, span := b.s.Day(it.start, b.in.Now, b.loc), Span(it.start, it.end, b.loc)
+	day, span := b.s.Day(it.start, b.in.Now, b.loc), words.Span(it.start, it.end, b.loc)
 	whenF := Font{Size: b.fBody.Size, Bold: true}
 	lines := []string{fmt.Sprintf(b.s.DayAt, day, span)}
 	if b.m.Width(lines[0], whenF) > rest.W {

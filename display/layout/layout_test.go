@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"skaerm/assets"
+	"skaerm/backend"
 	"skaerm/board"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
+	"skaerm/words"
 )
 
 func measurer(tb testing.TB) *layout.FontMeasurer {
@@ -63,7 +65,7 @@ func TestDate(t *testing.T) {
 		{"da", time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC), "Onsdag 1. juli"},
 	}
 	for _, tc := range tests {
-		if got := layout.Locale(tc.locale).Date(tc.t, loc); got != tc.want {
+		if got := words.Locale(tc.locale).Date(tc.t, loc); got != tc.want {
 			t.Errorf("Date(%s, %v) = %q, want %q", tc.locale, tc.t, got, tc.want)
 		}
 	}
@@ -82,14 +84,14 @@ func TestClockFollowsDST(t *testing.T) {
 		{time.Date(2026, 11, 23, 8, 30, 0, 0, time.UTC), "09:30"},
 	}
 	for _, tc := range tests {
-		if got := layout.Clock(tc.utc, loc); got != tc.want {
+		if got := words.Clock(tc.utc, loc); got != tc.want {
 			t.Errorf("Clock(%v) = %q, want %q", tc.utc, got, tc.want)
 		}
 	}
 }
 
 func TestWords(t *testing.T) {
-	da := layout.Locale("da-DK")
+	da := words.Locale("da-DK")
 	if got := da.Count(8, 12); got != "8 af 12 tilmeldt" {
 		t.Errorf("Count = %q", got)
 	}
@@ -114,12 +116,12 @@ func TestWords(t *testing.T) {
 	if got := da.Refusal("closed"); got != "Tilmeldingen er lukket" {
 		t.Errorf("Refusal(closed) = %q", got)
 	}
-	if layout.Locale("xx") != da || layout.Locale("") != da {
+	if words.Locale("xx") != da || words.Locale("") != da {
 		t.Error("unknown locales should fall back to Danish")
 	}
 	// Every language has every word.
 	for _, code := range []string{"da", "nb", "de", "en"} {
-		s := layout.Locale(code)
+		s := words.Locale(code)
 		if s.Lang != code {
 			t.Errorf("Locale(%s).Lang = %s", code, s.Lang)
 		}
@@ -229,10 +231,10 @@ func TestShiftsOnNow(t *testing.T) {
 			}
 		}
 		if fmt.Sprint(on) != fmt.Sprint(tc.onNow) {
-			t.Errorf("%s: on now %v, want %v", layout.Clock(tc.clock, loc), on, tc.onNow)
+			t.Errorf("%s: on now %v, want %v", words.Clock(tc.clock, loc), on, tc.onNow)
 		}
 		if fmt.Sprint(present) != fmt.Sprint(tc.present) {
-			t.Errorf("%s: shown %v, want %v", layout.Clock(tc.clock, loc), present, tc.present)
+			t.Errorf("%s: shown %v, want %v", words.Clock(tc.clock, loc), present, tc.present)
 		}
 	}
 }
@@ -293,5 +295,13 @@ func TestInitials(t *testing.T) {
 		if got := layout.Initials(in); got != want {
 			t.Errorf("Initials(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The staff's slideshow preview in the reference backend shows the slides
+// at the screen's pace.
+func TestPreviewSlidesAtTheScreensPace(t *testing.T) {
+	if backend.SlideEvery != layout.SlideFor {
+		t.Errorf("the backend's preview shows a slide for %v, the screen for %v", backend.SlideEvery, layout.SlideFor)
 	}
 }

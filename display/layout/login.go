@@ -9,6 +9,7 @@ import (
 
 	"skaerm/board"
 	"skaerm/personal"
+	"skaerm/words"
 )
 
 // The personal login ("Min side"): the header's "Log ind" and "Log ud", the
@@ -441,7 +442,7 @@ func (b *builder) mySignups(r Rect) {
 		text := Rect{li.X, li.Y, li.W - bw - b.u, li.H}
 		halves := text.splitV(0, 1, 1)
 		b.line(halves[0], row.title, bf, Ink, Left)
-		b.line(halves[1], Span(row.start, row.end, b.loc)+"  "+b.s.Day(row.start, b.in.Now, b.loc), b.fSmall, Ink, Left)
+		b.line(halves[1], words.Span(row.start, row.end, b.loc)+"  "+b.s.Day(row.start, b.in.Now, b.loc), b.fSmall, Ink, Left)
 		switch {
 		case row.pendingLeft:
 			b.line(btn, b.s.Pending, Font{Size: b.fSmall.Size, Bold: true}, Muted, Center)

@@ -8,45 +8,18 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/words"
 )
-
-// DayPart is a part of the day as people name it.
-type DayPart uint8
-
-// The parts of the day: morning 05-09, late morning 09-12, afternoon
-// 12-18, evening 18-23, night 23-05.
-const (
-	Morning DayPart = iota
-	LateMorning
-	Afternoon
-	Evening
-	Night
-)
-
-// PartOfDay is the part of the day holding t in loc.
-func PartOfDay(t time.Time, loc *time.Location) DayPart {
-	switch h := t.In(loc).Hour(); {
-	case h >= 5 && h < 9:
-		return Morning
-	case h >= 9 && h < 12:
-		return LateMorning
-	case h >= 12 && h < 18:
-		return Afternoon
-	case h >= 18 && h < 23:
-		return Evening
-	}
-	return Night
-}
 
 // SkyPictogram names the drawn sky of a part of the day: the sun low, the
 // sun high, the sun setting or the moon.
-func SkyPictogram(p DayPart) string {
+func SkyPictogram(p words.DayPart) string {
 	switch p {
-	case Morning:
+	case words.Morning:
 		return "sky-morning"
-	case LateMorning, Afternoon:
+	case words.LateMorning, words.Afternoon:
 		return "sky-day"
-	case Evening:
+	case words.Evening:
 		return "sky-evening"
 	}
 	return "sky-night"
@@ -54,48 +27,6 @@ func SkyPictogram(p DayPart) string {
 
 // WeatherPictogram names the drawn pictogram of a weather symbol.
 func WeatherPictogram(s board.Symbol) string { return "weather-" + string(s) }
-
-// PartOfDay says the part of the day holding t in words, with the weekday:
-// "Mandag formiddag", "Natten til tirsdag". The night is named after the
-// morning it leads to, before and after midnight alike.
-func (s *Strings) PartOfDay(t time.Time, loc *time.Location) string {
-	t = t.In(loc)
-	p := PartOfDay(t, loc)
-	day := t
-	if p == Night && t.Hour() >= 12 {
-		day = t.AddDate(0, 0, 1)
-	}
-	if p == Night && s.NightBefore == "" {
-		day = day.AddDate(0, 0, -1) // English: "Monday night" runs into Tuesday
-	}
-	wd := s.Weekdays[day.Weekday()]
-	var out string
-	switch {
-	case p == Night && s.NightBefore != "":
-		out = fmt.Sprintf(s.NightBefore, s.weekdayInText(wd))
-	case s.Lang == "de":
-		out = wd + strings.ToLower(s.DayParts[p]) // Montagvormittag
-	default:
-		out = wd + " " + s.DayParts[p]
-	}
-	return capitalise(out)
-}
-
-// weekdayInText is a weekday inside a sentence: lower case where the
-// language writes it so.
-func (s *Strings) weekdayInText(wd string) string {
-	if !s.LowerWeekday {
-		return wd
-	}
-	return strings.ToLower(wd)
-}
-
-func capitalise(s string) string {
-	for i, r := range s {
-		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
-	}
-	return s
-}
 
 // Happening is one thing on the day's programme: an activity, a meal or a
 // meeting, as the now/next strip names it.
@@ -107,7 +38,7 @@ type Happening struct {
 
 // Happenings are today's and the coming days' activities, meals and
 // meetings on the board, by start.
-func Happenings(bd *board.Board, s *Strings) []Happening {
+func Happenings(bd *board.Board, s *words.Strings) []Happening {
 	var out []Happening
 	for _, a := range bd.Activities {
 		out = append(out, Happening{a.Title, a.Location, a.Start, a.End, PageID{PageActivity, a.ID}})
@@ -141,7 +72,7 @@ func NowAndNext(hs []Happening, now time.Time) (cur []Happening, next Happening,
 // what is a happening in words: "Frokost i Spisestuen". A place that is a
 // name ("Dagligstuen", "Fælleshuset, store sal") takes the preposition;
 // one that is a phrase ("Mødes ved hoveddøren") follows a dash.
-func (s *Strings) what(h Happening) string {
+func what(s *words.Strings, h Happening) string {
 	if h.Place == "" {
 		return h.Title
 	}
@@ -154,13 +85,13 @@ func (s *Strings) what(h Happening) string {
 
 // nowText is the now line: "Frokost i Spisestuen", several joined, or
 // "ingenting planlagt".
-func (s *Strings) nowText(cur []Happening) string {
+func nowText(s *words.Strings, cur []Happening) string {
 	if len(cur) == 0 {
 		return s.NothingNow
 	}
 	parts := make([]string, len(cur))
 	for i, h := range cur {
-		parts[i] = s.what(h)
+		parts[i] = what(s, h)
 	}
 	return strings.Join(parts, " · ")
 }
@@ -171,8 +102,8 @@ func (b *builder) nextText(next Happening, ok bool) string {
 	if !ok {
 		return b.s.NothingPlanned
 	}
-	t := Clock(next.Start, b.loc) + " " + b.s.what(next)
-	if !sameDay(next.Start, b.in.Now, b.loc) {
+	t := words.Clock(next.Start, b.loc) + " " + what(b.s, next)
+	if !board.SameDay(next.Start, b.in.Now, b.loc) {
 		t = b.dayOf(next.Start) + " " + t
 	}
 	return t
@@ -206,7 +137,7 @@ func (b *builder) orientationStrip(r Rect) {
 	for i, l := range []struct {
 		label, text string
 		bold        bool
-	}{{b.s.NowLabel, b.s.nowText(cur), true}, {b.s.NextLabel, b.nextText(next, ok), false}} {
+	}{{b.s.NowLabel, nowText(b.s, cur), true}, {b.s.NextLabel, b.nextText(next, ok), false}} {
 		row := rows[i]
 		b.line(Rect{row.X, row.Y, lw, row.H}, l.label, label, Accent, Left)
 		b.line(Rect{row.X + lw, row.Y, row.W - lw, row.H}, l.text, Font{Size: b.fBody.Size, Bold: l.bold}, Ink, Left)
@@ -241,15 +172,6 @@ func (b *builder) weatherTileW() float64 {
 	return b.stripH() + b.m.Width("−10°", b.tempFont()) + 2*b.u + 30*b.u
 }
 
-// Temp is a temperature in whole degrees: "3°", "−2°" (a real minus sign).
-func Temp(c float64) string {
-	n := int(math.Round(c))
-	if n < 0 {
-		return fmt.Sprintf("−%d°", -n)
-	}
-	return fmt.Sprintf("%d°", n)
-}
-
 // weatherTile: the pictogram, the temperature now in large numerals, and
 // today's span with a word for the sky and, when it matters, a warning.
 func (b *builder) weatherTile(r Rect) {
@@ -259,7 +181,7 @@ func (b *builder) weatherTile(r Rect) {
 	rest := Rect{r.X + iconS + 1.2*b.u, r.Y, r.W - iconS - 1.2*b.u, r.H}
 	b.p.Items = append(b.p.Items, Item{Kind: Icon, R: icon, Text: WeatherPictogram(w.Now.Symbol), Color: Accent})
 	tf := b.tempFont()
-	temp := Temp(w.Now.TempC)
+	temp := words.Temp(w.Now.TempC)
 	tw := b.line(Rect{rest.X, rest.Y, math.Min(rest.W, b.m.Width(temp, tf)), rest.H}, temp, tf, Ink, Left)
 	rest.X += tw + 1.6*b.u
 	rest.W -= tw + 1.6*b.u
@@ -273,7 +195,7 @@ func (b *builder) weatherLine() string {
 	w := b.in.Board.Weather
 	out := b.s.Sky[w.Now.Symbol]
 	if d, ok := w.Day(b.in.Now, b.loc); ok {
-		out += ", " + fmt.Sprintf(b.s.Span, Temp(d.MinC), Temp(d.MaxC))
+		out += ", " + fmt.Sprintf(b.s.Span, words.Temp(d.MinC), words.Temp(d.MaxC))
 	}
 	return out
 }
@@ -292,7 +214,7 @@ func (b *builder) weatherHint() string {
 		return b.s.Slippery
 	case w.Now.WindMS >= strongWind:
 		return fmt.Sprintf(b.s.Windy, int(math.Round(w.Now.WindMS)))
-	case ok && d.Symbol.Wet() && !w.Now.Symbol.Wet() && PartOfDay(b.in.Now, b.loc) < Afternoon:
+	case ok && d.Symbol.Wet() && !w.Now.Symbol.Wet() && words.PartOfDay(b.in.Now, b.loc) < words.Afternoon:
 		return fmt.Sprintf(b.s.LaterToday, b.s.Sky[d.Symbol])
 	}
 	return w.Place

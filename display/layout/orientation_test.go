@@ -9,6 +9,7 @@ import (
 	"skaerm/board"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
+	"skaerm/words"
 )
 
 // strip reads the now and next lines of a built Today page: the text after
@@ -107,12 +108,12 @@ func TestPartOfDayInFourLanguages(t *testing.T) {
 		"en": {"Monday morning", "Monday morning", "Monday afternoon", "Monday evening", "Monday night", "Monday night"},
 	}
 	skies := []string{"sky-morning", "sky-day", "sky-day", "sky-evening", "sky-night", "sky-night"}
-	for lang, words := range want {
+	for lang, said := range want {
 		for i, tm := range times {
-			if got := layout.Locale(lang).PartOfDay(tm, loc); got != words[i] {
-				t.Errorf("%s at %s: %q, want %q", lang, tm.Format("Mon 15:04"), got, words[i])
+			if got := words.Locale(lang).PartOfDay(tm, loc); got != said[i] {
+				t.Errorf("%s at %s: %q, want %q", lang, tm.Format("Mon 15:04"), got, said[i])
 			}
-			if got := layout.SkyPictogram(layout.PartOfDay(tm, loc)); got != skies[i] {
+			if got := layout.SkyPictogram(words.PartOfDay(tm, loc)); got != skies[i] {
 				t.Errorf("%s: sky %q, want %q", tm.Format("15:04"), got, skies[i])
 			}
 		}
@@ -194,7 +195,7 @@ func TestEveryWeatherSymbol(t *testing.T) {
 	bd, _ := fixture.Board(at(t))
 	for _, lang := range []string{"da", "nb", "de", "en"} {
 		for _, s := range board.Symbols {
-			if layout.Locale(lang).Sky[s] == "" {
+			if words.Locale(lang).Sky[s] == "" {
 				t.Errorf("%s has no word for %s", lang, s)
 			}
 		}
@@ -202,8 +203,8 @@ func TestEveryWeatherSymbol(t *testing.T) {
 	for _, s := range board.Symbols {
 		w := board.Weather{Updated: at(t), Now: board.WeatherNow{TempC: 2, Symbol: s, WindMS: 3}}
 		p := today(t, withWeather(bd, w), at(t), "")
-		if !hasIcon(p, layout.WeatherPictogram(s)) || !hasText(p, layout.Locale("da").Sky[s]) {
-			t.Errorf("%s: no pictogram %q or word %q", s, layout.WeatherPictogram(s), layout.Locale("da").Sky[s])
+		if !hasIcon(p, layout.WeatherPictogram(s)) || !hasText(p, words.Locale("da").Sky[s]) {
+			t.Errorf("%s: no pictogram %q or word %q", s, layout.WeatherPictogram(s), words.Locale("da").Sky[s])
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/words"
 )
 
 // dayGrid splits r into cols x rows cells.
@@ -22,7 +23,7 @@ func (b *builder) dayGrid(r Rect, cols, rows int) []Rect {
 
 // dayTitle is "I dag", "I morgen" or "Tirsdag 24.".
 func (b *builder) dayTitle(plus int) string {
-	from, _ := dayBounds(b.in.Now, b.loc, plus)
+	from, _ := board.DayBounds(b.in.Now, b.loc, plus)
 	switch plus {
 	case 0:
 		return b.s.Today
@@ -142,7 +143,7 @@ func (b *builder) roster() {
 				last = s.Shift
 				lines = append(lines, lineEntry{text: b.s.Shift(s.Shift), bold: true, color: true})
 			}
-			hours := Span(s.Start, s.End, b.loc) + "  "
+			hours := words.Span(s.Start, s.End, b.loc) + "  "
 			mark := ""
 			if plus == 0 && OnNow(s, b.in.Now) && !b.in.DayUnknown {
 				mark = "  (" + b.s.NowMarker + ")"
@@ -180,22 +181,22 @@ func (b *builder) week() {
 		}
 		var es []entry
 		for _, a := range activitiesOn(b.in.Board, b.in.Now, plus, false) {
-			t := Clock(a.Start, b.loc) + "  " + a.Title
+			t := words.Clock(a.Start, b.loc) + "  " + a.Title
 			if a.Full() {
 				t += " (" + b.s.Full + ")"
 			}
 			es = append(es, entry{a.Start.Unix(), lineEntry{text: t, bold: true, page: PageID{PageActivity, a.ID}}})
 		}
-		from, to := dayBounds(b.in.Now, b.loc, plus)
+		from, to := board.DayBounds(b.in.Now, b.loc, plus)
 		for _, m := range b.in.Board.Meetings {
 			if !m.Start.Before(from) && m.Start.Before(to) {
-				es = append(es, entry{m.Start.Unix(), lineEntry{text: Clock(m.Start, b.loc) + "  " + m.Title, bold: true, page: PageID{PageMeeting, m.ID}}})
+				es = append(es, entry{m.Start.Unix(), lineEntry{text: words.Clock(m.Start, b.loc) + "  " + m.Title, bold: true, page: PageID{PageMeeting, m.ID}}})
 			}
 		}
 		sort.SliceStable(es, func(i, j int) bool { return es[i].at < es[j].at })
 		// Meals after the activities, one short line each.
 		for _, m := range mealsOn(b.in.Board, b.in.Now, plus, false) {
-			t := Clock(m.Start, b.loc) + "  " + b.s.Meal(m.Kind)
+			t := words.Clock(m.Start, b.loc) + "  " + b.s.Meal(m.Kind)
 			if m.Menu != "" {
 				t += ": " + m.Menu
 			}
@@ -291,20 +292,20 @@ func (b *builder) bookings() {
 // lørdag 28. 11:00".
 func (b *builder) bookingWhen(x board.Booking) string {
 	start := b.dayOf(x.Start)
-	if x.End.After(x.Start) && !sameDay(x.Start, x.End, b.loc) {
-		end := b.s.inText(b.dayOf(x.End))
-		return start + " " + Clock(x.Start, b.loc) + " – " + end + " " + Clock(x.End, b.loc)
+	if x.End.After(x.Start) && !board.SameDay(x.Start, x.End, b.loc) {
+		end := b.s.InText(b.dayOf(x.End))
+		return start + " " + words.Clock(x.Start, b.loc) + " – " + end + " " + words.Clock(x.End, b.loc)
 	}
-	return start + " " + Span(x.Start, x.End, b.loc)
+	return start + " " + words.Span(x.Start, x.End, b.loc)
 }
 
 // dayOf names the day holding t: "I dag", "I morgen" or "Fredag 27.".
 func (b *builder) dayOf(t time.Time) string {
-	_, tomorrow := dayBounds(b.in.Now, b.loc, 0)
+	_, tomorrow := board.DayBounds(b.in.Now, b.loc, 0)
 	switch {
-	case sameDay(t, b.in.Now, b.loc):
+	case board.SameDay(t, b.in.Now, b.loc):
 		return b.s.Today
-	case sameDay(t, tomorrow, b.loc):
+	case board.SameDay(t, tomorrow, b.loc):
 		return b.s.Tomorrow
 	}
 	return b.s.ShortDate(t, b.loc)
@@ -461,7 +462,7 @@ func (b *builder) idle() {
 	in := bar.Inset(M)
 	clockF := Font{Size: 11 * b.u, Bold: true}
 	cw := b.m.Width("00:00", clockF) + b.u
-	b.line(Rect{in.Right() - cw, in.Y, cw, in.H}, Clock(b.in.Now, b.loc), clockF, Accent, Right)
+	b.line(Rect{in.Right() - cw, in.Y, cw, in.H}, words.Clock(b.in.Now, b.loc), clockF, Accent, Right)
 	text := Rect{in.X, in.Y, in.W - cw - M, in.H}
 	rows := text.splitV(0, 1, 1)
 	if !b.in.DayUnknown {
@@ -470,7 +471,7 @@ func (b *builder) idle() {
 		cur, next, ok := NowAndNext(Happenings(b.in.Board, b.s), b.in.Now)
 		f := Font{Size: b.fBody.Size, Bold: true}
 		lw := b.line(rows[1], b.s.NowLabel, f, Accent, Left) + b.u
-		nowText := b.s.nowText(cur)
+		nowText := nowText(b.s, cur)
 		nw := math.Min(b.m.Width(nowText, f), (rows[1].W-lw)*0.5)
 		b.line(Rect{rows[1].X + lw, rows[1].Y, nw, rows[1].H}, nowText, f, Ink, Left)
 		x := rows[1].X + lw + nw + 3*b.u
@@ -529,7 +530,7 @@ func (b *builder) pairing() {
 	b.box(box, Card, Ink, 0.5*b.u, 2*b.u)
 	b.line(box, code, codeF, Ink, Center)
 	clockF := Font{Size: 5 * b.u, Bold: true}
-	b.line(Rect{in.X, in.Bottom() - b.lineH(clockF), in.W, b.lineH(clockF)}, Clock(b.in.Now, b.in.Board.Location()), clockF, Muted, Center)
+	b.line(Rect{in.X, in.Bottom() - b.lineH(clockF), in.W, b.lineH(clockF)}, words.Clock(b.in.Now, b.in.Board.Location()), clockF, Muted, Center)
 }
 
 // waiting: before the first board there is still a clock and a word.
@@ -537,7 +538,7 @@ func (b *builder) waiting() {
 	full := Rect{0, 0, b.in.W, b.in.H}
 	in := full.Inset(3 * b.margin())
 	rows := in.splitV(2*b.u, 1.2, 1, 1, 2)
-	b.line(rows[0], Clock(b.in.Now, b.loc), Font{Size: 16 * b.u, Bold: true}, Accent, Center)
+	b.line(rows[0], words.Clock(b.in.Now, b.loc), Font{Size: 16 * b.u, Bold: true}, Accent, Center)
 	b.line(rows[1], b.s.Date(b.in.Now, b.loc), Font{Size: 6 * b.u, Bold: true}, Ink, Center)
 	b.line(rows[2], b.s.Waiting, b.fTitle, Ink, Center)
 	b.para(Rect{rows[3].X + 10*b.u, rows[3].Y, rows[3].W - 20*b.u, rows[3].H}, b.s.WaitingHint, b.fBody, Muted, 3)

@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"skaerm/board"
+	"skaerm/words"
 )
 
 // ItemKind says how the display paints an Item.
@@ -315,7 +316,7 @@ func SpokenLocale(configured string, bd *board.Board) string {
 type builder struct {
 	m   Measurer
 	in  *Input
-	s   *Strings
+	s   *words.Strings
 	loc *time.Location
 	u   float64 // a hundredth of the short side
 	p   *Page
@@ -326,7 +327,7 @@ type builder struct {
 // Build lays out the page in.State.Page (or the pairing page) for in.
 func Build(m Measurer, in Input) *Page {
 	b := &builder{m: m, in: &in, loc: in.Board.Location()}
-	b.s = Locale(SpokenLocale(in.Locale, in.Board))
+	b.s = words.Locale(SpokenLocale(in.Locale, in.Board))
 	b.u = math.Min(in.W, in.H) / 100
 	b.fTitle = Font{Size: 4.6 * b.u, Bold: true}
 	b.fBody = Font{Size: 3.9 * b.u}
@@ -641,13 +642,6 @@ func (b *builder) faceRow(r Rect, ps []board.Profile, hidden int, d float64, nam
 }
 
 // --- time ---
-
-// dayBounds is the start of the day holding t and of the next, in loc.
-func dayBounds(t time.Time, loc *time.Location, plus int) (time.Time, time.Time) {
-	t = t.In(loc)
-	y, m, d := t.Date()
-	return time.Date(y, m, d+plus, 0, 0, 0, 0, loc), time.Date(y, m, d+plus+1, 0, 0, 0, 0, loc)
-}
 
 // overlaps reports whether [s, e) touches [from, to).
 func overlaps(s, e, from, to time.Time) bool {

@@ -8,6 +8,7 @@ import (
 	"skaerm/board"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
+	"skaerm/words"
 )
 
 // texts are the lines of text on p, in order.
@@ -53,7 +54,7 @@ func TestDateInText(t *testing.T) {
 	loc := cph(t)
 	d := time.Date(2026, 12, 1, 10, 0, 0, 0, loc)
 	for code, want := range map[string]string{"da": "tirsdag 1. december", "nb": "tirsdag 1. desember", "de": "Dienstag, 1. Dezember", "en": "Tuesday 1 December"} {
-		if got := layout.Locale(code).DateInText(d, loc); got != want {
+		if got := words.Locale(code).DateInText(d, loc); got != want {
 			t.Errorf("%s: DateInText = %q, want %q", code, got, want)
 		}
 	}
@@ -376,7 +377,7 @@ func TestMealNamesAreWhole(t *testing.T) {
 	for _, sz := range sizes {
 		for _, loc := range []string{"da", "nb", "de", "en"} {
 			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), Locale: loc, W: sz.w, H: sz.h})
-			s := layout.Locale(loc)
+			s := words.Locale(loc)
 			for _, w := range []string{s.Activities, s.MealsTitle, s.OnDuty} {
 				if !hasText(p, w) {
 					t.Errorf("%s %vx%v: today lacks %q whole: %q", loc, sz.w, sz.h, w, strings.Join(texts(p), " | "))

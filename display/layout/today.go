@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/words"
 )
 
 // TodayActivities are the activities of the day holding now that have not
@@ -16,7 +17,7 @@ func TodayActivities(bd *board.Board, now time.Time) []board.Activity {
 }
 
 func activitiesOn(bd *board.Board, now time.Time, plus int, hideEnded bool) []board.Activity {
-	from, to := dayBounds(now, bd.Location(), plus)
+	from, to := board.DayBounds(now, bd.Location(), plus)
 	var out []board.Activity
 	for _, a := range bd.Activities {
 		if a.Start.Before(from) || !a.Start.Before(to) {
@@ -32,7 +33,7 @@ func activitiesOn(bd *board.Board, now time.Time, plus int, hideEnded bool) []bo
 }
 
 func mealsOn(bd *board.Board, now time.Time, plus int, hideEnded bool) []board.Meal {
-	from, to := dayBounds(now, bd.Location(), plus)
+	from, to := board.DayBounds(now, bd.Location(), plus)
 	var out []board.Meal
 	for _, m := range bd.Meals {
 		if m.Start.Before(from) || !m.Start.Before(to) {
@@ -53,7 +54,7 @@ var shiftOrder = map[board.ShiftKind]int{board.DayShift: 0, board.EveningShift: 
 // ShiftsOn are the shifts overlapping day plus (0 today) that have not ended
 // at now, in day, evening, night order, then by start.
 func ShiftsOn(bd *board.Board, now time.Time, plus int) []board.Shift {
-	from, to := dayBounds(now, bd.Location(), plus)
+	from, to := board.DayBounds(now, bd.Location(), plus)
 	var out []board.Shift
 	for _, s := range bd.Roster {
 		if !s.Start.Before(to) || !s.End.After(from) {
@@ -75,11 +76,6 @@ func ShiftsOn(bd *board.Board, now time.Time, plus int) []board.Shift {
 		return a.Start.Before(c.Start)
 	})
 	return out
-}
-
-func sameDay(a, c time.Time, loc *time.Location) bool {
-	a, c = a.In(loc), c.In(loc)
-	return a.Year() == c.Year() && a.YearDay() == c.YearDay()
 }
 
 // today lays out the Today page: activities, meals and who is at work.
@@ -136,7 +132,7 @@ func (b *builder) todayActivities(r Rect) {
 	acts, past := b.todaysActivities()
 	var rows []pastRow
 	for _, a := range past {
-		rows = append(rows, pastRow{Span(a.Start, a.End, b.loc) + "  " + a.Title, PageID{PageActivity, a.ID}})
+		rows = append(rows, pastRow{words.Span(a.Start, a.End, b.loc) + "  " + a.Title, PageID{PageActivity, a.ID}})
 	}
 	if len(acts) == 0 {
 		b.heading(top, b.s.Activities, 0, "")
@@ -275,7 +271,7 @@ func (b *builder) activityCard(r Rect, a board.Activity) {
 	row, rest := text.takeTop(b.lineH(b.cardTitle()), 0)
 	b.line(row, a.Title, b.cardTitle(), Ink, Left)
 	row, rest = rest.takeTop(b.lineH(b.fSmall), 0)
-	tw := b.line(row, Span(a.Start, a.End, b.loc), Font{Size: b.fSmall.Size, Bold: true}, Accent, Left)
+	tw := b.line(row, words.Span(a.Start, a.End, b.loc), Font{Size: b.fSmall.Size, Bold: true}, Accent, Left)
 	row.X += tw + 1.5*b.u
 	row.W -= tw + 1.5*b.u
 	b.line(row, a.Location, b.fSmall, Ink, Left)
@@ -328,7 +324,7 @@ func (b *builder) todayMeals(r Rect) {
 	meals, past := b.todaysMeals()
 	var rows []pastRow
 	for _, m := range past {
-		rows = append(rows, pastRow{Clock(m.Start, b.loc) + "  " + b.s.Meal(m.Kind), PageID{PageMeal, m.ID}})
+		rows = append(rows, pastRow{words.Clock(m.Start, b.loc) + "  " + b.s.Meal(m.Kind), PageID{PageMeal, m.ID}})
 	}
 	if len(meals) == 0 {
 		b.heading(top, b.s.MealsTitle, 0, "")
@@ -351,7 +347,7 @@ func (b *builder) mealCard(r Rect, m board.Meal) {
 	in := r.Inset(1.3 * b.u)
 	btn := b.speakerAt(r, 1.3*b.u)
 	row, rest := in.takeTop(b.lineH(b.cardTitle()), 0)
-	tw := b.line(row, Clock(m.Start, b.loc), b.cardTitle(), Accent, Left)
+	tw := b.line(row, words.Clock(m.Start, b.loc), b.cardTitle(), Accent, Left)
 	row.X += tw + 1.5*b.u
 	row.W -= tw + 1.5*b.u
 	kind := b.s.Meal(m.Kind) // one word ("Eftermiddagskaffe"): smaller rather than cut
@@ -537,7 +533,7 @@ func (b *builder) staffRow(r Rect, s board.Shift) {
 		b.p.Items = append(b.p.Items, Item{Kind: Icon, R: faceR, Text: RolePictogram(s.Role), Color: Accent})
 	}
 	rows := text.splitV(0, 1.15, 1)
-	hours := Span(s.Start, s.End, b.loc)
+	hours := words.Span(s.Start, s.End, b.loc)
 	hw := b.m.Width(hours, b.fSmall)
 	top := rows[0]
 	if now {

@@ -23,6 +23,7 @@ import (
 	"skaerm/cache"
 	"skaerm/display/layout"
 	"skaerm/internal/voice/spoken"
+	"skaerm/words"
 )
 
 // Timings of the game.
@@ -343,12 +344,12 @@ func (g *Game) adopt(r *Reading, now time.Time) {
 }
 
 // strings are the words of the language the page speaks.
-func (g *Game) strings() *layout.Strings {
+func (g *Game) strings() *words.Strings {
 	var bd *board.Board
 	if g.shown != nil {
 		bd = g.shown.Board
 	}
-	return layout.Locale(layout.SpokenLocale(g.cfg.Locale, bd))
+	return words.Locale(layout.SpokenLocale(g.cfg.Locale, bd))
 }
 
 // name is a profile's display name, "" when it is not on the board.

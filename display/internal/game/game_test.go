@@ -11,6 +11,7 @@ import (
 	"skaerm/display/internal/fixture"
 	"skaerm/display/internal/game"
 	"skaerm/display/layout"
+	"skaerm/words"
 )
 
 // play drives a Game at 1920x1080 on the fixture board, with no display.
@@ -117,7 +118,7 @@ func TestFailedWriteSaidPlainly(t *testing.T) {
 	p := newPlay(t)
 	p.signUp()
 	p.step(game.Tick{Written: []game.Written{{Signup: p.writes[0], Err: errors.New("disk full")}}})
-	if !has(p.g.Page(), layout.Locale("da").RefusedOther) {
+	if !has(p.g.Page(), words.Locale("da").RefusedOther) {
 		t.Error("a failed write is not said")
 	}
 	if has(p.g.Page(), "Venter…") {

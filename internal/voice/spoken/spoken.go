@@ -20,10 +20,9 @@
 package spoken
 
 import (
+	"skaerm/words"
 	"strings"
 	"time"
-
-	"skaerm/display/layout"
 )
 
 // language is the spoken words of one locale.
@@ -64,7 +63,7 @@ type language struct {
 // For returns the words for a locale code ("da", "nb", "no", "de", "en",
 // also "da-DK" and the like); anything else is Danish, as on the screen.
 func For(locale string) *Words {
-	s := layout.Locale(locale)
+	s := words.Locale(locale)
 	l := languages[s.Lang]
 	if l == nil {
 		l = languages["da"]
@@ -75,7 +74,7 @@ func For(locale string) *Words {
 // Words speaks one locale.
 type Words struct {
 	l *language
-	s *layout.Strings
+	s *words.Strings
 }
 
 // Lang is the locale the words are in: da, nb, de or en.

@@ -1,4 +1,4 @@
-package layout
+package words
 
 import (
 	"fmt"
@@ -267,13 +267,13 @@ func (s *Strings) Date(t time.Time, loc *time.Location) string {
 // DateInText is Date as written inside a sentence: "mandag 23. november"
 // in Danish and Norwegian, "Monday 23 November" in English.
 func (s *Strings) DateInText(t time.Time, loc *time.Location) string {
-	return s.inText(s.Date(t, loc))
+	return s.InText(s.Date(t, loc))
 }
 
-// inText writes a day name that starts a line as it reads inside one:
+// InText writes a day name that starts a line as it reads inside one:
 // "Mandag 23." -> "mandag 23.", "I morgen" -> "i morgen" in Danish and
 // Norwegian; as it is in German and English.
-func (s *Strings) inText(day string) string {
+func (s *Strings) InText(day string) string {
 	if !s.LowerWeekday {
 		return day
 	}
@@ -285,7 +285,7 @@ func (s *Strings) inText(day string) string {
 // of now ("Sidst opdateret kl. 19:57"), else with the full date ("Sidst
 // opdateret mandag 30. november kl. 19:57").
 func (s *Strings) Updated(last, now time.Time, loc *time.Location) string {
-	if sameDay(last, now, loc) {
+	if board.SameDay(last, now, loc) {
 		return fmt.Sprintf(s.LastUpdated, Clock(last, loc))
 	}
 	return fmt.Sprintf(s.LastUpdatedOn, s.DateInText(last, loc), Clock(last, loc))
@@ -294,12 +294,12 @@ func (s *Strings) Updated(last, now time.Time, loc *time.Location) string {
 // Day names the day of t for a line of its own: "I dag, mandag 23.
 // november", "I morgen, tirsdag 24. november", else "Onsdag 25. november".
 func (s *Strings) Day(t, now time.Time, loc *time.Location) string {
-	today, _ := dayBounds(now, loc, 0)
-	tomorrow, _ := dayBounds(now, loc, 1)
+	today, _ := board.DayBounds(now, loc, 0)
+	tomorrow, _ := board.DayBounds(now, loc, 1)
 	switch {
-	case sameDay(t, today, loc):
+	case board.SameDay(t, today, loc):
 		return s.Today + ", " + s.DateInText(t, loc)
-	case sameDay(t, tomorrow, loc):
+	case board.SameDay(t, tomorrow, loc):
 		return s.Tomorrow + ", " + s.DateInText(t, loc)
 	}
 	return s.Date(t, loc)
