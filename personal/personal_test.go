@@ -73,3 +73,12 @@ func TestCloneIsOwnCopy(t *testing.T) {
 		t.Error("wiping the original changed the clone")
 	}
 }
+
+// A session without a touch lives for the question and its answer time,
+// and no longer: the sync keeps it with the backend exactly as long as the
+// screen waits before it logs out.
+func TestSessionRules(t *testing.T) {
+	if IdleTimeout != AskAfter+AnswerFor || AskAfter <= 0 || AnswerFor <= 0 {
+		t.Errorf("idle timeout %v, asked after %v, answered for %v", IdleTimeout, AskAfter, AnswerFor)
+	}
+}

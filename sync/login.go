@@ -30,10 +30,9 @@ import (
 
 // Defaults of LoginOptions.
 const (
-	DefaultIdleTimeout     = 75 * time.Second // 60 s without a touch, then 15 s to answer "Er du her stadig?"
-	DefaultMaxPersonalSize = 10 << 20         // bytes of one shared medium
+	DefaultIdleTimeout     = personal.IdleTimeout // without a touch: the question, then its answer time
+	DefaultMaxPersonalSize = 10 << 20             // bytes of one shared medium
 	maxMeBytes             = 1 << 20
-	maxSuggestionRunes     = 280
 	sessionHeaderName      = "Screen-Session"
 	suggestionRetry        = 30 * time.Second
 )
@@ -594,7 +593,7 @@ func decodeMe(raw []byte) (*personal.Page, error) {
 		p.Groups = append(p.Groups, personal.Group{ID: cleanToken(g.ID, 64), Name: cleanLine(g.Name, 80)})
 	}
 	for _, s := range w.Suggestions {
-		p.Suggestions = append(p.Suggestions, personal.Suggestion{MeetingID: cleanToken(s.MeetingID, 64), Text: cleanLine(s.Text, 4*maxSuggestionRunes)})
+		p.Suggestions = append(p.Suggestions, personal.Suggestion{MeetingID: cleanToken(s.MeetingID, 64), Text: cleanLine(s.Text, 4*personal.MaxSuggestion)})
 	}
 	return p, nil
 }
@@ -661,8 +660,8 @@ func (l *Login) SessionFor(signupID string) string {
 // A refusal (closed, too long, unknown meeting) comes back as an error.
 func (l *Login) Suggest(ctx context.Context, id, meetingID, text string) error {
 	text = strings.TrimSpace(text)
-	if text == "" || utf8.RuneCountInString(text) > maxSuggestionRunes {
-		return fmt.Errorf("suggestion: %w: between 1 and %d characters", ErrConfig, maxSuggestionRunes)
+	if text == "" || utf8.RuneCountInString(text) > personal.MaxSuggestion {
+		return fmt.Errorf("suggestion: %w: between 1 and %d characters", ErrConfig, personal.MaxSuggestion)
 	}
 	l.mu.Lock()
 	if l.cur == nil {

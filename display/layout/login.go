@@ -684,9 +684,6 @@ func (b *builder) signUpMe(r Rect, it item) Rect {
 	return rest
 }
 
-// MaxSuggestion is the longest suggestion, in characters.
-const MaxSuggestion = 280
-
 // NextMeeting is the first meeting that has not started: suggestions are
 // written for it.
 func NextMeeting(bd *board.Board, now time.Time) (board.Meeting, bool) {
@@ -736,7 +733,7 @@ func (b *builder) keyboard() {
 	in := top.Inset(2 * b.u)
 	title := fmt.Sprintf(w.SuggestionFor, m.Title, b.s.DateInText(m.Start, b.loc))
 	row, rest := in.takeTop(b.lineH(b.fTitle), b.u)
-	count := fmt.Sprintf("%d / %d", v.DraftLen, MaxSuggestion)
+	count := fmt.Sprintf("%d / %d", v.DraftLen, personal.MaxSuggestion)
 	cw := b.m.Width(count, b.fBody) + 2*b.u
 	b.line(Rect{row.X, row.Y, row.W - cw, row.H}, title, b.shrink(title, b.fTitle, row.W-cw, b.fBody.Size), Ink, Left)
 	b.line(Rect{row.Right() - cw, row.Y, cw, row.H}, count, b.fBody, Muted, Right)

@@ -14,9 +14,7 @@ import (
 
 // Timings of the personal login.
 const (
-	AskAfter  = 60 * time.Second // no touch this long while logged in: "Er du her stadig?"
-	AnswerFor = 15 * time.Second // then this long to answer before the logout
-	maxWait   = time.Minute      // the screen's own wait after wrong PINs grows to this
+	maxWait = time.Minute // the screen's own wait after wrong PINs grows to this
 )
 
 // LoginState is what the login client says about the session, read once
@@ -262,9 +260,9 @@ func (g *Game) loginTimers(now time.Time) {
 		return
 	}
 	switch {
-	case l.prompt && now.Sub(l.promptAt) >= AnswerFor:
+	case l.prompt && now.Sub(l.promptAt) >= personal.AnswerFor:
 		g.logout(now, "idle", true)
-	case !l.prompt && now.Sub(g.lastTouch) >= AskAfter:
+	case !l.prompt && now.Sub(g.lastTouch) >= personal.AskAfter:
 		l.prompt, l.promptAt = true, now
 		g.dirty = true
 	}
@@ -279,9 +277,9 @@ func (g *Game) loginNext(now time.Time, consider func(time.Time)) {
 	}
 	if l.state.Who != "" {
 		if l.prompt {
-			consider(l.promptAt.Add(AnswerFor))
+			consider(l.promptAt.Add(personal.AnswerFor))
 		} else {
-			consider(g.lastTouch.Add(AskAfter))
+			consider(g.lastTouch.Add(personal.AskAfter))
 		}
 	}
 }
@@ -339,7 +337,7 @@ func (g *Game) typeKey(k string) {
 		return
 	}
 	rs := []rune(k)
-	if len(rs) != 1 || len(l.draft) >= layout.MaxSuggestion {
+	if len(rs) != 1 || len(l.draft) >= personal.MaxSuggestion {
 		return
 	}
 	r := rs[0]

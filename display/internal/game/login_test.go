@@ -220,10 +220,10 @@ func TestLoginIdleQuestion(t *testing.T) {
 	if !p.g.State().Page.Is(layout.PageMe) {
 		t.Fatalf("not logged in: %s", p.g.State().Page)
 	}
-	if next := p.g.Next(p.now); next.After(p.now.Add(game.AskAfter)) {
+	if next := p.g.Next(p.now); next.After(p.now.Add(personal.AskAfter)) {
 		t.Errorf("next wake-up %s is after the question is due", next.Sub(p.now))
 	}
-	p.now = p.now.Add(game.AskAfter)
+	p.now = p.now.Add(personal.AskAfter)
 	p.turn(f, game.Tick{})
 	if !strings.Contains(allText(p.g.Page()), "Er du her stadig?") {
 		t.Fatal("no question after 60 s")
@@ -233,9 +233,9 @@ func TestLoginIdleQuestion(t *testing.T) {
 	if strings.Contains(allText(p.g.Page()), "Er du her stadig?") || len(f.logouts) != 0 {
 		t.Fatal("the question stayed after the answer")
 	}
-	p.now = p.now.Add(game.AskAfter)
+	p.now = p.now.Add(personal.AskAfter)
 	p.turn(f, game.Tick{})
-	p.now = p.now.Add(game.AnswerFor)
+	p.now = p.now.Add(personal.AnswerFor)
 	p.turn(f, game.Tick{})
 	p.turn(f, game.Tick{})
 	if len(f.logouts) != 1 || f.logouts[0] != "idle" || !p.g.State().Page.Is(layout.PageToday) {
