@@ -30,7 +30,10 @@
 //     kept.
 //   - Media are re-encoded before they are stored (avatars as 256x256 PNG,
 //     photos as JPEG within 1920x1080), which also drops any EXIF metadata.
-//     The cache keys them by the hash of the bytes the backend sent.
+//     The cache keys them by the hash of the bytes the backend sent. An
+//     image whose decoding would cost more than its size pays for (too many
+//     pixels, too few bytes for its pixels, a JPEG of more than 32 scans)
+//     is refused before any pixel is decoded.
 //   - The board's weather (Screen API v1.1) is read only from a backend
 //     whose GET /capabilities offers it (asked again hourly; a 404 means
 //     plain v1). Weather with a value out of bounds or an unknown symbol is

@@ -165,3 +165,170 @@ func withOrientation(t testing.TB, jpg []byte, o int) []byte {
 	out = append(out, seg...)
 	return append(out, jpg[2:]...)
 }
+
+// TestCostlyMediaRefused checks a small file that would keep a core busy for
+// seconds is refused before any pixel is decoded: a lossless WebP whose
+// pixels take no bits, and a progressive JPEG that repeats scans over the
+// whole picture for a few bytes apiece.
+func TestCostlyMediaRefused(t *testing.T) {
+	tests := []struct {
+		name, contentType string
+		data              []byte
+		want              string
+	}{
+		{"28-byte WebP claiming 6300x6300", "image/webp", flatWebP(6300, 6300), "too little data"},
+		{"24 kB JPEG of 1001 scans over 2000x2000", "image/jpeg", scanJPEG(2000, 2000, 1000), "more than 32 scans"},
+		{"JPEG of 33 scans", "image/jpeg", scanJPEG(64, 48, 32), "more than 32 scans"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, err := prepareMedia(hashOf(tt.data), tt.contentType, tt.data, photoMedia, DefaultMaxMediaPixels)
+			runtime.ReadMemStats(&after)
+			if !errors.Is(err, ErrBadMedia) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want ErrBadMedia with %q", err, tt.want)
+			}
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+				t.Errorf("allocated %d bytes: the image was decoded before it was refused", grew)
+			}
+		})
+	}
+}
+
+// TestCheapMediaKept checks the bounds keep what encoders write: a small
+// picture however well it compresses, and a progressive JPEG of 32 scans.
+func TestCheapMediaKept(t *testing.T) {
+	tests := []struct {
+		name, contentType string
+		data              []byte
+		w, h              int
+	}{
+		{"28-byte WebP of 1000x1000", "image/webp", flatWebP(1000, 1000), 1000, 1000},
+		{"JPEG of 32 scans", "image/jpeg", scanJPEG(64, 48, 31), 64, 48},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := prepareMedia(hashOf(tt.data), tt.contentType, tt.data, photoMedia, DefaultMaxMediaPixels)
+			if err != nil {
+				t.Fatalf("prepareMedia: %v", err)
+			}
+			cfg, err := jpeg.DecodeConfig(bytes.NewReader(out))
+			if err != nil || cfg.Width != tt.w || cfg.Height != tt.h {
+				t.Errorf("output %dx%d (%v), want a %dx%d JPEG", cfg.Width, cfg.Height, err, tt.w, tt.h)
+			}
+		})
+	}
+}
+
+// TestJPEGScans checks the scan count of what image/jpeg's encoder writes
+// (one scan) and of progressive files with byte-stuffed data.
+func TestJPEGScans(t *testing.T) {
+	if n := jpegScans(jpegBytes(t, 300, 200), maxJPEGScans); n != 1 {
+		t.Errorf("baseline JPEG: %d scans, want 1", n)
+	}
+	if n := jpegScans(scanJPEG(640, 480, 9), maxJPEGScans); n != 10 {
+		t.Errorf("progressive JPEG: %d scans, want 10", n)
+	}
+	if n := jpegScans(scanJPEG(64, 48, 1000), 5); n != 6 {
+		t.Errorf("counting stops after the limit: %d, want 6", n)
+	}
+	// image/jpeg itself decodes any number of scans.
+	if _, err := jpeg.Decode(bytes.NewReader(scanJPEG(64, 48, 1000))); err != nil {
+		t.Errorf("a JPEG of 1001 scans does not decode: %v", err)
+	}
+}
+
+// flatWebP is a lossless WebP of w x h whose pixels take no bits: every
+// Huffman code has a single symbol.
+func flatWebP(w, h int) []byte {
+	var bits []bool
+	put := func(v uint32, n int) { // VP8L bits go least significant first
+		for i := 0; i < n; i++ {
+			bits = append(bits, v>>i&1 == 1)
+		}
+	}
+	put(0x2f, 8) // signature
+	put(uint32(w-1), 14)
+	put(uint32(h-1), 14)
+	put(0, 1) // alpha hint
+	put(0, 3) // version
+	put(0, 1) // no transform
+	put(0, 1) // no colour cache
+	put(0, 1) // no meta Huffman codes
+	for range 5 {
+		put(1, 1) // a simple code
+		put(0, 1) // of one symbol
+		put(0, 1) // written in one bit
+		put(0, 1) // symbol 0
+	}
+	payload := make([]byte, (len(bits)+7)/8)
+	for i, b := range bits {
+		if b {
+			payload[i/8] |= 1 << (i % 8)
+		}
+	}
+	if len(payload)%2 == 1 {
+		payload = append(payload, 0) // RIFF pads chunks to even sizes
+	}
+	var b []byte
+	b = append(b, "RIFF"...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(4+8+len(payload)))
+	b = append(b, "WEBPVP8L"...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(payload)))
+	return append(b, payload...)
+}
+
+// scanJPEG is a grey progressive JPEG of w x h: a DC scan, then n
+// refinement scans of the AC coefficients that each cover every block with
+// end-of-band runs of 32767 blocks, 15 bits a run.
+func scanJPEG(w, h, n int) []byte {
+	segment := func(b []byte, marker byte, body ...byte) []byte {
+		b = append(b, 0xFF, marker)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(body)+2))
+		return append(b, body...)
+	}
+	b := []byte{0xFF, 0xD8}
+	b = segment(b, 0xDB, append([]byte{0}, bytes.Repeat([]byte{1}, 64)...)...)
+	b = segment(b, 0xC2, 8, byte(h>>8), byte(h), byte(w>>8), byte(w), 1, 1, 0x11, 0)
+	oneCode := func(class, symbol byte) []byte { // one code, of length 1
+		return append(append([]byte{class, 1}, make([]byte, 15)...), symbol)
+	}
+	b = segment(b, 0xC4, oneCode(0x00, 0)...)    // DC: difference 0
+	b = segment(b, 0xC4, oneCode(0x10, 0xE0)...) // AC: an end-of-band run
+	entropy := func(b []byte, code uint32, width, count int) []byte {
+		var acc, nacc uint32
+		emit := func(bit uint32) {
+			acc, nacc = acc<<1|bit, nacc+1
+			if nacc == 8 {
+				b = append(b, byte(acc))
+				if acc == 0xFF {
+					b = append(b, 0) // byte stuffing
+				}
+				acc, nacc = 0, 0
+			}
+		}
+		for range count {
+			for i := width - 1; i >= 0; i-- {
+				emit(code >> i & 1)
+			}
+		}
+		for nacc != 0 {
+			emit(1)
+		}
+		return b
+	}
+	blocks := ((w + 7) / 8) * ((h + 7) / 8)
+	b = segment(b, 0xDA, 1, 1, 0x00, 0, 0, 0x00)
+	b = entropy(b, 0, 1, blocks) // a zero DC difference a block
+	for i := range n {
+		ahal := byte(0x10) // refine bit 0
+		if i == 0 {
+			ahal = 0x01 // first pass at bit 1
+		}
+		b = segment(b, 0xDA, 1, 1, 0x00, 1, 63, ahal)
+		b = entropy(b, 0x3FFF, 15, (blocks+32766)/32767) // code 0, then 14 one bits
+	}
+	return append(b, 0xFF, 0xD9)
+}
