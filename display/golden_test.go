@@ -230,7 +230,7 @@ func TestGoldenCatchesOneWord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := layout.TodayActivities(bd, at)
+	first := board.TodayActivities(bd, at)
 	if len(first) == 0 {
 		t.Fatal("no activity on today's page")
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 
+	"skaerm/board"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
@@ -193,7 +194,7 @@ func TestSlideshowWritesIntoOneTexture(t *testing.T) {
 	s, clk := slideshowScreen(t)
 	var slot *ebiten.Image
 	made, photos := 0, map[string]bool{}
-	for i := range 3 * layout.Slides(s.shown.reading.Board) {
+	for i := range 3 * board.Slides(s.shown.reading.Board) {
 		var held []*cached
 		for k, c := range s.paint.scaled {
 			if c.slot != nil {

@@ -48,7 +48,7 @@ func (b *builder) findItem(page PageID) (item, bool) {
 				}
 				return item{typ: board.MealItem, id: id, title: b.s.Meal(m.Kind), start: m.Start, end: m.End,
 					body: m.Menu, pictogram: "meal-" + string(m.Kind), signups: m.Signups, open: open,
-					deadline: m.SignupDeadline, signupsTaken: TakesSignups(m)}, true
+					deadline: m.SignupDeadline, signupsTaken: board.TakesSignups(m)}, true
 			}
 		}
 	case PageMeeting:

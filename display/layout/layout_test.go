@@ -224,9 +224,9 @@ func TestShiftsOnNow(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var on, present []string
-		for _, s := range layout.ShiftsOn(bd, tc.clock, 0) {
+		for _, s := range board.ShiftsOn(bd, tc.clock, 0) {
 			present = append(present, s.ProfileID)
-			if layout.OnNow(s, tc.clock) {
+			if board.OnNow(s, tc.clock) {
 				on = append(on, s.ProfileID)
 			}
 		}

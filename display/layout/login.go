@@ -398,7 +398,7 @@ func (b *builder) mySignups(r Rect) {
 	from, to := b.in.Now, b.in.Now.Add(7*24*time.Hour)
 	var rows []signupRow
 	add := func(typ board.ItemType, id, title string, s board.Signups, start, end time.Time, open bool) {
-		if !overlaps(start, end, from, to) || ended(start, end, b.in.Now) {
+		if !overlaps(start, end, from, to) || board.Ended(start, end, b.in.Now) {
 			return
 		}
 		mem := MemberOf(s, b.in.Outbox, typ, id, who)
@@ -603,7 +603,7 @@ func (b *builder) mySuggestions(r Rect) {
 	w, pg := b.lw(), b.in.Login.Page
 	b.card(r)
 	in := r.Inset(2 * b.u)
-	if _, ok := NextMeeting(b.in.Board, b.in.Now); ok {
+	if _, ok := board.NextMeeting(b.in.Board, b.in.Now); ok {
 		var btn Rect
 		btn, in = in.takeBottom(10*b.u, b.u)
 		b.button(btn, w.WriteSuggestion, Intent{Kind: Open, Page: PageID{Kind: PageMe, ID: "keyboard"}}, true)
@@ -684,22 +684,6 @@ func (b *builder) signUpMe(r Rect, it item) Rect {
 	return rest
 }
 
-// NextMeeting is the first meeting that has not started: suggestions are
-// written for it.
-func NextMeeting(bd *board.Board, now time.Time) (board.Meeting, bool) {
-	var best board.Meeting
-	found := false
-	if bd == nil {
-		return best, false
-	}
-	for _, m := range bd.Meetings {
-		if m.Start.After(now) && (!found || m.Start.Before(best.Start)) {
-			best, found = m, true
-		}
-	}
-	return best, found
-}
-
 // keyboardRows is the Danish layout: digits, the three letter rows with
 // å, æ and ø where a Danish keyboard has them, then punctuation.
 var keyboardRows = [][]string{
@@ -713,7 +697,7 @@ var keyboardRows = [][]string{
 // and a large Danish keyboard.
 func (b *builder) keyboard() {
 	v, w := b.in.Login, b.lw()
-	m, ok := NextMeeting(b.in.Board, b.in.Now)
+	m, ok := board.NextMeeting(b.in.Board, b.in.Now)
 	if !v.LoggedIn() || !ok {
 		b.p.ID = Of(PageMe)
 		b.me()

@@ -60,7 +60,7 @@ func Happenings(bd *board.Board, s *words.Strings) []Happening {
 func NowAndNext(hs []Happening, now time.Time) (cur []Happening, next Happening, ok bool) {
 	for _, h := range hs {
 		switch {
-		case !now.Before(h.Start) && !ended(h.Start, h.End, now):
+		case !now.Before(h.Start) && !board.Ended(h.Start, h.End, now):
 			cur = append(cur, h)
 		case h.Start.After(now) && !ok:
 			next, ok = h, true

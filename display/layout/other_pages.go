@@ -138,14 +138,14 @@ func (b *builder) roster() {
 		plus := off + i
 		var lines []lineEntry
 		var last board.ShiftKind
-		for _, s := range ShiftsOn(b.in.Board, b.in.Now, plus) {
+		for _, s := range board.ShiftsOn(b.in.Board, b.in.Now, plus) {
 			if s.Shift != last {
 				last = s.Shift
 				lines = append(lines, lineEntry{text: b.s.Shift(s.Shift), bold: true, color: true})
 			}
 			hours := words.Span(s.Start, s.End, b.loc) + "  "
 			mark := ""
-			if plus == 0 && OnNow(s, b.in.Now) && !b.in.DayUnknown {
+			if plus == 0 && board.OnNow(s, b.in.Now) && !b.in.DayUnknown {
 				mark = "  (" + b.s.NowMarker + ")"
 			}
 			name := ""
@@ -180,7 +180,7 @@ func (b *builder) week() {
 			line lineEntry
 		}
 		var es []entry
-		for _, a := range activitiesOn(b.in.Board, b.in.Now, plus, false) {
+		for _, a := range board.ActivitiesOn(b.in.Board, b.in.Now, plus, false) {
 			t := words.Clock(a.Start, b.loc) + "  " + a.Title
 			if a.Full() {
 				t += " (" + b.s.Full + ")"
@@ -195,7 +195,7 @@ func (b *builder) week() {
 		}
 		sort.SliceStable(es, func(i, j int) bool { return es[i].at < es[j].at })
 		// Meals after the activities, one short line each.
-		for _, m := range mealsOn(b.in.Board, b.in.Now, plus, false) {
+		for _, m := range board.MealsOn(b.in.Board, b.in.Now, plus, false) {
 			t := words.Clock(m.Start, b.loc) + "  " + b.s.Meal(m.Kind)
 			if m.Menu != "" {
 				t += ": " + m.Menu
@@ -215,7 +215,7 @@ func (b *builder) bookings() {
 	content := b.frame()
 	var bs []board.Booking
 	for _, x := range b.in.Board.Bookings {
-		if !ended(x.Start, x.End, b.in.Now) {
+		if !board.Ended(x.Start, x.End, b.in.Now) {
 			bs = append(bs, x)
 		}
 	}
@@ -314,7 +314,7 @@ func (b *builder) dayOf(t time.Time) string {
 // news: the notices, newest first, one or two at a time.
 func (b *builder) news() {
 	content := b.frame()
-	ns := sortedNews(b.in.Board)
+	ns := board.SortedNews(b.in.Board)
 	content = b.blockTitle(content, b.s.News)
 	if len(ns) == 0 {
 		b.empty(content, b.s.NoNews)
@@ -335,12 +335,6 @@ func (b *builder) news() {
 	for i, n := range ns[off:min(off+per, len(ns))] {
 		b.newsCard(cells[i], n)
 	}
-}
-
-func sortedNews(bd *board.Board) []board.News {
-	ns := append([]board.News(nil), bd.News...)
-	sort.SliceStable(ns, func(i, j int) bool { return ns[i].Published.After(ns[j].Published) })
-	return ns
 }
 
 func (b *builder) newsCard(r Rect, n board.News) {
@@ -370,7 +364,7 @@ func (b *builder) newsCard(r Rect, n board.News) {
 // gallery: the pictures, newest first, six (portrait four) at a time.
 func (b *builder) gallery() {
 	content := b.frame()
-	ps := sortedPhotos(b.in.Board)
+	ps := board.SortedPhotos(b.in.Board)
 	content = b.blockTitle(content, b.s.Gallery)
 	if len(ps) == 0 {
 		b.empty(content, b.s.NoPhotos)
@@ -403,29 +397,8 @@ func (b *builder) gallery() {
 	}
 }
 
-func sortedPhotos(bd *board.Board) []board.Photo {
-	ps := append([]board.Photo(nil), bd.Gallery...)
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Taken.After(ps[j].Taken) })
-	return ps
-}
-
 // SlideFor is how long the idle slideshow shows each slide.
 const SlideFor = 15 * time.Second
-
-// Slides counts the idle slideshow's slides: photos, then news with a
-// picture, or one clock slide when there are none.
-func Slides(bd *board.Board) int {
-	if bd == nil {
-		return 1
-	}
-	n := len(bd.Gallery)
-	for _, x := range bd.News {
-		if x.Image != "" {
-			n++
-		}
-	}
-	return max(1, n)
-}
 
 // idle: a calm slideshow, a big clock, and a word that a touch brings the
 // day's programme back.
@@ -442,10 +415,10 @@ func (b *builder) idle() {
 	bar, pic := full.takeBottom(barH, 0)
 	type slide struct{ image, caption string }
 	var slides []slide
-	for _, p := range sortedPhotos(b.in.Board) {
+	for _, p := range board.SortedPhotos(b.in.Board) {
 		slides = append(slides, slide{p.Image, p.Caption})
 	}
-	for _, n := range sortedNews(b.in.Board) {
+	for _, n := range board.SortedNews(b.in.Board) {
 		if n.Image != "" {
 			slides = append(slides, slide{n.Image, n.Title})
 		}

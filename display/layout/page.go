@@ -650,16 +650,3 @@ func overlaps(s, e, from, to time.Time) bool {
 	}
 	return s.Before(to) && !e.Before(from) && (e.After(from) || s.Equal(from))
 }
-
-// ended reports whether an item with start s and end e is over at now.
-func ended(s, e, now time.Time) bool {
-	if e.IsZero() || e.Before(s) {
-		e = s.Add(time.Hour)
-	}
-	return !now.Before(e)
-}
-
-// OnNow reports whether a shift covers now.
-func OnNow(s board.Shift, now time.Time) bool {
-	return !now.Before(s.Start) && now.Before(s.End)
-}

@@ -3,80 +3,11 @@ package layout
 import (
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	"skaerm/board"
 	"skaerm/words"
 )
-
-// TodayActivities are the activities of the day holding now that have not
-// ended, by start time.
-func TodayActivities(bd *board.Board, now time.Time) []board.Activity {
-	return activitiesOn(bd, now, 0, true)
-}
-
-func activitiesOn(bd *board.Board, now time.Time, plus int, hideEnded bool) []board.Activity {
-	from, to := board.DayBounds(now, bd.Location(), plus)
-	var out []board.Activity
-	for _, a := range bd.Activities {
-		if a.Start.Before(from) || !a.Start.Before(to) {
-			continue
-		}
-		if hideEnded && ended(a.Start, a.End, now) {
-			continue
-		}
-		out = append(out, a)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
-	return out
-}
-
-func mealsOn(bd *board.Board, now time.Time, plus int, hideEnded bool) []board.Meal {
-	from, to := board.DayBounds(now, bd.Location(), plus)
-	var out []board.Meal
-	for _, m := range bd.Meals {
-		if m.Start.Before(from) || !m.Start.Before(to) {
-			continue
-		}
-		if hideEnded && ended(m.Start, m.End, now) {
-			continue
-		}
-		out = append(out, m)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
-	return out
-}
-
-// shiftOrder sorts day, evening, night.
-var shiftOrder = map[board.ShiftKind]int{board.DayShift: 0, board.EveningShift: 1, board.NightShift: 2}
-
-// ShiftsOn are the shifts overlapping day plus (0 today) that have not ended
-// at now, in day, evening, night order, then by start.
-func ShiftsOn(bd *board.Board, now time.Time, plus int) []board.Shift {
-	from, to := board.DayBounds(now, bd.Location(), plus)
-	var out []board.Shift
-	for _, s := range bd.Roster {
-		if !s.Start.Before(to) || !s.End.After(from) {
-			continue
-		}
-		if plus == 0 && !now.Before(s.End) {
-			continue
-		}
-		if plus > 0 && s.Start.Before(from) { // a night shift from the evening before belongs to that day
-			continue
-		}
-		out = append(out, s)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, c := out[i], out[j]
-		if shiftOrder[a.Shift] != shiftOrder[c.Shift] {
-			return shiftOrder[a.Shift] < shiftOrder[c.Shift]
-		}
-		return a.Start.Before(c.Start)
-	})
-	return out
-}
 
 // today lays out the Today page: activities, meals and who is at work.
 func (b *builder) today() {
@@ -94,7 +25,7 @@ func (b *builder) today() {
 		cols = b.stack(content, []block{
 			b.cardBlock(len(acts), b.activityCardH(), len(pastActs), b.nextActivity(), content.W),
 			b.cardBlock(len(meals), b.mealCardH(), len(pastMeals), "", content.W),
-			b.staffBlock(ShiftsOn(b.in.Board, b.in.Now, 0)),
+			b.staffBlock(board.ShiftsOn(b.in.Board, b.in.Now, 0)),
 		})
 	} else {
 		cols = content.splitH(b.margin(), 1.35, 1, 0.95)
@@ -107,18 +38,18 @@ func (b *builder) today() {
 // todaysActivities splits the day's activities into those still to come
 // (or going on) and those that have ended, each by start.
 func (b *builder) todaysActivities() (coming, past []board.Activity) {
-	return splitEnded(activitiesOn(b.in.Board, b.in.Now, 0, false), b.in.Now, func(a board.Activity) (time.Time, time.Time) { return a.Start, a.End })
+	return splitEnded(board.ActivitiesOn(b.in.Board, b.in.Now, 0, false), b.in.Now, func(a board.Activity) (time.Time, time.Time) { return a.Start, a.End })
 }
 
 // todaysMeals is todaysActivities for meals.
 func (b *builder) todaysMeals() (coming, past []board.Meal) {
-	return splitEnded(mealsOn(b.in.Board, b.in.Now, 0, false), b.in.Now, func(m board.Meal) (time.Time, time.Time) { return m.Start, m.End })
+	return splitEnded(board.MealsOn(b.in.Board, b.in.Now, 0, false), b.in.Now, func(m board.Meal) (time.Time, time.Time) { return m.Start, m.End })
 }
 
 // splitEnded splits items into those not ended at now and those ended.
 func splitEnded[T any](items []T, now time.Time, span func(T) (time.Time, time.Time)) (coming, past []T) {
 	for _, x := range items {
-		if s, e := span(x); ended(s, e, now) {
+		if s, e := span(x); board.Ended(s, e, now) {
 			past = append(past, x)
 		} else {
 			coming = append(coming, x)
@@ -307,13 +238,6 @@ func (b *builder) countLine(r Rect, count string, full, closed bool) {
 	b.tag(r.X+w+1.5*b.u, r.Y+(r.H-h)/2, word, f, Alarm, OnDark, tw+0.1*b.u)
 }
 
-// TakesSignups reports whether residents sign up for a meal: it has a
-// sign-up deadline or someone already signed up. "0 spiser med" under a
-// meal nobody signs up for (the afternoon coffee) would only puzzle.
-func TakesSignups(m board.Meal) bool {
-	return !m.SignupDeadline.IsZero() || m.Signups.Count() > 0
-}
-
 func (b *builder) mealCardH() float64 {
 	pad := 1.3 * b.u
 	return 2*pad + b.lineH(b.cardTitle()) + 2*b.lineH(b.fSmall) + 0.4*b.u + 5.5*b.u
@@ -355,7 +279,7 @@ func (b *builder) mealCard(r Rect, m board.Meal) {
 	menu, rest := rest.takeTop(2*b.lineH(b.fSmall), 0.4*b.u)
 	b.para(menu, m.Menu, b.fSmall, Ink, 2)
 	faces := b.clear(rest, btn)
-	if TakesSignups(m) {
+	if board.TakesSignups(m) {
 		count := fmt.Sprintf(b.s.Eating, m.Signups.Count())
 		cw := b.m.Width(count, b.fSmall)
 		if cw > faces.W*0.5 {
@@ -371,7 +295,7 @@ func (b *builder) mealCard(r Rect, m board.Meal) {
 
 func (b *builder) todayStaff(r Rect) {
 	top, r := b.titleRow(r)
-	shifts := ShiftsOn(b.in.Board, b.in.Now, 0)
+	shifts := board.ShiftsOn(b.in.Board, b.in.Now, 0)
 	if len(shifts) == 0 {
 		b.heading(top, b.s.OnDuty, 0, "")
 		b.empty(r, b.s.NoStaff)
@@ -458,7 +382,7 @@ func (b *builder) staffBlock(shifts []board.Shift) block {
 		}
 		bl.steps = append(bl.steps, h)
 		// Everyone at work now comes first, together.
-		if OnNow(s, b.in.Now) && bl.first == len(bl.steps)-1 {
+		if board.OnNow(s, b.in.Now) && bl.first == len(bl.steps)-1 {
 			bl.first++
 		}
 	}
@@ -516,7 +440,7 @@ func (b *builder) stack(r Rect, blocks []block) []Rect {
 // staffRow: face, name, role, hours; the shift on now is highlighted and
 // marked "NU".
 func (b *builder) staffRow(r Rect, s board.Shift) {
-	now := OnNow(s, b.in.Now) && !b.in.DayUnknown
+	now := board.OnNow(s, b.in.Now) && !b.in.DayUnknown
 	if now {
 		b.box(r, NowBg, Ink, 0.35*b.u, 1.2*b.u)
 	} else {

@@ -359,7 +359,7 @@ func (g *Game) sendSuggestion(now time.Time) {
 	if l.sending || text == "" || l.state.Who == "" || g.shown == nil {
 		return
 	}
-	m, ok := layout.NextMeeting(g.shown.Board, now)
+	m, ok := board.NextMeeting(g.shown.Board, now)
 	if !ok {
 		return
 	}

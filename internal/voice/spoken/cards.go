@@ -149,7 +149,7 @@ func (w *Words) News(n board.News) string { return sentences(n.Title, n.Body) }
 func (w *Words) Roster(b *board.Board, now time.Time) string {
 	var s board.Signups
 	seen := map[string]bool{}
-	for _, sh := range layout.ShiftsOn(b, now, 0) {
+	for _, sh := range board.ShiftsOn(b, now, 0) {
 		if sh.ProfileID == "" || seen[sh.ProfileID] {
 			if sh.ProfileID == "" {
 				s.Hidden++
