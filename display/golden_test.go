@@ -21,22 +21,22 @@ var goldenSizes = [][2]int{{1920, 1080}, {1080, 1920}, {1280, 720}}
 
 // goldenPages are the pages that stand alone and one activity, meal and
 // meeting of today (or the first ones) on the board.
-func goldenPages(b *board.Board, at time.Time) []layout.PageID {
-	var out []layout.PageID
-	for _, k := range layout.Pages {
-		out = append(out, layout.Of(k))
+func goldenPages(b *board.Board, at time.Time) []board.PageID {
+	var out []board.PageID
+	for _, k := range board.Pages {
+		out = append(out, board.PageOf(k))
 	}
-	out = append(out, layout.PINPage("p1"), layout.PageID{Kind: layout.PageMe, ID: "keyboard"}, layout.SharedPage("sh1"))
+	out = append(out, board.PINPage("p1"), board.PageID{Kind: board.PageMe, ID: "keyboard"}, layout.SharedPage("sh1"))
 	return append(out, detailPages(b, at)...)
 }
 
 // detailPages names one activity, meal and meeting of today (or the first
 // ones) on the board.
-func detailPages(b *board.Board, at time.Time) []layout.PageID {
-	var out []layout.PageID
-	pick := func(kind layout.PageKind, id string) {
+func detailPages(b *board.Board, at time.Time) []board.PageID {
+	var out []board.PageID
+	pick := func(kind board.PageKind, id string) {
 		if id != "" {
-			out = append(out, layout.PageID{Kind: kind, ID: id})
+			out = append(out, board.PageID{Kind: kind, ID: id})
 		}
 	}
 	first := func(ids []string, starts []time.Time) string {
@@ -56,17 +56,17 @@ func detailPages(b *board.Board, at time.Time) []layout.PageID {
 	for _, a := range b.Activities {
 		ids, starts = append(ids, a.ID), append(starts, a.Start)
 	}
-	pick(layout.PageActivity, first(ids, starts))
+	pick(board.PageActivity, first(ids, starts))
 	ids, starts = nil, nil
 	for _, m := range b.Meals {
 		ids, starts = append(ids, m.ID), append(starts, m.Start)
 	}
-	pick(layout.PageMeal, first(ids, starts))
+	pick(board.PageMeal, first(ids, starts))
 	ids, starts = nil, nil
 	for _, m := range b.Meetings {
 		ids, starts = append(ids, m.ID), append(starts, m.Start)
 	}
-	pick(layout.PageMeeting, first(ids, starts))
+	pick(board.PageMeeting, first(ids, starts))
 	return out
 }
 
@@ -106,11 +106,11 @@ func TestGolden(t *testing.T) {
 			}
 			name := fmt.Sprintf("%s_%dx%d.png", base, sz[0], sz[1])
 			t.Run(name, func(t *testing.T) {
-				pairing = page.Is(layout.PagePairing)
+				pairing = page.Is(board.PagePairing)
 				switch {
-				case page.Is(layout.PageMe):
+				case page.Is(board.PageMe):
 					fl.set(LoginState{Offered: true, Who: "p1", Name: "Karen", Page: karen.Clone()}) // the screen wipes the page it is done with
-				case page.Is(layout.PageLogin):
+				case page.Is(board.PageLogin):
 					fl.set(LoginState{Offered: true})
 				default:
 					fl.set(LoginState{})
@@ -216,7 +216,7 @@ func TestGoldenCatchesOneWord(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.dispose()
-		img, err := s.render(layout.Of(layout.PageToday), w, h)
+		img, err := s.render(board.PageOf(board.PageToday), w, h)
 		if err != nil {
 			t.Fatal(err)
 		}

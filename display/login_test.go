@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"skaerm/board"
 	"skaerm/cache"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
@@ -86,7 +87,7 @@ func TestScreenshotMasksMinSide(t *testing.T) {
 	handed := karensPage(t, src)
 	fl.set(LoginState{Offered: true, Who: "p1", Name: "Karen", Page: handed})
 	s := shownScreen(t, Options{Source: src, Clock: clock.NewFake(at), Login: fl})
-	if !s.game.State().Page.Is(layout.PageMe) {
+	if !s.game.State().Page.Is(board.PageMe) {
 		t.Fatalf("a session opened %s, want me", s.game.State().Page)
 	}
 	var pic layout.Item
@@ -143,7 +144,7 @@ func TestScreenshotMasksMinSide(t *testing.T) {
 	// Logout: the session's pictures are dropped, the page goes home.
 	fl.set(LoginState{Offered: true})
 	s.step(at, nil)
-	if !s.game.State().Page.Is(layout.PageToday) {
+	if !s.game.State().Page.Is(board.PageToday) {
 		t.Errorf("after logout the screen shows %s", s.game.State().Page)
 	}
 	if s.login.stills != nil {

@@ -141,7 +141,7 @@ func slideshowScreen(t *testing.T) (*Screen, *clock.Fake) {
 	s := shownScreen(t, Options{Source: demoCache(t, at), Clock: clk, IdleAfter: time.Minute})
 	clk.Advance(time.Minute)
 	s.step(clk.Now(), nil)
-	if !s.game.State().Page.Is(layout.PageIdle) {
+	if !s.game.State().Page.Is(board.PageIdle) {
 		t.Fatalf("after a minute without a touch the screen shows %s, want the slideshow", s.game.State().Page)
 	}
 	return s, clk

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/board"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
 	"skaerm/sync/pairing"
@@ -39,7 +40,7 @@ func TestBlankWakeAndHeartbeat(t *testing.T) {
 	// A tap on the dark screen where the Week button is: it wakes, nothing opens.
 	x, y := 0.0, 0.0
 	for _, tg := range layoutToday(t, s).Targets {
-		if tg.Intent.Kind == layout.Open && tg.Intent.Page == layout.Of(layout.PageWeek) {
+		if tg.Intent.Kind == layout.Open && tg.Intent.Page == board.PageOf(board.PageWeek) {
 			x, y = tg.R.X+tg.R.W/2, tg.R.Y+tg.R.H/2
 		}
 	}
@@ -47,7 +48,7 @@ func TestBlankWakeAndHeartbeat(t *testing.T) {
 	if touches.Load() != 1 {
 		t.Errorf("touches reported: %d, want 1", touches.Load())
 	}
-	if s.game.State().Page != layout.Of(layout.PageToday) {
+	if s.game.State().Page != board.PageOf(board.PageToday) {
 		t.Errorf("a touch on a dark screen opened %q", s.game.State().Page)
 	}
 	dark.Store(0)
@@ -56,7 +57,7 @@ func TestBlankWakeAndHeartbeat(t *testing.T) {
 		t.Error("the display woke but still draws black")
 	}
 	l.tap(x, y)
-	if s.game.State().Page != layout.Of(layout.PageWeek) {
+	if s.game.State().Page != board.PageOf(board.PageWeek) {
 		t.Errorf("a touch on a lit screen leads to %q, want week", s.game.State().Page)
 	}
 
@@ -97,7 +98,7 @@ func TestUnknownDayClaimsNoDay(t *testing.T) {
 
 func layoutToday(t *testing.T, s *Screen) *layout.Page {
 	t.Helper()
-	in := s.game.Input(s.clk.Now(), layout.State{Page: layout.Of(layout.PageToday)})
+	in := s.game.Input(s.clk.Now(), layout.State{Page: board.PageOf(board.PageToday)})
 	return layout.Build(s.meas, in)
 }
 

@@ -136,9 +136,9 @@ type Screen struct {
 	presses     pressQueue                // from the X server, when it can tell
 	textures    atomic.Pointer[Footprint] // the painter's, as of its last paint
 	outbox      outboxWriter
-	writeWait   time.Duration                 // writeWait; a test of a loaded machine may give more
-	page        atomic.Pointer[layout.PageID] // the page on screen, for the status report
-	login       *loginPort                    // nil without Options.Login
+	writeWait   time.Duration                // writeWait; a test of a loaded machine may give more
+	page        atomic.Pointer[board.PageID] // the page on screen, for the status report
+	login       *loginPort                   // nil without Options.Login
 
 	// Owned by the game goroutine.
 	game     *game.Game
@@ -317,11 +317,11 @@ func (s *Screen) written(w game.Written, taken bool) {
 // Page is the page the screen shows now (ids of items, never names), for
 // the status report. It is safe to call from any goroutine; before the
 // first frame it is the today page.
-func (s *Screen) Page() layout.PageID {
+func (s *Screen) Page() board.PageID {
 	if p := s.page.Load(); p != nil {
 		return *p
 	}
-	return layout.Of(layout.PageToday)
+	return board.PageOf(board.PageToday)
 }
 
 // Layout implements ebiten.Game: one screen pixel per layout pixel.
@@ -386,7 +386,7 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 		s.login.follow(*tick.Login, s.paint)
 	}
 	if s.opts.Voice != nil {
-		tick.Speaking = layout.CardKey(s.opts.Voice.Speaking())
+		tick.Speaking = board.CardKey(s.opts.Voice.Speaking())
 	}
 	repaint, writes := s.game.Step(tick)
 	if len(writes) > 0 {

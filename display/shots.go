@@ -8,12 +8,11 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"skaerm/board"
 	"strings"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
-
-	"skaerm/display/layout"
 )
 
 // shotRequest asks the game loop for the current frame.
@@ -105,6 +104,6 @@ func (s *Screen) saveShot(now time.Time, src *ebiten.Image) {
 }
 
 // shotName is the file name part for a page: "today", "activity-a1".
-func shotName(p layout.PageID) string {
+func shotName(p board.PageID) string {
 	return strings.NewReplacer("/", "-", " ", "_", string(os.PathSeparator), "-").Replace(p.String())
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 
-	"skaerm/display/layout"
+	"skaerm/board"
 	"skaerm/internal/clock"
 )
 
@@ -20,7 +20,7 @@ var ErrNoPairing = errors.New("display: the pairing page needs a code to show")
 // instant at, from src. It runs its own Ebitengine loop (a small window), so
 // it needs an X display, must be called from the main goroutine (as
 // ebiten.RunGame must) and not while a Screen runs.
-func Snapshot(src Source, page layout.PageID, width, height int, at time.Time, opts Options) (image.Image, error) {
+func Snapshot(src Source, page board.PageID, width, height int, at time.Time, opts Options) (image.Image, error) {
 	s, err := newSnapshotScreen(src, at, opts)
 	if err != nil {
 		return nil, err
@@ -63,15 +63,15 @@ func (o *oneShot) Layout(w, h int) (int, int) { return w, h }
 
 // render reads the source and paints page at w x h at the clock's time. It
 // must run inside the game loop.
-func (s *Screen) render(page layout.PageID, w, h int) (image.Image, error) {
+func (s *Screen) render(page board.PageID, w, h int) (image.Image, error) {
 	if !page.Valid() {
-		return nil, fmt.Errorf("snapshot: %w %q", layout.ErrUnknownPage, page)
+		return nil, fmt.Errorf("snapshot: %w %q", board.ErrUnknownPage, page)
 	}
 	if w <= 0 || h <= 0 || w > 8192 || h > 8192 {
 		return nil, fmt.Errorf("snapshot size %dx%d: out of range", w, h)
 	}
 	now := s.clk.Now()
-	if page.Is(layout.PagePairing) && !s.pairingNow().OK {
+	if page.Is(board.PagePairing) && !s.pairingNow().OK {
 		return nil, ErrNoPairing
 	}
 	s.load()

@@ -75,9 +75,9 @@ func TestTapToSignUp(t *testing.T) {
 	for _, size := range [][2]int{{1920, 1080}, {1080, 1920}} {
 		l := newLoop(t, size[0], size[1])
 		l.tap(l.find(func(in layout.Intent) bool {
-			return in.Kind == layout.Open && in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"})
+			return in.Kind == layout.Open && in.Page == (board.PageID{Kind: board.PageActivity, ID: "a1"})
 		}))
-		if got := l.s.game.State().Page; got != (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) {
+		if got := l.s.game.State().Page; got != (board.PageID{Kind: board.PageActivity, ID: "a1"}) {
 			t.Fatalf("after tapping the card the page is %q", got)
 		}
 		l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
@@ -115,7 +115,7 @@ func TestTapToSignUp(t *testing.T) {
 
 func TestTapNeedsConfirmation(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (board.PageID{Kind: board.PageActivity, ID: "a1"}) }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p1" }))
 	if !hasText(l.s.game.Page(), "Ja, afmeld Karen") {
 		t.Fatal("a signed-up resident is not asked to confirm leaving")
@@ -139,7 +139,7 @@ func TestTapNeedsConfirmation(t *testing.T) {
 
 func TestBounceIsIgnored(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (board.PageID{Kind: board.PageActivity, ID: "a1"}) }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
 	x, y := l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm })
 	// Tap "Ja" and bounce: the bounce lands on what is under the finger
@@ -162,7 +162,7 @@ func TestBounceIsIgnored(t *testing.T) {
 
 func TestRefusalIsSaidInWords(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
-	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (board.PageID{Kind: board.PageActivity, ID: "a1"}) }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm }))
 	ob, _ := l.s.src.Outbox()
@@ -183,10 +183,10 @@ func TestIdleAndBack(t *testing.T) {
 	l := newLoop(t, 1920, 1080)
 	l.clk.Advance(3*time.Minute + time.Second)
 	l.tick(nil)
-	if l.s.game.State().Page != layout.Of(layout.PageIdle) {
+	if l.s.game.State().Page != board.PageOf(board.PageIdle) {
 		t.Fatalf("after 3 minutes the page is %q", l.s.game.State().Page)
 	}
-	if got := l.s.Page(); got != layout.Of(layout.PageIdle) {
+	if got := l.s.Page(); got != board.PageOf(board.PageIdle) {
 		t.Errorf("Page() = %q for the status report, the screen shows %q", got, l.s.game.State().Page)
 	}
 	slide := l.s.game.State().Slide
@@ -196,17 +196,17 @@ func TestIdleAndBack(t *testing.T) {
 		t.Error("the slideshow does not move")
 	}
 	l.tap(300, 300)
-	if l.s.game.State().Page != layout.Of(layout.PageToday) {
+	if l.s.game.State().Page != board.PageOf(board.PageToday) {
 		t.Errorf("a touch on the slideshow leads to %q", l.s.game.State().Page)
 	}
-	if got := l.s.Page(); got != layout.Of(layout.PageToday) {
+	if got := l.s.Page(); got != board.PageOf(board.PageToday) {
 		t.Errorf("Page() = %q after the touch", got)
 	}
 	l.clk.Advance(4 * time.Minute)
 	l.tick(nil)
 	l.s.Wake()
 	l.tick(nil)
-	if l.s.game.State().Page != layout.Of(layout.PageToday) {
+	if l.s.game.State().Page != board.PageOf(board.PageToday) {
 		t.Errorf("Wake leaves the page at %q", l.s.game.State().Page)
 	}
 }
@@ -249,10 +249,10 @@ func TestShotsOfNewPages(t *testing.T) {
 	s.load()
 	s.step(clk.Now(), nil)
 	clk.Advance(time.Second) // a second page within 5 s is not saved
-	s.game.Open(layout.Of(layout.PageWeek))
+	s.game.Open(board.PageOf(board.PageWeek))
 	s.step(clk.Now(), nil)
 	clk.Advance(5 * time.Second)
-	s.game.Open(layout.Of(layout.PageRoster))
+	s.game.Open(board.PageOf(board.PageRoster))
 	s.step(clk.Now(), nil)
 	s.writers.Wait()
 	files, err := filepath.Glob(filepath.Join(dir, "*.png"))

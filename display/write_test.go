@@ -50,7 +50,7 @@ func TestSignUpWriteDoesNotBlock(t *testing.T) {
 		turned := make(chan struct{})
 		go func() {
 			defer close(turned)
-			l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
+			l.tap(l.find(func(in layout.Intent) bool { return in.Page == (board.PageID{Kind: board.PageActivity, ID: "a1"}) }))
 			l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
 			l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm }))
 		}()
@@ -103,7 +103,7 @@ func TestSignUpSaidInTheSameTurn(t *testing.T) {
 	// busy machine's disk is: the bound the turn waits is 50 ms on a
 	// screen, long enough here for a loaded test machine's fsync.
 	s.writeWait = 5 * time.Second
-	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) }))
+	l.tap(l.find(func(in layout.Intent) bool { return in.Page == (board.PageID{Kind: board.PageActivity, ID: "a1"}) }))
 	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" }))
 
 	x, y := l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm })

@@ -8,10 +8,10 @@ import (
 	"os"
 	"time"
 
+	"skaerm/board"
 	"skaerm/cache"
 	"skaerm/cmd/internal/app"
 	"skaerm/display"
-	"skaerm/display/layout"
 	"skaerm/sync"
 )
 
@@ -68,7 +68,7 @@ func cmdSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	pageID, w, h, when, out := snap.Page, snap.Width, snap.Height, snap.At, &snap.Out
 	opts := display.Options{Locale: snap.Locale}
-	if pageID.Is(layout.PagePairing) {
+	if pageID.Is(board.PagePairing) {
 		opts.Pairing = func() (string, string, bool) { return snap.Code, "", true }
 	}
 	s, err := f.Resolve()
@@ -92,7 +92,7 @@ func cmdSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		defer sl.l.Logout(context.WithoutCancel(ctx), sync.EndLogout)
 		opts.Login = sl
-	case pageID.Is(layout.PageLogin):
+	case pageID.Is(board.PageLogin):
 		opts.Login = &fixedLogin{st: display.LoginState{Offered: true}}
 	}
 	img, err := display.Snapshot(c, pageID, w, h, when, opts)

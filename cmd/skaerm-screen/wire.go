@@ -7,10 +7,10 @@ import (
 	"runtime/debug"
 	"time"
 
+	"skaerm/board"
 	"skaerm/cache"
 	"skaerm/cmd/internal/app"
 	"skaerm/display"
-	"skaerm/display/layout"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
 	"skaerm/internal/device/motion"
@@ -63,7 +63,7 @@ type facts struct {
 	blankAfter time.Duration
 	watcher    *config.Watcher // nil without a configuration file
 	temps      sysinfo.Reader
-	page       func() layout.PageID // the page on screen
+	page       func() board.PageID // the page on screen
 	screen     *display.Screen
 }
 

@@ -17,7 +17,6 @@ import (
 	"skaerm/board"
 	"skaerm/cache"
 	"skaerm/cmd/internal/app"
-	"skaerm/display/layout"
 	"skaerm/internal/xdisplay"
 )
 
@@ -61,7 +60,7 @@ func cmdSnapshot(_ context.Context, args []string, _, stderr io.Writer) error {
 
 // onBoard checks that there is a cache to draw from and that a detail page
 // names an item of its board.
-func onBoard(cachePath string, p layout.PageID) error {
+func onBoard(cachePath string, p board.PageID) error {
 	if _, err := os.Stat(cachePath); errors.Is(err, iofs.ErrNotExist) {
 		return fmt.Errorf("no cache at %s yet: `skaerm sync --once` fills it from the backend", cachePath)
 	}
@@ -91,18 +90,18 @@ func onBoard(cachePath string, p layout.PageID) error {
 }
 
 // itemIDs lists the ids of the board's items of a detail kind.
-func itemIDs(b *board.Board, k layout.PageKind) []string {
+func itemIDs(b *board.Board, k board.PageKind) []string {
 	var ids []string
 	switch k {
-	case layout.PageActivity:
+	case board.PageActivity:
 		for _, a := range b.Activities {
 			ids = append(ids, a.ID)
 		}
-	case layout.PageMeal:
+	case board.PageMeal:
 		for _, m := range b.Meals {
 			ids = append(ids, m.ID)
 		}
-	case layout.PageMeeting:
+	case board.PageMeeting:
 		for _, m := range b.Meetings {
 			ids = append(ids, m.ID)
 		}

@@ -3,6 +3,7 @@ package layout
 import (
 	"fmt"
 	"math"
+	"skaerm/board"
 	"skaerm/words"
 )
 
@@ -153,14 +154,14 @@ func minF(a, b float64) float64 {
 
 // navItem is a button of the navigation bar.
 type navItem struct {
-	page  PageKind
+	page  board.PageKind
 	label string
 }
 
 func (b *builder) navItems() []navItem {
 	return []navItem{
-		{PageToday, b.s.Today}, {PageWeek, b.s.Week}, {PageRoster, b.s.Roster},
-		{PageBookings, b.s.Bookings}, {PageNews, b.s.News}, {PageGallery, b.s.Gallery},
+		{board.PageToday, b.s.Today}, {board.PageWeek, b.s.Week}, {board.PageRoster, b.s.Roster},
+		{board.PageBookings, b.s.Bookings}, {board.PageNews, b.s.News}, {board.PageGallery, b.s.Gallery},
 	}
 }
 
@@ -183,7 +184,7 @@ func (b *builder) nav(r Rect) Rect {
 		lo, hi := ri*per, min((ri+1)*per, len(items))
 		cols := row.splitH(gap, repeat(1, hi-lo)...)
 		for i, it := range items[lo:hi] {
-			b.button(cols[i], it.label, Intent{Kind: Open, Page: Of(it.page)}, it.page == cur)
+			b.button(cols[i], it.label, Intent{Kind: Open, Page: board.PageOf(it.page)}, it.page == cur)
 		}
 	}
 	return rest
@@ -219,7 +220,7 @@ func (b *builder) titleRow(r Rect) (top, rest Rect) {
 
 // heading draws a block title in top and, when more items did not fit, a
 // "+N flere" button at its right that opens page.
-func (b *builder) heading(top Rect, title string, more int, page PageKind) {
+func (b *builder) heading(top Rect, title string, more int, page board.PageKind) {
 	if more > 0 {
 		bf := Font{Size: b.fBody.Size, Bold: true}
 		label := fmt.Sprintf(b.s.More, more)
@@ -228,7 +229,7 @@ func (b *builder) heading(top Rect, title string, more int, page PageKind) {
 		}
 		bw := math.Min(top.W*0.45, b.m.Width(label, bf)+4*b.u)
 		bw = math.Max(bw, 12*b.u)
-		b.button(Rect{top.Right() - bw, top.Y, bw, top.H}, label, Intent{Kind: Open, Page: Of(page)}, false)
+		b.button(Rect{top.Right() - bw, top.Y, bw, top.H}, label, Intent{Kind: Open, Page: board.PageOf(page)}, false)
 		top.W -= bw + b.u
 	}
 	b.line(top, title, b.shrink(title, b.fTitle, top.W, b.fBody.Size), Ink, Left)

@@ -28,10 +28,10 @@ type item struct {
 	signupsTaken bool
 }
 
-func (b *builder) findItem(page PageID) (item, bool) {
+func (b *builder) findItem(page board.PageID) (item, bool) {
 	bd, id := b.in.Board, page.ID
 	switch page.Kind {
-	case PageActivity:
+	case board.PageActivity:
 		for _, a := range bd.Activities {
 			if a.ID == id {
 				return item{typ: board.ActivityItem, id: id, title: a.Title, start: a.Start, end: a.End,
@@ -39,7 +39,7 @@ func (b *builder) findItem(page PageID) (item, bool) {
 					capacity: a.Capacity, full: a.Full(), open: a.SignupOpen && b.in.Now.Before(a.Start)}, true
 			}
 		}
-	case PageMeal:
+	case board.PageMeal:
 		for _, m := range bd.Meals {
 			if m.ID == id {
 				open := b.in.Now.Before(m.Start)
@@ -51,7 +51,7 @@ func (b *builder) findItem(page PageID) (item, bool) {
 					deadline: m.SignupDeadline, signupsTaken: board.TakesSignups(m)}, true
 			}
 		}
-	case PageMeeting:
+	case board.PageMeeting:
 		for _, m := range bd.Meetings {
 			if m.ID == id {
 				return item{typ: board.MeetingItem, id: id, title: m.Title, start: m.Start, end: m.End,
@@ -108,7 +108,7 @@ func nameKey(s string) string {
 }
 
 // detail lays out activity/<id>, meal/<id> or meeting/<id>.
-func (b *builder) detail(page PageID) bool {
+func (b *builder) detail(page board.PageID) bool {
 	it, ok := b.findItem(page)
 	if !ok {
 		return false
@@ -123,7 +123,7 @@ func (b *builder) detail(page PageID) bool {
 		parts := content.splitH(b.margin(), 0.85, 1.2)
 		left, right = parts[0], parts[1]
 	}
-	b.detailInfo(left, it, KeyOf(page.Kind, page.ID))
+	b.detailInfo(left, it, board.KeyOf(page.Kind, page.ID))
 	right = b.signUpMe(right, it)
 	b.faceGrid(right, it)
 	if b.in.State.Pick != "" {
@@ -134,7 +134,7 @@ func (b *builder) detail(page PageID) bool {
 
 // detailInfo: back button and speaker button, pictogram and title, time, place, count, text,
 // who signed up, suggestions.
-func (b *builder) detailInfo(r Rect, it item, key CardKey) {
+func (b *builder) detailInfo(r Rect, it item, key board.CardKey) {
 	b.card(r)
 	in := r.Inset(1.8 * b.u)
 	btn := b.speakerAt(r, 1.8*b.u)
@@ -148,7 +148,7 @@ func (b *builder) detailInfo(r Rect, it item, key CardKey) {
 		}
 		return r
 	}
-	b.button(back, "‹ "+b.s.Back, Intent{Kind: Open, Page: Of(PageToday)}, false)
+	b.button(back, "‹ "+b.s.Back, Intent{Kind: Open, Page: board.PageOf(board.PageToday)}, false)
 	titleF := Font{Size: 5.4 * b.u, Bold: true}
 	iconS := 2 * b.lineH(titleF) * 0.9
 	head, rest := rest.takeTop(iconS, b.u)

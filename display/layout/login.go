@@ -17,28 +17,6 @@ import (
 // Everything drawn from the personal page is marked Private, so a remote
 // screenshot can cover it.
 
-// Login pages: login (the face grid), login with ID "pin/<profile>" (the
-// keypad), me (Min side).
-const (
-	PageLogin PageKind = "login"
-	PageMe    PageKind = "me"
-)
-
-// PINPage is the keypad page for a profile.
-func PINPage(profileID string) PageID { return PageID{Kind: PageLogin, ID: "pin/" + profileID} }
-
-// PINProfile is the profile of a keypad page, "" for any other page.
-func (p PageID) PINProfile() string {
-	if p.Kind != PageLogin {
-		return ""
-	}
-	id, ok := strings.CutPrefix(p.ID, "pin/")
-	if !ok {
-		return ""
-	}
-	return id
-}
-
 // LoginView is what the screen knows about the personal login.
 type LoginView struct {
 	Offered bool // a login client exists and the backend has not said no
@@ -187,7 +165,7 @@ func (b *builder) headerLogin(r Rect) float64 {
 	if !v.LoggedIn() {
 		bw := b.m.Width(w.LogIn, bf) + 5*b.u
 		btn := Rect{r.Right() - bw, r.Y, bw, r.H}
-		b.button(btn, w.LogIn, Intent{Kind: Open, Page: Of(PageLogin)}, false)
+		b.button(btn, w.LogIn, Intent{Kind: Open, Page: board.PageOf(board.PageLogin)}, false)
 		return bw
 	}
 	// "Log ud" is large and filled: always there, easy to find.
@@ -211,7 +189,7 @@ func (b *builder) headerLogin(r Rect) float64 {
 	}
 	b.markPrivate(start)
 	// Tapping the name opens Min side.
-	b.target(Rect{x, r.Y, btn.X - x, r.H}, Intent{Kind: Open, Page: Of(PageMe)})
+	b.target(Rect{x, r.Y, btn.X - x, r.H}, Intent{Kind: Open, Page: board.PageOf(board.PageMe)})
 	return r.Right() - x
 }
 
@@ -243,7 +221,7 @@ func (b *builder) login() {
 		d := math.Min(in.W, in.H-nameH)
 		b.face(Rect{in.X + (in.W-d)/2, in.Y, d, d}, p)
 		b.line(Rect{in.X, in.Y + d, in.W, nameH}, p.Name, Font{Size: b.fBody.Size, Bold: true}, Ink, Center)
-		b.target(cr, Intent{Kind: Open, Page: PINPage(p.ID)})
+		b.target(cr, Intent{Kind: Open, Page: board.PINPage(p.ID)})
 	})
 }
 
@@ -253,7 +231,7 @@ func (b *builder) loginMessage(r Rect, msg string) {
 	in := r.Inset(3 * b.u)
 	back, rest := in.takeTop(9*b.u, 3*b.u)
 	back.W = math.Min(back.W, 30*b.u)
-	b.button(back, "‹ "+b.s.Back, Intent{Kind: Open, Page: Of(PageToday)}, false)
+	b.button(back, "‹ "+b.s.Back, Intent{Kind: Open, Page: board.PageOf(board.PageToday)}, false)
 	b.para(rest, msg, Font{Size: b.fTitle.Size, Bold: true}, Ink, 6)
 }
 
@@ -267,10 +245,10 @@ func (b *builder) keySide(area Rect) float64 {
 }
 
 // pin lays out the keypad for the profile in the page id.
-func (b *builder) pin(page PageID) {
+func (b *builder) pin(page board.PageID) {
 	p, ok := b.in.Board.Profile(page.PINProfile())
 	if !ok || b.in.Login == nil || !b.in.Login.Offered {
-		b.p.ID = Of(PageLogin)
+		b.p.ID = board.PageOf(board.PageLogin)
 		b.login()
 		return
 	}
@@ -289,7 +267,7 @@ func (b *builder) pin(page PageID) {
 	in := left.Inset(2 * b.u)
 	back, rest := in.takeTop(9*b.u, 2*b.u)
 	back.W = math.Min(back.W, 30*b.u)
-	b.button(back, "‹ "+w.Back, Intent{Kind: Open, Page: Of(PageLogin)}, false)
+	b.button(back, "‹ "+w.Back, Intent{Kind: Open, Page: board.PageOf(board.PageLogin)}, false)
 	faceS := math.Min(24*b.u, rest.H*0.4)
 	top, rest := rest.takeTop(faceS, 2*b.u)
 	face, name := top.takeLeft(faceS, 2*b.u)
@@ -354,7 +332,7 @@ func (b *builder) pin(page PageID) {
 func (b *builder) me() {
 	v, w := b.in.Login, b.lw()
 	if !v.LoggedIn() {
-		b.p.ID = Of(PageLogin)
+		b.p.ID = board.PageOf(board.PageLogin)
 		b.login()
 		return
 	}
@@ -530,14 +508,14 @@ func (b *builder) tiles() []tile {
 }
 
 // SharedPage is the page showing one picture of Min side full size.
-func SharedPage(id string) PageID { return PageID{Kind: PageMe, ID: "shared/" + id} }
+func SharedPage(id string) board.PageID { return board.PageID{Kind: board.PageMe, ID: "shared/" + id} }
 
 // shared shows one picture of Min side as large as it goes, with its
 // title, the way back and the next and previous ones.
 func (b *builder) shared(id string) {
 	v, w := b.in.Login, b.lw()
 	if !v.LoggedIn() || v.Page == nil {
-		b.p.ID = Of(PageMe)
+		b.p.ID = board.PageOf(board.PageMe)
 		b.me()
 		return
 	}
@@ -549,7 +527,7 @@ func (b *builder) shared(id string) {
 		}
 	}
 	if at < 0 {
-		b.p.ID = Of(PageMe)
+		b.p.ID = board.PageOf(board.PageMe)
 		b.me()
 		return
 	}
@@ -572,7 +550,7 @@ func (b *builder) shared(id string) {
 		b.p.SwipeRight = Intent{Kind: Open, Page: SharedPage(tiles[at-1].id)}
 		b.button(parts[0], "‹ "+b.s.Earlier, b.p.SwipeRight, false)
 	}
-	b.button(parts[1], w.Back, Intent{Kind: Open, Page: Of(PageMe)}, true)
+	b.button(parts[1], w.Back, Intent{Kind: Open, Page: board.PageOf(board.PageMe)}, true)
 	if at+1 < len(tiles) {
 		b.p.SwipeLeft = Intent{Kind: Open, Page: SharedPage(tiles[at+1].id)}
 		b.button(parts[2], b.s.Later+" ›", b.p.SwipeLeft, false)
@@ -606,7 +584,7 @@ func (b *builder) mySuggestions(r Rect) {
 	if _, ok := board.NextMeeting(b.in.Board, b.in.Now); ok {
 		var btn Rect
 		btn, in = in.takeBottom(10*b.u, b.u)
-		b.button(btn, w.WriteSuggestion, Intent{Kind: Open, Page: PageID{Kind: PageMe, ID: "keyboard"}}, true)
+		b.button(btn, w.WriteSuggestion, Intent{Kind: Open, Page: board.PageID{Kind: board.PageMe, ID: "keyboard"}}, true)
 	}
 	start := len(b.p.Items)
 	rest := b.blockTitle(in, w.MySuggestions)
@@ -699,7 +677,7 @@ func (b *builder) keyboard() {
 	v, w := b.in.Login, b.lw()
 	m, ok := board.NextMeeting(b.in.Board, b.in.Now)
 	if !v.LoggedIn() || !ok {
-		b.p.ID = Of(PageMe)
+		b.p.ID = board.PageOf(board.PageMe)
 		b.me()
 		return
 	}
@@ -751,7 +729,7 @@ func (b *builder) keyboard() {
 	}
 	last := Rect{kb.X, kb.Y + 4*(kh+gap), kb.W, kh}
 	parts := last.splitH(gap, 2, 5, 2)
-	b.button(parts[0], w.Abort, Intent{Kind: Open, Page: Of(PageMe)}, false)
+	b.button(parts[0], w.Abort, Intent{Kind: Open, Page: board.PageOf(board.PageMe)}, false)
 	b.key(parts[1], w.Space, Intent{Kind: Type, Text: " "}, false)
 	if v.DraftLen > 0 && !v.Busy {
 		b.button(parts[2], w.Send, Intent{Kind: Send}, true)

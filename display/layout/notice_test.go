@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"skaerm/board"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
 )
@@ -15,7 +16,7 @@ import (
 func TestNoticeMovesNothing(t *testing.T) {
 	m := measurer(t)
 	bd, _ := fixture.Board(at(t))
-	pages := []layout.PageID{layout.Of(layout.PageToday), {Kind: layout.PageActivity, ID: "a1"}, {Kind: layout.PageMeal, ID: "m0b"}, {Kind: layout.PageMeeting, ID: "mt1"}}
+	pages := []board.PageID{board.PageOf(board.PageToday), {Kind: board.PageActivity, ID: "a1"}, {Kind: board.PageMeal, ID: "m0b"}, {Kind: board.PageMeeting, ID: "mt1"}}
 	for _, sz := range sizes {
 		for _, page := range pages {
 			for _, n := range []layout.Notice{{Text: "Karen er tilmeldt"}, {Text: "Aktiviteten er fuld", Bad: true}} {

@@ -33,7 +33,7 @@ func WeatherPictogram(s board.Symbol) string { return "weather-" + string(s) }
 type Happening struct {
 	Title, Place string
 	Start, End   time.Time
-	Page         PageID // the detail page
+	Page         board.PageID // the detail page
 }
 
 // Happenings are today's and the coming days' activities, meals and
@@ -41,13 +41,13 @@ type Happening struct {
 func Happenings(bd *board.Board, s *words.Strings) []Happening {
 	var out []Happening
 	for _, a := range bd.Activities {
-		out = append(out, Happening{a.Title, a.Location, a.Start, a.End, PageID{PageActivity, a.ID}})
+		out = append(out, Happening{a.Title, a.Location, a.Start, a.End, board.PageID{Kind: board.PageActivity, ID: a.ID}})
 	}
 	for _, m := range bd.Meals {
-		out = append(out, Happening{s.Meal(m.Kind), "", m.Start, m.End, PageID{PageMeal, m.ID}})
+		out = append(out, Happening{s.Meal(m.Kind), "", m.Start, m.End, board.PageID{Kind: board.PageMeal, ID: m.ID}})
 	}
 	for _, m := range bd.Meetings {
-		out = append(out, Happening{m.Title, m.Location, m.Start, m.End, PageID{PageMeeting, m.ID}})
+		out = append(out, Happening{m.Title, m.Location, m.Start, m.End, board.PageID{Kind: board.PageMeeting, ID: m.ID}})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
 	return out

@@ -253,7 +253,7 @@ func TestEndedItemsAreShownDimmed(t *testing.T) {
 		}
 	}
 	for _, tg := range p.Targets {
-		if tg.Intent.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a3"}) {
+		if tg.Intent.Page == (board.PageID{Kind: board.PageActivity, ID: "a3"}) {
 			opens = true
 		}
 	}

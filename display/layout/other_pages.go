@@ -52,7 +52,7 @@ func (b *builder) dayPager(r Rect, days, maxDays int) Rect {
 type lineEntry struct {
 	text  string
 	bold  bool
-	page  PageID
+	page  board.PageID
 	color bool
 }
 
@@ -61,7 +61,7 @@ const dayCellPad = 1.3
 
 // dayCell draws a day's lines in a card; lines that do not fit are counted.
 // A cell with a key has a speaker button that reads it aloud.
-func (b *builder) dayCell(r Rect, title string, lines []lineEntry, empty string, key CardKey) {
+func (b *builder) dayCell(r Rect, title string, lines []lineEntry, empty string, key board.CardKey) {
 	b.card(r)
 	in := r.Inset(dayCellPad * b.u)
 	var btn Rect
@@ -158,9 +158,9 @@ func (b *builder) roster() {
 			}
 			lines = append(lines, lineEntry{text: hours + name + mark})
 		}
-		var key CardKey
+		var key board.CardKey
 		if plus == 0 && len(lines) > 0 {
-			key = KeyOf(RosterCard, "")
+			key = board.KeyOf(board.RosterCard, "")
 		}
 		b.dayCell(cell, b.dayTitle(plus), lines, b.s.NoStaff, key)
 	}
@@ -185,12 +185,12 @@ func (b *builder) week() {
 			if a.Full() {
 				t += " (" + b.s.Full + ")"
 			}
-			es = append(es, entry{a.Start.Unix(), lineEntry{text: t, bold: true, page: PageID{PageActivity, a.ID}}})
+			es = append(es, entry{a.Start.Unix(), lineEntry{text: t, bold: true, page: board.PageID{Kind: board.PageActivity, ID: a.ID}}})
 		}
 		from, to := board.DayBounds(b.in.Now, b.loc, plus)
 		for _, m := range b.in.Board.Meetings {
 			if !m.Start.Before(from) && m.Start.Before(to) {
-				es = append(es, entry{m.Start.Unix(), lineEntry{text: words.Clock(m.Start, b.loc) + "  " + m.Title, bold: true, page: PageID{PageMeeting, m.ID}}})
+				es = append(es, entry{m.Start.Unix(), lineEntry{text: words.Clock(m.Start, b.loc) + "  " + m.Title, bold: true, page: board.PageID{Kind: board.PageMeeting, ID: m.ID}}})
 			}
 		}
 		sort.SliceStable(es, func(i, j int) bool { return es[i].at < es[j].at })
@@ -282,7 +282,7 @@ func (b *builder) bookings() {
 		if ok {
 			b.line(by, fmt.Sprintf(b.s.BookedBy, p.Name), b.fSmall, Muted, Left)
 		}
-		b.speaker(btn, KeyOf(BookingCard, x.ID))
+		b.speaker(btn, board.KeyOf(board.BookingCard, x.ID))
 		y += rowH + gap
 	}
 }
@@ -341,7 +341,7 @@ func (b *builder) newsCard(r Rect, n board.News) {
 	b.card(r)
 	in := r.Inset(2 * b.u)
 	btn := b.speakerAt(r, 2*b.u)
-	defer b.speaker(btn, KeyOf(NewsCard, n.ID))
+	defer b.speaker(btn, board.KeyOf(board.NewsCard, n.ID))
 	text := in
 	if n.Image != "" {
 		var pic Rect
@@ -454,7 +454,7 @@ func (b *builder) idle() {
 	}
 	b.line(rows[0], caption, Font{Size: 5 * b.u, Bold: true}, Ink, Left)
 	b.line(rows[1], b.s.Date(b.in.Now, b.loc)+"  ·  "+b.s.IdleHint, b.fSmall, Ink, Left)
-	b.target(full, Intent{Kind: Open, Page: Of(PageToday)})
+	b.target(full, Intent{Kind: Open, Page: board.PageOf(board.PageToday)})
 }
 
 // pairing: the user code in huge letters and what to do, in words, in the

@@ -1,12 +1,10 @@
 package layout
 
 import (
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"image/color"
 	"math"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -91,40 +89,13 @@ var intentNames = [...]string{"", "open", "pick", "confirm", "cancel", "turn", "
 // Intent is what happens when a target is tapped.
 type Intent struct {
 	Kind    IntentKind
-	Page    PageID
+	Page    board.PageID
 	Profile string
 	Offset  int
 	Signup  board.Signup // Confirm: everything but ID and At
 	Notice  string
-	Card    CardKey // Read: the card to read
-	Text    string  // Type: the character
-}
-
-// CardKey names a card that can be read aloud: "activity/a1", "meal/m1",
-// "meeting/x1", "booking/b1", "news/n1", and "roster" (who is on duty
-// today).
-type CardKey string
-
-// The kinds of card read aloud besides the detail kinds.
-const (
-	BookingCard PageKind = "booking"
-	NewsCard    PageKind = "news"
-	RosterCard  PageKind = "roster"
-)
-
-// KeyOf is the key of a card of kind k showing item id ("" for the
-// roster).
-func KeyOf(k PageKind, id string) CardKey {
-	if id == "" {
-		return CardKey(k)
-	}
-	return CardKey(string(k) + "/" + id)
-}
-
-// Split is a key's kind and item id.
-func (k CardKey) Split() (PageKind, string) {
-	kind, id, _ := strings.Cut(string(k), "/")
-	return PageKind(kind), id
+	Card    board.CardKey // Read: the card to read
+	Text    string        // Type: the character
 }
 
 // Target is a touch target: a tap released inside R carries Intent.
@@ -135,7 +106,7 @@ type Target struct {
 
 // Page is everything the display paints for one frame, and where taps go.
 type Page struct {
-	ID      PageID
+	ID      board.PageID
 	W, H    float64
 	Bg      color.RGBA
 	Items   []Item
@@ -166,7 +137,7 @@ type Notice struct {
 // State is where the resident is: the page, paging, a face awaiting
 // confirmation and a message. The display owns it and changes it on intents.
 type State struct {
-	Page   PageID
+	Page   board.PageID
 	Offset int    // paging within the page
 	Pick   string // profile id awaiting confirmation on a detail page
 	Notice Notice
@@ -196,111 +167,9 @@ type Input struct {
 	Pairing    *Pairing // non-nil: show the pairing page whatever State says
 	// Speaking is the card being read aloud: its speaker button shows
 	// that it is reading (a second tap stops it).
-	Speaking CardKey
+	Speaking board.CardKey
 	// Login is the personal login; nil when the screen has none.
 	Login *LoginView
-}
-
-// PageKind names a page, or a kind of detail page.
-type PageKind string
-
-// The pages. Today, Roster, Week, Bookings, News, Gallery, Idle and Pairing
-// stand alone; Activity, Meal and Meeting show one item of the board, named
-// by PageID.ID.
-const (
-	PageToday    PageKind = "today"
-	PageRoster   PageKind = "roster"
-	PageWeek     PageKind = "week"
-	PageBookings PageKind = "bookings"
-	PageNews     PageKind = "news"
-	PageGallery  PageKind = "gallery"
-	PageIdle     PageKind = "idle"
-	PagePairing  PageKind = "pairing"
-	PageActivity PageKind = "activity"
-	PageMeal     PageKind = "meal"
-	PageMeeting  PageKind = "meeting"
-)
-
-// Pages lists the pages that stand alone; DetailKinds the kinds that show
-// one item.
-var (
-	Pages       = []PageKind{PageToday, PageRoster, PageWeek, PageBookings, PageNews, PageGallery, PageIdle, PagePairing, PageLogin, PageMe}
-	DetailKinds = []PageKind{PageActivity, PageMeal, PageMeeting}
-)
-
-// Detail reports whether k shows one item of the board.
-func (k PageKind) Detail() bool { return k == PageActivity || k == PageMeal || k == PageMeeting }
-
-// PageID names one page: a page that stands alone (ID empty), or a detail
-// page and the id of its item. The zero PageID is the today page.
-type PageID struct {
-	Kind PageKind
-	ID   string
-}
-
-// Of is the PageID of a page that stands alone.
-func Of(k PageKind) PageID { return PageID{Kind: k} }
-
-// Is reports whether p is the page of kind k (the zero PageID is today).
-func (p PageID) Is(k PageKind) bool { return p.kind() == k }
-
-func (p PageID) kind() PageKind {
-	if p.Kind == "" {
-		return PageToday
-	}
-	return p.Kind
-}
-
-// String is the page's name: "today", "activity/a1".
-func (p PageID) String() string {
-	if p.Kind.Detail() || p.ID != "" && (p.Kind == PageLogin || p.Kind == PageMe) {
-		return string(p.Kind) + "/" + p.ID
-	}
-	return string(p.kind())
-}
-
-// ErrUnknownPage means a page name names no page.
-var ErrUnknownPage = errors.New("unknown page")
-
-// ParsePageID reads a page name as String writes it. Unknown pages, detail
-// pages without an id and ids on pages that stand alone are refused; the
-// error lists the valid names.
-func ParsePageID(s string) (PageID, error) {
-	kind, id, _ := strings.Cut(s, "/")
-	p := PageID{Kind: PageKind(kind), ID: id}
-	if kind == "" || !p.Valid() || p.String() != s {
-		return PageID{}, fmt.Errorf("%w %q: want one of %s", ErrUnknownPage, s, PageNames())
-	}
-	return p, nil
-}
-
-// Valid reports whether p names a page: a detail kind with an id, or a page
-// that stands alone without one.
-func (p PageID) Valid() bool {
-	if p.Kind.Detail() {
-		return p.ID != ""
-	}
-	if p.Kind == PageLogin && p.ID != "" {
-		return p.PINProfile() != ""
-	}
-	if p.Kind == PageMe && p.ID != "" {
-		return p.ID == "keyboard" || strings.HasPrefix(p.ID, "shared/") && len(p.ID) > len("shared/")
-	}
-	return p.ID == "" && (p.Kind == "" || slices.Contains(Pages, p.Kind))
-}
-
-// PageNames lists the valid page names for a person: "today, roster, …,
-// activity/<id>, meal/<id>, meeting/<id>".
-func PageNames() string {
-	var names []string
-	for _, k := range Pages {
-		names = append(names, string(k))
-	}
-	for _, k := range DetailKinds {
-		names = append(names, string(k)+"/<id>")
-	}
-	names = append(names, "login/pin/<profile>", "me/keyboard", "me/shared/<id>")
-	return strings.Join(names, ", ")
 }
 
 // SpokenLocale is the language the screen speaks: the configured one, else
@@ -335,13 +204,13 @@ func Build(m Measurer, in Input) *Page {
 	b.fTiny = Font{Size: 2.8 * b.u}
 	id := in.State.Page
 	if id.Kind == "" {
-		id = Of(PageToday)
+		id = board.PageOf(board.PageToday)
 	}
 	if in.Pairing != nil {
-		id = Of(PagePairing)
+		id = board.PageOf(board.PagePairing)
 	}
 	b.p = &Page{ID: id, W: in.W, H: in.H, Bg: Paper}
-	if id.Kind == PagePairing {
+	if id.Kind == board.PagePairing {
 		b.pairing()
 		return b.p
 	}
@@ -350,30 +219,30 @@ func Build(m Measurer, in Input) *Page {
 		return b.p
 	}
 	switch id.Kind {
-	case PageActivity, PageMeal, PageMeeting:
+	case board.PageActivity, board.PageMeal, board.PageMeeting:
 		if !b.detail(id) {
-			b.p.ID = Of(PageToday)
+			b.p.ID = board.PageOf(board.PageToday)
 			b.today()
 		}
-	case PageRoster:
+	case board.PageRoster:
 		b.roster()
-	case PageWeek:
+	case board.PageWeek:
 		b.week()
-	case PageBookings:
+	case board.PageBookings:
 		b.bookings()
-	case PageNews:
+	case board.PageNews:
 		b.news()
-	case PageGallery:
+	case board.PageGallery:
 		b.gallery()
-	case PageIdle:
+	case board.PageIdle:
 		b.idle()
-	case PageLogin:
+	case board.PageLogin:
 		if id.PINProfile() != "" {
 			b.pin(id)
 		} else {
 			b.login()
 		}
-	case PageMe:
+	case board.PageMe:
 		switch {
 		case id.ID == "keyboard":
 			b.keyboard()
@@ -383,7 +252,7 @@ func Build(m Measurer, in Input) *Page {
 			b.me()
 		}
 	default:
-		b.p.ID = Of(PageToday)
+		b.p.ID = board.PageOf(board.PageToday)
 		b.today()
 	}
 	b.stillHere()
@@ -480,7 +349,7 @@ func (b *builder) speakerAt(r Rect, pad float64) Rect {
 // speaker draws the read-aloud button btn for the card key, after the
 // card's own target so a tap on it reads rather than opens. While the card
 // is being read the button is filled and shows a stop sign.
-func (b *builder) speaker(btn Rect, key CardKey) {
+func (b *builder) speaker(btn Rect, key board.CardKey) {
 	icon, fg := "speaker", Accent
 	if b.in.Speaking == key {
 		b.box(btn, Accent, Accent, 0, btn.W/2)

@@ -2,22 +2,21 @@ package layout_test
 
 import (
 	"errors"
+	"skaerm/board"
 	"strings"
 	"testing"
-
-	"skaerm/display/layout"
 )
 
 func TestParsePageID(t *testing.T) {
-	good := map[string]layout.PageID{
-		"today":       layout.Of(layout.PageToday),
-		"pairing":     layout.Of(layout.PagePairing),
-		"activity/a1": {Kind: layout.PageActivity, ID: "a1"},
-		"meal/m 2":    {Kind: layout.PageMeal, ID: "m 2"},
-		"meeting/x/y": {Kind: layout.PageMeeting, ID: "x/y"},
+	good := map[string]board.PageID{
+		"today":       board.PageOf(board.PageToday),
+		"pairing":     board.PageOf(board.PagePairing),
+		"activity/a1": {Kind: board.PageActivity, ID: "a1"},
+		"meal/m 2":    {Kind: board.PageMeal, ID: "m 2"},
+		"meeting/x/y": {Kind: board.PageMeeting, ID: "x/y"},
 	}
 	for s, want := range good {
-		got, err := layout.ParsePageID(s)
+		got, err := board.ParsePageID(s)
 		if err != nil || got != want {
 			t.Errorf("ParsePageID(%q) = %+v, %v; want %+v", s, got, err, want)
 		}
@@ -26,8 +25,8 @@ func TestParsePageID(t *testing.T) {
 		}
 	}
 	for _, s := range []string{"", "nosuch", "activity", "activity/", "today/x", "Today", "/a1", "news/"} {
-		_, err := layout.ParsePageID(s)
-		if !errors.Is(err, layout.ErrUnknownPage) {
+		_, err := board.ParsePageID(s)
+		if !errors.Is(err, board.ErrUnknownPage) {
 			t.Errorf("ParsePageID(%q): err %v, want ErrUnknownPage", s, err)
 			continue
 		}
@@ -35,7 +34,7 @@ func TestParsePageID(t *testing.T) {
 			t.Errorf("ParsePageID(%q): %v does not list the valid pages", s, err)
 		}
 	}
-	if !(layout.PageID{}).Is(layout.PageToday) || (layout.PageID{}).String() != "today" {
+	if !(board.PageID{}).Is(board.PageToday) || (board.PageID{}).String() != "today" {
 		t.Error("the zero PageID is not the today page")
 	}
 }

@@ -16,17 +16,17 @@ import (
 
 var sizes = []struct{ w, h float64 }{{1920, 1080}, {1080, 1920}, {1280, 720}, {3840, 2160}}
 
-func fixedPages() []layout.PageID {
-	var out []layout.PageID
-	for _, k := range layout.Pages {
-		out = append(out, layout.Of(k))
+func fixedPages() []board.PageID {
+	var out []board.PageID
+	for _, k := range board.Pages {
+		out = append(out, board.PageOf(k))
 	}
 	return out
 }
 
-func allPages() []layout.PageID {
-	return append(fixedPages(), layout.PageID{Kind: layout.PageActivity, ID: "a1"}, layout.PageID{Kind: layout.PageActivity, ID: "a2"},
-		layout.PageID{Kind: layout.PageActivity, ID: "a3"}, layout.PageID{Kind: layout.PageMeal, ID: "m0b"}, layout.PageID{Kind: layout.PageMeeting, ID: "mt1"})
+func allPages() []board.PageID {
+	return append(fixedPages(), board.PageID{Kind: board.PageActivity, ID: "a1"}, board.PageID{Kind: board.PageActivity, ID: "a2"},
+		board.PageID{Kind: board.PageActivity, ID: "a3"}, board.PageID{Kind: board.PageMeal, ID: "m0b"}, board.PageID{Kind: board.PageMeeting, ID: "mt1"})
 }
 
 // demoBoard is the reference backend's demo department d1 at the goldens'
@@ -58,18 +58,18 @@ func TestPagesFitTheScreen(t *testing.T) {
 		if bd == demo {
 			pages = fixedPages()
 			for _, a := range demo.Activities {
-				pages = append(pages, layout.PageID{Kind: layout.PageActivity, ID: a.ID})
+				pages = append(pages, board.PageID{Kind: board.PageActivity, ID: a.ID})
 			}
 			for _, m := range demo.Meetings {
-				pages = append(pages, layout.PageID{Kind: layout.PageMeeting, ID: m.ID})
+				pages = append(pages, board.PageID{Kind: board.PageMeeting, ID: m.ID})
 			}
-			pages = append(pages, layout.PageID{Kind: layout.PageMeal, ID: demo.Meals[0].ID})
+			pages = append(pages, board.PageID{Kind: board.PageMeal, ID: demo.Meals[0].ID})
 		}
 		fitBoard(t, m, bd, pages)
 	}
 }
 
-func fitBoard(t *testing.T, m layout.Measurer, bd *board.Board, pages []layout.PageID) {
+func fitBoard(t *testing.T, m layout.Measurer, bd *board.Board, pages []board.PageID) {
 	for _, sz := range sizes {
 		for _, name := range pages {
 			for _, pick := range []string{"", "p1"} {
@@ -78,7 +78,7 @@ func fitBoard(t *testing.T, m layout.Measurer, bd *board.Board, pages []layout.P
 				}
 				t.Run(fmt.Sprintf("%s/%vx%v/%s", name, sz.w, sz.h, pick), func(t *testing.T) {
 					in := layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: name, Pick: pick}}
-					if name.Is(layout.PagePairing) {
+					if name.Is(board.PagePairing) {
 						in.Pairing = &layout.Pairing{Code: "WDJB-MJHT", URI: "https://manager.example/skaerm"}
 					}
 					p := layout.Build(m, in)
@@ -168,7 +168,7 @@ func TestTodayShowsTheDay(t *testing.T) {
 	// Cards open their detail pages.
 	found := false
 	for _, tg := range p.Targets {
-		if tg.Intent.Kind == layout.Open && tg.Intent.Page == (layout.PageID{Kind: layout.PageActivity, ID: "a1"}) {
+		if tg.Intent.Kind == layout.Open && tg.Intent.Page == (board.PageID{Kind: board.PageActivity, ID: "a1"}) {
 			found = true
 		}
 	}
@@ -189,7 +189,7 @@ func TestOfflineBadge(t *testing.T) {
 func TestDetailConfirmFlow(t *testing.T) {
 	m := measurer(t)
 	bd, _ := fixture.Board(at(t))
-	in := layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: layout.PageID{Kind: layout.PageActivity, ID: "a1"}}}
+	in := layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: board.PageID{Kind: board.PageActivity, ID: "a1"}}}
 	p := layout.Build(m, in)
 	var pick *layout.Target
 	for i, tg := range p.Targets {
@@ -231,7 +231,7 @@ func TestDetailConfirmFlow(t *testing.T) {
 		t.Error("a pending sign-up is not shown")
 	}
 	// The full walk: nobody new can join; the tap says why.
-	in = layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: layout.PageID{Kind: layout.PageActivity, ID: "a2"}}}
+	in = layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: board.PageID{Kind: board.PageActivity, ID: "a2"}}}
 	p = layout.Build(m, in)
 	for _, tg := range p.Targets {
 		if tg.Intent.Profile == "p1" && tg.Intent.Kind != layout.Notify {
@@ -246,7 +246,7 @@ func TestDetailConfirmFlow(t *testing.T) {
 func TestMeetingShowsSuggestionsWithAuthors(t *testing.T) {
 	m := measurer(t)
 	bd, _ := fixture.Board(at(t))
-	p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: layout.PageID{Kind: layout.PageMeeting, ID: "mt1"}}})
+	p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: 1920, H: 1080, State: layout.State{Page: board.PageID{Kind: board.PageMeeting, ID: "mt1"}}})
 	if !hasText(p, "- Tur til stranden (Karen)") || !hasText(p, "- Nye blomster i haven") {
 		t.Error("meeting lacks its suggestions with authors")
 	}
@@ -298,26 +298,26 @@ func TestSignupClosesAtStart(t *testing.T) {
 	m := measurer(t)
 	bd, _ := fixture.Board(at(t))
 	type started struct {
-		page  layout.PageID
+		page  board.PageID
 		start time.Time
 	}
 	var items []started
 	for _, a := range bd.Activities {
 		if a.SignupOpen && a.Start.After(at(t)) {
-			items = append(items, started{layout.PageID{Kind: layout.PageActivity, ID: a.ID}, a.Start})
+			items = append(items, started{board.PageID{Kind: board.PageActivity, ID: a.ID}, a.Start})
 			break
 		}
 	}
 	for i, ml := range bd.Meals {
 		if ml.Start.After(at(t)) {
 			bd.Meals[i].SignupDeadline = time.Time{} // the start alone closes it
-			items = append(items, started{layout.PageID{Kind: layout.PageMeal, ID: ml.ID}, ml.Start})
+			items = append(items, started{board.PageID{Kind: board.PageMeal, ID: ml.ID}, ml.Start})
 			break
 		}
 	}
 	for _, mt := range bd.Meetings {
 		if mt.Start.After(at(t)) {
-			items = append(items, started{layout.PageID{Kind: layout.PageMeeting, ID: mt.ID}, mt.Start})
+			items = append(items, started{board.PageID{Kind: board.PageMeeting, ID: mt.ID}, mt.Start})
 			break
 		}
 	}

@@ -65,10 +65,10 @@ func TestDateInText(t *testing.T) {
 func TestConfirmNamesTheDay(t *testing.T) {
 	m := measurer(t)
 	bd, _ := fixture.Board(at(t))
-	act := func(id string) layout.PageID { return layout.PageID{Kind: layout.PageActivity, ID: id} }
+	act := func(id string) board.PageID { return board.PageID{Kind: board.PageActivity, ID: id} }
 	// The whole line, or (on a narrow screen) the day above the time.
 	tests := []struct {
-		page         layout.PageID
+		page         board.PageID
 		locale, want string
 		day, time    string
 	}{
@@ -78,7 +78,7 @@ func TestConfirmNamesTheDay(t *testing.T) {
 		{act("a5"), "nb", "Onsdag 25. november kl. 09:30–15:00", "Onsdag 25. november", "kl. 09:30–15:00"},
 		{act("a5"), "de", "Mittwoch, 25. November, 09:30–15:00 Uhr", "Mittwoch, 25. November", "09:30–15:00 Uhr"},
 		{act("a4"), "en", "Tomorrow, Tuesday 24 November, 10:00–12:00", "Tomorrow, Tuesday 24 November", "10:00–12:00"},
-		{layout.PageID{Kind: layout.PageMeeting, ID: "mt1"}, "da", "I morgen, tirsdag 24. november kl. 14:00–15:00", "I morgen, tirsdag 24. november", "kl. 14:00–15:00"},
+		{board.PageID{Kind: board.PageMeeting, ID: "mt1"}, "da", "I morgen, tirsdag 24. november kl. 14:00–15:00", "I morgen, tirsdag 24. november", "kl. 14:00–15:00"},
 	}
 	for _, sz := range sizes {
 		for _, tc := range tests {
@@ -105,7 +105,7 @@ func TestBookingOvernightShowsBothDays(t *testing.T) {
 	}
 	want := []string{"Fredag 27. 14:00 – lørdag 28. 11:00", "I dag 15:00 – i morgen 11:00", "I morgen 09:00–11:00", "Søndag 29. 14:00 – lørdag 12. 11:00"}
 	for _, sz := range sizes {
-		p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: layout.Of(layout.PageBookings)}})
+		p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: board.PageOf(board.PageBookings)}})
 		checkPage(t, m, p)
 		for _, w := range want {
 			if !hasText(p, w) {
@@ -131,7 +131,7 @@ func TestMealWithoutSignupsCountsNobody(t *testing.T) {
 		}
 	}
 	for _, sz := range sizes {
-		for _, page := range []layout.PageID{layout.Of(layout.PageToday), {Kind: layout.PageMeal, ID: "m0c"}, {Kind: layout.PageMeal, ID: "m0b"}} {
+		for _, page := range []board.PageID{board.PageOf(board.PageToday), {Kind: board.PageMeal, ID: "m0c"}, {Kind: board.PageMeal, ID: "m0b"}} {
 			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: page}})
 			n := 0
 			for _, s := range texts(p) {
@@ -168,8 +168,8 @@ func TestRolesAreNeverCut(t *testing.T) {
 		roles[s.Role] = true
 	}
 	for _, sz := range sizes {
-		for _, page := range []layout.PageKind{layout.PageToday, layout.PageRoster} {
-			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: layout.Of(page)}})
+		for _, page := range []board.PageKind{board.PageToday, board.PageRoster} {
+			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: board.PageOf(page)}})
 			checkPage(t, m, p)
 			seen := 0
 			for _, s := range texts(p) {
@@ -212,8 +212,8 @@ func TestHiddenStaffGetARolePictogram(t *testing.T) {
 	}
 	bd.Bookings[0].ProfileID = ""
 	for _, sz := range sizes {
-		for _, page := range []layout.PageKind{layout.PageToday, layout.PageBookings} {
-			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: layout.Of(page)}})
+		for _, page := range []board.PageKind{board.PageToday, board.PageBookings} {
+			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), W: sz.w, H: sz.h, State: layout.State{Page: board.PageOf(page)}})
 			icons := map[string]bool{}
 			for _, it := range p.Items {
 				if it.Kind == layout.Box && it.Fill == layout.Chip && it.Radius >= it.R.H/2-0.5 && it.R.W == it.R.H && !hasTextIn(p, it.R) {
@@ -224,7 +224,7 @@ func TestHiddenStaffGetARolePictogram(t *testing.T) {
 				}
 			}
 			want := []string{"role", "role-nurse"} // Ole (SSH), Fatima (nurse)
-			if page == layout.PageBookings {
+			if page == board.PageBookings {
 				want = []string{"booking"}
 			}
 			for _, w := range want {
@@ -284,16 +284,16 @@ func TestPortraitTodayUsesTheHeight(t *testing.T) {
 				}
 			}
 			// Hidden cards, and the height of one of each kind.
-			hidden := map[layout.PageKind]bool{}
-			cardH := map[layout.PageKind]float64{layout.PageRoster: 9.2 * u}
+			hidden := map[board.PageKind]bool{}
+			cardH := map[board.PageKind]float64{board.PageRoster: 9.2 * u}
 			for _, tg := range p.Targets {
 				switch {
-				case tg.Intent.Kind == layout.Open && tg.R.Y < bottom && tg.R.H < 9*u && (tg.Intent.Page.Kind == layout.PageWeek || tg.Intent.Page.Kind == layout.PageRoster):
+				case tg.Intent.Kind == layout.Open && tg.R.Y < bottom && tg.R.H < 9*u && (tg.Intent.Page.Kind == board.PageWeek || tg.Intent.Page.Kind == board.PageRoster):
 					hidden[tg.Intent.Page.Kind] = true // a "+N flere" button
-				case (tg.Intent.Page.Kind == layout.PageActivity || tg.Intent.Page.Kind == layout.PageMeal) && tg.R.H >= 9*u:
+				case (tg.Intent.Page.Kind == board.PageActivity || tg.Intent.Page.Kind == board.PageMeal) && tg.R.H >= 9*u:
 					// (The rows of items that have ended are not cards.)
-					if h, ok := cardH[layout.PageWeek]; !ok || tg.R.H < h {
-						cardH[layout.PageWeek] = tg.R.H
+					if h, ok := cardH[board.PageWeek]; !ok || tg.R.H < h {
+						cardH[board.PageWeek] = tg.R.H
 					}
 				}
 			}

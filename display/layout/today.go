@@ -63,7 +63,7 @@ func (b *builder) todayActivities(r Rect) {
 	acts, past := b.todaysActivities()
 	var rows []pastRow
 	for _, a := range past {
-		rows = append(rows, pastRow{words.Span(a.Start, a.End, b.loc) + "  " + a.Title, PageID{PageActivity, a.ID}})
+		rows = append(rows, pastRow{words.Span(a.Start, a.End, b.loc) + "  " + a.Title, board.PageID{Kind: board.PageActivity, ID: a.ID}})
 	}
 	if len(acts) == 0 {
 		b.heading(top, b.s.Activities, 0, "")
@@ -77,7 +77,7 @@ func (b *builder) todayActivities(r Rect) {
 		return
 	}
 	shown := b.cards(r, len(acts), b.activityCardH(), func(i int, c Rect) { b.activityCard(c, acts[i]) })
-	b.heading(top, b.s.Activities, len(acts)-shown, PageWeek)
+	b.heading(top, b.s.Activities, len(acts)-shown, board.PageWeek)
 	b.pastRows(r.below(float64(shown)*(b.activityCardH()+1.2*b.u)), rows)
 }
 
@@ -125,7 +125,7 @@ func (b *builder) noMoreH(w float64, next string) float64 {
 // pastRow is an item of today that has ended, as a dimmed row.
 type pastRow struct {
 	text string
-	page PageID
+	page board.PageID
 }
 
 func (b *builder) pastRowH() float64 { return 7.6 * b.u }
@@ -211,8 +211,8 @@ func (b *builder) activityCard(r Rect, a board.Activity) {
 	ps := b.profiles(a.Signups.IDs)
 	b.faceRow(b.clear(faces, btn), ps, a.Signups.Hidden, 6.5*b.u, true)
 	b.countLine(b.clear(rest, btn), b.s.Count(a.Signups.Count(), a.Capacity), a.Full(), !a.SignupOpen)
-	b.target(r, Intent{Kind: Open, Page: PageID{PageActivity, a.ID}})
-	b.speaker(btn, KeyOf(PageActivity, a.ID))
+	b.target(r, Intent{Kind: Open, Page: board.PageID{Kind: board.PageActivity, ID: a.ID}})
+	b.speaker(btn, board.KeyOf(board.PageActivity, a.ID))
 }
 
 // countLine is "8 af 12 tilmeldt" and the FULDT or LUKKET tag. The tag is
@@ -248,7 +248,7 @@ func (b *builder) todayMeals(r Rect) {
 	meals, past := b.todaysMeals()
 	var rows []pastRow
 	for _, m := range past {
-		rows = append(rows, pastRow{words.Clock(m.Start, b.loc) + "  " + b.s.Meal(m.Kind), PageID{PageMeal, m.ID}})
+		rows = append(rows, pastRow{words.Clock(m.Start, b.loc) + "  " + b.s.Meal(m.Kind), board.PageID{Kind: board.PageMeal, ID: m.ID}})
 	}
 	if len(meals) == 0 {
 		b.heading(top, b.s.MealsTitle, 0, "")
@@ -261,7 +261,7 @@ func (b *builder) todayMeals(r Rect) {
 		return
 	}
 	shown := b.cards(r, len(meals), b.mealCardH(), func(i int, c Rect) { b.mealCard(c, meals[i]) })
-	b.heading(top, b.s.MealsTitle, len(meals)-shown, PageWeek)
+	b.heading(top, b.s.MealsTitle, len(meals)-shown, board.PageWeek)
 	b.pastRows(r.below(float64(shown)*(b.mealCardH()+1.2*b.u)), rows)
 }
 
@@ -289,8 +289,8 @@ func (b *builder) mealCard(r Rect, m board.Meal) {
 		faces.W -= cw + 1.5*b.u
 	}
 	b.faceRow(faces, b.profiles(m.Signups.IDs), m.Signups.Hidden, 5.5*b.u, false)
-	b.target(r, Intent{Kind: Open, Page: PageID{PageMeal, m.ID}})
-	b.speaker(btn, KeyOf(PageMeal, m.ID))
+	b.target(r, Intent{Kind: Open, Page: board.PageID{Kind: board.PageMeal, ID: m.ID}})
+	b.speaker(btn, board.KeyOf(board.PageMeal, m.ID))
 }
 
 func (b *builder) todayStaff(r Rect) {
@@ -302,7 +302,7 @@ func (b *builder) todayStaff(r Rect) {
 		return
 	}
 	more := 0
-	defer func() { b.heading(top, b.s.OnDuty, more, PageRoster) }()
+	defer func() { b.heading(top, b.s.OnDuty, more, board.PageRoster) }()
 	rowH := b.staffRowH()
 	headH := b.staffHeadH()
 	y := r.Y

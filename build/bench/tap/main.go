@@ -394,8 +394,8 @@ func newSeries(size, when string) series {
 		frames: map[string][]float64{}, settled: map[string][]time.Duration{}}
 }
 
-func isOpen(kind layout.PageKind) func(layout.Intent) bool {
-	return func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == layout.Of(kind) }
+func isOpen(kind board.PageKind) func(layout.Intent) bool {
+	return func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == board.PageOf(kind) }
 }
 
 // signupTargets finds a round's targets: the first activity card on the
@@ -405,7 +405,7 @@ func isOpen(kind layout.PageKind) func(layout.Intent) bool {
 func (b *bench) signupTargets() (card, face, confirm, toToday *point) {
 	today := b.build(layout.State{})
 	for _, tg := range today.Targets {
-		if tg.Intent.Kind != layout.Open || tg.Intent.Page.Kind != layout.PageActivity {
+		if tg.Intent.Kind != layout.Open || tg.Intent.Page.Kind != board.PageActivity {
 			continue
 		}
 		page := tg.Intent.Page
@@ -417,7 +417,7 @@ func (b *bench) signupTargets() (card, face, confirm, toToday *point) {
 		if c == nil {
 			continue
 		}
-		t, _ := b.target(layout.State{Page: page}, isOpen(layout.PageToday))
+		t, _ := b.target(layout.State{Page: page}, isOpen(board.PageToday))
 		return &point{int(tg.R.X + tg.R.W/2), int(tg.R.Y + tg.R.H/2)}, f, c, t
 	}
 	return nil, nil, nil, nil

@@ -83,7 +83,7 @@ func run(cachePath, size string, at int64, activity, pick, not, what string) err
 	if err != nil {
 		return err
 	}
-	page := layout.PageID{Kind: layout.PageActivity, ID: activity}
+	page := board.PageID{Kind: board.PageActivity, ID: activity}
 	build := func(st layout.State) *layout.Page {
 		return layout.Build(meas, layout.Input{Board: bd, Now: now, W: float64(w), H: float64(h), State: st, Outbox: outbox})
 	}
@@ -91,7 +91,7 @@ func run(cachePath, size string, at int64, activity, pick, not, what string) err
 	switch what {
 	case "week":
 		for _, tg := range build(layout.State{}).Targets {
-			if tg.Intent.Kind == layout.Open && tg.Intent.Page == layout.Of(layout.PageWeek) {
+			if tg.Intent.Kind == layout.Open && tg.Intent.Page == board.PageOf(board.PageWeek) {
 				x, y := centre(tg.R)
 				fmt.Println(x, y)
 				return nil
@@ -99,7 +99,7 @@ func run(cachePath, size string, at int64, activity, pick, not, what string) err
 		}
 		return fmt.Errorf("no way to Week on Today")
 	case "card":
-		for _, tg := range build(layout.State{Page: layout.Of(layout.PageWeek)}).Targets {
+		for _, tg := range build(layout.State{Page: board.PageOf(board.PageWeek)}).Targets {
 			if tg.Intent.Kind == layout.Open && tg.Intent.Page == page {
 				x, y := centre(tg.R)
 				fmt.Println(x, y)
@@ -142,7 +142,7 @@ func run(cachePath, size string, at int64, activity, pick, not, what string) err
 		return fmt.Errorf("no sign-up button on %s for %s", page, pick)
 	case "back":
 		for _, tg := range build(layout.State{Page: page}).Targets {
-			if tg.Intent.Kind == layout.Open && tg.Intent.Page == layout.Of(layout.PageToday) {
+			if tg.Intent.Kind == layout.Open && tg.Intent.Page == board.PageOf(board.PageToday) {
 				x, y := centre(tg.R)
 				fmt.Println(x, y)
 				return nil

@@ -5,12 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"skaerm/board"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"skaerm/display/layout"
 )
 
 // The flags of `skaerm run` and `skaerm snapshot` live here, once, because
@@ -71,7 +70,7 @@ func (s *SnapshotFlags) Register(fs *flag.FlagSet) {
 	s.Flags.Register(fs, true)
 	fs.StringVar(&s.At, "at", "", "the instant to draw, RFC 3339 (default now)")
 	fs.StringVar(&s.Size, "size", "1920x1080", "width x height in pixels")
-	fs.StringVar(&s.Page, "page", "today", "the page to draw: "+layout.PageNames())
+	fs.StringVar(&s.Page, "page", "today", "the page to draw: "+board.PageNames())
 	fs.StringVar(&s.Out, "out", "", "the PNG file to write")
 	fs.StringVar(&s.Locale, "locale", "", "da, nb, de or en (default: the department's)")
 	fs.StringVar(&s.Code, "code", "", "the pairing code the pairing page shows (--page pairing only)")
@@ -88,7 +87,7 @@ type SnapshotLogin struct {
 
 // Snapshot is a checked snapshot command line.
 type Snapshot struct {
-	Page          layout.PageID
+	Page          board.PageID
 	Width, Height int
 	At            time.Time
 	Locale        string
@@ -108,7 +107,7 @@ func (s *SnapshotFlags) Check(now time.Time) (Snapshot, error) {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	out := Snapshot{Locale: s.Locale, Code: s.Code, Out: s.Out, At: now}
-	page, err := layout.ParsePageID(s.Page)
+	page, err := board.ParsePageID(s.Page)
 	if err != nil {
 		bad("--page: %v", err)
 	}
@@ -117,9 +116,9 @@ func (s *SnapshotFlags) Check(now time.Time) (Snapshot, error) {
 		bad("--locale %q: want one of %s", s.Locale, strings.Join(Locales, ", "))
 	}
 	switch {
-	case err == nil && page.Is(layout.PagePairing) && s.Code == "":
+	case err == nil && page.Is(board.PagePairing) && s.Code == "":
 		bad("--page pairing needs --code: the code the page shows, e.g. --code ABCD-EFGH")
-	case err == nil && !page.Is(layout.PagePairing) && s.Code != "":
+	case err == nil && !page.Is(board.PagePairing) && s.Code != "":
 		bad("--code is for --page pairing only")
 	}
 	if s.Out == "" {
@@ -143,7 +142,7 @@ func (s *SnapshotFlags) Check(now time.Time) (Snapshot, error) {
 			bad("--login: want pin:PROFILE:PIN or tag:ID")
 		}
 	}
-	if err == nil && page.Is(layout.PageMe) && s.Login == "" {
+	if err == nil && page.Is(board.PageMe) && s.Login == "" {
 		bad("--page me needs --login: Min side is drawn for a logged-in resident")
 	}
 	if w, h, err := parseSize(s.Size); err != nil {

@@ -88,7 +88,7 @@ type Tick struct {
 	Pointers   []Pointer
 	Written    []Written
 	// Speaking is the card the voice is reading ("" when silent).
-	Speaking layout.CardKey
+	Speaking board.CardKey
 	// Login is the login client's state; nil when the screen has none.
 	Login        *LoginState
 	LoginResults []LoginResult
@@ -98,7 +98,7 @@ type Tick struct {
 // card (which stops any other).
 type Speech struct {
 	Stop      bool
-	Card      layout.CardKey
+	Card      board.CardKey
 	Text      string
 	Locale    string
 	Recording *board.Audio // the staff's reading, nil for none
@@ -125,8 +125,8 @@ type Game struct {
 	pairing    Pairing
 	blank      bool
 	dayUnknown bool
-	speaking   layout.CardKey // what the voice says it is reading
-	speech     *Speech        // asked of the voice in this Step
+	speaking   board.CardKey // what the voice says it is reading
+	speech     *Speech       // asked of the voice in this Step
 	login      loginGame
 }
 
@@ -142,7 +142,7 @@ func New(cfg Config, now time.Time) *Game {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Game{cfg: cfg, state: layout.State{Page: layout.Of(layout.PageToday)}, seenRefuse: map[string]bool{}, lastTouch: now}
+	return &Game{cfg: cfg, state: layout.State{Page: board.PageOf(board.PageToday)}, seenRefuse: map[string]bool{}, lastTouch: now}
 }
 
 // Resize takes a new size; the page is built again for it.
@@ -185,7 +185,7 @@ func (g *Game) Blank() bool { return g.blank }
 func (g *Game) Shown() *Reading { return g.shown }
 
 // Show opens page at now as if just touched (snapshots).
-func (g *Game) Show(page layout.PageID, now time.Time) {
+func (g *Game) Show(page board.PageID, now time.Time) {
 	g.state = layout.State{Page: page}
 	g.lastTouch, g.idleSince = now, now
 	g.dirty = true
@@ -196,14 +196,14 @@ func (g *Game) Show(page layout.PageID, now time.Time) {
 func (g *Game) Touch(now time.Time) { g.lastTouch = now }
 
 // Open goes to a page, forgetting paging, a pending question and messages.
-func (g *Game) Open(page layout.PageID) {
+func (g *Game) Open(page board.PageID) {
 	if page != g.state.Page {
 		g.wipeDigits()
 		g.login.msg = ""
 		g.wipeDraft()
 	}
 	g.state = layout.State{Page: page, Notice: g.state.Notice}
-	if page.Is(layout.PageIdle) || page.Is(layout.PageToday) {
+	if page.Is(board.PageIdle) || page.Is(board.PageToday) {
 		g.state.Notice = layout.Notice{}
 	}
 	g.dirty = true
@@ -225,8 +225,8 @@ func (g *Game) Step(t Tick) (repaint bool, writes []board.Signup) {
 	}
 	if t.Woken {
 		g.lastTouch = now
-		if g.state.Page.Is(layout.PageIdle) {
-			g.Open(layout.Of(layout.PageToday))
+		if g.state.Page.Is(board.PageIdle) {
+			g.Open(board.PageOf(board.PageToday))
 		}
 	}
 	if t.Pairing != g.pairing {
@@ -289,7 +289,7 @@ func (g *Game) TakeSpeech() (Speech, bool) {
 
 // read asks the voice to read a card, or to stop when it is reading it
 // already (the second tap).
-func (g *Game) read(now time.Time, key layout.CardKey) {
+func (g *Game) read(now time.Time, key board.CardKey) {
 	if g.speaking == key {
 		g.speech = &Speech{Stop: true}
 		return
@@ -417,8 +417,8 @@ func (g *Game) handle(tick time.Time, evs []Pointer) {
 			g.act(now, p.target.Intent)
 		case !p.ok && !ok && g.page.Idle:
 			g.lastTap = now
-			g.cfg.Log.Debug("tap", "on", g.page.ID.String(), "intent", layout.Open.String(), "page", layout.Of(layout.PageToday).String())
-			g.Open(layout.Of(layout.PageToday))
+			g.cfg.Log.Debug("tap", "on", g.page.ID.String(), "intent", layout.Open.String(), "page", board.PageOf(board.PageToday).String())
+			g.Open(board.PageOf(board.PageToday))
 		}
 	}
 }
@@ -505,11 +505,11 @@ func (g *Game) timers(now time.Time) {
 		g.state.Pick = ""
 		g.dirty = true
 	}
-	if !g.state.Page.Is(layout.PageIdle) && now.Sub(g.lastTouch) >= g.cfg.IdleAfter && g.shown != nil && g.shown.Board != nil && g.login.state.Who == "" {
-		g.Open(layout.Of(layout.PageIdle))
+	if !g.state.Page.Is(board.PageIdle) && now.Sub(g.lastTouch) >= g.cfg.IdleAfter && g.shown != nil && g.shown.Board != nil && g.login.state.Who == "" {
+		g.Open(board.PageOf(board.PageIdle))
 		g.idleSince = now
 	}
-	if g.state.Page.Is(layout.PageIdle) && !g.blank {
+	if g.state.Page.Is(board.PageIdle) && !g.blank {
 		// A dark display turns no slides; it goes on where the time says
 		// when it lights up.
 		if slide := int(now.Sub(g.idleSince) / SlideFor); slide != g.state.Slide {
@@ -535,9 +535,9 @@ func (g *Game) Next(now time.Time) time.Time {
 		consider(g.pickAt.Add(PickFor))
 	}
 	switch {
-	case g.state.Page.Is(layout.PageIdle) && g.blank:
+	case g.state.Page.Is(board.PageIdle) && g.blank:
 		// No slides while dark: the minute is the next thing to do.
-	case g.state.Page.Is(layout.PageIdle):
+	case g.state.Page.Is(board.PageIdle):
 		consider(g.idleSince.Add(time.Duration(g.state.Slide+1) * SlideFor))
 	default:
 		consider(g.lastTouch.Add(g.cfg.IdleAfter))

@@ -22,7 +22,7 @@ type play struct {
 	reading *game.Reading
 	writes  []board.Signup
 	// speaking is what the voice says it is reading, on every turn.
-	speaking layout.CardKey
+	speaking board.CardKey
 }
 
 func newPlay(t *testing.T, edit ...func(*game.Config)) *play {
@@ -86,7 +86,7 @@ func has(p *layout.Page, s string) bool {
 }
 
 func (p *play) signUp() {
-	a1 := layout.PageID{Kind: layout.PageActivity, ID: "a1"}
+	a1 := board.PageID{Kind: board.PageActivity, ID: "a1"}
 	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == a1 })
 	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" })
 	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Confirm })
@@ -139,7 +139,7 @@ func TestNextAndIdle(t *testing.T) {
 		p.now = p.g.Next(p.now)
 		p.step(game.Tick{})
 	}
-	if !p.g.State().Page.Is(layout.PageIdle) {
+	if !p.g.State().Page.Is(board.PageIdle) {
 		t.Fatalf("after 3 minutes untouched the page is %s", p.g.State().Page)
 	}
 	if want := idle.Add(game.SlideFor); !p.g.Next(p.now).Equal(want) {
@@ -152,14 +152,14 @@ func TestNextAndIdle(t *testing.T) {
 func TestBounceByEventTime(t *testing.T) {
 	for _, c := range []struct {
 		gap  time.Duration
-		want layout.PageKind
-	}{{400 * time.Millisecond, layout.PageRoster}, {100 * time.Millisecond, layout.PageWeek}} {
+		want board.PageKind
+	}{{400 * time.Millisecond, board.PageRoster}, {100 * time.Millisecond, board.PageWeek}} {
 		p := newPlay(t)
 		var evs []game.Pointer
 		at := p.now.Add(-time.Second)
-		for i, k := range []layout.PageKind{layout.PageWeek, layout.PageRoster} {
+		for i, k := range []board.PageKind{board.PageWeek, board.PageRoster} {
 			for _, tg := range p.g.Page().Targets {
-				if tg.Intent.Page == layout.Of(k) {
+				if tg.Intent.Page == board.PageOf(k) {
 					x, y := tg.R.X+tg.R.W/2, tg.R.Y+tg.R.H/2
 					t0 := at.Add(time.Duration(i) * c.gap)
 					evs = append(evs, game.Pointer{Down: true, X: x, Y: y, At: t0}, game.Pointer{X: x, Y: y, At: t0.Add(10 * time.Millisecond)})
@@ -187,7 +187,7 @@ func TestSpeakerButton(t *testing.T) {
 		}
 		return sp
 	}
-	isRead := func(key layout.CardKey) func(layout.Intent) bool {
+	isRead := func(key board.CardKey) func(layout.Intent) bool {
 		return func(in layout.Intent) bool { return in.Kind == layout.Read && in.Card == key }
 	}
 	p.tap(isRead("activity/a1"))
@@ -221,7 +221,7 @@ func TestSpeakerButton(t *testing.T) {
 		t.Fatal("the voice asked again without a tap")
 	}
 	// Open the week page: the reading stops.
-	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page.Is(layout.PageWeek) })
+	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page.Is(board.PageWeek) })
 	if sp := speech(); !sp.Stop {
 		t.Fatalf("leaving the page asks %+v, want stop", sp)
 	}
@@ -237,7 +237,7 @@ func TestDarkDisplayPaintsOnce(t *testing.T) {
 		p.now = p.g.Next(p.now)
 		p.step(game.Tick{})
 	}
-	if !p.g.State().Page.Is(layout.PageIdle) {
+	if !p.g.State().Page.Is(board.PageIdle) {
 		t.Fatalf("after 3 minutes untouched the page is %s", p.g.State().Page)
 	}
 	if !p.step(game.Tick{Blank: true}) || !p.g.Blank() {
@@ -256,7 +256,7 @@ func TestDarkDisplayPaintsOnce(t *testing.T) {
 	if !p.step(game.Tick{}) || p.g.Blank() {
 		t.Fatal("lighting up is not painted")
 	}
-	if !p.g.State().Page.Is(layout.PageIdle) {
+	if !p.g.State().Page.Is(board.PageIdle) {
 		t.Errorf("lit again, the page is %s, want the slideshow", p.g.State().Page)
 	}
 	if got, want := p.g.State().Slide, int(p.now.Sub(idle)/game.SlideFor); got != want {

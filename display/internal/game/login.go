@@ -138,16 +138,16 @@ func (g *Game) adoptLogin(st *LoginState, now time.Time) {
 		g.lastTouch = now
 		l.prompt = false
 		g.wipeDigits()
-		g.Open(layout.Of(layout.PageMe))
+		g.Open(board.PageOf(board.PageMe))
 	case was != "" && next.Who == "":
 		// Ended here or by the client (tag again, timeout, backend).
 		l.prompt = false
-		if g.state.Page.Is(layout.PageMe) {
-			g.Open(layout.Of(layout.PageToday))
+		if g.state.Page.Is(board.PageMe) {
+			g.Open(board.PageOf(board.PageToday))
 		}
 	case was != next.Who:
 		g.lastTouch = now
-		g.Open(layout.Of(layout.PageMe))
+		g.Open(board.PageOf(board.PageMe))
 	}
 }
 
@@ -234,7 +234,7 @@ func (g *Game) logout(now time.Time, reason string, notice bool) {
 	l.prompt = false
 	g.wipeDigits()
 	g.wipeDraft()
-	g.Open(layout.Of(layout.PageToday))
+	g.Open(board.PageOf(board.PageToday))
 	if notice {
 		g.setNotice(now, g.loginWords().LoggedOutIdle, false)
 	}
@@ -321,7 +321,7 @@ func (g *Game) wipeDraft() {
 // typeKey takes a key of the on-screen keyboard.
 func (g *Game) typeKey(k string) {
 	l := &g.login
-	if !g.state.Page.Is(layout.PageMe) || g.state.Page.ID != "keyboard" || l.sending {
+	if !g.state.Page.Is(board.PageMe) || g.state.Page.ID != "keyboard" || l.sending {
 		return
 	}
 	switch k {
@@ -379,7 +379,7 @@ func (g *Game) suggested(r LoginResult, now time.Time) {
 		}
 		g.wipeDraft()
 		if g.state.Page.ID == "keyboard" {
-			g.Open(layout.Of(layout.PageMe))
+			g.Open(board.PageOf(board.PageMe))
 		}
 		g.setNotice(now, msg, false)
 	case SuggestClosed:

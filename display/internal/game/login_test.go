@@ -94,12 +94,12 @@ func TestLoginTapSequence(t *testing.T) {
 	p := newPlay(t)
 	f := &fakeLogin{state: game.LoginState{Offered: true}}
 	p.turn(f, game.Tick{})
-	p.tapLogin(f, func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page.Is(layout.PageLogin) })
-	if !p.g.State().Page.Is(layout.PageLogin) {
+	p.tapLogin(f, func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page.Is(board.PageLogin) })
+	if !p.g.State().Page.Is(board.PageLogin) {
 		t.Fatalf("on %s after Log ind", p.g.State().Page)
 	}
-	p.tapLogin(f, func(in layout.Intent) bool { return in.Page == layout.PINPage("p1") })
-	if p.g.State().Page != layout.PINPage("p1") {
+	p.tapLogin(f, func(in layout.Intent) bool { return in.Page == board.PINPage("p1") })
+	if p.g.State().Page != board.PINPage("p1") {
 		t.Fatalf("on %s after the picture", p.g.State().Page)
 	}
 	// Digits only, at least 15 mm on a 24" 1920x1080 screen (0.277 mm a pixel).
@@ -132,7 +132,7 @@ func TestLoginTapSequence(t *testing.T) {
 	if len(f.pins) != 1 || f.pins[0] != "2580" {
 		t.Fatalf("PINs sent %q", f.pins)
 	}
-	if !p.g.State().Page.Is(layout.PageMe) {
+	if !p.g.State().Page.Is(board.PageMe) {
 		t.Fatalf("on %s after the PIN", p.g.State().Page)
 	}
 	if !has(p.g.Page(), "Logget ind: Karen") || !has(p.g.Page(), "Log ud") || !has(p.g.Page(), "Strikkeklubben") {
@@ -159,7 +159,7 @@ func TestLoginTapSequence(t *testing.T) {
 		t.Errorf("the sign-up was not marked as made in the session: %v", f.signups)
 	}
 	p.tapLogin(f, func(in layout.Intent) bool { return in.Kind == layout.Logout })
-	if len(f.logouts) != 1 || f.logouts[0] != "logout" || !p.g.State().Page.Is(layout.PageToday) {
+	if len(f.logouts) != 1 || f.logouts[0] != "logout" || !p.g.State().Page.Is(board.PageToday) {
 		t.Errorf("after Log ud: logouts %v, page %s", f.logouts, p.g.State().Page)
 	}
 	if has(p.g.Page(), "Strikkeklubben") {
@@ -175,7 +175,7 @@ func TestLoginTapSequence(t *testing.T) {
 func TestLoginWrongPINWaits(t *testing.T) {
 	p := newPlay(t)
 	f := &fakeLogin{state: game.LoginState{Offered: true}, wrongFor: 5}
-	p.g.Open(layout.PINPage("p1"))
+	p.g.Open(board.PINPage("p1"))
 	p.turn(f, game.Tick{})
 	typePIN(p, f, "1111")
 	if !strings.Contains(allText(p.g.Page()), "Forkert kode. Du har 2 forsøg tilbage.") {
@@ -213,11 +213,11 @@ func (p *play) tapLoginIfAny(f *fakeLogin, match func(layout.Intent) bool) {
 func TestLoginIdleQuestion(t *testing.T) {
 	p := newPlay(t)
 	f := &fakeLogin{state: game.LoginState{Offered: true}}
-	p.g.Open(layout.PINPage("p1"))
+	p.g.Open(board.PINPage("p1"))
 	p.turn(f, game.Tick{})
 	typePIN(p, f, "2580")
 	p.turn(f, game.Tick{})
-	if !p.g.State().Page.Is(layout.PageMe) {
+	if !p.g.State().Page.Is(board.PageMe) {
 		t.Fatalf("not logged in: %s", p.g.State().Page)
 	}
 	if next := p.g.Next(p.now); next.After(p.now.Add(personal.AskAfter)) {
@@ -238,7 +238,7 @@ func TestLoginIdleQuestion(t *testing.T) {
 	p.now = p.now.Add(personal.AnswerFor)
 	p.turn(f, game.Tick{})
 	p.turn(f, game.Tick{})
-	if len(f.logouts) != 1 || f.logouts[0] != "idle" || !p.g.State().Page.Is(layout.PageToday) {
+	if len(f.logouts) != 1 || f.logouts[0] != "idle" || !p.g.State().Page.Is(board.PageToday) {
 		t.Errorf("after 75 s: logouts %v, page %s", f.logouts, p.g.State().Page)
 	}
 }
@@ -248,7 +248,7 @@ func TestLoginIdleQuestion(t *testing.T) {
 func TestLoginOffline(t *testing.T) {
 	p := newPlay(t)
 	f := &fakeLogin{state: game.LoginState{Offered: true, Offline: true}}
-	p.g.Open(layout.Of(layout.PageLogin))
+	p.g.Open(board.PageOf(board.PageLogin))
 	p.turn(f, game.Tick{})
 	found := false
 	for _, it := range p.g.Page().Items {
@@ -280,7 +280,7 @@ func allText(pg *layout.Page) string {
 func TestSignUpMeSkipsTheFaceGrid(t *testing.T) {
 	p := newPlay(t)
 	f := &fakeLogin{state: game.LoginState{Offered: true}}
-	p.g.Open(layout.PINPage("p1"))
+	p.g.Open(board.PINPage("p1"))
 	p.turn(f, game.Tick{})
 	typePIN(p, f, "2580")
 	p.turn(f, game.Tick{})
@@ -294,7 +294,7 @@ func TestSignUpMeSkipsTheFaceGrid(t *testing.T) {
 	if act == "" {
 		t.Fatal("no open activity without Karen on the fixture board")
 	}
-	p.g.Open(layout.PageID{Kind: layout.PageActivity, ID: act})
+	p.g.Open(board.PageID{Kind: board.PageActivity, ID: act})
 	p.turn(f, game.Tick{})
 	if !has(p.g.Page(), "Tilmeld mig") {
 		t.Fatal("no Tilmeld mig while logged in")
@@ -319,7 +319,7 @@ func typeKey(k string) func(layout.Intent) bool {
 func TestWriteSuggestion(t *testing.T) {
 	p := newPlay(t)
 	f := &fakeLogin{state: game.LoginState{Offered: true}}
-	p.g.Open(layout.PINPage("p1"))
+	p.g.Open(board.PINPage("p1"))
 	p.turn(f, game.Tick{})
 	typePIN(p, f, "2580")
 	p.turn(f, game.Tick{})
@@ -360,7 +360,7 @@ func TestWriteSuggestion(t *testing.T) {
 		t.Fatalf("suggestions sent %q", f.suggests)
 	}
 	p.turn(f, game.Tick{})
-	if !p.g.State().Page.Is(layout.PageMe) || p.g.State().Page.ID != "" || !has(p.g.Page(), "Tak. Dit forslag er sendt.") {
+	if !p.g.State().Page.Is(board.PageMe) || p.g.State().Page.ID != "" || !has(p.g.Page(), "Tak. Dit forslag er sendt.") {
 		t.Errorf("after sending: on %s", p.g.State().Page)
 	}
 	// 280 characters at most.
@@ -383,7 +383,7 @@ func TestWriteSuggestion(t *testing.T) {
 func TestSharedFullSize(t *testing.T) {
 	p := newPlay(t)
 	f := &fakeLogin{state: game.LoginState{Offered: true}}
-	p.g.Open(layout.PINPage("p1"))
+	p.g.Open(board.PINPage("p1"))
 	p.turn(f, game.Tick{})
 	typePIN(p, f, "2580")
 	p.turn(f, game.Tick{})
@@ -415,9 +415,9 @@ func TestSharedFullSize(t *testing.T) {
 		t.Errorf("after a swipe right: %s", p.g.State().Page)
 	}
 	p.tapLogin(f, func(in layout.Intent) bool {
-		return in.Kind == layout.Open && in.Page.Is(layout.PageMe) && in.Page.ID == ""
+		return in.Kind == layout.Open && in.Page.Is(board.PageMe) && in.Page.ID == ""
 	})
-	if p.g.State().Page != layout.Of(layout.PageMe) {
+	if p.g.State().Page != board.PageOf(board.PageMe) {
 		t.Errorf("back to %s", p.g.State().Page)
 	}
 }
@@ -429,7 +429,7 @@ func TestPINNeverLogged(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))
 	p := newPlay(t, func(c *game.Config) { c.Log = log })
 	f := &fakeLogin{state: game.LoginState{Offered: true}}
-	p.g.Open(layout.PINPage("p1"))
+	p.g.Open(board.PINPage("p1"))
 	p.turn(f, game.Tick{})
 	typePIN(p, f, "9731")
 	p.now = p.now.Add(time.Minute)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/board"
 	"skaerm/display"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
@@ -34,7 +35,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	shot, shotErr = display.Snapshot(c, layout.Of(layout.PageToday), 1280, 720, at, display.Options{Clock: clock.NewFake(at)})
+	shot, shotErr = display.Snapshot(c, board.PageOf(board.PageToday), 1280, 720, at, display.Options{Clock: clock.NewFake(at)})
 	code := m.Run()
 	c.Close()
 	os.RemoveAll(dir)

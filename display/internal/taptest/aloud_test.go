@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"skaerm/board"
 	"skaerm/display/layout"
 	"skaerm/internal/testkit/soundtest"
 	"skaerm/internal/voice/speech"
@@ -15,9 +16,9 @@ import (
 
 // speakerOn is the speaker button of the first card of kind on today's
 // page, its key and the length of its sentence as the voice says it.
-func speakerOn(t *testing.T, kind layout.PageKind) (point, layout.Rect, layout.CardKey, time.Duration) {
+func speakerOn(t *testing.T, kind board.PageKind) (point, layout.Rect, board.CardKey, time.Duration) {
 	t.Helper()
-	var key layout.CardKey
+	var key board.CardKey
 	p := target(t, layout.State{}, func(in layout.Intent) bool {
 		if k, _ := in.Card.Split(); in.Kind == layout.Read && k == kind {
 			key = in.Card
@@ -95,8 +96,8 @@ func rgbNear(r, g, b uint32, R, G, B uint8) bool {
 func TestTapReadsTheCardAloud(t *testing.T) {
 	x, send := fakeInput(t)
 	waitDrawn(t)
-	tapAt(t, x, send, navButton(t, layout.PageToday), layout.Open)
-	p, btn, key, want := speakerOn(t, layout.PageActivity)
+	tapAt(t, x, send, navButton(t, board.PageToday), layout.Open)
+	p, btn, key, want := speakerOn(t, board.PageActivity)
 	tapAt(t, x, send, p, layout.Read)
 	if !until(10*time.Second, func() bool { return voice.Speaking() == string(key) }) {
 		t.Fatalf("the tap on %s's speaker did not start the reading", key)
@@ -128,13 +129,13 @@ func TestTapReadsTheCardAloud(t *testing.T) {
 func TestLeavingThePageStopsTheReading(t *testing.T) {
 	x, send := fakeInput(t)
 	waitDrawn(t)
-	tapAt(t, x, send, navButton(t, layout.PageToday), layout.Open)
-	p, _, key, want := speakerOn(t, layout.PageMeal)
+	tapAt(t, x, send, navButton(t, board.PageToday), layout.Open)
+	p, _, key, want := speakerOn(t, board.PageMeal)
 	tapAt(t, x, send, p, layout.Read)
 	if !until(10*time.Second, func() bool { d, _ := heardFor(t); return voice.Speaking() == string(key) && d > 500*time.Millisecond }) {
 		t.Fatalf("the reading of %s did not start", key)
 	}
-	tapAt(t, x, send, navButton(t, layout.PageWeek), layout.Open)
+	tapAt(t, x, send, navButton(t, board.PageWeek), layout.Open)
 	if !until(10*time.Second, func() bool { return voice.Speaking() == "" }) {
 		t.Fatal("the reading goes on after the page changed")
 	}

@@ -82,7 +82,7 @@ func loginTarget(t *testing.T, st layout.State, v *layout.LoginView, match func(
 }
 
 // waitPage waits for the running screen to show page.
-func waitPage(t *testing.T, page layout.PageID) {
+func waitPage(t *testing.T, page board.PageID) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for screen.Page() != page {
@@ -98,22 +98,22 @@ func waitPage(t *testing.T, page layout.PageID) {
 func TestLoginInTheLoop(t *testing.T) {
 	x, send := fakeInput(t)
 	waitDrawn(t)
-	tapAt(t, x, send, navButton(t, layout.PageToday), layout.Open)
+	tapAt(t, x, send, navButton(t, board.PageToday), layout.Open)
 	out := &layout.LoginView{Offered: true}
 	tapAt(t, x, send, loginTarget(t, layout.State{}, out, func(in layout.Intent) bool {
-		return in.Kind == layout.Open && in.Page.Is(layout.PageLogin)
+		return in.Kind == layout.Open && in.Page.Is(board.PageLogin)
 	}), layout.Open)
-	waitPage(t, layout.Of(layout.PageLogin))
-	tapAt(t, x, send, loginTarget(t, layout.State{Page: layout.Of(layout.PageLogin)}, out, func(in layout.Intent) bool {
-		return in.Page == layout.PINPage("p1")
+	waitPage(t, board.PageOf(board.PageLogin))
+	tapAt(t, x, send, loginTarget(t, layout.State{Page: board.PageOf(board.PageLogin)}, out, func(in layout.Intent) bool {
+		return in.Page == board.PINPage("p1")
 	}), layout.Open)
-	waitPage(t, layout.PINPage("p1"))
+	waitPage(t, board.PINPage("p1"))
 	for _, d := range []int{2, 5, 8, 0} {
-		tapAt(t, x, send, loginTarget(t, layout.State{Page: layout.PINPage("p1")}, out, func(in layout.Intent) bool {
+		tapAt(t, x, send, loginTarget(t, layout.State{Page: board.PINPage("p1")}, out, func(in layout.Intent) bool {
 			return in.Kind == layout.Key && in.Offset == d
 		}), layout.Key)
 	}
-	waitPage(t, layout.Of(layout.PageMe))
+	waitPage(t, board.PageOf(board.PageMe))
 
 	in := &layout.LoginView{Offered: true, Who: "p1", Name: "Karen", Page: karen()}
 	before, err := src.Outbox()
@@ -121,7 +121,7 @@ func TestLoginInTheLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	var item string
-	tapAt(t, x, send, loginTarget(t, layout.State{Page: layout.Of(layout.PageMe)}, in, func(in layout.Intent) bool {
+	tapAt(t, x, send, loginTarget(t, layout.State{Page: board.PageOf(board.PageMe)}, in, func(in layout.Intent) bool {
 		if in.Kind == layout.Confirm && in.Signup.Action == board.Leave && in.Signup.ProfileID == "p1" {
 			item = in.Signup.ItemID
 			return true
@@ -152,10 +152,10 @@ func TestLoginInTheLoop(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	tapAt(t, x, send, loginTarget(t, layout.State{Page: layout.Of(layout.PageMe)}, in, func(in layout.Intent) bool {
+	tapAt(t, x, send, loginTarget(t, layout.State{Page: board.PageOf(board.PageMe)}, in, func(in layout.Intent) bool {
 		return in.Kind == layout.Logout
 	}), layout.Logout)
-	waitPage(t, layout.Of(layout.PageToday))
+	waitPage(t, board.PageOf(board.PageToday))
 	deadline = time.Now().Add(10 * time.Second)
 	for {
 		login.mu.Lock()

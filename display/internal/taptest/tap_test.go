@@ -136,13 +136,13 @@ func TestInstantTaps(t *testing.T) {
 	x, send := fakeInput(t)
 	waitDrawn(t)
 
-	week, roster := navButton(t, layout.PageWeek), navButton(t, layout.PageRoster)
+	week, roster := navButton(t, board.PageWeek), navButton(t, board.PageRoster)
 	// The last tap is held for 150 ms, as a slow finger would.
 	const n = 13
 	for i := range n {
-		want, at := layout.Of(layout.PageWeek), week
+		want, at := board.PageOf(board.PageWeek), week
 		if i%2 == 1 {
-			want, at = layout.Of(layout.PageRoster), roster
+			want, at = board.PageOf(board.PageRoster), roster
 		}
 		send(xproto.MotionNotify, at)
 		send(xproto.ButtonPress, at)
@@ -226,10 +226,10 @@ func TestSignUpInTheLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tapAt(t, x, send, navButton(t, layout.PageToday), layout.Open)
-	var page layout.PageID
+	tapAt(t, x, send, navButton(t, board.PageToday), layout.Open)
+	var page board.PageID
 	r := tapAt(t, x, send, target(t, layout.State{}, func(in layout.Intent) bool {
-		if in.Kind == layout.Open && in.Page.Kind == layout.PageActivity {
+		if in.Kind == layout.Open && in.Page.Kind == board.PageActivity {
 			page = in.Page
 			return true
 		}
@@ -287,9 +287,9 @@ func waitDrawn(t *testing.T) {
 
 // navButton is the centre of the navigation bar's button that opens kind,
 // from the layout of today's page at the screen's size.
-func navButton(t *testing.T, kind layout.PageKind) point {
+func navButton(t *testing.T, kind board.PageKind) point {
 	t.Helper()
-	return target(t, layout.State{}, func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == layout.Of(kind) })
+	return target(t, layout.State{}, func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == board.PageOf(kind) })
 }
 
 // target is the centre of the first target whose intent matches on the

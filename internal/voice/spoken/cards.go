@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"skaerm/board"
-	"skaerm/display/layout"
 )
 
 // Meal is a meal's card read aloud: "Frokost klokken tolv. Boller i karry
@@ -169,44 +168,44 @@ func (w *Words) Roster(b *board.Board, now time.Time) string {
 // Card is what the card named key says on the board at now, and the staff
 // recording that reads it instead (nil for none); ok is false when the
 // board no longer holds it.
-func (w *Words) Card(b *board.Board, key layout.CardKey, now time.Time) (text string, rec *board.Audio, ok bool) {
+func (w *Words) Card(b *board.Board, key board.CardKey, now time.Time) (text string, rec *board.Audio, ok bool) {
 	if b == nil {
 		return "", nil, false
 	}
 	loc := b.Location()
 	kind, id := key.Split()
 	switch kind {
-	case layout.PageActivity:
+	case board.PageActivity:
 		for _, a := range b.Activities {
 			if a.ID == id {
 				return w.Activity(a, loc), a.Audio, true
 			}
 		}
-	case layout.PageMeal:
+	case board.PageMeal:
 		for _, m := range b.Meals {
 			if m.ID == id {
 				return w.Meal(m, loc), m.Audio, true
 			}
 		}
-	case layout.PageMeeting:
+	case board.PageMeeting:
 		for _, m := range b.Meetings {
 			if m.ID == id {
 				return w.Meeting(m, loc), m.Audio, true
 			}
 		}
-	case layout.BookingCard:
+	case board.BookingCard:
 		for _, x := range b.Bookings {
 			if x.ID == id {
 				return w.Booking(b, x, loc), nil, true
 			}
 		}
-	case layout.NewsCard:
+	case board.NewsCard:
 		for _, n := range b.News {
 			if n.ID == id {
 				return w.News(n), n.Audio, true
 			}
 		}
-	case layout.RosterCard:
+	case board.RosterCard:
 		return w.Roster(b, now), nil, true
 	}
 	return "", nil, false

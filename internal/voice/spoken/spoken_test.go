@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"skaerm/board"
-	"skaerm/display/layout"
 )
 
 var cph = func() *time.Location {
@@ -221,7 +220,7 @@ func TestCardKeys(t *testing.T) {
 	}
 	w := For("da")
 	now := at(9, 0)
-	for key, want := range map[layout.CardKey]string{
+	for key, want := range map[board.CardKey]string{
 		"activity/a1": "Strikkeklub i Dagligstuen klokken ti.",
 		"meal/m1":     "Frokost klokken tolv. Boller i karry med ris.",
 		"booking/b1":  "Gæsteværelset tirsdag den første december klokken to. Booket af Inger.",
