@@ -103,6 +103,9 @@ func (s *Server) preview(dept string, now time.Time, link func(string) string) (
 			return previewPerson{}, false
 		}
 		pp := previewPerson{Name: displayName(p)}
+		if pp.Name == "" {
+			pp.Name = say.Placeholder(board.Kind(p.Kind)) // in the screen's language
+		}
 		if r := []rune(pp.Name); len(r) > 0 {
 			pp.Initial = string(r[0])
 		}

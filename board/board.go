@@ -352,3 +352,25 @@ func (s Signup) Validate() error {
 	}
 	return nil
 }
+
+// Named is b with every profile that has no name named by placeholder (the
+// screen's word for its kind). b itself is not changed: its profiles are
+// copied when one needs a name.
+func (b *Board) Named(placeholder func(Kind) string) *Board {
+	if b == nil {
+		return nil
+	}
+	out := b
+	for i, p := range b.Profiles {
+		if p.Name != "" {
+			continue
+		}
+		if out == b {
+			c := *b
+			c.Profiles = append([]Profile(nil), b.Profiles...)
+			out = &c
+		}
+		out.Profiles[i].Name = placeholder(p.Kind)
+	}
+	return out
+}

@@ -29,14 +29,10 @@ const (
 // a board whose department names none.
 const DefaultTimezone = board.DefaultTimezone
 
-// Placeholders for an anonymized profile without an alias (and for a profile
-// with no name at all). They are neutral Danish words, never derived from the
-// person.
-var placeholders = map[board.Kind]string{
-	board.Resident: "Beboer",
-	board.Staff:    "Medarbejder",
-	board.External: "Gæst",
-}
+// The kinds of profile a screen knows. An anonymized profile without an
+// alias, and a profile with no name at all, is kept with no name: the screen
+// names it in its own language (words.Strings.Placeholder).
+var kinds = map[board.Kind]bool{board.Resident: true, board.Staff: true, board.External: true}
 
 // The wire types hold only what a screen may keep. Every other field of the
 // backend's document (last name, e-mail, phone, CPR, birthday, notes, gallery
@@ -336,7 +332,7 @@ func (f *filter) profiles(in []wireProfile) []board.Profile {
 			continue
 		}
 		kind := board.Kind(w.Kind)
-		if _, known := placeholders[kind]; !known {
+		if !kinds[kind] {
 			f.drop("profile", id, "unknown kind")
 			continue
 		}
@@ -347,9 +343,6 @@ func (f *filter) profiles(in []wireProfile) []board.Profile {
 			p.Name = alias
 		case !w.Anonymized:
 			p.Name = cleanLine(w.FirstName, maxNameRunes)
-		}
-		if p.Name == "" {
-			p.Name = placeholders[kind]
 		}
 		if w.Avatar != nil && w.Avatar.SHA256 != "" {
 			switch h, ok := cleanHash(w.Avatar.SHA256); {

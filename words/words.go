@@ -58,6 +58,11 @@ type Strings struct {
 	Sky                                 map[board.Symbol]string
 	Span                                string // "%s til %s"
 	Slippery, Windy, LaterToday         string // "Glat føre", "Blæsende, %d m/s", "%s senere i dag"
+
+	// Placeholders name a person whose name the screen may not show (an
+	// anonymized profile without an alias) or who has none, by kind.
+	// Neutral words, never derived from the person.
+	Placeholders map[board.Kind]string
 }
 
 var danish = Strings{
@@ -103,6 +108,7 @@ var danish = Strings{
 		board.Thunder: "Torden", board.Wind: "Blæst",
 	},
 	Span: "%s til %s", Slippery: "Glat føre", Windy: "Blæsende, %d m/s", LaterToday: "%s senere i dag",
+	Placeholders: map[board.Kind]string{board.Resident: "Beboer", board.Staff: "Medarbejder", board.External: "Gæst"},
 }
 
 var norwegian = Strings{
@@ -148,6 +154,7 @@ var norwegian = Strings{
 		board.Thunder: "Torden", board.Wind: "Vind",
 	},
 	Span: "%s til %s", Slippery: "Glatt føre", Windy: "Mye vind, %d m/s", LaterToday: "%s senere i dag",
+	Placeholders: map[board.Kind]string{board.Resident: "Beboer", board.Staff: "Ansatt", board.External: "Gjest"},
 }
 
 var german = Strings{
@@ -193,6 +200,7 @@ var german = Strings{
 		board.Thunder: "Gewitter", board.Wind: "Wind",
 	},
 	Span: "%s bis %s", Slippery: "Glätte", Windy: "Windig, %d m/s", LaterToday: "%s später am Tag",
+	Placeholders: map[board.Kind]string{board.Resident: "Bewohner", board.Staff: "Mitarbeiter", board.External: "Gast"},
 }
 
 var english = Strings{
@@ -238,6 +246,7 @@ var english = Strings{
 		board.Thunder: "Thunder", board.Wind: "Windy",
 	},
 	Span: "%s to %s", Slippery: "Slippery roads", Windy: "Windy, %d m/s", LaterToday: "%s later today",
+	Placeholders: map[board.Kind]string{board.Resident: "Resident", board.Staff: "Staff member", board.External: "Guest"},
 }
 
 // Locale returns the strings for a language code ("da", "nb", "de", "en",
@@ -359,3 +368,6 @@ func (s *Strings) Refusal(reason string) string {
 	}
 	return s.RefusedOther
 }
+
+// Placeholder is the word for a person of kind k whose name is not shown.
+func (s *Strings) Placeholder(k board.Kind) string { return s.Placeholders[k] }

@@ -197,6 +197,9 @@ type builder struct {
 func Build(m Measurer, in Input) *Page {
 	b := &builder{m: m, in: &in, loc: in.Board.Location()}
 	b.s = words.Locale(SpokenLocale(in.Locale, in.Board))
+	// A person whose name the screen may not show is named in the
+	// screen's language.
+	in.Board = in.Board.Named(b.s.Placeholder)
 	b.u = math.Min(in.W, in.H) / 100
 	b.fTitle = Font{Size: 4.6 * b.u, Bold: true}
 	b.fBody = Font{Size: 3.9 * b.u}

@@ -356,3 +356,31 @@ func TestSignupClosesAtStart(t *testing.T) {
 		}
 	}
 }
+
+// A person whose name the screen may not show (anonymized, no alias: the
+// sync keeps no name) is named by the word for their kind in the screen's
+// language, never in Danish on a German screen.
+func TestPlaceholderInTheScreensLanguage(t *testing.T) {
+	m := measurer(t)
+	for _, tc := range []struct{ locale, want string }{
+		{"da", "- Tur til stranden (Beboer)"},
+		{"de", "- Tur til stranden (Bewohner)"},
+		{"nb", "- Tur til stranden (Beboer)"},
+		{"en", "- Tur til stranden (Resident)"},
+	} {
+		bd, _ := fixture.Board(at(t))
+		for i, p := range bd.Profiles {
+			if p.Name == "Karen" {
+				bd.Profiles[i].Name, bd.Profiles[i].Anonymized = "", true
+			}
+		}
+		p := layout.Build(m, layout.Input{Board: bd, Locale: tc.locale, Now: at(t), W: 1920, H: 1080,
+			State: layout.State{Page: board.PageID{Kind: board.PageMeeting, ID: "mt1"}}})
+		if !hasText(p, tc.want) {
+			t.Errorf("%s: the suggestion's author is not %q", tc.locale, tc.want)
+		}
+		if k, _ := bd.Profile("p1"); k.Name != "" && k.Name != "Karen" {
+			t.Errorf("the board itself was changed: %q", k.Name)
+		}
+	}
+}

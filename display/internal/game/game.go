@@ -356,6 +356,9 @@ func (g *Game) strings() *words.Strings {
 func (g *Game) name(profileID string) string {
 	if g.shown != nil && g.shown.Board != nil {
 		if p, ok := g.shown.Board.Profile(profileID); ok {
+			if p.Name == "" {
+				return g.strings().Placeholder(p.Kind)
+			}
 			return p.Name
 		}
 	}

@@ -38,8 +38,8 @@ func (w *Words) Names(b *board.Board, s board.Signups) string {
 	var names []string
 	hidden := s.Hidden
 	for _, id := range s.IDs {
-		if p, ok := b.Profile(id); ok && p.Name != "" {
-			names = append(names, p.Name)
+		if p, ok := b.Profile(id); ok {
+			names = append(names, w.name(p))
 		} else {
 			hidden++
 		}
@@ -133,8 +133,8 @@ func capital(s string) string {
 // time, and who booked it when the card shows a name.
 func (w *Words) Booking(b *board.Board, x board.Booking, loc *time.Location) string {
 	by := ""
-	if p, ok := b.Profile(x.ProfileID); ok && p.Name != "" {
-		by = sprintf(w.s.BookedBy, p.Name)
+	if p, ok := b.Profile(x.ProfileID); ok {
+		by = sprintf(w.s.BookedBy, w.name(p))
 	}
 	return sentences(strings.TrimSpace(x.Resource)+" "+w.Date(x.Start, loc)+" "+w.Time(x.Start, loc), by)
 }
@@ -209,4 +209,13 @@ func (w *Words) Card(b *board.Board, key board.CardKey, now time.Time) (text str
 		return w.Roster(b, now), nil, true
 	}
 	return "", nil, false
+}
+
+// name is a profile's name as the board shows it, or the word for its kind
+// where the screen may not show one.
+func (w *Words) name(p board.Profile) string {
+	if p.Name == "" {
+		return w.s.Placeholder(p.Kind)
+	}
+	return p.Name
 }

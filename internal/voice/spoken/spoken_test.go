@@ -239,3 +239,21 @@ func TestCardKeys(t *testing.T) {
 		t.Error("a card the board no longer holds is read")
 	}
 }
+
+// A person the board keeps without a name (anonymized, no alias) is said by
+// the word for their kind in the screen's language.
+func TestNamesWithoutAName(t *testing.T) {
+	b := &board.Board{Profiles: []board.Profile{
+		{ID: "p1", Kind: board.Resident, Name: "Inger"},
+		{ID: "p9", Kind: board.Resident, Anonymized: true},
+		{ID: "s9", Kind: board.Staff},
+	}}
+	for locale, want := range map[string]string{
+		"da": "Inger, Beboer og Medarbejder",
+		"de": "Inger, Bewohner und Mitarbeiter",
+	} {
+		if got := For(locale).Names(b, board.Signups{IDs: []string{"p1", "p9", "s9"}}); got != want {
+			t.Errorf("%s: %q, want %q", locale, got, want)
+		}
+	}
+}
