@@ -10,6 +10,7 @@ import (
 	"skaerm/board"
 	"skaerm/display/layout"
 	"skaerm/personal"
+	"skaerm/words"
 )
 
 // Timings of the personal login.
@@ -114,8 +115,8 @@ func (g *Game) wipeDigits() {
 }
 
 // loginWords are the login's words in the page's language.
-func (g *Game) loginWords() layout.LoginWords {
-	return layout.LoginWordsFor(g.strings().Lang)
+func (g *Game) loginWords() words.LoginWords {
+	return words.LoginWordsFor(g.strings().Lang)
 }
 
 // adoptLogin takes the login client's state of this turn.
