@@ -1,5 +1,5 @@
 // Package backend is skaerm's reference backend: a real HTTP server that
-// speaks the Screen API (/work/shared/api/screen-api-v1.md) to screens, an
+// speaks the Screen API (docs/screen-api-v1.md) to screens, an
 // admin API that stands in for the Manager, a pairing page, and a staff
 // preview of the day's board as a web page. cmd/skaerm-backend runs it; the
 // project's tests start it in-process on loopback with Start.

@@ -8,7 +8,7 @@ import (
 )
 
 // The wire types of the Screen API and the admin API. JSON names follow
-// /work/shared/api/screen-api-v1.md. DepartmentID fields exist for the admin
+// docs/screen-api-v1.md. DepartmentID fields exist for the admin
 // API only; the board leaves them out.
 
 // Image is a picture a screen fetches from /api/screen/v1/media/{sha256}.

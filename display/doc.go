@@ -34,7 +34,8 @@
 // touch device) is reported raw as a touch (RawTouchBegin, RawTouchEnd), not
 // as a button: the X server turns it into button events only for the
 // windows, so the reader takes the first finger's touches as the press and
-// release (touch.go; found by the field lab's touch check, build/lab).
+// release (touch.go; the field lab's touch check, build/lab, taps through
+// such a device).
 //
 // # Caveats
 //

@@ -18,8 +18,8 @@ import (
 // painter paints a layout.Page onto an image. Faces, pictures, icons and
 // initials are rendered once into offscreen images and reused while they
 // are on screen; text is drawn straight from Ebitengine's glyph cache,
-// which costs less than a texture per line (measured at start-up: 20% less
-// CPU, 3.5 MB less memory). It belongs to the game goroutine.
+// which costs less than a texture per line (docs/benchmarks.md). It
+// belongs to the game goroutine.
 type painter struct {
 	faces  [2]*text.GoTextFaceSource // regular, bold
 	white  *ebiten.Image             // 1x1 white source for filled paths
