@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -152,19 +151,9 @@ func Save(path string, r Report) error {
 	if err != nil {
 		return fmt.Errorf("encode status: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".status-*")
-	if err != nil {
-		return fmt.Errorf("write status: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write status: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write status: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	// Not durable: the report is written again every 30 s, and an fsync each
+	// time would cost the SD card a journal commit.
+	if err := cache.WriteFile(path, append(data, '\n'), 0o600, false); err != nil {
 		return fmt.Errorf("write status: %w", err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"skaerm/cache"
 )
 
 // Errors a caller branches on.
@@ -24,9 +25,8 @@ var (
 const maxTokenBytes = 16 << 10
 
 // SaveToken stores token at path so that a crash at any moment leaves
-// either the old file or the new one: it writes a temporary file in the same
-// folder with mode 0600, syncs it, renames it over path and syncs the
-// folder. A missing folder is created with mode 0700.
+// either the old file or the new one (cache.WriteFile, durable, mode 0600).
+// A missing folder is created with mode 0700.
 func SaveToken(path, token string) error {
 	if token == "" || bytes.ContainsAny([]byte(token), " \t\r\n") {
 		return fmt.Errorf("save token %s: token is empty or contains white space", path)
@@ -35,41 +35,8 @@ func SaveToken(path, token string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("save token: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
+	if err := cache.WriteFile(path, []byte(token+"\n"), 0o600, true); err != nil {
 		return fmt.Errorf("save token: %w", err)
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		return fmt.Errorf("save token: %w", err)
-	}
-	if _, err := f.WriteString(token + "\n"); err != nil {
-		return fmt.Errorf("save token: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("save token: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save token: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("save token: %w", err)
-	}
-	ok = true
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("save token: sync %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("save token: sync %s: %w", dir, err)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/cache"
 	"skaerm/internal/clock"
 )
 
@@ -139,8 +140,8 @@ func LoadSaid(path string) (*Said, error) {
 	return s, nil
 }
 
-// SaveSaid writes the record to path whole or not at all (a new file
-// synced, then renamed over the old). "" keeps nothing.
+// SaveSaid writes the record to path whole or not at all, and durably
+// (cache.WriteFile). "" keeps nothing.
 func SaveSaid(path string, s *Said) error {
 	if path == "" {
 		return nil
@@ -149,24 +150,6 @@ func SaveSaid(path string, s *Said) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".said-*")
-	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
-	}
-	return nil
+	// Durable: after a power cut the voice must not say again what it said.
+	return cache.WriteFile(path, b, 0o600, true)
 }
