@@ -161,3 +161,11 @@ func (p PageID) PINProfile() string {
 	}
 	return id
 }
+
+// Card is one card to read aloud, as the renderer hands it to the voice.
+type Card struct {
+	Key       string // names the card, e.g. "activity/a1"; the voice's Speaking returns it
+	Text      string // the sentence, as a person says it
+	Locale    string
+	Recording *Audio // a staff recording, played instead; nil for none
+}

@@ -104,7 +104,9 @@ done
 #     screen's own layout) import display/...;
 #   - backend/ imports nothing of the screen (display, sync, cache,
 #     personal, cmd), and only its command and build/'s benches import it;
-#   - words/ (every language's words) imports only board/.
+#   - words/ (every language's words) imports only board/;
+#   - display/ never drives the loudspeaker: it does not import the voice's
+#     aloud (it hands cards to the Voice its command gives it).
 log "the flow: who may import display/... and backend/"
 go list -f '{{.ImportPath}}{{range .Imports}} {{.}}{{end}}' ./... |
 	awk -v m="$module" '{ for (i = 2; i <= NF; i++) if (index($i, m "/") == 1) print $1, $i }' >"$work/edges"
@@ -113,7 +115,8 @@ against="$(awk -v m="$module" '
 	(under($2, "display") && !under($1, "display") && $1 != m "/cmd/skaerm-screen" && !under($1, "build")) ||
 	(under($1, "backend") && (under($2, "display") || under($2, "sync") || under($2, "cache") || under($2, "personal") || under($2, "cmd"))) ||
 	(under($2, "backend") && !under($1, "backend") && $1 != m "/cmd/skaerm-backend" && !under($1, "build")) ||
-	(under($1, "words") && !under($2, "board")) { print }
+	(under($1, "words") && !under($2, "board")) ||
+	(under($1, "display") && under($2, "internal/voice/aloud")) { print }
 ' "$work/edges" | sort -u)"
 if [ -n "$against" ]; then
 	printf 'these imports run against the flow:\n%s\n' "$against" >&2

@@ -22,7 +22,6 @@ import (
 	"skaerm/display/internal/game"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
-	"skaerm/internal/voice/aloud"
 )
 
 // Source is what the Screen reads: the local cache. *cache.Cache is one.
@@ -80,8 +79,8 @@ type Options struct {
 	// it was made and says the clock is not set, instead of claiming a day.
 	DayKnown func() bool
 	// Voice, when set, reads cards aloud when their speaker button is
-	// tapped; *aloud.Voice is the screen's. Its calls must not wait: the
-	// game loop makes them.
+	// tapped (the screen's is internal/voice/aloud's Voice). Its calls must
+	// not wait: the game loop makes them.
 	Voice Voice
 	// Login, when set, is the personal login ("Min side"): the header
 	// offers "Log ind" and the screen shows the resident's own page.
@@ -90,13 +89,11 @@ type Options struct {
 
 // Voice reads cards aloud, one at a time.
 type Voice interface {
-	Read(aloud.Card)
+	Read(board.Card)
 	Stop()
 	// Speaking is the key of the card being read, "" when silent.
 	Speaking() string
 }
-
-var _ Voice = (*aloud.Voice)(nil)
 
 // Errors callers branch on.
 var (
@@ -407,7 +404,7 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 		if sp.Stop {
 			s.opts.Voice.Stop()
 		} else {
-			s.opts.Voice.Read(aloud.Card{Key: string(sp.Card), Text: sp.Text, Locale: sp.Locale, Recording: sp.Recording})
+			s.opts.Voice.Read(board.Card{Key: string(sp.Card), Text: sp.Text, Locale: sp.Locale, Recording: sp.Recording})
 		}
 	}
 	if s.login != nil {

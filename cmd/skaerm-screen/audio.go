@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"skaerm/cache"
+	"skaerm/display"
 	"skaerm/internal/clock"
 	"skaerm/internal/config"
 	"skaerm/internal/device/power"
@@ -15,6 +16,9 @@ import (
 	"skaerm/internal/voice/sound"
 	"skaerm/internal/voice/speech"
 )
+
+// The screen's voice is the renderer's: the display declares what it needs.
+var _ display.Voice = (*aloud.Voice)(nil)
 
 // audio is the screen's loudspeaker and what drives it: the voice that
 // reads cards and says announcements, the announcer, and the [audio]

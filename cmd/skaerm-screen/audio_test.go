@@ -129,7 +129,7 @@ func TestRecordingFromTheCache(t *testing.T) {
 	p := newParts(context.Background())
 	p.start("voice", x.voice.Run)
 	defer p.stop(nil)
-	x.voice.Read(aloud.Card{Key: "meal/m1", Text: "Frokost klokken tolv.", Locale: "da", Recording: &rec})
+	x.voice.Read(board.Card{Key: "meal/m1", Text: "Frokost klokken tolv.", Locale: "da", Recording: &rec})
 	wait.Until(t, "the recording is heard", func() bool { return x.voice.Speaking() == "" })
 	want, err := recording.Decode(blob, rec.ContentType)
 	if err != nil {
@@ -176,7 +176,7 @@ func TestStatusReportsThePlaybackError(t *testing.T) {
 	if _, ok := f.report()["audio error"]; ok {
 		t.Fatal("an audio error before any sound")
 	}
-	v.Read(aloud.Card{Key: "meal/m1", Text: "Frokost.", Locale: "da"})
+	v.Read(board.Card{Key: "meal/m1", Text: "Frokost.", Locale: "da"})
 	wait.Until(t, "the reading ends", func() bool { return v.Speaking() == "" })
 	got := f.report()["audio error"]
 	if !strings.Contains(got, "ALSA device default") {

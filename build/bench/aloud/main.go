@@ -88,7 +88,7 @@ func run(taps int, idle time.Duration) error {
 		for i := 0; i < taps; i++ {
 			os.Remove(heard)
 			t0 := time.Now()
-			v.Read(aloud.Card{Key: fmt.Sprintf("meal/m%d", i), Text: text, Locale: "da", Recording: c.rec})
+			v.Read(board.Card{Key: fmt.Sprintf("meal/m%d", i), Text: text, Locale: "da", Recording: c.rec})
 			f, d, err := firstAudible(heard, t0, 10*time.Second)
 			if err != nil {
 				return fmt.Errorf("%s, tap %d: %w", c.name, i+1, err)

@@ -58,14 +58,6 @@ type Options struct {
 	Log      *slog.Logger
 }
 
-// Card is one card to read aloud.
-type Card struct {
-	Key       string // names the card, e.g. "activity/a1"; Speaking returns it
-	Text      string // the sentence, from internal/voice/spoken
-	Locale    string
-	Recording *board.Audio // a staff recording; nil for none
-}
-
 // Failure is the last sound that could not be played, for the status
 // report.
 type Failure struct {
@@ -88,7 +80,7 @@ type Voice struct {
 
 type order struct {
 	gen  uint64
-	card *Card // nil: stop
+	card *board.Card // nil: stop
 }
 
 type sayReq struct {
@@ -113,7 +105,7 @@ func New(opts Options) *Voice {
 
 // Read starts reading c, stopping whatever the voice is saying. It never
 // waits.
-func (v *Voice) Read(c Card) {
+func (v *Voice) Read(c board.Card) {
 	v.mu.Lock()
 	v.gen++
 	v.speaking = c.Key
@@ -293,7 +285,7 @@ func (v *Voice) finish(j *job, err error) {
 
 // read plays a card: its recording when it has one that can be had, else
 // its sentence.
-func (v *Voice) read(ctx context.Context, c Card) error {
+func (v *Voice) read(ctx context.Context, c board.Card) error {
 	if c.Recording != nil && v.opts.Recording != nil {
 		a, err := v.opts.Recording(ctx, *c.Recording)
 		if err == nil {

@@ -84,12 +84,12 @@ func start(t *testing.T, o Options) *Voice {
 func TestOneSoundAtATime(t *testing.T) {
 	g := newGate()
 	v := start(t, Options{Clock: clock.Real{}, Engine: words{}, Player: g})
-	v.Read(Card{Key: "meal/m1", Text: "Frokost klokken tolv"})
+	v.Read(board.Card{Key: "meal/m1", Text: "Frokost klokken tolv"})
 	if v.Speaking() != "meal/m1" {
 		t.Fatalf("Speaking %q right after Read", v.Speaking())
 	}
 	wait.Until(t, "the first card plays", func() bool { return g.begun() == 1 })
-	v.Read(Card{Key: "activity/a1", Text: "Strikkeklub"})
+	v.Read(board.Card{Key: "activity/a1", Text: "Strikkeklub"})
 	wait.Until(t, "the second card plays", func() bool { return g.begun() == 2 })
 	g.mu.Lock()
 	stopped := g.stopped
@@ -113,7 +113,7 @@ func TestAnnouncementWaitsForTheReading(t *testing.T) {
 	g := newGate()
 	changes := make(chan struct{}, 10)
 	v := start(t, Options{Clock: clock.Real{}, Engine: words{}, Player: g, OnChange: func() { changes <- struct{}{} }})
-	v.Read(Card{Key: "news/n1", Text: "Ny frisør"})
+	v.Read(board.Card{Key: "news/n1", Text: "Ny frisør"})
 	wait.Until(t, "the card plays", func() bool { return g.begun() == 1 })
 	// What Say does, in two steps, so the announcement is surely waiting
 	// (taken by Run) before the card ends.
@@ -149,10 +149,10 @@ func TestRecordingWins(t *testing.T) {
 		}
 		return rec, nil
 	}})
-	v.Read(Card{Key: "meal/m1", Text: "Frokost", Recording: &board.Audio{SHA256: "good"}})
+	v.Read(board.Card{Key: "meal/m1", Text: "Frokost", Recording: &board.Audio{SHA256: "good"}})
 	wait.Until(t, "the recording plays", func() bool { return g.begun() == 1 })
 	g.release <- struct{}{}
-	v.Read(Card{Key: "meal/m1", Text: "Frokost", Recording: &board.Audio{SHA256: "bad"}})
+	v.Read(board.Card{Key: "meal/m1", Text: "Frokost", Recording: &board.Audio{SHA256: "bad"}})
 	wait.Until(t, "the sentence plays", func() bool { return g.begun() == 2 })
 	g.release <- struct{}{}
 	g.mu.Lock()
@@ -166,7 +166,7 @@ func TestRecordingWins(t *testing.T) {
 // stops saying it is reading.
 func TestFailureIsKept(t *testing.T) {
 	v := start(t, Options{Clock: clock.Real{}, Engine: words{fail: speech.ErrNoEngine}, Player: newGate()})
-	v.Read(Card{Key: "meal/m1", Text: "Frokost"})
+	v.Read(board.Card{Key: "meal/m1", Text: "Frokost"})
 	wait.Until(t, "the reading ends", func() bool { return v.Speaking() == "" })
 	if f := v.LastFailure(); !strings.Contains(f.Err, "not installed") || f.At.IsZero() {
 		t.Fatalf("failure %+v", f)
