@@ -918,3 +918,45 @@ func TestFilePermissions(t *testing.T) {
 		t.Errorf("cache directory mode %v, want 0700", di.Mode().Perm())
 	}
 }
+
+// The window follows the backend's clock by the screen's own rule
+// (clock.Offset.Carried): an offset measured in this boot holds for as long
+// as the local clock runs on with the time since boot, however long that
+// is; after a reboot it does not, however soon.
+func TestWindowFollowsTheCarriedOffset(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	start := clk.Now()
+	up := func() time.Duration { return 42*time.Minute + clk.Now().Sub(start) } // the time since boot runs with the clock
+	path := filepath.Join(t.TempDir(), "cache.db")
+	c, err := Open(path, Options{Clock: clk, BootID: "boot-a", Uptime: up})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetClockOffset(72 * time.Hour); err != nil { // the backend is three days ahead
+		t.Fatal(err)
+	}
+	from := func(c *Cache) string {
+		t.Helper()
+		w, err := c.Window()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.From.Format(time.DateOnly)
+	}
+	clk.Advance(3 * time.Hour)
+	if got := from(c); got != "2026-11-25" {
+		t.Errorf("3 h later in the same boot the window starts %s, want 2026-11-25 (the backend's yesterday)", got)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Open(path, Options{Clock: clk, BootID: "boot-b", Uptime: func() time.Duration { return time.Minute }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got := from(c); got != "2026-11-22" {
+		t.Errorf("after a reboot the window starts %s, want 2026-11-22 (the local clock's yesterday)", got)
+	}
+}

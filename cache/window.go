@@ -8,20 +8,18 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"skaerm/board"
+	"skaerm/internal/clock"
 )
 
-// offsetFresh is how long a measured clock offset is believed. The sync
-// measures the backend's clock with every board and stores the offset at
-// least hourly while it is online; a clock step (NTP catching up after a
-// boot without a real-time clock) makes the stored offset stale at once.
-const offsetFresh = 2 * time.Hour
-
-// today is the cache's one idea of now for the window: the backend's clock
-// (the local clock corrected by the offset the sync measured) while that
-// measurement is fresh; else the local clock, but never before the board's
-// own time (a Pi booted without network and real-time clock).
-func today(local time.Time, m storedMeta, generated time.Time) time.Time {
-	if age := local.Sub(m.ClockOffsetAt); !m.ClockOffsetAt.IsZero() && age >= 0 && age < offsetFresh {
+// today is the cache's one idea of now for the window, by the same rule as
+// the screen's clock (clock.Offset.Carried): the local clock corrected by the
+// offset the sync measured while that offset still holds (in the boot it was
+// measured in, with the local clock not set since); else the local clock,
+// but never before the board's own time (a Pi booted without network and
+// real-time clock).
+func today(local time.Time, m storedMeta, generated time.Time, bootID string, uptime time.Duration) time.Time {
+	o := clock.Offset{Offset: m.ClockOffset, MeasuredAt: m.ClockOffsetAt, BootID: m.ClockBootID, Uptime: m.ClockUptime}
+	if !m.ClockOffsetAt.IsZero() && o.Carried(bootID, local, uptime) == "" {
 		return local.Add(m.ClockOffset)
 	}
 	if generated.After(local) {
@@ -74,7 +72,7 @@ func (c *Cache) window(tx *bolt.Tx, b *board.Board) (board.Window, error) {
 	if b != nil {
 		generated, loc = b.GeneratedAt, b.Location()
 	}
-	return board.WindowAt(today(c.clock.Now(), m, generated), loc), nil
+	return board.WindowAt(today(c.clock.Now(), m, generated, c.bootID, c.uptime()), loc), nil
 }
 
 func defaultLocation() *time.Location {
