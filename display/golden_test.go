@@ -15,6 +15,7 @@ import (
 	"skaerm/board"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
+	"skaerm/words"
 )
 
 var goldenSizes = [][2]int{{1920, 1080}, {1080, 1920}, {1280, 720}}
@@ -122,6 +123,48 @@ func TestGolden(t *testing.T) {
 				compareGolden(t, filepath.Join("testdata", "golden", name), img)
 			})
 		}
+	}
+}
+
+// TestGoldenLanguages renders today, Min side and its keyboard in every
+// language but Danish (TestGolden draws Danish) at the three sizes:
+// testdata/golden/<code>/ holds them, so a language added to words gets
+// its pictures with -update and is looked at before it lands.
+func TestGoldenLanguages(t *testing.T) {
+	at := goldenAt(t)
+	src := demoCache(t, at)
+	fl := &fakeLogin{}
+	karen := karensPage(t, src)
+	pages := []board.PageID{board.PageOf(board.PageToday), board.PageOf(board.PageMe), {Kind: board.PageMe, ID: "keyboard"}}
+	for _, code := range words.Codes()[1:] {
+		s, err := newSnapshotScreen(src, at, Options{Clock: clock.NewFake(at), Locale: code, Login: fl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join("testdata", "golden", code), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, sz := range goldenSizes {
+			for _, page := range pages {
+				base := string(page.Kind)
+				if page.ID == "keyboard" {
+					base = "me-keyboard"
+				}
+				name := fmt.Sprintf("%s/%s_%dx%d.png", code, base, sz[0], sz[1])
+				t.Run(name, func(t *testing.T) {
+					fl.set(LoginState{})
+					if page.Is(board.PageMe) {
+						fl.set(LoginState{Offered: true, Who: "p1", Name: "Karen", Page: karen.Clone()})
+					}
+					img, err := s.render(page, sz[0], sz[1])
+					if err != nil {
+						t.Fatal(err)
+					}
+					compareGolden(t, filepath.Join("testdata", "golden", name), img)
+				})
+			}
+		}
+		s.dispose()
 	}
 }
 

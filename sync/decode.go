@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"skaerm/board"
+	"skaerm/words"
 )
 
 // Caps on what one string from the backend may hold, in runes. Longer text is
@@ -282,8 +283,6 @@ func (f *filter) board(w *wireBoard) (*board.Board, error) {
 	return b, nil
 }
 
-var locales = map[string]bool{"da": true, "nb": true, "de": true, "en": true}
-
 func (f *filter) department(w *wireDepartment) (board.Department, error) {
 	id, ok := cleanID(w.ID)
 	if !ok {
@@ -297,17 +296,11 @@ func (f *filter) department(w *wireDepartment) (board.Department, error) {
 	if _, err := time.LoadLocation(d.Timezone); err != nil || d.Timezone == "Local" {
 		return board.Department{}, fmt.Errorf("%w: department %s: unknown time zone %q", ErrBadBoard, id, cleanLine(w.Timezone, 64))
 	}
-	loc := strings.ToLower(strings.TrimSpace(w.Locale))
-	if i := strings.IndexAny(loc, "-_"); i >= 0 {
-		loc = loc[:i]
+	loc := strings.TrimSpace(w.Locale)
+	if !words.Known(loc) && loc != "" {
+		f.note("department", id, "unknown locale, using "+words.Codes()[0])
 	}
-	if !locales[loc] {
-		if w.Locale != "" {
-			f.note("department", id, "unknown locale, using da")
-		}
-		loc = "da"
-	}
-	d.Locale = loc
+	d.Locale = words.Lookup(loc).Code
 	d.Announcements = f.announcements(id, w.Announcements)
 	return d, nil
 }

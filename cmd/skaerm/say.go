@@ -11,6 +11,7 @@ import (
 	"skaerm/cmd/internal/app"
 	"skaerm/internal/voice/sound"
 	"skaerm/internal/voice/speech"
+	"skaerm/words"
 )
 
 // cmdSay speaks a sentence through the configured loudspeaker: a speaker
@@ -60,8 +61,8 @@ func cmdSay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if lang == "" {
 		lang = "da"
 	}
-	if _, ok := speech.Voices[lang]; !ok {
-		return app.UsageError(fmt.Errorf("--locale %q: use da, nb, de or en", lang))
+	if !words.Known(lang) {
+		return app.UsageError(fmt.Errorf("--locale %q: use one of %s", lang, strings.Join(words.Codes(), ", ")))
 	}
 	audio, err := (&speech.Espeak{}).Synthesize(ctx, text, lang)
 	if err != nil {

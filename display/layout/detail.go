@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	"skaerm/board"
@@ -98,13 +97,8 @@ func (b *builder) residents() []board.Profile {
 			out = append(out, p)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return nameKey(out[i].Name) < nameKey(out[j].Name) })
+	sort.SliceStable(out, func(i, j int) bool { return b.lang.NameKey(out[i].Name) < b.lang.NameKey(out[j].Name) })
 	return out
-}
-
-// nameKey sorts names the Danish and Norwegian way: Æ, Ø, Å after Z.
-func nameKey(s string) string {
-	return strings.NewReplacer("Æ", "Z{0", "æ", "z{0", "Ø", "Z{1", "ø", "z{1", "Å", "Z{2", "å", "z{2").Replace(strings.ToLower(s))
 }
 
 // detail lays out activity/<id>, meal/<id> or meeting/<id>.

@@ -41,7 +41,7 @@ type LoginView struct {
 // LoggedIn reports whether someone is logged in.
 func (v *LoginView) LoggedIn() bool { return v != nil && v.Who != "" }
 
-func (b *builder) lw() words.LoginWords { return words.LoginWordsFor(b.s.Lang) }
+func (b *builder) lw() words.LoginWords { return b.lang.Login }
 
 // private appends items marked Private from index i on.
 func (b *builder) markPrivate(from int) {
@@ -559,17 +559,8 @@ func (b *builder) signUpMe(r Rect, it item) Rect {
 	return rest
 }
 
-// keyboardRows is the Danish layout: digits, the three letter rows with
-// å, æ and ø where a Danish keyboard has them, then punctuation.
-var keyboardRows = [][]string{
-	{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "⌫"},
-	{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p", "å"},
-	{"a", "s", "d", "f", "g", "h", "j", "k", "l", "æ", "ø"},
-	{"⇧", "z", "x", "c", "v", "b", "n", "m", ",", ".", "?"},
-}
-
 // keyboard lays out "Skriv et forslag": the text so far with its count,
-// and a large Danish keyboard.
+// and a large keyboard laid out as the language's own.
 func (b *builder) keyboard() {
 	v, w := b.in.Login, b.lw()
 	m, ok := board.NextMeeting(b.in.Board, b.in.Now)
@@ -581,12 +572,13 @@ func (b *builder) keyboard() {
 	content := b.header() // no navigation bar: the keyboard takes the room
 	b.notice()
 	gap := 1.2 * b.u
-	cols := 11.0
+	cols := float64(words.KeyboardColumns)
 	kw := (content.W - (cols-1)*gap) / cols
 	// The text keeps room for its title and four lines.
 	minTop := b.lineH(b.fTitle) + 4*b.lineH(b.fBody) + 6*b.u
-	kh := math.Min(math.Min(kw, 13*b.u), (content.H-minTop-b.margin()-4*gap)/5)
-	kbH := 5*kh + 4*gap
+	rows := float64(words.KeyboardRows + 1) // the letters, then the space bar's row
+	kh := math.Min(math.Min(kw, 13*b.u), (content.H-minTop-b.margin()-(rows-1)*gap)/rows)
+	kbH := rows*kh + (rows-1)*gap
 	top, kb := content.takeTop(content.H-kbH-b.margin(), b.margin())
 	b.card(top)
 	in := top.Inset(2 * b.u)
@@ -603,7 +595,7 @@ func (b *builder) keyboard() {
 	b.para(box.Inset(1.5*b.u), text, b.fBody, Ink, 0)
 	b.markPrivate(start)
 
-	for ri, keys := range keyboardRows {
+	for ri, keys := range b.lang.Keyboard {
 		y := kb.Y + float64(ri)*(kh+gap)
 		for ci, k := range keys {
 			r := Rect{kb.X + float64(ci)*(kw+gap), y, kw, kh}
@@ -624,7 +616,7 @@ func (b *builder) keyboard() {
 			b.key(r, label, Intent{Kind: Type, Text: k}, primary)
 		}
 	}
-	last := Rect{kb.X, kb.Y + 4*(kh+gap), kb.W, kh}
+	last := Rect{kb.X, kb.Y + (rows-1)*(kh+gap), kb.W, kh}
 	parts := last.splitH(gap, 2, 5, 2)
 	b.button(parts[0], w.Abort, Intent{Kind: Open, Page: board.PageOf(board.PageMe)}, false)
 	b.key(parts[1], w.Space, Intent{Kind: Type, Text: " "}, false)

@@ -193,7 +193,7 @@ func TestWeatherTileAndStaleness(t *testing.T) {
 
 func TestEveryWeatherSymbol(t *testing.T) {
 	bd, _ := fixture.Board(at(t))
-	for _, lang := range []string{"da", "nb", "de", "en"} {
+	for _, lang := range words.Codes() {
 		for _, s := range board.Symbols {
 			if words.Locale(lang).Sky[s] == "" {
 				t.Errorf("%s has no word for %s", lang, s)

@@ -183,12 +183,13 @@ func SpokenLocale(configured string, bd *board.Board) string {
 
 // builder carries what every page needs.
 type builder struct {
-	m   Measurer
-	in  *Input
-	s   *words.Strings
-	loc *time.Location
-	u   float64 // a hundredth of the short side
-	p   *Page
+	m    Measurer
+	in   *Input
+	lang *words.Language
+	s    *words.Strings
+	loc  *time.Location
+	u    float64 // a hundredth of the short side
+	p    *Page
 	// type sizes
 	fTitle, fBody, fSmall, fTiny Font
 }
@@ -196,7 +197,8 @@ type builder struct {
 // Build lays out the page in.State.Page (or the pairing page) for in.
 func Build(m Measurer, in Input) *Page {
 	b := &builder{m: m, in: &in, loc: in.Board.Location()}
-	b.s = words.Locale(SpokenLocale(in.Locale, in.Board))
+	b.lang = words.Lookup(SpokenLocale(in.Locale, in.Board))
+	b.s = &b.lang.Strings
 	// A person whose name the screen may not show is named in the
 	// screen's language.
 	in.Board = in.Board.Named(b.s.Placeholder)

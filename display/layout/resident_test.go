@@ -375,7 +375,7 @@ func TestMealNamesAreWhole(t *testing.T) {
 	m := measurer(t)
 	bd, _ := fixture.Board(at(t))
 	for _, sz := range sizes {
-		for _, loc := range []string{"da", "nb", "de", "en"} {
+		for _, loc := range words.Codes() {
 			p := layout.Build(m, layout.Input{Board: bd, Now: at(t), Locale: loc, W: sz.w, H: sz.h})
 			s := words.Locale(loc)
 			for _, w := range []string{s.Activities, s.MealsTitle, s.OnDuty} {

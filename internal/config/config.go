@@ -36,6 +36,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"skaerm/words"
 	"sort"
 	"strings"
 	"time"
@@ -566,7 +567,7 @@ func (c Config) Validate() error {
 		bad("sync.max_media_bytes", "%d is out of range (65536 to 268435456 bytes)", n)
 	}
 
-	oneOf(bad, "screen.locale", c.Screen.Locale, "", "da", "nb", "de", "en")
+	oneOf(bad, "screen.locale", c.Screen.Locale, append([]string{""}, words.Codes()...)...)
 	positive(bad, "screen.idle_after", c.Screen.IdleAfter)
 	positive(bad, "screen.offline_after", c.Screen.OfflineAfter)
 	if c.Screen.OfflineAfter > 0 && c.Sync.PollInterval > 0 && c.Screen.OfflineAfter < c.Sync.PollInterval {

@@ -77,7 +77,7 @@ func TestValidationErrorsNameKeyAndLine(t *testing.T) {
 		{"sync", `poll_interval = "10s"`, "sync.poll_interval", "too short"},
 		{"sync", `max_board_bytes = 10`, "sync.max_board_bytes", "out of range"},
 		{"sync", `max_media_bytes = 1.5`, "sync.max_media_bytes", "must be a whole number"},
-		{"screen", `locale = "sv"`, "screen.locale", `"sv" is not one of "", "da", "nb", "de", "en"`},
+		{"screen", `locale = "fi"`, "screen.locale", `"fi" is not one of "", "da", "nb"`},
 		{"screen", `fullscreen = "yes"`, "screen.fullscreen", "must be true or false"},
 		{"screen", `idle_after = "0s"`, "screen.idle_after", "longer than zero"},
 		{"screen", `offline_after = "1m"`, "screen.offline_after", "shorter than sync.poll_interval"},

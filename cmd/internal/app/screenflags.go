@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"skaerm/board"
+	"skaerm/words"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,7 +98,7 @@ type Snapshot struct {
 }
 
 // Locales are the languages a screen speaks.
-var Locales = []string{"da", "nb", "de", "en"}
+var Locales = words.Codes()
 
 // Check checks everything a snapshot command line says that needs no
 // cache: the page name, the language, the size, the time and the output.

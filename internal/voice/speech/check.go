@@ -7,24 +7,15 @@ import (
 	"time"
 
 	"skaerm/internal/device/sysinfo"
+	"skaerm/words"
 )
-
-// checkSentences are what Check has each voice say.
-var checkSentences = map[string]string{
-	"da": "Godmorgen.",
-	"nb": "God morgen.",
-	"de": "Guten Morgen.",
-	"en": "Good morning.",
-}
 
 // Check has the engine say a short greeting in locale and reports whether
 // it gave sound: the screen's voice for reading aloud and announcements.
 func Check(ctx context.Context, e *Espeak, locale string) sysinfo.Finding {
 	f := sysinfo.Finding{Check: "speech"}
-	text, ok := checkSentences[locale]
-	if !ok {
-		locale, text = "da", checkSentences["da"]
-	}
+	lang := words.Lookup(locale)
+	locale, text := lang.Code, lang.Greeting
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	a, err := e.Synthesize(ctx, text, locale)

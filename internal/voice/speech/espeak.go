@@ -9,19 +9,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"skaerm/words"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// Voices maps a screen's locale to espeak-ng's voice for it.
-var Voices = map[string]string{
-	"da": "da",
-	"nb": "nb",
-	"no": "nb",
-	"de": "de",
-	"en": "en",
-}
 
 // DefaultWordsPerMinute is a calm pace for older listeners; espeak-ng's own
 // default is 175.
@@ -60,10 +52,10 @@ func (e *Espeak) Program() (string, error) {
 // the WAV it writes to its standard output. When ctx is done the child is
 // killed.
 func (e *Espeak) Synthesize(ctx context.Context, text, locale string) (Audio, error) {
-	voice, ok := Voices[locale]
-	if !ok {
+	if !words.Known(locale) {
 		return Audio{}, fmt.Errorf("%w: %q", ErrLocale, locale)
 	}
+	voice := words.Lookup(locale).Voice
 	prog, err := e.Program()
 	if err != nil {
 		return Audio{}, err

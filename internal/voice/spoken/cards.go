@@ -15,7 +15,7 @@ func (w *Words) Meal(m board.Meal, loc *time.Location) string {
 	return sentences(
 		w.s.Meal(m.Kind)+" "+w.Time(m.Start, loc),
 		menu(m.Menu),
-		w.count(w.l.eating, m.Signups.Count()),
+		w.count(w.l.Eating, m.Signups.Count()),
 	)
 }
 
@@ -23,12 +23,12 @@ func (w *Words) Meal(m board.Meal, loc *time.Location) string {
 // how many are signed up: "Strikkeklub klokken ti i Dagligstuen. Fem er
 // tilmeldt."
 func (w *Words) Activity(a board.Activity, loc *time.Location) string {
-	return sentences(w.what(a.Title, a.Location)+" "+w.Time(a.Start, loc), w.count(w.l.signed, a.Signups.Count()))
+	return sentences(w.what(a.Title, a.Location)+" "+w.Time(a.Start, loc), w.count(w.l.Signed, a.Signups.Count()))
 }
 
 // Meeting is a meeting's card read aloud, as an activity's.
 func (w *Words) Meeting(m board.Meeting, loc *time.Location) string {
-	return sentences(w.what(m.Title, m.Location)+" "+w.Time(m.Start, loc), w.count(w.l.signed, m.Signups.Count()))
+	return sentences(w.what(m.Title, m.Location)+" "+w.Time(m.Start, loc), w.count(w.l.Signed, m.Signups.Count()))
 }
 
 // Names lists who is signed up by the names the board shows for them, and
@@ -45,7 +45,7 @@ func (w *Words) Names(b *board.Board, s board.Signups) string {
 		}
 	}
 	if hidden > 0 {
-		others := sprintf(w.l.others, w.Number(hidden))
+		others := sprintf(w.l.Others, w.Number(hidden))
 		if len(names) == 0 {
 			return w.Number(hidden)
 		}
@@ -57,7 +57,7 @@ func (w *Words) Names(b *board.Board, s board.Signups) string {
 	case 1:
 		return names[0]
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " " + w.l.and2 + " " + names[len(names)-1]
+	return strings.Join(names[:len(names)-1], ", ") + " " + w.l.And2 + " " + names[len(names)-1]
 }
 
 // Soon is an announcement before an item starts: "Om ti minutter:
@@ -66,9 +66,9 @@ func (w *Words) Names(b *board.Board, s board.Signups) string {
 func (w *Words) Soon(minutes int, title, location string) string {
 	what := w.what(title, location)
 	if minutes == 1 {
-		return sentences(sprintf(w.l.soon1, what))
+		return sentences(sprintf(w.l.Soon1, what))
 	}
-	return sentences(sprintf(w.l.soon, w.Number(minutes), what))
+	return sentences(sprintf(w.l.Soon, w.Number(minutes), what))
 }
 
 // SoonMeal is Soon for a meal: "Om ti minutter: Frokost."
@@ -82,7 +82,7 @@ func (w *Words) what(title, location string) string {
 	if location = strings.TrimSpace(location); location == "" {
 		return title
 	}
-	return title + " " + w.l.in + " " + location
+	return title + " " + w.l.In + " " + location
 }
 
 // count is "Sytten spiser med.", or "" for nobody.

@@ -25,55 +25,16 @@ import (
 	"time"
 )
 
-// language is the spoken words of one locale.
-type language struct {
-	ones      [20]string // 0..19 as counted
-	tens      [10]string // 20, 30, ... by tens digit
-	hundred   string     // "hundrede" after a digit: "to hundrede"
-	hundred1  string     // 100 alone: "hundrede", "one hundred"
-	thousand  string     // "tusind" after a digit
-	thousand1 string     // 1000 alone
-	and       string     // between hundreds and the rest: "og"; "" joins them (de)
-	compound  bool       // numbers are one word: "zweihundertfünf" (de)
-	tensFirst bool       // "tjueen": tens before ones (nb, en); else "enogtyve" (da, de)
-	join      string     // between ones and tens: "og" (da), "und" (de), "" (nb), "-" (en)
-	one       string     // 1 in "21", "101": "en", "ein", "en", "one"
-	ordinals  [32]string // 1..31 as in a date
-
-	clockHours [13]string // the hour as read on a clock, 1..12
-	fullOne    string     // one o'clock when it differs: "ein" in "um ein Uhr"
-	oClock     string     // "klokken %s" for a full hour
-	at         string     // "klokken %s" for any other time
-	quarter    [2]string  // "kvart over %s", "kvart i %s"
-	half       string     // "halv %s" (of the next hour), or "half past %s"
-	halfNext   bool       // half names the next hour (da, nb, de)
-	minutes    [2]string  // "%s minutter over %s", "%s minutter i %s"
-	minute     [2]string  // the same for one minute
-
-	date   string    // "%[1]s den %[2]s %[3]s": weekday, ordinal, month
-	eating [2]string // one person, more: "En spiser med.", "%s spiser med."
-	signed [2]string // "En er tilmeldt.", "%s er tilmeldt."
-	others string    // hidden people after the names: "og %s andre"
-	and2   string    // before the last name: "og"
-	in     string    // "i": "Strikkeklub i Dagligstuen"
-	soon   string    // an announcement: "Om %s minutter: %s"
-	soon1  string    // the same in one minute
-}
-
 // For returns the words for a locale code ("da", "nb", "no", "de", "en",
 // also "da-DK" and the like); anything else is Danish, as on the screen.
 func For(locale string) *Words {
-	s := words.Locale(locale)
-	l := languages[s.Lang]
-	if l == nil {
-		l = languages["da"]
-	}
-	return &Words{l: l, s: s}
+	lang := words.Lookup(locale)
+	return &Words{l: &lang.Spoken, s: &lang.Strings}
 }
 
 // Words speaks one locale.
 type Words struct {
-	l *language
+	l *words.Spoken
 	s *words.Strings
 }
 
@@ -89,21 +50,21 @@ func (w *Words) Number(n int) string {
 	case n < 0 || n >= 10000:
 		return digits(l, n)
 	case n < 20:
-		return l.ones[n]
+		return l.Ones[n]
 	case n < 100:
-		t, o := l.tens[n/10], n%10
+		t, o := l.Tens[n/10], n%10
 		switch {
 		case o == 0:
 			return t
-		case l.tensFirst:
-			return t + l.join + w.unit(o)
+		case l.TensFirst:
+			return t + l.Join + w.unit(o)
 		default:
-			return w.unit(o) + l.join + t
+			return w.unit(o) + l.Join + t
 		}
 	case n < 1000:
-		return w.scaled(n, 100, l.hundred1, l.hundred)
+		return w.scaled(n, 100, l.Hundred1, l.Hundred)
 	}
-	return w.scaled(n, 1000, l.thousand1, l.thousand)
+	return w.scaled(n, 1000, l.Thousand1, l.Thousand)
 }
 
 // scaled says n of unit (100 or 1000) or more: one is the word for one
@@ -112,7 +73,7 @@ func (w *Words) Number(n int) string {
 func (w *Words) scaled(n, unit int, one, many string) string {
 	s := one
 	if n/unit > 1 {
-		s = w.unit(n/unit) + w.l.space() + many
+		s = w.unit(n/unit) + space(w.l) + many
 	}
 	if n%unit == 0 {
 		return s
@@ -122,8 +83,8 @@ func (w *Words) scaled(n, unit int, one, many string) string {
 
 // space is what stands between the words of a number: a space, or nothing
 // in German ("zweihundert").
-func (l *language) space() string {
-	if l.compound {
+func space(l *words.Spoken) string {
+	if l.Compound {
 		return ""
 	}
 	return " "
@@ -131,29 +92,29 @@ func (l *language) space() string {
 
 // andRest joins hundreds or thousands to the rest: " og ", or nothing in
 // German ("hundertfünf").
-func andRest(l *language) string {
-	if l.compound {
+func andRest(l *words.Spoken) string {
+	if l.Compound {
 		return ""
 	}
-	return " " + l.and + " "
+	return " " + l.And + " "
 }
 
 // unit is a digit 1..9 inside a longer number ("ein" in "einundzwanzig").
 func (w *Words) unit(d int) string {
 	if d == 1 {
-		return w.l.one
+		return w.l.One
 	}
-	return w.l.ones[d]
+	return w.l.Ones[d]
 }
 
-func digits(l *language, n int) string {
+func digits(l *words.Spoken, n int) string {
 	s := []string{}
 	if n < 0 {
 		s = append(s, "minus")
 		n = -n
 	}
 	for _, r := range itoa(n) {
-		s = append(s, l.ones[r-'0'])
+		s = append(s, l.Ones[r-'0'])
 	}
 	return strings.Join(s, " ")
 }
@@ -176,35 +137,35 @@ func (w *Words) Time(t time.Time, loc *time.Location) string {
 	l := w.l
 	t = t.In(loc)
 	h, m := t.Hour(), t.Minute()
-	hour := func(h int) string { return l.clockHours[(h+11)%12+1] }
+	hour := func(h int) string { return l.ClockHours[(h+11)%12+1] }
 	var s string
 	switch {
 	case m == 0:
-		if (h+11)%12+1 == 1 && l.fullOne != "" {
-			return sprintf(l.oClock, l.fullOne)
+		if (h+11)%12+1 == 1 && l.FullOne != "" {
+			return sprintf(l.OClock, l.FullOne)
 		}
-		return sprintf(l.oClock, hour(h))
+		return sprintf(l.OClock, hour(h))
 	case m == 15:
-		s = sprintf(l.quarter[0], hour(h))
+		s = sprintf(l.Quarter[0], hour(h))
 	case m == 45:
-		s = sprintf(l.quarter[1], hour(h+1))
-	case m == 30 && l.halfNext:
-		s = sprintf(l.half, hour(h+1))
+		s = sprintf(l.Quarter[1], hour(h+1))
+	case m == 30 && l.HalfNext:
+		s = sprintf(l.Half, hour(h+1))
 	case m == 30:
-		s = sprintf(l.half, hour(h))
+		s = sprintf(l.Half, hour(h))
 	case m < 30:
 		s = w.minutesPhrase(0, m, hour(h))
 	default:
 		s = w.minutesPhrase(1, 60-m, hour(h+1))
 	}
-	return sprintf(l.at, s)
+	return sprintf(l.At, s)
 }
 
 func (w *Words) minutesPhrase(i, n int, hour string) string {
 	if n == 1 {
-		return sprintf(w.l.minute[i], hour)
+		return sprintf(w.l.Minute[i], hour)
 	}
-	return sprintf(w.l.minutes[i], w.Number(n), hour)
+	return sprintf(w.l.Minutes[i], w.Number(n), hour)
 }
 
 // Date says the day of t in loc: "tirsdag den første december".
@@ -214,7 +175,7 @@ func (w *Words) Date(t time.Time, loc *time.Location) string {
 	if w.s.LowerWeekday {
 		day = strings.ToLower(day)
 	}
-	return sprintf(w.l.date, day, w.l.ordinals[t.Day()], w.s.Months[t.Month()-1])
+	return sprintf(w.l.Date, day, w.l.Ordinals[t.Day()], w.s.Months[t.Month()-1])
 }
 
 // sprintf fills each %s in f with the next argument: the formats here
