@@ -47,7 +47,7 @@ type Department struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Timezone string `json:"timezone"` // IANA name, e.g. Europe/Copenhagen
-	Locale   string `json:"locale"`   // da, nb, de or en
+	Locale   string `json:"locale"`   // a screen language's code (package words)
 	// Announcements: nil when the department has none (or the backend
 	// offers no audio, Screen API v1).
 	Announcements *Announcements `json:"announcements,omitempty"`

@@ -41,7 +41,7 @@ type Options struct {
 	Source Source
 	Clock  clock.Clock
 	Logger *slog.Logger
-	// Locale is da, nb, de or en; "" for the department's.
+	// Locale is one of words.Codes(); "" for the department's.
 	Locale string
 	// Pairing reports whether the screen is waiting to be paired, and the
 	// code and address to show meanwhile.

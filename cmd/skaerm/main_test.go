@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"skaerm/internal/clock"
+	"skaerm/words"
 	"strings"
 	"testing"
 	"time"
@@ -407,8 +408,8 @@ func TestSnapshotRefusesWhatItCannotDraw(t *testing.T) {
 		{[]string{"--page", "activity/nosuch"}, []string{`no activity "nosuch" on the cached board; its ids: a-d1-`}},
 		{[]string{"--page", "meal/nosuch"}, []string{`no meal "nosuch"`}},
 		{[]string{"--page", "frontpage"}, []string{`unknown page "frontpage": want one of today, roster,`, "activity/<id>"}},
-		{[]string{"--locale", "xx"}, []string{`--locale "xx": want one of da, nb, de, en`}},
-		{[]string{"--locale", "sv", "--page", "activity"}, []string{"--locale", "--page"}},
+		{[]string{"--locale", "xx"}, []string{`--locale "xx": want one of ` + strings.Join(words.Codes(), ", ")}},
+		{[]string{"--locale", "fi", "--page", "activity"}, []string{"--locale", "--page"}},
 	} {
 		errOut, code := snap(tt.args...)
 		for _, want := range tt.want {

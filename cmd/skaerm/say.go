@@ -17,7 +17,7 @@ import (
 // cmdSay speaks a sentence through the configured loudspeaker: a speaker
 // test for a technician, with the screen's own voice and volume.
 func cmdSay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := app.NewFlags("say", `[--config FILE] [--locale da|nb|de|en] [--volume 0-100] [--device ALSA] "TEXT"`, stderr)
+	fs := app.NewFlags("say", `[--config FILE] [--locale `+strings.Join(words.Codes(), "|")+`] [--volume 0-100] [--device ALSA] "TEXT"`, stderr)
 	configPath := fs.String("config", "", "configuration file (default /etc/skaerm/config.toml when it exists)")
 	locale := fs.String("locale", "", "language of the voice (default [screen] locale, else da)")
 	volume := fs.Int("volume", -1, "loudness 0-100 (default [audio] volume)")

@@ -73,7 +73,7 @@ func (s *SnapshotFlags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&s.Size, "size", "1920x1080", "width x height in pixels")
 	fs.StringVar(&s.Page, "page", "today", "the page to draw: "+board.PageNames())
 	fs.StringVar(&s.Out, "out", "", "the PNG file to write")
-	fs.StringVar(&s.Locale, "locale", "", "da, nb, de or en (default: the department's)")
+	fs.StringVar(&s.Locale, "locale", "", "one of "+strings.Join(words.Codes(), ", ")+" (default: the department's)")
 	fs.StringVar(&s.Code, "code", "", "the pairing code the pairing page shows (--page pairing only)")
 	fs.StringVar(&s.Login, "login", "", "log in through the backend first, as pin:PROFILE:PIN or tag:ID, draw, then log out; "+
 		"the session lives in memory only (a PIN on a command line is visible in the process list: use a test profile)")

@@ -38,7 +38,7 @@ const (
 type Config struct {
 	Measurer layout.Measurer
 	Log      *slog.Logger
-	// Locale is da, nb, de or en; "" for the department's.
+	// Locale is one of words.Codes(); "" for the department's.
 	Locale string
 	// IdleAfter: no touch for this long starts the slideshow.
 	IdleAfter time.Duration

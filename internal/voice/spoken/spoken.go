@@ -1,7 +1,7 @@
 // Package spoken writes what a card on the screen says as words a person
 // speaks, for the speech engine to read aloud: "Frokost klokken tolv. Boller
-// i karry med ris. Sytten spiser med." in Danish, Norwegian (nb), German and
-// English.
+// i karry med ris. Sytten spiser med." in each of the screen's languages,
+// with the grammar words holds for it.
 //
 // # Basics
 //
@@ -25,7 +25,7 @@ import (
 	"time"
 )
 
-// For returns the words for a locale code ("da", "nb", "no", "de", "en",
+// For returns the words for a locale code (see words.Lookup: "da", "nb", "no",
 // also "da-DK" and the like); anything else is Danish, as on the screen.
 func For(locale string) *Words {
 	lang := words.Lookup(locale)
@@ -38,7 +38,7 @@ type Words struct {
 	s *words.Strings
 }
 
-// Lang is the locale the words are in: da, nb, de or en.
+// Lang is the code of the language the words are in (words.Codes).
 func (w *Words) Lang() string { return w.s.Lang }
 
 // Number says n: 17 -> "sytten", 21 -> "enogtyve", 125 -> "hundrede og
