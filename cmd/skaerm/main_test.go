@@ -206,7 +206,7 @@ func TestRejectedEditStillReports(t *testing.T) {
 	}
 	syncOnce(t, b, cachePath)
 	conf := writeConfig(t, "[backend]\nurl = \""+b.URL+"\"\ntoken_file = \""+tokenPath+"\"\n[cache]\npath = \""+cachePath+
-		"\"\n[screen]\nlocale = \"sv\"\nfullscreen = \"yes\"\n")
+		"\"\n[screen]\nlocale = \"fi\"\nfullscreen = \"yes\"\n")
 
 	out, errOut, code := run(t, "status", "--config", conf)
 	if code != 0 {
@@ -215,7 +215,7 @@ func TestRejectedEditStillReports(t *testing.T) {
 	for _, want := range []string{
 		"department:     Solsikken (d1)",
 		"configuration:  edit rejected",
-		conf + ":7: screen.locale: \"sv\" is not one of",
+		conf + ":7: screen.locale: \"fi\" is not one of",
 		conf + ":8: screen.fullscreen: is a string but must be true or false",
 		"board holds:",
 		"cache:          " + cachePath,
