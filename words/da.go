@@ -6,7 +6,7 @@ import "skaerm/board"
 var danish = Language{
 	Code: "da", Name: "Dansk", Voice: "da", Greeting: "Godmorgen.",
 	Keyboard: [][]string{
-		{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "⌫"},
+		{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
 		{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p", "å"},
 		{"a", "s", "d", "f", "g", "h", "j", "k", "l", "æ", "ø"},
 		{"⇧", "z", "x", "c", "v", "b", "n", "m", ",", ".", "?"},

@@ -6,7 +6,7 @@ import "skaerm/board"
 var german = Language{
 	Code: "de", Name: "Deutsch", Voice: "de", Greeting: "Guten Morgen.",
 	Keyboard: [][]string{
-		{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "⌫"},
+		{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
 		{"q", "w", "e", "r", "t", "z", "u", "i", "o", "p", "ü"},
 		{"a", "s", "d", "f", "g", "h", "j", "k", "l", "ö", "ä"},
 		{"⇧", "y", "x", "c", "v", "b", "n", "m", ",", ".", "ß"},

@@ -6,7 +6,7 @@ import "skaerm/board"
 var english = Language{
 	Code: "en", Name: "English", Voice: "en", Greeting: "Good morning.",
 	Keyboard: [][]string{
-		{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "⌫"},
+		{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
 		{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p", "-"},
 		{"a", "s", "d", "f", "g", "h", "j", "k", "l", "'", "!"},
 		{"⇧", "z", "x", "c", "v", "b", "n", "m", ",", ".", "?"},

@@ -16,9 +16,9 @@ type Language struct {
 	Voice    string   // espeak-ng's voice for it
 	Greeting string   // what the technician's speech check has the voice say
 
-	// Keyboard is the on-screen keyboard above its space bar:
-	// KeyboardRows rows of at most KeyboardColumns keys, "⌫" deleting and
-	// "⇧" shifting.
+	// Keyboard is the on-screen keyboard above the row with the space bar
+	// and the delete key: KeyboardRows rows of at most KeyboardColumns
+	// keys, "⇧" shifting.
 	Keyboard [][]string
 	// AfterZ are the letters that sort after z, in their order: "æ", "ø",
 	// "å" in Danish. Fold are letters that sort as others: "ä" as "a" in

@@ -7,7 +7,7 @@ var norwegian = Language{
 	Code: "nb", Name: "Norsk", Voice: "nb", Greeting: "God morgen.",
 	Aliases: []string{"no", "nn"},
 	Keyboard: [][]string{
-		{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "⌫"},
+		{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
 		{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p", "å"},
 		{"a", "s", "d", "f", "g", "h", "j", "k", "l", "ø", "æ"},
 		{"⇧", "z", "x", "c", "v", "b", "n", "m", ",", ".", "?"},

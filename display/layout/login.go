@@ -597,16 +597,15 @@ func (b *builder) keyboard() {
 
 	for ri, keys := range b.lang.Keyboard {
 		y := kb.Y + float64(ri)*(kh+gap)
+		x0 := kb.X + float64(words.KeyboardColumns-len(keys))*(kw+gap)/2 // a shorter row is centred
 		for ci, k := range keys {
-			r := Rect{kb.X + float64(ci)*(kw+gap), y, kw, kh}
+			r := Rect{x0 + float64(ci)*(kw+gap), y, kw, kh}
 			label := k
-			if v.Shift && len([]rune(k)) == 1 && k != "⌫" && k != "⇧" {
+			if v.Shift && len([]rune(k)) == 1 && k != "⇧" {
 				label = strings.ToUpper(k)
 			}
 			primary := k == "⇧" && v.Shift
 			switch k {
-			case "⌫":
-				label = w.Delete
 			case "⇧": // the font has no arrow: the key says what it types
 				label = "ABC"
 				if v.Shift {
@@ -617,14 +616,16 @@ func (b *builder) keyboard() {
 		}
 	}
 	last := Rect{kb.X, kb.Y + (rows-1)*(kh+gap), kb.W, kh}
-	parts := last.splitH(gap, 2, 5, 2)
+	// The delete key sits in this row, where its word has room.
+	parts := last.splitH(gap, 2, 3.5, 1.5, 2)
 	b.button(parts[0], w.Abort, Intent{Kind: Open, Page: board.PageOf(board.PageMe)}, false)
 	b.key(parts[1], w.Space, Intent{Kind: Type, Text: " "}, false)
+	b.key(parts[2], w.Delete, Intent{Kind: Type, Text: "⌫"}, false)
 	if v.DraftLen > 0 && !v.Busy {
-		b.button(parts[2], w.Send, Intent{Kind: Send}, true)
+		b.button(parts[3], w.Send, Intent{Kind: Send}, true)
 	} else {
-		b.box(parts[2], Chip, Line, 0.3*b.u, b.u)
-		b.line(parts[2].Inset(b.u), w.Send, Font{Size: b.fBody.Size, Bold: true}, Muted, Center)
+		b.box(parts[3], Chip, Line, 0.3*b.u, b.u)
+		b.line(parts[3].Inset(b.u), w.Send, Font{Size: b.fBody.Size, Bold: true}, Muted, Center)
 	}
 }
 
