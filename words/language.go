@@ -38,7 +38,7 @@ const (
 )
 
 // languages are the screen's languages, the default first.
-var languages = []*Language{&danish, &norwegian, &german, &english}
+var languages = []*Language{&danish, &norwegian, &swedish, &german, &english}
 
 // Codes are the locale codes a screen can be set to, the default first.
 func Codes() []string {

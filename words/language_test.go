@@ -121,7 +121,7 @@ var arrayFrom = map[string]int{"Tens": 2, "Ordinals": 1, "ClockHours": 1}
 func TestLookup(t *testing.T) {
 	for code, want := range map[string]string{
 		"da": "da", "da-DK": "da", "DA_dk": "da", "nb": "nb", "no": "nb", "nn": "nb", "nb-NO": "nb",
-		"de": "de", "de-AT": "de", "en": "en", "en-GB": "en", "": "da", "xx": "da", "dan": "da",
+		"sv": "sv", "sv-SE": "sv", "sv-FI": "sv", "de": "de", "de-AT": "de", "en": "en", "en-GB": "en", "": "da", "xx": "da", "dan": "da",
 	} {
 		if got := words.Lookup(code).Code; got != want {
 			t.Errorf("Lookup(%q) = %s, want %s", code, got, want)
@@ -144,6 +144,7 @@ func TestNamesSortAsTheLanguageSortsThem(t *testing.T) {
 		"da": {"Anna", "Oskar", "Ulla", "Zenia", "Ärzte", "Ærø", "Ødegaard", "Åse"},
 		"nb": {"Anna", "Oskar", "Ulla", "Zenia", "Ärzte", "Ærø", "Ødegaard", "Åse"},
 		"de": {"Ærø", "Anna", "Ärzte", "Åse", "Ødegaard", "Oskar", "Ulla", "Zenia"},
+		"sv": {"Anna", "Oskar", "Ulla", "Zenia", "Åse", "Ärzte", "Ærø", "Ødegaard"},
 	} {
 		l := words.Lookup(code)
 		got := slices.Clone(names)

@@ -257,3 +257,42 @@ func TestNamesWithoutAName(t *testing.T) {
 		}
 	}
 }
+
+// TestSwedish: numbers, clock times, dates, cards and announcements as a
+// Swede says them.
+func TestSwedish(t *testing.T) {
+	w := For("sv")
+	for n, want := range map[int]string{
+		0: "noll", 1: "ett", 7: "sju", 17: "sjutton", 20: "tjugo", 21: "tjugoett", 38: "trettioåtta",
+		100: "hundra", 105: "hundrafem", 125: "hundratjugofem", 300: "trehundra", 1000: "tusen", 2026: "tvåtusentjugosex",
+	} {
+		if got := w.Number(n); got != want {
+			t.Errorf("Number(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for clock, want := range map[string]string{
+		"12:00": "klockan tolv", "13:00": "klockan ett", "10:15": "klockan kvart över tio", "10:45": "klockan kvart i elva",
+		"14:30": "klockan halv tre", "09:20": "klockan tjugo minuter över nio", "09:59": "klockan en minut i tio",
+	} {
+		if got := w.Time(at(t, "2026-12-01 "+clock), cph); got != want {
+			t.Errorf("Time(%s) = %q, want %q", clock, got, want)
+		}
+	}
+	if got, want := w.Date(at(t, "2026-12-01 10:00"), cph), "tisdag den första december"; got != want {
+		t.Errorf("Date = %q, want %q", got, want)
+	}
+	b, meal, act := demoBoard(t)
+	loc := b.Location()
+	if got, want := w.Meal(meal, loc), "Lunch klockan tolv. Boller i karry med ris. Sjutton äter med."; got != want {
+		t.Errorf("meal = %q, want %q", got, want)
+	}
+	if got, want := w.Activity(act, loc), "Strikkeklub i Dagligstuen klockan halv tre. Fem är anmälda."; got != want {
+		t.Errorf("activity = %q, want %q", got, want)
+	}
+	if got, want := w.Soon(10, act.Title, act.Location), "Om tio minuter: Strikkeklub i Dagligstuen."; got != want {
+		t.Errorf("announcement = %q, want %q", got, want)
+	}
+	if got, want := w.Soon(1, act.Title, act.Location), "Om en minut: Strikkeklub i Dagligstuen."; got != want {
+		t.Errorf("announcement in a minute = %q, want %q", got, want)
+	}
+}
