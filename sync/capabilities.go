@@ -69,7 +69,7 @@ func (s *Syncer) fetchCapabilities(ctx context.Context) (capabilities, error) {
 	return fetchCapabilities(ctx, s.t)
 }
 
-func fetchCapabilities(ctx context.Context, t *transport) (capabilities, error) {
+func fetchCapabilities(ctx context.Context, t *Backend) (capabilities, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	req, err := t.newRequest(ctx, http.MethodGet, "/capabilities", nil, nil, "")

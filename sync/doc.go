@@ -10,7 +10,12 @@
 // # Basics
 //
 // Decode turns a board document into a board.Board; it is pure and is what
-// the policy tests exercise. A Syncer owns one backend connection:
+// the policy tests exercise. A Backend is the screen's connection to its
+// backend: one Client (one pool of connections) and the one device token.
+// The running screen's Syncer, personal Login and pairing share one: the
+// token set on it after pairing is what each of them sends next, and once
+// it is cleared (the backend refused it) none of them sends it again. A
+// Syncer keeps the cache in step over its Backend:
 // SyncOnce sends pending sign-ups, fetches the board with a conditional GET,
 // fetches and checks missing media and posts the screen's status; Run does
 // that in a loop, driven by the backend's event stream (/events), a jittered
@@ -22,8 +27,10 @@
 //     another scheme, host or port are refused, and plain http is accepted
 //     only for a loopback backend. TLS verification cannot be switched off;
 //     Options.CAFile adds a CA to the system pool. Proxy settings in the
-//     environment are not used. NewClient is that client; pairing and
-//     `skaerm doctor` use it too, so they keep the same promises.
+//     environment are not used. NewClient is that client, and every
+//     Backend has one: the running screen's pairing goes through its
+//     Backend's, and `skaerm pair` and `skaerm doctor` make one of their
+//     own, so they keep the same promises.
 //   - A board that fails to decode leaves the cache untouched. Single items
 //     that break the contract (no id, a time without offset, an unknown meal
 //     or shift kind) are dropped and logged by id; the rest of the board is

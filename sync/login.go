@@ -47,8 +47,8 @@ const (
 	EndShutdown     = "shutdown"      // the screen is stopping
 )
 
-// Login errors a caller can branch on with errors.Is, besides the transport's
-// ErrBackendUnreachable (offline: no login without the backend).
+// Login errors a caller can branch on with errors.Is, besides the
+// connection's ErrBackendUnreachable (offline: no login without the backend).
 var (
 	ErrNoSession     = errors.New("no session: log in first")
 	ErrWrongPIN      = errors.New("wrong PIN")
@@ -88,6 +88,13 @@ type Who struct {
 
 // LoginOptions configure a Login.
 type LoginOptions struct {
+	// Backend is the screen's connection to its backend, shared with the
+	// sync and pairing: the login sends the token it holds at each request,
+	// and offers login while it holds one. Nil: a connection of the
+	// login's own, made from BaseURL, CAFile, Token and Version (for a
+	// login on its own, as the snapshot's); these are not read when
+	// Backend is set.
+	Backend                         *Backend
 	BaseURL, Token, CAFile, Version string
 	Clock                           clock.Clock  // nil: clock.Real{}
 	Logger                          *slog.Logger // nil: discard
@@ -101,12 +108,10 @@ type LoginOptions struct {
 // Login is the screen's login client: one session at a time.
 type Login struct {
 	opts  LoginOptions
-	t     *transport
+	t     *Backend
 	clock clock.Clock
 	log   *slog.Logger
 	wake  chan struct{}
-	// paired is signalled when SetToken gives the client a new token.
-	paired chan struct{}
 
 	offer       atomic.Int32 // 0 not asked yet, offerYes, offerNo
 	unreachable atomic.Bool  // the last request found no backend
@@ -121,29 +126,21 @@ const (
 	offerNo  = 2
 )
 
-// Offered reports whether login can be offered: false once the backend
-// said it has no personal login (a plain v1 backend, or v1.1 without
-// "sessions").
+// Offered reports whether login can be offered: false while the screen
+// has no device token (not paired yet, or its token was refused), and
+// once the backend said it has no personal login (a plain v1 backend, or
+// v1.1 without "sessions").
 func (l *Login) Offered() bool { return l.t.hasToken() && l.offer.Load() != offerNo }
-
-// SetToken gives the client the device token the screen uses now: a screen
-// that started unpaired, or was paired again, offers login without a
-// restart. What the backend offers is asked again at once.
-func (l *Login) SetToken(tok string) {
-	l.t.setToken(tok)
-	l.offer.Store(0)
-	select {
-	case l.paired <- struct{}{}:
-	default:
-	}
-}
 
 // Unreachable reports whether the last request to the backend found none.
 func (l *Login) Unreachable() bool { return l.unreachable.Load() }
 
-// watchOffer asks the backend what it offers now and every hour.
+// watchOffer asks the backend what it offers now, every hour, and at once
+// when the screen's token changes (a screen that started unpaired, or was
+// paired again, offers login without a restart).
 func (l *Login) watchOffer(ctx context.Context) {
 	for {
+		changed := l.t.TokenChanged()
 		if l.t.hasToken() {
 			c, err := fetchCapabilities(ctx, l.t)
 			switch {
@@ -156,7 +153,8 @@ func (l *Login) watchOffer(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-l.paired:
+		case <-changed:
+			l.offer.Store(0) // what the backend said was for the old token
 		case <-l.clock.After(capsEvery):
 		}
 	}
@@ -177,18 +175,16 @@ type liveSession struct {
 type suggestion struct{ ID, MeetingID, Text string }
 
 // NewLogin checks opts and returns a Login; it does not touch the network.
-// It uses the same HTTP client as the sync (NewClient). Without a Token
-// (a screen not paired yet) login is not offered until SetToken.
+// Without a device token (a screen not paired yet) login is not offered
+// until one is set on the Backend (Backend.SetToken).
 func NewLogin(opts LoginOptions) (*Login, error) {
-	client, err := NewClient(opts.BaseURL, opts.CAFile)
-	if err != nil {
-		return nil, err
+	t := opts.Backend
+	if t == nil {
+		var err error
+		if t, err = NewBackend(opts.BaseURL, opts.CAFile, opts.Token, opts.Version); err != nil {
+			return nil, err
+		}
 	}
-	if opts.Version == "" {
-		opts.Version = "dev"
-	}
-	t := &transport{Client: client, agent: "skaerm/" + opts.Version}
-	t.setToken(opts.Token)
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
@@ -201,7 +197,7 @@ func NewLogin(opts LoginOptions) (*Login, error) {
 	if opts.MaxMediaBytes <= 0 {
 		opts.MaxMediaBytes = DefaultMaxPersonalSize
 	}
-	return &Login{opts: opts, t: t, clock: opts.Clock, log: opts.Logger, wake: make(chan struct{}, 1), paired: make(chan struct{}, 1), bySignup: map[string]*liveSession{}}, nil
+	return &Login{opts: opts, t: t, clock: opts.Clock, log: opts.Logger, wake: make(chan struct{}, 1), bySignup: map[string]*liveSession{}}, nil
 }
 
 // Current returns who is logged in.

@@ -399,12 +399,17 @@ func TestLoginLeavesCacheAlone(t *testing.T) {
 }
 
 // TestLoginWaitsForPairing: a screen that starts unpaired offers no login
-// and sends nothing; once it is paired (SetToken) it asks the backend what
-// it offers and a resident can log in, without a restart.
+// and sends nothing; once it is paired (its connection gets a token) it
+// asks the backend what it offers and a resident can log in, without a
+// restart.
 func TestLoginWaitsForPairing(t *testing.T) {
 	rb := startBackend(t, backendClock(), "", "")
 	clk := clock.NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	l, err := NewLogin(LoginOptions{BaseURL: rb.URL, Clock: clk, Version: "test"})
+	conn, err := NewBackend(rb.URL, "", "", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := NewLogin(LoginOptions{Backend: conn, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +424,7 @@ func TestLoginWaitsForPairing(t *testing.T) {
 	if _, err := l.LoginPIN(ctx, "p1", karenPIN); !errors.Is(err, ErrConfig) {
 		t.Errorf("login before pairing: %v, want ErrConfig", err)
 	}
-	l.SetToken("T")
+	conn.SetToken("T")
 	wait.Until(t, "login offered after pairing", l.Offered)
 	who, err := l.LoginPIN(ctx, "p1", karenPIN)
 	if err != nil || who.ProfileID != "p1" {

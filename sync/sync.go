@@ -26,8 +26,15 @@ const (
 	DefaultMaxMediaPixels = 40_000_000
 )
 
-// Options configure a Syncer. BaseURL, Token and Cache are required.
+// Options configure a Syncer. Backend (or BaseURL and Token) and Cache are
+// required.
 type Options struct {
+	// Backend is the screen's connection to its backend, shared with the
+	// personal login and pairing: the Syncer sends the token it holds at
+	// each request. Nil: a connection of the Syncer's own, made from
+	// BaseURL, CAFile and Token (for tools that only sync); these three are
+	// not read when Backend is set.
+	Backend *Backend
 	BaseURL string // the configured backend, e.g. https://manager.example.dk
 	Token   string // the device token from pairing
 	CAFile  string // optional extra CA (PEM) added to the system pool; verification is always on
@@ -77,7 +84,7 @@ type Result struct {
 // Syncer keeps one screen's cache in step with its backend.
 type Syncer struct {
 	opts    Options
-	t       *transport
+	t       *Backend
 	cache   *cache.Cache
 	clock   clock.Clock
 	log     *slog.Logger
@@ -94,22 +101,24 @@ func New(opts Options) (*Syncer, error) {
 	if opts.Cache == nil {
 		return nil, fmt.Errorf("%w: no cache", ErrConfig)
 	}
-	client, err := NewClient(opts.BaseURL, opts.CAFile)
-	if err != nil {
-		return nil, err
+	if opts.Version == "" {
+		opts.Version = "dev"
 	}
-	t, err := newTransport(client, opts.Token, opts.Version)
-	if err != nil {
-		return nil, err
+	t := opts.Backend
+	if t == nil {
+		var err error
+		if t, err = NewBackend(opts.BaseURL, opts.CAFile, opts.Token, opts.Version); err != nil {
+			return nil, err
+		}
+	}
+	if !t.hasToken() {
+		return nil, fmt.Errorf("%w: no device token (pair the screen first)", ErrConfig)
 	}
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.Version == "" {
-		opts.Version = "dev"
 	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = DefaultPollInterval

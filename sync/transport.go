@@ -33,8 +33,9 @@ const (
 	maxErrorBody   = 4 << 10 // bytes of an error answer read for its reason
 )
 
-// Client is the screen's one HTTP client to its backend, for the sync,
-// pairing and the technician's checks alike. It talks to the configured
+// Client is the screen's HTTP client to its backend, for the sync, the
+// personal login, pairing and the technician's checks alike (the running
+// screen's parts share one, in a Backend). It talks to the configured
 // origin only: redirects to another scheme, host or port are refused
 // (ErrForeignRedirect), proxy settings in the environment are not used, TLS
 // verification is always on and a CA file (PEM) is added to the system's
@@ -44,7 +45,8 @@ const (
 type Client struct {
 	base *url.URL // scheme://host[:port] plus any path prefix, without the API prefix
 	// http bounds each exchange by requestTimeout; stream has no overall
-	// timeout (the event stream stays open).
+	// timeout (the event stream stays open). Both go through one
+	// http.Transport: one pool of connections.
 	http, stream *http.Client
 }
 
@@ -106,34 +108,76 @@ func NewClient(baseURL, caFile string) (*Client, error) {
 
 // HTTP is the client for single requests (60 s for the whole exchange), for
 // code outside this package that talks to the backend: pairing and checks.
+// It shares the Client's connections.
 func (c *Client) HTTP() *http.Client { return c.http }
 
 // BaseURL is the backend's address as checked, without a trailing slash or
 // the Screen API's prefix.
 func (c *Client) BaseURL() string { return strings.TrimRight(c.base.String(), "/") }
 
-// transport is a Syncer's way to the backend: the Client plus the device
-// token and the User-Agent on every request.
-type transport struct {
+// Backend is the screen's connection to its backend: one Client (one
+// http.Transport, so one pool of connections and one cache of TLS
+// sessions), the User-Agent, and the one device token every request
+// carries. The running screen makes one and hands it to the sync
+// (Options.Backend), the personal login (LoginOptions.Backend) and the
+// runner's pairing (HTTP): a token set here is carried by the next request
+// of each of them, and once it is cleared none of them sends it again.
+type Backend struct {
 	*Client
-	token atomic.Pointer[string] // "" until the screen is paired (login client only)
 	agent string
+
+	token   atomic.Pointer[string] // "" while the screen is not paired
+	mu      gosync.Mutex           // guards changed, and orders SetTokens
+	changed chan struct{}          // closed (and replaced) by SetToken
 }
 
-func newTransport(c *Client, token, version string) (*transport, error) {
-	if token == "" {
-		return nil, fmt.Errorf("%w: no device token (pair the screen first)", ErrConfig)
+// NewBackend checks the backend address and the CA file (NewClient) and
+// returns the connection with the device token ("" for a screen not paired
+// yet) and version for the User-Agent ("" is "dev"). It does not touch the
+// network. Errors wrap ErrConfig.
+func NewBackend(baseURL, caFile, token, version string) (*Backend, error) {
+	c, err := NewClient(baseURL, caFile)
+	if err != nil {
+		return nil, err
 	}
-	t := &transport{Client: c, agent: "skaerm/" + version}
-	t.setToken(token)
-	return t, nil
+	if version == "" {
+		version = "dev"
+	}
+	b := &Backend{Client: c, agent: "skaerm/" + version, changed: make(chan struct{})}
+	b.token.Store(&token)
+	return b, nil
 }
 
-// setToken changes the device token later requests carry.
-func (t *transport) setToken(tok string) { t.token.Store(&tok) }
+// Token is the device token requests carry now; "" while the screen is not
+// paired (requests then fail with ErrConfig and login is not offered).
+func (b *Backend) Token() string {
+	if p := b.token.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// SetToken changes the device token every later request carries, of the
+// sync, the login and any other user of b; "" clears it. Whoever waits on
+// TokenChanged learns of it.
+func (b *Backend) SetToken(tok string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.token.Store(&tok)
+	close(b.changed)
+	b.changed = make(chan struct{})
+}
+
+// TokenChanged returns a channel that is closed at the next SetToken. Take
+// it before reading Token, so that no change is missed in between.
+func (b *Backend) TokenChanged() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.changed
+}
 
 // hasToken reports whether requests carry a device token.
-func (t *transport) hasToken() bool { p := t.token.Load(); return p != nil && *p != "" }
+func (b *Backend) hasToken() bool { return b.Token() != "" }
 
 // parseBase checks the configured backend address. https is required except
 // for a backend on the screen itself (loopback), where plain http is allowed.
@@ -193,8 +237,8 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 }
 
 // url builds the address of an API path such as "/board".
-func (t *transport) url(path string, q url.Values) string {
-	u := *t.base
+func (b *Backend) url(path string, q url.Values) string {
+	u := *b.base
 	u.Path = strings.TrimRight(u.Path, "/") + apiPrefix + path
 	if q != nil {
 		u.RawQuery = q.Encode()
@@ -203,20 +247,21 @@ func (t *transport) url(path string, q url.Values) string {
 }
 
 // newRequest makes a request to the backend with the token and User-Agent.
-func (t *transport) newRequest(ctx context.Context, method, path string, q url.Values, body []byte, contentType string) (*http.Request, error) {
+func (b *Backend) newRequest(ctx context.Context, method, path string, q url.Values, body []byte, contentType string) (*http.Request, error) {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
 	}
-	if !t.hasToken() {
+	tok := b.Token() // read once: the token checked is the token sent
+	if tok == "" {
 		return nil, fmt.Errorf("%s %s: %w: no device token (pair the screen first)", method, path, ErrConfig)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, t.url(path, q), r)
+	req, err := http.NewRequestWithContext(ctx, method, b.url(path, q), r)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+*t.token.Load())
-	req.Header.Set("User-Agent", t.agent)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("User-Agent", b.agent)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -226,8 +271,8 @@ func (t *transport) newRequest(ctx context.Context, method, path string, q url.V
 // do sends req and classifies failures into the package's named errors. A
 // non-nil response has a 2xx, 304 or 409 status, or another 4xx the caller
 // handles; 401 becomes ErrUnauthorized and 5xx/429 ErrBackendFailed.
-func (t *transport) do(c *http.Client, req *http.Request) (*http.Response, error) {
-	op := req.Method + " " + strings.TrimPrefix(req.URL.Path, t.base.Path+apiPrefix)
+func (b *Backend) do(c *http.Client, req *http.Request) (*http.Response, error) {
+	op := req.Method + " " + strings.TrimPrefix(req.URL.Path, b.base.Path+apiPrefix)
 	resp, err := c.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, classify(err))

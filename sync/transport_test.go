@@ -64,18 +64,14 @@ func TestNewRejectsConfig(t *testing.T) {
 
 func TestBaseURLForms(t *testing.T) {
 	for _, base := range []string{"https://m.example.dk", "https://m.example.dk/", "https://m.example.dk/api/screen/v1", "https://m.example.dk/api/screen/v1/"} {
-		c, err := NewClient(base, "")
+		c, err := NewBackend(base, "", "T", "x")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := c.BaseURL(); got != "https://m.example.dk" {
 			t.Errorf("%s: BaseURL = %s", base, got)
 		}
-		tr, err := newTransport(c, "T", "x")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := tr.url("/board", nil); got != "https://m.example.dk/api/screen/v1/board" {
+		if got := c.url("/board", nil); got != "https://m.example.dk/api/screen/v1/board" {
 			t.Errorf("%s: url = %s", base, got)
 		}
 	}

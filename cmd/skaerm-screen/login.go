@@ -35,12 +35,13 @@ type screenLogin struct {
 	loading bool
 }
 
-// newScreenLogin makes the login client; nil when the backend address is
-// unusable. A screen not paired yet offers no login until the runner gives
-// the client its token (SetToken).
-func newScreenLogin(s syncSettings, token string, c *cache.Cache, offlineAfter time.Duration, log *slog.Logger) *screenLogin {
+// newScreenLogin makes the login client on the screen's connection to its
+// backend, which the sync and the runner share; nil when it cannot be
+// made. A screen not paired yet offers no login until the runner sets the
+// token from pairing on conn.
+func newScreenLogin(conn *sync.Backend, c *cache.Cache, offlineAfter time.Duration, log *slog.Logger) *screenLogin {
 	sl := &screenLogin{log: log, meta: c.Meta, offline: offlineAfter, clk: clock.Real{}, changes: make(chan struct{}, 1), tags: make(chan string, 4)}
-	l, err := sync.NewLogin(sync.LoginOptions{BaseURL: s.url, CAFile: s.ca, Token: token, Version: version, Logger: log,
+	l, err := sync.NewLogin(sync.LoginOptions{Backend: conn, Logger: log,
 		OnChange: func() {
 			select {
 			case sl.changes <- struct{}{}:
@@ -54,9 +55,6 @@ func newScreenLogin(s syncSettings, token string, c *cache.Cache, offlineAfter t
 	sl.l = l
 	return sl
 }
-
-// syncSettings are the parts of the settings the login client needs.
-type syncSettings struct{ url, ca string }
 
 // State implements display.Login.
 func (s *screenLogin) State() display.LoginState {

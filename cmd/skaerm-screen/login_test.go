@@ -15,6 +15,7 @@ import (
 	"skaerm/cache"
 	"skaerm/display"
 	"skaerm/internal/testkit/wait"
+	skaermsync "skaerm/sync"
 )
 
 type lockedLog struct {
@@ -51,7 +52,11 @@ func TestScreenLoginWiring(t *testing.T) {
 	defer c.Close()
 	var logs lockedLog
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug - 8}))
-	sl := newScreenLogin(syncSettings{url: rb.URL}, "T", c, 15*time.Minute, log)
+	conn, err := skaermsync.NewBackend(rb.URL, "", "T", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl := newScreenLogin(conn, c, 15*time.Minute, log)
 	if sl == nil {
 		t.Fatal("no login client with a token")
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"skaerm/display"
 	"skaerm/internal/clock"
 	"skaerm/internal/device/motion"
+	"skaerm/sync"
 	"skaerm/sync/pairing"
 	"skaerm/sync/runner"
 )
@@ -50,7 +52,13 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	shown := new(pairing.Shown)
 	turns := newBeats()
 	var screen *display.Screen // set before any part runs
-	login := newScreenLogin(syncSettings{url: cfg.Backend.URL, ca: cfg.Backend.CAFile}, token, c, cfg.Screen.OfflineAfter.D(), log.With("component", "login"))
+	// One connection to the backend for the sync, the login and pairing:
+	// one pool of connections, one device token.
+	conn, err := sync.NewBackend(cfg.Backend.URL, cfg.Backend.CAFile, token, version)
+	if err != nil {
+		return fmt.Errorf("backend: %w", err)
+	}
+	login := newScreenLogin(conn, c, cfg.Screen.OfflineAfter.D(), log.With("component", "login"))
 	var loginPort display.Login
 	if login != nil {
 		loginPort = login
@@ -69,15 +77,12 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	facts := facts{voice: speaker.voice, power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, blankAfter: cfg.Power.BlankAfter.D(), watcher: watcher, page: screen.Page, screen: screen}
 	so := syncOptions(s, facts, screen, log)
+	so.Backend = conn // a token from pairing reaches the login at once
 	if login != nil {
 		so.Sessions = login.l
 	}
-	var onToken func(string)
-	if login != nil {
-		onToken = login.l.SetToken // a screen paired while running offers login at once
-	}
 	r, err := runner.New(runner.Deps{
-		Sync: so, Token: token, TokenFile: cfg.Backend.TokenFile, OnToken: onToken,
+		Sync: so, TokenFile: cfg.Backend.TokenFile,
 		Cache: c, Shown: shown, Logger: log.With("component", "sync"), Version: version, Extra: facts.report,
 	})
 	if err != nil {

@@ -39,7 +39,11 @@ func snapshotLogin(ctx context.Context, url, ca, token string, in app.SnapshotLo
 	if url == "" {
 		return nil, app.ErrNoBackend
 	}
-	l, err := sync.NewLogin(sync.LoginOptions{BaseURL: url, CAFile: ca, Token: token, Version: version})
+	conn, err := sync.NewBackend(url, ca, token, version)
+	if err != nil {
+		return nil, fmt.Errorf("backend: %w", err)
+	}
+	l, err := sync.NewLogin(sync.LoginOptions{Backend: conn})
 	if err != nil {
 		return nil, err
 	}

@@ -73,8 +73,10 @@ type Flow struct {
 	BaseURL string
 	// HTTPClient makes the requests: the backend's client from
 	// sync.NewClient (the configured CA, no proxy, no redirect to another
-	// origin); nil means that client without an extra CA. Give any other
-	// client a Timeout: the request for a code ignores ctx.
+	// origin), or the running screen's sync.Backend's, which the sync and
+	// the login share; nil means a client of the flow's own without an
+	// extra CA. Give any other client a Timeout: the request for a code
+	// ignores ctx.
 	HTTPClient *http.Client
 	// Show is called with each new code; it must not block for long.
 	Show func(userCode, verificationURI string, expires time.Time)

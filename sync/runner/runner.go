@@ -4,11 +4,21 @@
 // stops accepting the token, and keeps the status report beside the cache
 // fresh for `skaerm status`.
 //
+// # Basics
+//
+// The runner works on the screen's one connection to its backend
+// ([sync.Backend], Deps.Sync.Backend), which the personal login shares:
+// pairing goes through its HTTP client, the token from pairing is set on
+// it, and a token the backend refused is cleared on it. The login follows
+// from its next request on, and offers login only while there is a token;
+// nobody needs to be told.
+//
 // # Caveats
 //
-// The runner is the only goroutine that pairs or syncs; the code it shows
-// while pairing is read by the renderer through [pairing.Shown]. The token
-// from pairing is saved to Deps.TokenFile (mode 0600) before it is used.
+// The runner is the only goroutine that pairs or syncs, and the only one
+// that sets the connection's token; the code it shows while pairing is read
+// by the renderer through [pairing.Shown]. The token from pairing is saved
+// to Deps.TokenFile (mode 0600) before it is used.
 package runner
 
 import (
@@ -33,15 +43,14 @@ const ReportEvery = 30 * time.Second
 // Deps are what a Runner works with.
 type Deps struct {
 	// Sync is how to reach the backend and sync: app.Settings.SyncOptions
-	// and the hooks of the screen's other parts. The runner sets its Token,
-	// Cache, Clock, Logger and Version.
+	// and the hooks of the screen's other parts. Sync.Backend is the
+	// screen's connection to its backend, shared with the personal login;
+	// its token at the start ("" for a screen not paired yet) is where the
+	// runner starts. Nil: one made from Sync.BaseURL, Sync.CAFile and
+	// Sync.Token. The runner sets its Cache, Clock, Logger and Version.
 	Sync      sync.Options
-	Token     string // "" starts with pairing
 	TokenFile string // where a token from pairing is saved ("" keeps it in memory only)
-	// OnToken, when set, is told each token the screen pairs to while it
-	// runs (the personal login uses the same token).
-	OnToken func(token string)
-	Cache   *cache.Cache
+	Cache     *cache.Cache
 	// Shown receives the pairing code while the screen waits to be paired;
 	// nil keeps it to the runner (the status report still says so).
 	Shown   *pairing.Shown
@@ -65,6 +74,13 @@ type Runner struct {
 func New(d Deps) (*Runner, error) {
 	if d.Cache == nil {
 		return nil, errors.New("runner: no cache")
+	}
+	if d.Sync.Backend == nil {
+		b, err := sync.NewBackend(d.Sync.BaseURL, d.Sync.CAFile, d.Sync.Token, d.Version)
+		if err != nil {
+			return nil, fmt.Errorf("runner: %w", err)
+		}
+		d.Sync.Backend = b
 	}
 	if d.Clock == nil {
 		d.Clock = clock.Real{}
@@ -90,20 +106,17 @@ func (r *Runner) Run(ctx context.Context) error {
 		r.reportLoop(ctx)
 	}()
 
-	token := r.d.Token
+	conn := r.d.Sync.Backend
 	for {
-		if token == "" {
-			t, err := r.pair(ctx)
+		if conn.Token() == "" {
+			tok, err := r.pair(ctx)
 			if err != nil {
 				return err
 			}
-			token = t
-			if r.d.OnToken != nil {
-				r.d.OnToken(token)
-			}
+			conn.SetToken(tok) // the sync and the login send it from now on
 		}
 		opts := r.d.Sync
-		opts.Token, opts.Cache, opts.Clock, opts.Logger, opts.Version = token, r.d.Cache, r.d.Clock, r.d.Logger, r.d.Version
+		opts.Cache, opts.Clock, opts.Logger, opts.Version = r.d.Cache, r.d.Clock, r.d.Logger, r.d.Version
 		s, err := sync.New(opts)
 		if err != nil {
 			return err
@@ -113,7 +126,9 @@ func (r *Runner) Run(ctx context.Context) error {
 			return err
 		}
 		r.d.Logger.Warn("backend no longer accepts this screen's token: pairing again; the cached board stays on screen")
-		token = ""
+		// Nobody sends the refused token again: the login offers nothing
+		// until the screen is paired.
+		conn.SetToken("")
 	}
 }
 
@@ -176,13 +191,10 @@ func (r *Runner) watchToken(ctx context.Context, refused string) string {
 // pairFlow runs the device flow until staff approve the screen or ctx ends,
 // retrying after failures, and saves the token.
 func (r *Runner) pairFlow(ctx context.Context) (string, error) {
-	client, err := sync.NewClient(r.d.Sync.BaseURL, r.d.Sync.CAFile)
-	if err != nil {
-		return "", err
-	}
+	conn := r.d.Sync.Backend // the connections the sync and the login use
 	flow := &pairing.Flow{
-		BaseURL:    client.BaseURL(),
-		HTTPClient: client.HTTP(),
+		BaseURL:    conn.BaseURL(),
+		HTTPClient: conn.HTTP(),
 		Clock:      r.d.Clock,
 		Logger:     r.d.Logger,
 		Show: func(user, uri string, _ time.Time) {

@@ -24,7 +24,7 @@ func TestUnauthorizedReturnsToPairing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	b, c, dir := backendAndCache(t, ctx, "old")
-	noMedia := sync.Options{Clock: clock.Real{}, BaseURL: b.URL, MaxMediaBytes: 1}
+	noMedia := sync.Options{Clock: clock.Real{}, BaseURL: b.URL, Token: "revoked", MaxMediaBytes: 1}
 
 	// A first sync with the token that works fills the cache.
 	first, err := sync.New(sync.Options{Clock: clock.Real{}, BaseURL: b.URL, Token: "old", Cache: c, MaxMediaBytes: 1})
@@ -41,7 +41,7 @@ func TestUnauthorizedReturnsToPairing(t *testing.T) {
 
 	tokenFile := filepath.Join(dir, "token")
 	shown := new(pairing.Shown)
-	r, err := New(Deps{Clock: clock.Real{}, Sync: noMedia, Token: "revoked", TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test"})
+	r, err := New(Deps{Clock: clock.Real{}, Sync: noMedia, TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestReportFollowsSync(t *testing.T) {
 	}
 	defer c.Close()
 	clk := clock.NewFake(time.Now())
-	r, err := New(Deps{Sync: sync.Options{Clock: clk, BaseURL: b.URL, MaxMediaBytes: 1}, Token: "T", Cache: c, Clock: clk, Version: "test"})
+	r, err := New(Deps{Sync: sync.Options{Clock: clk, BaseURL: b.URL, Token: "T", MaxMediaBytes: 1}, Cache: c, Clock: clk, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,9 +151,11 @@ func TestTokenFromTerminalEndsPairing(t *testing.T) {
 	b, c, dir := backendAndCache(t, ctx, "from-terminal")
 	tokenFile := filepath.Join(dir, "token")
 	shown := new(pairing.Shown)
-	told := make(chan string, 1)
-	r, err := New(Deps{Clock: clock.Real{}, Sync: sync.Options{Clock: clock.Real{}, BaseURL: b.URL, MaxMediaBytes: 1}, TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test",
-		OnToken: func(tok string) { told <- tok }})
+	conn, err := sync.NewBackend(b.URL, "", "", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(Deps{Clock: clock.Real{}, Sync: sync.Options{Clock: clock.Real{}, Backend: conn, MaxMediaBytes: 1}, TokenFile: tokenFile, Cache: c, Shown: shown, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,13 +178,8 @@ func TestTokenFromTerminalEndsPairing(t *testing.T) {
 	if _, _, ok := shown.Code(); ok {
 		t.Error("the pairing code is still shown")
 	}
-	select {
-	case tok := <-told:
-		if tok != "from-terminal" {
-			t.Errorf("OnToken told %q", tok)
-		}
-	default:
-		t.Error("OnToken was not told the new token")
+	if tok := conn.Token(); tok != "from-terminal" {
+		t.Errorf("the screen's connection holds token %q, want the one from the terminal", tok)
 	}
 	cancel()
 	if err := <-done; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
