@@ -36,6 +36,7 @@ type Board struct {
 	Meals       []Meal     `json:"meals,omitempty"`
 	Meetings    []Meeting  `json:"meetings,omitempty"`
 	Bookings    []Booking  `json:"bookings,omitempty"`
+	Bookables   []Bookable `json:"bookables,omitempty"` // what residents may book on the screen (Screen API v1.2)
 	Roster      []Shift    `json:"roster,omitempty"`
 	News        []News     `json:"news,omitempty"`
 	Gallery     []Photo    `json:"gallery,omitempty"`
@@ -149,11 +150,12 @@ type Suggestion struct {
 // Booking is a shared resource (the minibus, the laundry) taken for a while.
 // ProfileID is "" when the one who booked is hidden from screens.
 type Booking struct {
-	ID        string    `json:"id"`
-	Resource  string    `json:"resource"`
-	Start     time.Time `json:"start"`
-	End       time.Time `json:"end"`
-	ProfileID string    `json:"profile_id,omitempty"`
+	ID         string    `json:"id"`
+	Resource   string    `json:"resource"`              // the resource's name
+	ResourceID string    `json:"resource_id,omitempty"` // the Bookable, "" from a v1 backend
+	Start      time.Time `json:"start"`
+	End        time.Time `json:"end"`
+	ProfileID  string    `json:"profile_id,omitempty"`
 }
 
 // ShiftKind is day, evening or night.
@@ -304,6 +306,7 @@ const (
 	ActivityItem ItemType = "activity"
 	MealItem     ItemType = "meal"
 	MeetingItem  ItemType = "meeting"
+	BookingItem  ItemType = "booking" // ItemID is the resource to book, or the booking to cancel
 )
 
 // Action is join or leave.
@@ -313,6 +316,9 @@ type Action string
 const (
 	Join  Action = "join"
 	Leave Action = "leave"
+	// A booking is booked and cancelled.
+	Book   Action = "book"
+	Cancel Action = "cancel"
 )
 
 // SignupState is where a sign-up made on the screen is on its way.
@@ -334,8 +340,11 @@ type Signup struct {
 	Action    Action      `json:"action"`
 	At        time.Time   `json:"at"`
 	State     SignupState `json:"state"`
-	Reason    string      `json:"reason,omitempty"` // full, closed, unknown_item, unknown_profile
+	Reason    string      `json:"reason,omitempty"` // full, closed, unknown_item, unknown_profile; taken, too_many, ... for a booking
 	Attempts  int         `json:"attempts,omitempty"`
+	// Start and End are the time a booking asks for (action book).
+	Start time.Time `json:"start,omitzero"`
+	End   time.Time `json:"end,omitzero"`
 }
 
 // Validate reports what is wrong with a sign-up before it goes anywhere.
@@ -343,12 +352,16 @@ func (s Signup) Validate() error {
 	switch {
 	case s.ID == "":
 		return fmt.Errorf("signup: no id")
-	case s.ItemType != ActivityItem && s.ItemType != MealItem && s.ItemType != MeetingItem:
+	case s.ItemType != ActivityItem && s.ItemType != MealItem && s.ItemType != MeetingItem && s.ItemType != BookingItem:
 		return fmt.Errorf("signup %s: unknown item type %q", s.ID, s.ItemType)
 	case s.ItemID == "" || s.ProfileID == "":
 		return fmt.Errorf("signup %s: item and profile are required", s.ID)
-	case s.Action != Join && s.Action != Leave:
+	case s.ItemType == BookingItem && s.Action != Book && s.Action != Cancel:
+		return fmt.Errorf("booking %s: unknown action %q", s.ID, s.Action)
+	case s.ItemType != BookingItem && s.Action != Join && s.Action != Leave:
 		return fmt.Errorf("signup %s: unknown action %q", s.ID, s.Action)
+	case s.Action == Book && !s.Start.Before(s.End):
+		return fmt.Errorf("booking %s: it must end after it starts (%s to %s)", s.ID, s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339))
 	}
 	return nil
 }
