@@ -86,7 +86,7 @@ func TestDemoSyncSnapshot(t *testing.T) {
 	// it starts on the file's other keys, and status, reading the running
 	// screen's report, names the department and the rejected line.
 	conf := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(conf, []byte("[backend]\nurl = \""+url+"\"\n[cache]\npath = \""+cachePath+"\"\n[screen]\nlocale = \"sv\"\n"), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte("[backend]\nurl = \""+url+"\"\n[cache]\npath = \""+cachePath+"\"\n[screen]\nlocale = \"fi\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	screen := exec.Command(filepath.Join(bin, "skaerm"), "run", "--config", conf, "--token", "T", "--windowed")
@@ -103,7 +103,7 @@ func TestDemoSyncSnapshot(t *testing.T) {
 	}, 60*time.Second) {
 		t.Fatalf("no report from the running screen:\n%s\nscreen log:\n%s", status, screenLog.String())
 	}
-	for _, want := range []string{"department:     Solsikken (d1)", conf + ":6: screen.locale: \"sv\" is not one of", "display power:  on: ", "screen shows:   the today page"} {
+	for _, want := range []string{"department:     Solsikken (d1)", conf + ":6: screen.locale: \"fi\" is not one of", "display power:  on: ", "screen shows:   the today page"} {
 		if !strings.Contains(status, want) {
 			t.Errorf("status of the running screen lacks %q:\n%s", want, status)
 		}

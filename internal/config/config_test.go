@@ -315,7 +315,7 @@ func TestLoadNamesTheFullPath(t *testing.T) {
 // file in force and the rejected ones at their defaults.
 func TestLoadUsableKeepsTheGoodKeys(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.toml")
-	file := minimal + "[cache]\npath = \"/srv/screen/cache.db\"\n[screen]\nlocale = \"sv\"\nidle_after = \"x\"\n[log]\nlevel = \"debug\"\n"
+	file := minimal + "[cache]\npath = \"/srv/screen/cache.db\"\n[screen]\nlocale = \"fi\"\nidle_after = \"x\"\n[log]\nlevel = \"debug\"\n"
 	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
 		t.Fatal(err)
 	}
