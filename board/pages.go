@@ -120,9 +120,10 @@ type CardKey string
 
 // The kinds of card read aloud besides the detail kinds.
 const (
-	BookingCard PageKind = "booking"
-	NewsCard    PageKind = "news"
-	RosterCard  PageKind = "roster"
+	BookingCard  PageKind = "booking"
+	BookableCard PageKind = "bookable" // a resource's week grid: what is free and taken
+	NewsCard     PageKind = "news"
+	RosterCard   PageKind = "roster"
 )
 
 // KeyOf is the key of a card of kind k showing item id ("" for the

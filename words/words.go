@@ -58,6 +58,18 @@ type Strings struct {
 	Span                                string // "%s til %s"
 	Slippery, Windy, LaterToday         string // "Glat føre", "Blæsende, %d m/s", "%s senere i dag"
 
+	// Booking on the screen.
+	BookablesTitle, Free, Taken, HowLong                                                   string
+	Until                                                                                  string // "til %s": the end of a length to choose
+	ConfirmBook, ConfirmUnbook                                                             string // "Ja, book til %s": a name
+	Booked                                                                                 string // "%s er booket til %s": resource, name
+	Unbooked                                                                               string // "Bookingen af %s er afbestilt": resource
+	WeekLimit                                                                              string // "%[1]s har allerede %[2]d bookinger af %[3]s denne uge": name, count, resource
+	LoginToBook                                                                            string // "Log ind for at booke %s": resource
+	NotYours                                                                               string
+	BookingWhen                                                                            string // "%s, %s": resource, when ("Vaskeriet, i morgen tirsdag kl. 13:00–15:00")
+	RefusedTaken, RefusedTooMany, RefusedTooFar, RefusedTooLate, RefusedLogin, RefusedTime string
+
 	// Placeholders name a person whose name the screen may not show (an
 	// anonymized profile without an alias) or who has none, by kind.
 	// Neutral words, never derived from the person.
@@ -162,6 +174,27 @@ func (s *Strings) Refusal(reason string) string {
 		return s.RefusedFull
 	case "closed":
 		return s.RefusedClosed
+	}
+	return s.RefusedOther
+}
+
+// BookingRefusal says why the backend refused a booking or its cancelling.
+func (s *Strings) BookingRefusal(reason string) string {
+	switch reason {
+	case "taken":
+		return s.RefusedTaken
+	case "too_many":
+		return s.RefusedTooMany
+	case "too_far_ahead":
+		return s.RefusedTooFar
+	case "too_late_to_cancel":
+		return s.RefusedTooLate
+	case "login_required":
+		return s.RefusedLogin
+	case "outside_hours", "closed":
+		return s.RefusedTime
+	case "not_yours":
+		return s.NotYours
 	}
 	return s.RefusedOther
 }

@@ -10,9 +10,16 @@ import (
 	"skaerm/words"
 )
 
-// bookings: what is booked from now on, by start.
-func (b *builder) bookings() {
+// bookings: the resources residents may book, then what is booked from
+// now on, by start; bookings/<id> is one resource's week grid.
+func (b *builder) bookings(id string) {
+	if r, ok := b.in.Board.Bookable(id); ok {
+		b.resource(r)
+		return
+	}
 	content := b.frame()
+	b.notice()
+	content = b.resources(content)
 	var bs []board.Booking
 	for _, x := range b.in.Board.Bookings {
 		if !board.Ended(x.Start, x.End, b.in.Now) {

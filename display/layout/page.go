@@ -74,6 +74,8 @@ const (
 	Stay                          // "Ja, jeg er her": the resident is still here
 	Type                          // a key of the on-screen keyboard: Intent.Text ("⌫" deletes, "⇧" shifts)
 	Send                          // send the suggestion written on the keyboard
+	Choose                        // a slot of a resource: Intent.Start, End (zero: ask how long) and Booking (to cancel)
+	Days                          // page a resource's week grid: Intent.Offset is the first day shown
 )
 
 // String names the intent in logs: "open", "pick", …
@@ -84,7 +86,7 @@ func (k IntentKind) String() string {
 	return fmt.Sprintf("intent(%d)", uint8(k))
 }
 
-var intentNames = [...]string{"", "open", "pick", "confirm", "cancel", "turn", "notify", "read", "key", "logout", "stay", "type", "send"}
+var intentNames = [...]string{"", "open", "pick", "confirm", "cancel", "turn", "notify", "read", "key", "logout", "stay", "type", "send", "choose", "days"}
 
 // Intent is what happens when a target is tapped.
 type Intent struct {
@@ -96,6 +98,9 @@ type Intent struct {
 	Notice  string
 	Card    board.CardKey // Read: the card to read
 	Text    string        // Type: the character
+	// Choose: the slot, and the booking when the slot is taken by one.
+	Start, End time.Time
+	Booking    string
 }
 
 // Target is a touch target: a tap released inside R carries Intent.
@@ -142,6 +147,12 @@ type State struct {
 	Pick   string // profile id awaiting confirmation on a detail page
 	Notice Notice
 	Slide  int // idle slideshow position
+	// On a resource's week grid: the first day shown (from today), and the
+	// slot chosen to book (Slot, SlotEnd once its length is known) or the
+	// booking chosen to cancel.
+	Day           int
+	Slot, SlotEnd time.Time
+	Booking       string
 }
 
 // Pairing is what the pairing page shows.
@@ -234,7 +245,7 @@ func Build(m Measurer, in Input) *Page {
 	case board.PageWeek:
 		b.week()
 	case board.PageBookings:
-		b.bookings()
+		b.bookings(id.ID)
 	case board.PageNews:
 		b.news()
 	case board.PageGallery:

@@ -336,6 +336,9 @@ func (g *Game) adopt(r *Reading, now time.Time) {
 			continue
 		}
 		msg := g.strings().Refusal(o.Reason)
+		if o.ItemType == board.BookingItem {
+			msg = g.strings().BookingRefusal(o.Reason)
+		}
 		if name := g.name(o.ProfileID); name != "" {
 			msg = name + ": " + msg
 		}
@@ -439,10 +442,22 @@ func (g *Game) act(now time.Time, in layout.Intent) {
 		g.pickAt = now
 	case layout.Cancel:
 		g.state.Pick = ""
+		g.state.Slot, g.state.SlotEnd, g.state.Booking = time.Time{}, time.Time{}, ""
+		g.state.Offset = 0
+	case layout.Choose:
+		// A slot (or, for a free resource, its length) was chosen: the
+		// sheet asks who, and the face grid on it starts at its first page.
+		g.state.Slot, g.state.SlotEnd, g.state.Booking = in.Start, in.End, in.Booking
+		g.state.Pick, g.state.Offset = "", 0
+		g.pickAt = now
+	case layout.Days:
+		g.state.Day = in.Offset
 	case layout.Notify:
 		g.setNotice(now, in.Notice, true)
 	case layout.Confirm:
 		g.state.Pick = ""
+		g.state.Slot, g.state.SlotEnd, g.state.Booking = time.Time{}, time.Time{}, ""
+		g.state.Offset = 0
 		g.confirm(now, in.Signup)
 	case layout.Read:
 		g.read(now, in.Card)
@@ -491,11 +506,16 @@ func (g *Game) written(w Written, now time.Time) {
 	if name == "" {
 		name = sg.ProfileID
 	}
-	msg := strs.Joined
-	if sg.Action == board.Leave {
-		msg = strs.Left
+	switch sg.Action {
+	case board.Book:
+		g.setNotice(now, fmt.Sprintf(strs.Booked, g.resourceName(sg), name), false)
+	case board.Cancel:
+		g.setNotice(now, fmt.Sprintf(strs.Unbooked, g.resourceName(sg)), false)
+	case board.Leave:
+		g.setNotice(now, fmt.Sprintf(strs.Left, name), false)
+	default:
+		g.setNotice(now, fmt.Sprintf(strs.Joined, name), false)
 	}
-	g.setNotice(now, fmt.Sprintf(msg, name), false)
 }
 
 // timers: notices fade, questions lapse, idle starts, slides turn.
@@ -504,8 +524,9 @@ func (g *Game) timers(now time.Time) {
 		g.state.Notice = layout.Notice{}
 		g.dirty = true
 	}
-	if g.state.Pick != "" && now.Sub(g.pickAt) >= PickFor {
+	if (g.state.Pick != "" || !g.state.Slot.IsZero() || g.state.Booking != "") && now.Sub(g.pickAt) >= PickFor {
 		g.state.Pick = ""
+		g.state.Slot, g.state.SlotEnd, g.state.Booking = time.Time{}, time.Time{}, ""
 		g.dirty = true
 	}
 	if !g.state.Page.Is(board.PageIdle) && now.Sub(g.lastTouch) >= g.cfg.IdleAfter && g.shown != nil && g.shown.Board != nil && g.login.state.Who == "" {
@@ -591,4 +612,24 @@ func (g *Game) swipe(p *press, ev Pointer) (layout.Intent, bool) {
 		in = g.page.SwipeRight
 	}
 	return in, in.Kind != 0
+}
+
+// resourceName is the name of what a booking entry books or cancels.
+func (g *Game) resourceName(sg board.Signup) string {
+	if g.shown == nil || g.shown.Board == nil {
+		return ""
+	}
+	bd := g.shown.Board
+	if sg.Action == board.Book {
+		if r, ok := bd.Bookable(sg.ItemID); ok {
+			return r.Name
+		}
+		return ""
+	}
+	for _, x := range bd.Bookings {
+		if x.ID == sg.ItemID {
+			return x.Resource
+		}
+	}
+	return ""
 }
