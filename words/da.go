@@ -117,5 +117,6 @@ var danish = Language{
 		Eating:  [2]string{"En spiser med.", "%s spiser med."},
 		Signed:  [2]string{"En er tilmeldt.", "%s er tilmeldt."},
 		Others:  "og %s andre", And2: "og", In: "i", Soon: "Om %s minutter: %s", Soon1: "Om et minut: %s",
+		FreeTimes: "Ledige tider %s: %s.", NoneFree: "Ingen ledige tider %s.",
 	},
 }

@@ -115,5 +115,6 @@ var english = Language{
 		Eating:  [2]string{"One person is eating.", "%s people are eating."},
 		Signed:  [2]string{"One person is signed up.", "%s people are signed up."},
 		Others:  "and %s others", And2: "and", In: "in", Soon: "In %s minutes: %s", Soon1: "In one minute: %s",
+		FreeTimes: "Free times %s: %s.", NoneFree: "No free times %s.",
 	},
 }

@@ -148,4 +148,7 @@ type Spoken struct {
 	In     string    // "i": "Strikkeklub i Dagligstuen"
 	Soon   string    // an announcement: "Om %s minutter: %s"
 	Soon1  string    // the same in one minute
+
+	FreeTimes string // a resource's free times on a day: "Ledige tider %s: %s." (day, times)
+	NoneFree  string // "Ingen ledige tider %s." (day)
 }

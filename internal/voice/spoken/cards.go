@@ -139,6 +139,40 @@ func (w *Words) Booking(b *board.Board, x board.Booking, loc *time.Location) str
 	return sentences(strings.TrimSpace(x.Resource)+" "+w.Date(x.Start, loc)+" "+w.Time(x.Start, loc), by)
 }
 
+// Bookable is a resource's week grid read aloud: its name and the times
+// still free today and tomorrow ("Vaskeriet. Ledige tider i dag: klokken
+// elleve og klokken et.").
+func (w *Words) Bookable(b *board.Board, r board.Bookable, now time.Time) string {
+	loc := b.Location()
+	parts := []string{r.Name}
+	for plus, day := range []string{w.s.Today, w.s.Tomorrow} {
+		if plus > board.LastBookableDay(r) {
+			break
+		}
+		day = strings.ToLower(day)
+		var free []string
+		for _, sl := range board.SlotsOn(b, r, now, plus) {
+			if sl.State == board.SlotFree {
+				free = append(free, w.Time(sl.Start, loc))
+			}
+		}
+		if len(free) == 0 {
+			parts = append(parts, sprintf(w.l.NoneFree, day))
+			continue
+		}
+		parts = append(parts, sprintf(w.l.FreeTimes, day, w.list(free)))
+	}
+	return sentences(parts...)
+}
+
+// list joins words as said: "a, b og c".
+func (w *Words) list(xs []string) string {
+	if len(xs) <= 1 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " " + w.l.And2 + " " + xs[len(xs)-1]
+}
+
 // News is a notice read aloud: its title and its text.
 func (w *Words) News(n board.News) string { return sentences(n.Title, n.Body) }
 
@@ -198,6 +232,10 @@ func (w *Words) Card(b *board.Board, key board.CardKey, now time.Time) (text str
 			if x.ID == id {
 				return w.Booking(b, x, loc), nil, true
 			}
+		}
+	case board.BookableCard:
+		if r, ok := b.Bookable(id); ok {
+			return w.Bookable(b, r, now), nil, true
 		}
 	case board.NewsCard:
 		for _, n := range b.News {

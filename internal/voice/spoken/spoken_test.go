@@ -296,3 +296,24 @@ func TestSwedish(t *testing.T) {
 		t.Errorf("announcement in a minute = %q, want %q", got, want)
 	}
 }
+
+// A resource's grid read aloud: the times still free today and tomorrow.
+func TestBookableReadAloud(t *testing.T) {
+	now := at(t, "2026-12-07 10:00")
+	r := board.Bookable{ID: "r1", Name: "Vaskeriet", Slots: board.FixedSlots, Open: board.ClockSpan{From: 420, To: 1140}, MaxAheadDays: 14,
+		SlotTimes: []board.ClockSpan{{From: 420, To: 540}, {From: 660, To: 780}, {From: 780, To: 900}, {From: 900, To: 1020}}}
+	b := &board.Board{Department: board.Department{Timezone: "Europe/Copenhagen"}, Bookables: []board.Bookable{r},
+		Bookings: []board.Booking{{ID: "b1", ResourceID: "r1", Start: at(t, "2026-12-07 13:00"), End: at(t, "2026-12-07 15:00")}}}
+	text, rec, ok := For("da").Card(b, board.KeyOf(board.BookableCard, "r1"), now)
+	want := "Vaskeriet. Ledige tider i dag: klokken elleve og klokken tre. Ledige tider i morgen: klokken syv, klokken elleve, klokken et og klokken tre."
+	if !ok || rec != nil || text != want {
+		t.Errorf("read aloud %q (ok %v), want %q", text, ok, want)
+	}
+	r.MaxAheadDays = 0
+	b.Bookables[0] = r
+	b.Bookings = append(b.Bookings, board.Booking{ID: "b2", ResourceID: "r1", Start: at(t, "2026-12-07 11:00"), End: at(t, "2026-12-07 13:00")},
+		board.Booking{ID: "b3", ResourceID: "r1", Start: at(t, "2026-12-07 15:00"), End: at(t, "2026-12-07 17:00")})
+	if text, _, _ := For("sv").Card(b, board.KeyOf(board.BookableCard, "r1"), now); text != "Vaskeriet. Inga lediga tider i dag." {
+		t.Errorf("nothing free, today only: %q", text)
+	}
+}
