@@ -104,6 +104,15 @@ func (b *builder) resource(r board.Bookable) {
 	b.p.Items = append(b.p.Items, Item{Kind: Icon, R: icon, Text: resourcePictogram(r.Pictogram), Color: Accent})
 	b.line(name, r.Name, b.shrink(r.Name, b.fTitle, name.W, b.fBody.Size), Ink, Left)
 	b.speaker(btn, board.KeyOf(board.BookableCard, r.ID))
+	// A booking from this screen that the backend refused (perhaps while
+	// the screen was offline) is said here, where it would have been.
+	if msg := b.refusedBooking(r); msg != "" {
+		f := Font{Size: b.fSmall.Size, Bold: true}
+		lines := len(Wrap(b.m, msg, f, rest.W, 2))
+		row, more := rest.takeTop(float64(lines)*b.lineH(f), b.u)
+		b.para(row, msg, f, Alarm, 2)
+		rest = more
+	}
 
 	cols := 7
 	switch {
@@ -405,4 +414,22 @@ func (b *builder) whoSheet(r board.Bookable, at time.Time, tap func(board.Profil
 	})
 	bw := math.Min(btns.W, 40*b.u)
 	b.button(Rect{btns.Right() - bw, btns.Y, bw, btns.H}, b.s.Cancel, Intent{Kind: Cancel}, false)
+}
+
+// refusedBooking is the last booking of r this screen made that the
+// backend refused, in words ("Karen, i morgen, tirsdag 24. november kl.
+// 13:00–15:00: Tiden blev lige taget …"), while its time is still ahead.
+func (b *builder) refusedBooking(r board.Bookable) string {
+	for i := len(b.in.Outbox) - 1; i >= 0; i-- {
+		o := b.in.Outbox[i]
+		if o.ItemType != board.BookingItem || o.Action != board.Book || o.ItemID != r.ID || o.State != board.Refused || !o.End.After(b.in.Now) {
+			continue
+		}
+		who := ""
+		if p, ok := b.in.Board.Profile(o.ProfileID); ok {
+			who = p.Name + ", "
+		}
+		return who + b.bookingDay(o.Start, o.End) + ": " + b.s.BookingRefusal(o.Reason)
+	}
+	return ""
 }

@@ -250,6 +250,13 @@ func TestBookingsInTheOutbox(t *testing.T) {
 	if !offered([]board.Signup{entry}) {
 		t.Error("a refused booking holds its slot")
 	}
+	// Told where the booking would have been, also after a restart.
+	p := layout.Build(m, layout.Input{Board: bd, Now: now, W: 1920, H: 1080, State: layout.State{Page: layout.ResourcePage("laundry")}, Outbox: []board.Signup{entry}})
+	p2, _ := bd.Profile("p2")
+	if !hasTextPrefix(p, p2.Name+", ") || !strings.Contains(strings.Join(texts(p), "|"), words.Locale("da").RefusedTaken) {
+		t.Errorf("the refusal is not said on the grid: %q", strings.Join(texts(p), " | "))
+	}
+	checkPage(t, m, p)
 }
 
 func span(from, to int) board.ClockSpan { return board.ClockSpan{From: from, To: to} }
