@@ -96,6 +96,7 @@ var danish = Language{
 		Sent: "Tak. Dit forslag er sendt.", NotSent: "Forslaget blev ikke sendt. Prøv igen senere.", SuggestClosed: "Mødet er begyndt, så forslaget blev ikke sendt.", TooLong: "Forslaget er for langt.",
 		Queued:        "Forslaget sendes, så snart skærmen har forbindelse.",
 		DocumentInApp: "Læs dokumentet i appen",
+		CancelBooking: "Afbestil",
 	},
 	Spoken: Spoken{
 		Ones: [20]string{"nul", "en", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti",

@@ -95,6 +95,7 @@ var german = Language{
 		Sent: "Danke. Ihr Vorschlag ist gesendet.", NotSent: "Der Vorschlag wurde nicht gesendet. Versuchen Sie es später.", SuggestClosed: "Das Treffen hat begonnen, der Vorschlag wurde nicht gesendet.", TooLong: "Der Vorschlag ist zu lang.",
 		Queued:        "Der Vorschlag wird gesendet, sobald der Bildschirm Verbindung hat.",
 		DocumentInApp: "Das Dokument in der App lesen",
+		CancelBooking: "Stornieren",
 	},
 	Spoken: Spoken{
 		Ones: [20]string{"null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn",

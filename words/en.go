@@ -94,6 +94,7 @@ var english = Language{
 		Sent: "Thank you. Your suggestion is sent.", NotSent: "The suggestion was not sent. Try again later.", SuggestClosed: "The meeting has started, so the suggestion was not sent.", TooLong: "The suggestion is too long.",
 		Queued:        "The suggestion is sent as soon as the screen has a connection.",
 		DocumentInApp: "Read the document in the app",
+		CancelBooking: "Cancel booking",
 	},
 	Spoken: Spoken{
 		Ones: [20]string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",

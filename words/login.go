@@ -10,4 +10,5 @@ type LoginWords struct {
 	NoLogin, UnknownProfile, LoginFailed, SignUpMe, Hidden, LoggedOutIdle string
 	WriteSuggestion, SuggestionFor, Send, Abort, Space, Sent, NotSent     string
 	SuggestClosed, TooLong, Queued, DocumentInApp                         string
+	CancelBooking                                                         string // "Afbestil": a booking on Min side
 }

@@ -97,6 +97,7 @@ var norwegian = Language{
 		Sent: "Takk. Forslaget ditt er sendt.", NotSent: "Forslaget ble ikke sendt. Prøv igjen senere.", SuggestClosed: "Møtet har begynt, så forslaget ble ikke sendt.", TooLong: "Forslaget er for langt.",
 		Queued:        "Forslaget sendes så snart skjermen har forbindelse.",
 		DocumentInApp: "Les dokumentet i appen",
+		CancelBooking: "Avbestill",
 	},
 	Spoken: Spoken{
 		Ones: [20]string{"null", "en", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti",

@@ -96,6 +96,7 @@ var swedish = Language{
 		Sent: "Tack. Ditt förslag är skickat.", NotSent: "Förslaget skickades inte. Försök igen senare.", SuggestClosed: "Mötet har börjat, så förslaget skickades inte.", TooLong: "Förslaget är för långt.",
 		Queued:        "Förslaget skickas så snart skärmen har anslutning.",
 		DocumentInApp: "Läs dokumentet i appen",
+		CancelBooking: "Avboka",
 	},
 	Spoken: Spoken{
 		Ones: [20]string{"noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",

@@ -9,6 +9,7 @@ import (
 	"skaerm/board"
 	"skaerm/display/internal/fixture"
 	"skaerm/display/layout"
+	"skaerm/personal"
 	"skaerm/words"
 )
 
@@ -260,3 +261,40 @@ func TestBookingsInTheOutbox(t *testing.T) {
 }
 
 func span(from, to int) board.ClockSpan { return board.ClockSpan{From: from, To: to} }
+
+// Min side lists the resident's bookings with "Afbestil" until the
+// cancelling deadline; the confirmation carries the cancelling.
+func TestMyBookingsOnMinSide(t *testing.T) {
+	m := measurer(t)
+	full, now := bookableBoard(t)
+	// Only bookings: the sign-ups would fill the list before tomorrow.
+	only := *full
+	only.Activities, only.Meals, only.Meetings = nil, nil, nil
+	bd := &only
+	p1, _ := bd.Profile("p1")
+	lv := &layout.LoginView{Offered: true, Who: "p1", Name: p1.Name, Page: &personal.Page{ProfileID: "p1", Name: p1.Name}}
+	lw := words.LoginWordsFor("da")
+	for _, sz := range sizes {
+		p := layout.Build(m, layout.Input{Board: bd, Now: now, W: sz.w, H: sz.h, State: layout.State{Page: board.PageOf(board.PageMe)}, Login: lv})
+		var cancel []board.Signup
+		for _, tg := range targetsOf(p, layout.Confirm) {
+			if tg.Intent.Signup.ItemType == board.BookingItem {
+				cancel = append(cancel, tg.Intent.Signup)
+			}
+		}
+		if len(cancel) != 1 || cancel[0].Action != board.Cancel || cancel[0].ItemID != "bk1" || cancel[0].ProfileID != "p1" || !hasText(p, lw.CancelBooking) {
+			t.Errorf("%vx%v: Min side cancels %+v", sz.w, sz.h, cancel)
+		}
+	}
+	// Within the hour before it starts it can no longer be cancelled.
+	late := bd.Bookings[len(bd.Bookings)-2].Start.Add(-30 * time.Minute)
+	p := layout.Build(m, layout.Input{Board: bd, Now: late, W: 1920, H: 1080, State: layout.State{Page: board.PageOf(board.PageMe)}, Login: lv})
+	for _, tg := range targetsOf(p, layout.Confirm) {
+		if tg.Intent.Signup.ItemType == board.BookingItem {
+			t.Errorf("a booking 30 minutes ahead can be cancelled: %+v", tg.Intent.Signup)
+		}
+	}
+	if !hasText(p, "Vaskeriet") {
+		t.Error("the booking is not on Min side")
+	}
+}

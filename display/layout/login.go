@@ -264,6 +264,37 @@ type signupRow struct {
 	pendingLeft bool
 }
 
+// myBookings are the logged-in resident's bookings from now on, with
+// this screen's own not yet answered laid over them: a booking waiting for
+// the backend, or one being cancelled, says so.
+func (b *builder) myBookings(who string) []signupRow {
+	var rows []signupRow
+	bd := b.in.Board
+	cancelling := map[string]bool{}
+	for _, o := range b.in.Outbox {
+		if o.ItemType != board.BookingItem || o.State != board.Pending || o.ProfileID != who {
+			continue
+		}
+		switch o.Action {
+		case board.Cancel:
+			cancelling[o.ItemID] = true
+		case board.Book:
+			if r, ok := bd.Bookable(o.ItemID); ok && o.End.After(b.in.Now) {
+				rows = append(rows, signupRow{typ: board.BookingItem, title: r.Name, start: o.Start, end: o.End, pendingLeft: true})
+			}
+		}
+	}
+	for _, x := range bd.Bookings {
+		if x.ProfileID != who || board.Ended(x.Start, x.End, b.in.Now) {
+			continue
+		}
+		r, ok := bd.Bookable(x.ResourceID)
+		rows = append(rows, signupRow{typ: board.BookingItem, id: x.ID, title: x.Resource, start: x.Start, end: x.End,
+			open: ok && board.CanCancel(r, x, b.in.Now), pendingLeft: cancelling[x.ID]})
+	}
+	return rows
+}
+
 // mySignups: what I am signed up for in the next 7 days, each with Afmeld.
 func (b *builder) mySignups(r Rect) {
 	w, who := b.lw(), b.in.Login.Who
@@ -295,6 +326,7 @@ func (b *builder) mySignups(r Rect) {
 	for _, m := range bd.Meetings {
 		add(board.MeetingItem, m.ID, m.Title, m.Signups, m.Start, m.End, true)
 	}
+	rows = append(rows, b.myBookings(who)...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].start.Before(rows[j].start) })
 	start := len(b.p.Items)
 	if len(rows) == 0 {
@@ -317,10 +349,17 @@ func (b *builder) mySignups(r Rect) {
 		text := Rect{li.X, li.Y, li.W - bw - b.u, li.H}
 		halves := text.splitV(0, 1, 1)
 		b.line(halves[0], row.title, bf, Ink, Left)
-		b.line(halves[1], words.Span(row.start, row.end, b.loc)+"  "+b.s.Day(row.start, b.in.Now, b.loc), b.fSmall, Ink, Left)
+		when := words.Span(row.start, row.end, b.loc) + "  " + b.s.Day(row.start, b.in.Now, b.loc)
+		if row.typ == board.BookingItem && !board.SameDay(row.start, row.end, b.loc) {
+			when = b.bookingDay(row.start, row.end)
+		}
+		b.line(halves[1], when, b.fSmall, Ink, Left)
 		switch {
 		case row.pendingLeft:
 			b.line(btn, b.s.Pending, Font{Size: b.fSmall.Size, Bold: true}, Muted, Center)
+		case row.open && row.typ == board.BookingItem:
+			sg := board.Signup{ItemType: board.BookingItem, ItemID: row.id, ProfileID: who, Action: board.Cancel}
+			b.button(btn, w.CancelBooking, Intent{Kind: Confirm, Profile: who, Signup: sg}, false)
 		case row.open:
 			sg := board.Signup{ItemType: row.typ, ItemID: row.id, ProfileID: who, Action: board.Leave}
 			b.button(btn, w.Unsubscribe, Intent{Kind: Confirm, Profile: who, Signup: sg}, false)
