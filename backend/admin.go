@@ -26,6 +26,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	adminTable(s, a, "meals", true, func(st *state) *table[Meal] { return st.meals })
 	adminTable(s, a, "meetings", true, func(st *state) *table[Meeting] { return st.meetings })
 	adminTable(s, a, "bookings", true, func(st *state) *table[Booking] { return st.bookings })
+	adminTable(s, a, "bookables", true, func(st *state) *table[Bookable] { return st.bookables })
 	adminTable(s, a, "roster", true, func(st *state) *table[RosterEntry] { return st.roster })
 	adminTable(s, a, "news", true, func(st *state) *table[News] { return st.news })
 	adminTable(s, a, "gallery", true, func(st *state) *table[GalleryItem] { return st.gallery })
@@ -44,6 +45,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	a("GET /admin/v1/screens", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.screenList()) })
 	a("GET /admin/v1/screens/{id}/screenshot", s.adminScreenshot)
 	a("GET /admin/v1/signups", s.adminSignups)
+	a("GET /admin/v1/booking-requests", s.adminBookingRequests)
 	a("GET /admin/v1/fault", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.faults.get()) })
 	a("PUT /admin/v1/fault", s.adminSetFault)
 	a("DELETE /admin/v1/fault", func(w http.ResponseWriter, r *http.Request) {

@@ -148,9 +148,17 @@ func (st *state) renderBoard(deptID string, w window) (*Board, error) {
 	}
 	for _, x := range st.bookings.rows {
 		if x.DepartmentID == deptID && w.overlaps(x.Start, x.End) {
+			x = st.resolved(x)
 			x.DepartmentID = ""
 			ref(x.ProfileID)
 			b.Bookings = append(b.Bookings, x)
+		}
+	}
+	for _, x := range st.bookables.sorted() {
+		if x.DepartmentID == deptID {
+			x.DepartmentID = ""
+			x.SlotTimes = nonNil(x.SlotTimes)
+			b.Bookables = append(b.Bookables, x)
 		}
 	}
 	for _, r := range st.roster.rows {
@@ -248,6 +256,13 @@ func (s *Server) board(dept string, q map[string][]string) (renderedBoard, error
 		return renderedBoard{}, err
 	}
 	b.Weather = weather
+	if s.opts.PlainV1 {
+		// A v1 board: no bookables, bookings by name only.
+		b.Bookables = nil
+		for i := range b.Bookings {
+			b.Bookings[i].ResourceID = ""
+		}
+	}
 	rb, err := encodeBoard(b)
 	if err != nil {
 		return renderedBoard{}, err

@@ -131,10 +131,35 @@ func (a Admin) DeleteActivity(ctx context.Context, id string) error {
 }
 
 // Put creates or replaces a row of any collection: "departments",
-// "profiles", "activities", "meals", "meetings", "bookings", "roster", "news"
-// or "gallery".
+// "profiles", "activities", "meals", "meetings", "bookings", "bookables",
+// "roster", "news" or "gallery".
 func (a Admin) Put(ctx context.Context, collection, id string, v any) error {
 	return a.do(ctx, http.MethodPut, "/admin/v1/"+esc(collection)+"/"+esc(id), v, nil)
+}
+
+// Bookables lists every bookable resource of every department.
+func (a Admin) Bookables(ctx context.Context) ([]Bookable, error) {
+	var out []Bookable
+	return out, a.do(ctx, http.MethodGet, "/admin/v1/bookables", nil, &out)
+}
+
+// PutBookable creates or replaces a bookable resource; DepartmentID ""
+// means the first department.
+func (a Admin) PutBookable(ctx context.Context, x Bookable) error {
+	return a.do(ctx, http.MethodPut, "/admin/v1/bookables/"+esc(x.ID), x, nil)
+}
+
+// Bookings lists every booking of every department.
+func (a Admin) Bookings(ctx context.Context) ([]Booking, error) {
+	var out []Booking
+	return out, a.do(ctx, http.MethodGet, "/admin/v1/bookings", nil, &out)
+}
+
+// BookingRequests lists every booking request received from screens, once
+// per id, with its answer and how often it arrived.
+func (a Admin) BookingRequests(ctx context.Context) ([]BookingRecord, error) {
+	var out []BookingRecord
+	return out, a.do(ctx, http.MethodGet, "/admin/v1/booking-requests", nil, &out)
 }
 
 // SetWeather sets the weather the department's screens get (a JSON object,

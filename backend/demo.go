@@ -415,10 +415,59 @@ func (d *demoBuilder) meeting(dept string) {
 	d.st.meetings.rows[m.ID] = m
 }
 
+// bookings adds the department's bookables and what is booked: the
+// laundry on about every other day, the minibus twice, the guest room for
+// two nights, and this week a few more laundry slots, one of them by a
+// resident hidden from screens. No two bookings of a resource overlap, and
+// nobody books more than its rules allow in a week.
 func (d *demoBuilder) bookings(dept string) {
+	for _, x := range demoBookables(dept) {
+		d.st.bookables.rows[x.ID] = x
+	}
+	vask, bus, gaest := "bk-"+dept+"-vask", "bk-"+dept+"-bus", "bk-"+dept+"-gaest"
 	residents := d.residents(dept)
+	var hidden string
+	var visible []string
+	for _, id := range residents {
+		if demoHidden[id] {
+			hidden = id
+		} else {
+			visible = append(visible, id)
+		}
+	}
 	add := func(id, resource string, start, end time.Time, profile string) {
-		d.st.bookings.rows[id] = Booking{ID: id, Resource: resource, Start: start, End: end, ProfileID: profile, DepartmentID: dept}
+		x := d.st.bookables.rows[resource]
+		d.st.bookings.rows[id] = Booking{ID: id, Resource: x.Name, ResourceID: x.ID, Start: start, End: end, ProfileID: profile, DepartmentID: dept}
+	}
+	// The laundry's slots, as hours of the day.
+	var slots [][2]int
+	for _, st := range d.st.bookables.rows[vask].SlotTimes {
+		sp, _ := parseDaySpan(st)
+		slots = append(slots, [2]int{sp.from / 60, sp.to / 60})
+	}
+	// freeSlot books the first laundry slot of day off that nobody has,
+	// trying them in the order given.
+	freeSlot := func(id string, off int, order []int, profile string) {
+		for _, i := range order {
+			start, end := d.at(off, slots[i][0], 0), d.at(off, slots[i][1], 0)
+			taken := false
+			for _, o := range d.st.bookings.rows {
+				taken = taken || o.ResourceID == vask && o.Start.Before(end) && start.Before(o.End)
+			}
+			if !taken {
+				add(id, vask, start, end, profile)
+				return
+			}
+		}
+	}
+	// launderers orders the visible residents for the week of day off: the
+	// week's daily laundry goes to the first seven, one each, so nobody
+	// reaches the laundry's two a week.
+	launderers := func(off int) ([]string, int) {
+		date := d.at(off, 0, 0)
+		weekday := (int(date.Weekday()) + 6) % 7 // Monday 0
+		monday := d.at(off-weekday, 0, 0)
+		return pick(demoRand(dayKey(monday), deptKey(dept), 0xb7), visible, len(visible)), weekday
 	}
 	for off := -1; off <= 14; off++ {
 		date := d.at(off, 0, 0)
@@ -426,21 +475,26 @@ func (d *demoBuilder) bookings(dept string) {
 		stamp := date.Format("20060102")
 		if r.IntN(2) == 0 {
 			h := 9 + 2*r.IntN(4)
-			add(fmt.Sprintf("b-%s-%s-vask", dept, stamp), "Vaskeriet", d.at(off, h, 0), d.at(off, h+2, 0), residents[r.IntN(len(residents))])
+			who, weekday := launderers(off)
+			add(fmt.Sprintf("b-%s-%s-vask", dept, stamp), vask, d.at(off, h, 0), d.at(off, h+2, 0), who[weekday])
 		}
 		if off == 2 || off == 9 {
-			add(fmt.Sprintf("b-%s-%s-bus", dept, stamp), "Minibussen", d.at(off, 9, 0), d.at(off, 16, 0), residents[r.IntN(len(residents))])
+			add(fmt.Sprintf("b-%s-%s-bus", dept, stamp), bus, d.at(off, 9, 0), d.at(off, 13, 0), residents[r.IntN(len(residents))])
 		}
 		if off == 4 {
-			add(fmt.Sprintf("b-%s-%s-gaest", dept, stamp), "Gæsteværelset", d.at(off, 14, 0), d.at(off+2, 11, 0), residents[r.IntN(len(residents))])
+			add(fmt.Sprintf("b-%s-%s-gaest", dept, stamp), gaest, d.at(off, 14, 0), d.at(off+2, 11, 0), residents[r.IntN(len(residents))])
 		}
 	}
-	// A booking by a resident hidden from screens: the screen keeps it
-	// without a name.
-	for id := range demoHidden {
-		if p := d.st.profiles.rows[id]; p.DepartmentID == dept && p.Kind == KindResident {
-			add(fmt.Sprintf("b-%s-%s-vask-2", dept, d.day.Format("20060102")), "Vaskeriet", d.at(0, 15, 0), d.at(0, 17, 0), id)
-		}
+	// This week, counted from today: the hidden resident's slot today (the
+	// screen keeps it without a name), preferably 15-17, and one more slot
+	// today and on each of the next two days that are still this week.
+	if hidden != "" {
+		freeSlot(fmt.Sprintf("b-%s-%s-vask-2", dept, d.day.Format("20060102")), 0, []int{4, 5, 3, 2, 1, 0}, hidden)
+	}
+	who, weekday := launderers(0)
+	for k := 0; k < 3 && weekday+k <= 6; k++ {
+		r := demoRand(dayKey(d.at(k, 0, 0)), deptKey(dept), 0xb1)
+		freeSlot(fmt.Sprintf("b-%s-%s-vask-3", dept, d.at(k, 0, 0).Format("20060102")), k, r.Perm(len(slots)), who[7+k])
 	}
 }
 

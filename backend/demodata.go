@@ -17,6 +17,24 @@ var demoDepartments = []Department{
 	{ID: "d2", Name: "Havblik", Timezone: "Europe/Copenhagen", Locale: "da"},
 }
 
+// demoBookables are what a department lets its residents book on the
+// screen (Screen API v1.2): the laundry in fixed two-hour slots, the minibus
+// by the half hour for one to four hours, and the guest room by the night
+// (over midnight, up to three nights) for a resident logged in on the screen.
+func demoBookables(dept string) []Bookable {
+	return []Bookable{
+		{ID: "bk-" + dept + "-vask", Name: "Vaskeriet", Pictogram: "laundry", Slots: SlotsFixed,
+			SlotTimes: []string{"07:00-09:00", "09:00-11:00", "11:00-13:00", "13:00-15:00", "15:00-17:00", "17:00-19:00"},
+			Open:      "07:00-19:00", MaxAheadDays: 14, MaxPerWeek: 2, CancelUntilMinutes: 60, DepartmentID: dept},
+		{ID: "bk-" + dept + "-bus", Name: "Minibussen", Pictogram: "bus", Slots: SlotsFree,
+			GridMinutes: 30, MinMinutes: 60, MaxMinutes: 240, Open: "08:00-20:00",
+			MaxAheadDays: 30, MaxPerWeek: 1, CancelUntilMinutes: 120, DepartmentID: dept},
+		{ID: "bk-" + dept + "-gaest", Name: "Gæsteværelset", Pictogram: "bed", Slots: SlotsFree,
+			GridMinutes: 60, MinMinutes: 20 * 60, MaxMinutes: 72 * 60, Open: "00:00-24:00",
+			MaxAheadDays: 60, MaxPerWeek: 1, CancelUntilMinutes: 24 * 60, LoginRequired: true, DepartmentID: dept},
+	}
+}
+
 // Residents p1..p20 live in Solsikken (d1), p21..p40 in Havblik (d2).
 var demoResidents = []demoPerson{
 	{"Karen", "Ærtebølle", false}, {"Poul", "Søndergaard", true}, {"Inger", "Kjærsgaard", false},

@@ -10,10 +10,11 @@
 // Options.Demo an empty store is seeded with a demo care home: two
 // departments (d1 Solsikken, d2 Havblik) in Europe/Copenhagen, about forty
 // residents and sixteen staff with drawn avatars, and fifteen days of
-// activities, meals, shifts, bookings, a house meeting, news and photos. The
-// demo is a pure function of the day: DemoBoard returns the same bytes a
-// fresh demo server serves, and Board.Secrets lists what a screen must never
-// keep. Every profile carries the private fields a screen must drop (last
+// activities, meals, shifts, bookings, a house meeting, news and photos,
+// with three resources to book on the screen (the laundry, the minibus and
+// the guest room). The demo is a pure function of the day: DemoBoard
+// returns the same bytes a fresh demo server serves, and Board.Secrets
+// lists what a screen must never keep. Every profile carries the private fields a screen must drop (last
 // name, e-mail, phone, CPR, birthday, notes) and a few the contract does not
 // name; some profiles are hidden, some anonymized, one is external.
 //
@@ -23,7 +24,12 @@
 // The board's ETag is the SHA-256 of its exact bytes, and generated_at is
 // the time of the department's last change, so an unchanged board keeps its
 // ETag. Sign-ups are idempotent by id and every arrival is recorded
-// (Admin.Signups). A change pushes a sync event down /events.
+// (Admin.Signups). Bookings made on a screen (Screen API v1.2, POST
+// /bookings) are checked against their Bookable's rules in the
+// department's time zone and stored in the same write that checked them,
+// so two screens asking for one time get one booking; they are idempotent
+// by the screen's id too (Admin.BookingRequests). A change pushes a sync
+// event down /events.
 //
 // Admin requests from loopback need no token; others need
 // Options.AdminToken. Admin.SetFault makes the Screen API fail on purpose

@@ -35,8 +35,9 @@ type Options struct {
 	// PollInterval is the device flow's polling interval; 0 means 5 s. The
 	// interval sent to screens is in whole seconds, at least 1.
 	PollInterval time.Duration
-	// PlainV1 answers as a Screen API v1 backend: no /capabilities and no
-	// weather on the board (screens then show what they showed before v1.1).
+	// PlainV1 answers as a Screen API v1 backend: no /capabilities, no
+	// weather and no bookables on the board, no booking on the screen
+	// (screens then show what they showed before v1.1).
 	PlainV1 bool
 }
 
@@ -161,7 +162,9 @@ func (s *Server) load() error {
 	// Nothing but the placeholder department counts as empty; a demo of an
 	// earlier day nobody edited is stale.
 	empty := len(s.st.profiles.rows) == 0 && !edited
-	stale := demoDay != "" && demoDay != today && !edited
+	// A demo seeded by a backend before bookables (Screen API v1.2) is
+	// stale too.
+	stale := demoDay != "" && (demoDay != today || len(s.st.bookables.rows) == 0) && !edited
 	switch {
 	case s.opts.Demo && (empty || stale):
 		if err := s.seedDemo(today); err != nil {
@@ -306,6 +309,7 @@ func (s *Server) Handler() http.Handler {
 		api.HandleFunc("GET /api/screen/v1/me", s.screenAuth(s.withSession(s.handleMe)))
 		api.HandleFunc("GET /api/screen/v1/me/media/{sha256}", s.screenAuth(s.withSession(s.handleMeMedia)))
 		api.HandleFunc("POST /api/screen/v1/suggestions", s.screenAuth(s.withSession(s.handleSuggestion)))
+		api.HandleFunc("POST /api/screen/v1/bookings", s.screenAuth(s.handleBooking))
 	}
 	mux.Handle("/api/screen/v1/", s.withFaults(jsonErrors(api)))
 

@@ -15,7 +15,7 @@ import (
 
 // row is a stored type.
 type row interface {
-	Department | Profile | Activity | Meal | Meeting | Booking | RosterEntry | News | GalleryItem
+	Department | Profile | Activity | Meal | Meeting | Booking | Bookable | RosterEntry | News | GalleryItem
 	rowID() string
 	rowDept() string
 	validate() error
@@ -70,6 +70,7 @@ type state struct {
 	meals       *table[Meal]
 	meetings    *table[Meeting]
 	bookings    *table[Booking]
+	bookables   *table[Bookable]
 	roster      *table[RosterEntry]
 	news        *table[News]
 	gallery     *table[GalleryItem]
@@ -86,6 +87,7 @@ func newState() *state {
 		meals:       newTable[Meal]("meals"),
 		meetings:    newTable[Meeting]("meetings"),
 		bookings:    newTable[Booking]("bookings"),
+		bookables:   newTable[Bookable]("bookables"),
 		roster:      newTable[RosterEntry]("roster"),
 		news:        newTable[News]("news"),
 		gallery:     newTable[GalleryItem]("gallery"),
@@ -96,7 +98,7 @@ func newState() *state {
 // contentBuckets are the buckets a demo reseed replaces.
 func (st *state) contentBuckets() [][]byte {
 	return [][]byte{st.departments.bucket, st.profiles.bucket, st.activities.bucket, st.meals.bucket,
-		st.meetings.bucket, st.bookings.bucket, st.roster.bucket, st.news.bucket, st.gallery.bucket}
+		st.meetings.bucket, st.bookings.bucket, st.bookables.bucket, st.roster.bucket, st.news.bucket, st.gallery.bucket}
 }
 
 // firstDepartment is the department with the smallest id, "" if none.
@@ -110,12 +112,13 @@ func (st *state) firstDepartment() string {
 
 // Other buckets.
 var (
-	bucketMedia       = []byte("media")       // sha256 -> content type, 0, bytes
-	bucketSignups     = []byte("signups")     // signup id -> SignupRecord
-	bucketTokens      = []byte("tokens")      // sha256(token) -> tokenRecord
-	bucketScreens     = []byte("screens")     // screen id -> ScreenStatus
-	bucketScreenshots = []byte("screenshots") // screen id -> PNG
-	bucketMeta        = []byte("meta")        // see meta keys
+	bucketMedia       = []byte("media")            // sha256 -> content type, 0, bytes
+	bucketSignups     = []byte("signups")          // signup id -> SignupRecord
+	bucketBookingReqs = []byte("booking_requests") // screen's request id -> BookingRecord
+	bucketTokens      = []byte("tokens")           // sha256(token) -> tokenRecord
+	bucketScreens     = []byte("screens")          // screen id -> ScreenStatus
+	bucketScreenshots = []byte("screenshots")      // screen id -> PNG
+	bucketMeta        = []byte("meta")             // see meta keys
 )
 
 const (
@@ -189,7 +192,7 @@ func openDB(path string) (*bolt.DB, error) {
 		return nil, fmt.Errorf("open backend store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range append(newState().contentBuckets(), bucketMedia, bucketSignups, bucketTokens, bucketScreens, bucketScreenshots, bucketMeta) {
+		for _, b := range append(newState().contentBuckets(), bucketMedia, bucketSignups, bucketBookingReqs, bucketTokens, bucketScreens, bucketScreenshots, bucketMeta) {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
@@ -211,7 +214,7 @@ func openDB(path string) (*bolt.DB, error) {
 func loadState(tx *bolt.Tx) (*state, error) {
 	st := newState()
 	loaders := []func(*bolt.Tx) error{st.departments.load, st.profiles.load, st.activities.load, st.meals.load,
-		st.meetings.load, st.bookings.load, st.roster.load, st.news.load, st.gallery.load}
+		st.meetings.load, st.bookings.load, st.bookables.load, st.roster.load, st.news.load, st.gallery.load}
 	for _, load := range loaders {
 		if err := load(tx); err != nil {
 			return nil, err
@@ -232,7 +235,8 @@ func loadState(tx *bolt.Tx) (*state, error) {
 }
 
 // seed replaces the content with st (the demo for day, or a bare store when
-// day is ""); media are added, tokens, screens and sign-ups stay.
+// day is ""); media are added, tokens, screens, sign-ups and booking
+// requests stay.
 func seed(tx *bolt.Tx, st *state, media map[string]blob, day string) error {
 	for _, name := range st.contentBuckets() {
 		if err := tx.DeleteBucket(name); err != nil {
@@ -255,6 +259,7 @@ func seed(tx *bolt.Tx, st *state, media map[string]blob, day string) error {
 	putAll(func() error { return putRows(b, st.meals) })
 	putAll(func() error { return putRows(b, st.meetings) })
 	putAll(func() error { return putRows(b, st.bookings) })
+	putAll(func() error { return putRows(b, st.bookables) })
 	putAll(func() error { return putRows(b, st.roster) })
 	putAll(func() error { return putRows(b, st.news) })
 	putAll(func() error { return putRows(b, st.gallery) })

@@ -34,8 +34,8 @@ func TestCapabilitiesOfferWeather(t *testing.T) {
 	if err := json.Unmarshal(r.body, &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.API != "1.1" || !slices.Contains(c.Features, "weather") || !slices.Contains(c.Features, "sessions") || !slices.Contains(c.Features, "audio") {
-		t.Errorf("capabilities %+v, want api 1.1 offering weather, sessions and audio", c)
+	if c.API != "1.2" || !slices.Contains(c.Features, "weather") || !slices.Contains(c.Features, "sessions") || !slices.Contains(c.Features, "audio") || !slices.Contains(c.Features, "bookables") {
+		t.Errorf("capabilities %+v, want api 1.2 offering weather, sessions, audio and bookables", c)
 	}
 	if r := do(t, http.MethodGet, tb.URL+"/api/screen/v1/capabilities", "", nil); r.status != http.StatusUnauthorized {
 		t.Errorf("capabilities without a token: %d, want 401", r.status)

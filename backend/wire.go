@@ -137,14 +137,55 @@ type Suggestion struct {
 	Text      string `json:"text"`
 }
 
-// Booking is a shared resource taken for a while.
+// Booking is a shared resource taken for a while. Resource is the name a
+// v1 screen shows; ResourceID (Screen API v1.2) names the Bookable. Staff
+// may store either: the board fills in the other from the department's
+// bookables.
 type Booking struct {
 	ID           string    `json:"id"`
 	Resource     string    `json:"resource"`
+	ResourceID   string    `json:"resource_id,omitempty"`
 	Start        time.Time `json:"start"`
 	End          time.Time `json:"end"`
 	ProfileID    string    `json:"profile_id"`
 	DepartmentID string    `json:"department_id,omitempty"`
+}
+
+// Slot kinds of a Bookable.
+const (
+	SlotsFixed = "fixed" // only the listed slot times
+	SlotsFree  = "free"  // any start on the grid, within the lengths and the opening hours
+)
+
+// BookablePictograms are the pictograms the demo's bookables use.
+var BookablePictograms = []string{"laundry", "bus", "bed"}
+
+// Bookable is a resource residents book on the screen (Screen API v1.2),
+// with the Manager's rules. Times of day are the department's local
+// "HH:MM-HH:MM" ("24:00" ends a day). For every limit, 0 means none:
+// MaxAheadDays 0 lets any future day be booked, MaxPerWeek 0 any number of
+// bookings, CancelUntilMinutes 0 cancelling until the start.
+type Bookable struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Pictogram string `json:"pictogram"`
+	Slots     string `json:"slots"` // SlotsFixed or SlotsFree
+	// SlotTimes are the slots of a fixed resource, each within one day.
+	SlotTimes []string `json:"slot_times"`
+	// GridMinutes, MinMinutes and MaxMinutes shape a free booking: it
+	// starts and ends on the grid (counted from local midnight) and lasts
+	// between the two lengths.
+	GridMinutes int `json:"grid_minutes"`
+	MinMinutes  int `json:"min_minutes"`
+	MaxMinutes  int `json:"max_minutes"`
+	// Open is when the resource may be used; a free booking stays inside
+	// it on one day, except that "00:00-24:00" lets it cross midnight.
+	Open               string `json:"open"`
+	MaxAheadDays       int    `json:"max_ahead_days"` // the latest day that may be booked, counted from today
+	MaxPerWeek         int    `json:"max_per_week"`   // bookings per profile, Monday to Sunday
+	CancelUntilMinutes int    `json:"cancel_until_minutes"`
+	LoginRequired      bool   `json:"login_required"` // only a resident logged in on the screen may book
+	DepartmentID       string `json:"department_id,omitempty"`
 }
 
 // Shift kinds.
@@ -196,6 +237,7 @@ type Board struct {
 	Meals       []Meal          `json:"meals"`
 	Meetings    []Meeting       `json:"meetings"`
 	Bookings    []Booking       `json:"bookings"`
+	Bookables   []Bookable      `json:"bookables,omitempty"` // Screen API v1.2
 	Roster      []RosterEntry   `json:"roster"`
 	News        []News          `json:"news"`
 	Gallery     []GalleryItem   `json:"gallery"`
@@ -246,6 +288,69 @@ type SignupRecord struct {
 	Received      int       `json:"received"`
 	FirstReceived time.Time `json:"first_received"`
 	LastReceived  time.Time `json:"last_received"`
+}
+
+// Booking actions.
+const (
+	ActionBook   = "book"
+	ActionCancel = "cancel"
+)
+
+// BookingRequest is the body of POST /api/screen/v1/bookings (Screen API
+// v1.2): book ResourceID from Start to End, or cancel BookingID.
+type BookingRequest struct {
+	ID         string    `json:"id"`
+	Action     string    `json:"action"`
+	ResourceID string    `json:"resource_id,omitempty"`
+	BookingID  string    `json:"booking_id,omitempty"`
+	ProfileID  string    `json:"profile_id"`
+	Start      time.Time `json:"start,omitzero"`
+	End        time.Time `json:"end,omitzero"`
+	At         time.Time `json:"at,omitzero"`
+	// Session is the screen session the request was made in; the backend
+	// records whose session it was, never the session itself.
+	Session string `json:"session,omitempty"`
+}
+
+// BookingAnswer is the booking a 200 answer names: the new one, or the one
+// cancelled.
+type BookingAnswer struct {
+	ID         string    `json:"id"`
+	ResourceID string    `json:"resource_id"`
+	Start      time.Time `json:"start"`
+	End        time.Time `json:"end"`
+	ProfileID  string    `json:"profile_id"`
+}
+
+// Booking results: booked and cancelled answer 200, the rest (and
+// ResultClosed, for a slot that has started) 409 with the result as the
+// error.
+const (
+	ResultBooked          = "booked"
+	ResultCancelled       = "cancelled"
+	ResultTaken           = "taken"
+	ResultOutsideHours    = "outside_hours"
+	ResultTooMany         = "too_many"
+	ResultTooFarAhead     = "too_far_ahead"
+	ResultTooLateToCancel = "too_late_to_cancel"
+	ResultLoginRequired   = "login_required"
+	ResultUnknownResource = "unknown_resource"
+	ResultUnknownBooking  = "unknown_booking"
+	ResultNotYours        = "not_yours"
+)
+
+// BookingRecord is every booking request the backend received, once per
+// id, with its answer and how often it arrived.
+type BookingRecord struct {
+	BookingRequest
+	DepartmentID  string         `json:"department_id"`
+	ScreenID      string         `json:"screen_id"`
+	SessionOf     string         `json:"session_of,omitempty"` // profile logged in when it was made
+	Result        string         `json:"result"`
+	Booking       *BookingAnswer `json:"booking,omitempty"` // for booked and cancelled
+	Received      int            `json:"received"`
+	FirstReceived time.Time      `json:"first_received"`
+	LastReceived  time.Time      `json:"last_received"`
 }
 
 // StatusReport is the body of POST /api/screen/v1/status.
@@ -348,10 +453,50 @@ func (m Meeting) validate() error {
 }
 
 func (b Booking) validate() error {
-	if b.ID == "" || b.Resource == "" {
-		return invalid("booking needs id and resource")
+	if b.ID == "" || b.Resource == "" && b.ResourceID == "" {
+		return invalid("booking needs id and resource or resource_id")
 	}
 	return checkSpan(b.Start, b.End)
+}
+
+func (x Bookable) validate() error {
+	if x.ID == "" || x.Name == "" {
+		return invalid("bookable needs id and name")
+	}
+	open, err := parseDaySpan(x.Open)
+	if err != nil {
+		return invalid("bookable %s: open: %v", x.ID, err)
+	}
+	if x.MaxAheadDays < 0 || x.MaxPerWeek < 0 || x.CancelUntilMinutes < 0 {
+		return invalid("bookable %s: max_ahead_days, max_per_week and cancel_until_minutes cannot be negative", x.ID)
+	}
+	switch x.Slots {
+	case SlotsFixed:
+		if len(x.SlotTimes) == 0 {
+			return invalid("bookable %s: a fixed resource needs slot_times", x.ID)
+		}
+		for _, st := range x.SlotTimes {
+			sp, err := parseDaySpan(st)
+			if err != nil {
+				return invalid("bookable %s: slot %q: %v", x.ID, st, err)
+			}
+			if sp.from < open.from || sp.to > open.to {
+				return invalid("bookable %s: slot %s is outside the opening hours %s", x.ID, st, x.Open)
+			}
+		}
+	case SlotsFree:
+		switch {
+		case len(x.SlotTimes) > 0:
+			return invalid("bookable %s: slot_times are for fixed resources", x.ID)
+		case x.GridMinutes <= 0 || x.GridMinutes > minutesPerDay:
+			return invalid("bookable %s: a free resource needs grid_minutes from 1 to %d", x.ID, minutesPerDay)
+		case x.MinMinutes < 0 || x.MaxMinutes <= 0 || x.MaxMinutes < x.MinMinutes:
+			return invalid("bookable %s: min_minutes %d and max_minutes %d make no length", x.ID, x.MinMinutes, x.MaxMinutes)
+		}
+	default:
+		return invalid("bookable %s: slots %q is not fixed or free", x.ID, x.Slots)
+	}
+	return nil
 }
 
 func (r RosterEntry) validate() error {
@@ -405,6 +550,8 @@ func (m Meeting) rowID() string      { return m.ID }
 func (m Meeting) rowDept() string    { return m.DepartmentID }
 func (b Booking) rowID() string      { return b.ID }
 func (b Booking) rowDept() string    { return b.DepartmentID }
+func (x Bookable) rowID() string     { return x.ID }
+func (x Bookable) rowDept() string   { return x.DepartmentID }
 func (r RosterEntry) rowID() string  { return r.ID }
 func (r RosterEntry) rowDept() string {
 	return r.DepartmentID
@@ -420,6 +567,7 @@ func (a *Activity) setDept(id string)    { a.DepartmentID = id }
 func (m *Meal) setDept(id string)        { m.DepartmentID = id }
 func (m *Meeting) setDept(id string)     { m.DepartmentID = id }
 func (b *Booking) setDept(id string)     { b.DepartmentID = id }
+func (x *Bookable) setDept(id string)    { x.DepartmentID = id }
 func (r *RosterEntry) setDept(id string) { r.DepartmentID = id }
 func (n *News) setDept(id string)        { n.DepartmentID = id }
 func (g *GalleryItem) setDept(id string) { g.DepartmentID = id }
@@ -435,6 +583,7 @@ func (a *Activity) setID(id string)    { a.ID = id }
 func (m *Meal) setID(id string)        { m.ID = id }
 func (m *Meeting) setID(id string)     { m.ID = id }
 func (b *Booking) setID(id string)     { b.ID = id }
+func (x *Bookable) setID(id string)    { x.ID = id }
 func (r *RosterEntry) setID(id string) { r.ID = id }
 func (n *News) setID(id string)        { n.ID = id }
 func (g *GalleryItem) setID(id string) { g.ID = id }

@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	demo := fs.Bool("demo", false, "seed a demo care home when the store is empty")
 	adminToken := fs.String("admin-token", "", "token admin clients other than loopback must send")
 	verbose := fs.Bool("v", false, "log debug messages")
-	plainV1 := fs.Bool("v1", false, "answer as a plain Screen API v1 backend: no capabilities, no weather")
+	plainV1 := fs.Bool("v1", false, "answer as a plain Screen API v1 backend: no capabilities, no weather, no booking on the screen")
 	var toks tokens
 	fs.Var(&toks, "token", "fixed device token for the first department (repeatable, or comma separated)")
 	fs.Usage = func() {
