@@ -25,8 +25,12 @@ func withLaundry(p *play) {
 // "Ja, book til …", as a resident taps it.
 func (p *play) book(start time.Time) {
 	p.t.Helper()
-	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page.Is(board.PageBookings) && in.Page.ID == "" })
-	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == layout.ResourcePage("laundry") })
+	p.tap(func(in layout.Intent) bool {
+		return in.Kind == layout.Open && in.Page.Is(board.PageBookings) && in.Page.ID == ""
+	})
+	p.tap(func(in layout.Intent) bool {
+		return in.Kind == layout.Open && in.Page == layout.ResourcePage("laundry")
+	})
 	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Choose && in.Start.Equal(start) })
 	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Pick && in.Profile == "p3" })
 	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Confirm })
@@ -86,8 +90,12 @@ func TestChosenSlotLapses(t *testing.T) {
 	loc := p.reading.Board.Location()
 	y, m, d := p.now.In(loc).Date()
 	start := time.Date(y, m, d+1, 9, 0, 0, 0, loc)
-	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page.Is(board.PageBookings) && in.Page.ID == "" })
-	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == layout.ResourcePage("laundry") })
+	p.tap(func(in layout.Intent) bool {
+		return in.Kind == layout.Open && in.Page.Is(board.PageBookings) && in.Page.ID == ""
+	})
+	p.tap(func(in layout.Intent) bool {
+		return in.Kind == layout.Open && in.Page == layout.ResourcePage("laundry")
+	})
 	p.tap(func(in layout.Intent) bool { return in.Kind == layout.Choose && in.Start.Equal(start) })
 	if p.g.State().Slot.IsZero() {
 		t.Fatal("no slot chosen")
