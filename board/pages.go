@@ -63,7 +63,7 @@ func (p PageID) kind() PageKind {
 
 // String is the page's name: "today", "activity/a1".
 func (p PageID) String() string {
-	if p.Kind.Detail() || p.ID != "" && (p.Kind == PageLogin || p.Kind == PageMe) {
+	if p.Kind.Detail() || p.ID != "" && (p.Kind == PageLogin || p.Kind == PageMe || p.Kind == PageBookings) {
 		return string(p.Kind) + "/" + p.ID
 	}
 	return string(p.kind())
@@ -93,6 +93,9 @@ func (p PageID) Valid() bool {
 	if p.Kind == PageLogin && p.ID != "" {
 		return p.PINProfile() != ""
 	}
+	if p.Kind == PageBookings && p.ID != "" {
+		return true // one resource's week grid
+	}
 	if p.Kind == PageMe && p.ID != "" {
 		return p.ID == "keyboard" || strings.HasPrefix(p.ID, "shared/") && len(p.ID) > len("shared/")
 	}
@@ -109,7 +112,7 @@ func PageNames() string {
 	for _, k := range DetailKinds {
 		names = append(names, string(k)+"/<id>")
 	}
-	names = append(names, "login/pin/<profile>", "me/keyboard", "me/shared/<id>")
+	names = append(names, "bookings/<resource>", "login/pin/<profile>", "me/keyboard", "me/shared/<id>")
 	return strings.Join(names, ", ")
 }
 

@@ -14,6 +14,7 @@ func TestParsePageID(t *testing.T) {
 		"activity/a1": {Kind: board.PageActivity, ID: "a1"},
 		"meal/m 2":    {Kind: board.PageMeal, ID: "m 2"},
 		"meeting/x/y": {Kind: board.PageMeeting, ID: "x/y"},
+		"bookings/r1": {Kind: board.PageBookings, ID: "r1"},
 	}
 	for s, want := range good {
 		got, err := board.ParsePageID(s)
