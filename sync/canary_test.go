@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"skaerm/board"
 	"skaerm/internal/clock"
 )
 
@@ -21,7 +22,7 @@ var canaries = []string{
 	"Canarylastname", "canary.mail@example.dk", "+45 2233 4455", "010101-1234", "1931-02-03",
 	"Canarynotes", "Canaryunknown", "x_canary_field", "Canaryhidden", "hid-canary",
 	"Canaryanon", "Canaryexternal", "Canarydraft", "Canaryprivate", "Canarymeta", "Canarycomment",
-	"Canarytagged",
+	"Canarytagged", "PRIVATCANARY", "Canarybooker",
 }
 
 // canaryBoard is a board that carries every kind of value the policy drops.
@@ -47,7 +48,13 @@ func canaryBoard(avatar, anonAvatar, hiddenAvatar, photo, privatePhoto string) s
 	"meals": [{"id": "m1", "kind": "lunch", "start": "2026-11-23T12:00:00+01:00", "menu": "Frikadeller", "signups": ["hid-canary"]}],
 	"meetings": [{"id": "mt1", "title": "Husmøde", "start": "2026-11-24T10:00:00+01:00",
 		"suggestions": [{"id": "sg1", "profile_id": "hid-canary", "text": "Tur til stranden"}]}],
-	"bookings": [{"id": "b1", "resource": "Minibussen", "start": "2026-11-24T10:00:00+01:00", "profile_id": "hid-canary"}],
+	"bookables": [{"id": "r1", "name": "Vaskeriet", "pictogram": "laundry", "slots": "fixed", "slot_times": ["07:00-09:00", "09:00-11:00"],
+		"open": "07:00-22:00", "max_ahead_days": 14, "max_per_week": 2, "cancel_until_minutes": 60, "login_required": false,
+		"notes": "PRIVATCANARY: Karens tøj vaskes separat", "booked_by": [{"profile_id": "hid-canary", "first_name": "Canaryhidden"}],
+		"x_canary_field": "Canaryunknown"}],
+	"bookings": [{"id": "b1", "resource": "Minibussen", "start": "2026-11-24T10:00:00+01:00", "profile_id": "hid-canary"},
+		{"id": "b2", "resource": "Vaskeriet", "resource_id": "r1", "start": "2026-11-24T07:00:00+01:00", "end": "2026-11-24T09:00:00+01:00",
+		 "profile_id": "hid-canary", "booked_by": "Canarybooker", "comment": "PRIVATCANARY: vasker for Canaryhidden", "x_canary_field": "Canaryunknown"}],
 	"roster": [{"id": "r1", "profile_id": "s1", "role": "SSA", "shift": "day", "start": "2026-11-23T07:00:00+01:00", "end": "2026-11-23T15:00:00+01:00"}],
 	"news": [{"id": "n1", "title": "Velkommen", "visible_on_screen": true, "image": {"sha256": %q}},
 	         {"id": "n2", "title": "Canarydraft", "body": "Canarydraft", "visible_on_screen": false}],
@@ -69,6 +76,7 @@ func TestCanary(t *testing.T) {
 	photo := f.addMedia("image/jpeg", withJPEGComment(t, jpegBytes(t, 120, 80), "Canarycomment"))
 	private := f.addMedia("image/jpeg", withJPEGComment(t, jpegBytes(t, 121, 80), "Canaryprivate"))
 	f.setBoard(canaryBoard(avatar, anon, hidden, photo, private), `"v1"`)
+	f.features = []string{"sessions", "weather", "audio", "bookables"} // every part of the board is read
 
 	dir := t.TempDir()
 	c := openCache(t, dir, clk)
@@ -99,6 +107,12 @@ func TestCanary(t *testing.T) {
 	}
 	if s := b.Activities[0].Signups; s.Count() != 3 || s.Hidden != 1 {
 		t.Errorf("activity signups = %+v, want 2 named and 1 hidden", s)
+	}
+	if r, ok := b.Bookable("r1"); !ok || len(r.SlotTimes) != 2 {
+		t.Errorf("bookable r1 = %+v: not stored, the search below would prove little", r)
+	}
+	if x := board.BookingsOf(b, "r1"); len(x) != 1 || x[0].ProfileID != "" {
+		t.Errorf("bookings of r1 = %+v, want b2 taken by nobody named", x)
 	}
 	var stored [][]byte
 	for _, h := range b.MediaHashes() {

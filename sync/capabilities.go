@@ -16,12 +16,17 @@ const capsEvery = time.Hour
 // maxCapsBytes bounds the capabilities answer.
 const maxCapsBytes = 16 << 10
 
-// Features a backend may offer (Screen API v1.1). The screen uses weather
-// and audio (recorded readings and announcements) so far.
+// Features a backend may offer (Screen API v1.1 and v1.2). The screen uses
+// weather, audio (recorded readings and announcements) and bookables so far.
 const (
 	featureWeather  = "weather"
 	featureAudio    = "audio"
 	featureSessions = "sessions"
+	// featureBookables (v1.2): the board's bookables are read and bookings
+	// made on the screen are sent to POST /bookings. A backend that does
+	// not name it has no such endpoint: its board's bookables (if any) are
+	// not stored, and a booking made on the screen is refused there.
+	featureBookables = "bookables"
 )
 
 // capabilities is what the backend said it offers. A plain v1 backend

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strings"
 	"time"
 	_ "time/tzdata" // a screen must know its department's zone even without system zoneinfo
@@ -48,6 +49,7 @@ type (
 		Meals       []wireMeal      `json:"meals"`
 		Meetings    []wireMeeting   `json:"meetings"`
 		Bookings    []wireBooking   `json:"bookings"`
+		Bookables   json.RawMessage `json:"bookables"` // read one by one: a bad one costs only itself
 		Roster      []wireShift     `json:"roster"`
 		News        []wireNews      `json:"news"`
 		Gallery     []wirePhoto     `json:"gallery"`
@@ -122,11 +124,28 @@ type (
 		Text      string `json:"text"`
 	}
 	wireBooking struct {
-		ID        string `json:"id"`
-		Resource  string `json:"resource"`
-		Start     string `json:"start"`
-		End       string `json:"end"`
-		ProfileID string `json:"profile_id"`
+		ID         string `json:"id"`
+		Resource   string `json:"resource"`
+		ResourceID string `json:"resource_id"` // v1.2
+		Start      string `json:"start"`
+		End        string `json:"end"`
+		ProfileID  string `json:"profile_id"`
+	}
+	// wireBookable is a resource residents book on the screen (v1.2).
+	wireBookable struct {
+		ID                 string   `json:"id"`
+		Name               string   `json:"name"`
+		Pictogram          string   `json:"pictogram"`
+		Slots              string   `json:"slots"`
+		SlotTimes          []string `json:"slot_times"`
+		GridMinutes        int      `json:"grid_minutes"`
+		MinMinutes         int      `json:"min_minutes"`
+		MaxMinutes         int      `json:"max_minutes"`
+		Open               string   `json:"open"`
+		MaxAheadDays       int      `json:"max_ahead_days"`
+		MaxPerWeek         int      `json:"max_per_week"`
+		CancelUntilMinutes int      `json:"cancel_until_minutes"`
+		LoginRequired      bool     `json:"login_required"`
 	}
 	wireShift struct {
 		ID        string `json:"id"`
@@ -158,7 +177,7 @@ type (
 // kind of item and its id, never a name or any other content, so it may be
 // logged as it is.
 type note struct {
-	Kind   string // profile, activity, meal, meeting, suggestion, booking, shift, news, photo, department, weather, announcements
+	Kind   string // profile, activity, meal, meeting, suggestion, booking, bookable, shift, news, photo, department, weather, announcements
 	ID     string
 	Reason string
 }
@@ -193,12 +212,16 @@ type decodeOptions struct {
 	// Audio: the backend offers audio (v1.1), so items' recorded readings
 	// and the department's announcements are read; otherwise ignored.
 	Audio bool
+	// Bookables: the backend offers booking on the screen (v1.2), so the
+	// board's bookables and its bookings' resource_id are read; otherwise
+	// both are ignored and every booking is a plain one, as in v1.
+	Bookables bool
 }
 
 // decode is Decode with the filter's notes and counts. It reads
 // everything the screen knows, weather included.
 func decode(r io.Reader) (*board.Board, []note, filterStats, error) {
-	return decodeWith(r, decodeOptions{Weather: true, Audio: true})
+	return decodeWith(r, decodeOptions{Weather: true, Audio: true, Bookables: true})
 }
 
 // decodeWith is decode for what the backend offers.
@@ -214,6 +237,12 @@ func decodeWith(r io.Reader, opts decodeOptions) (*board.Board, []note, filterSt
 	f := &filter{audio: opts.Audio}
 	if !opts.Weather {
 		w.Weather = nil
+	}
+	if !opts.Bookables {
+		w.Bookables = nil
+		for i := range w.Bookings {
+			w.Bookings[i].ResourceID = ""
+		}
 	}
 	b, err := f.board(&w)
 	if err != nil {
@@ -275,7 +304,8 @@ func (f *filter) board(w *wireBoard) (*board.Board, error) {
 	b.Activities = f.activities(w.Activities)
 	b.Meals = f.meals(w.Meals)
 	b.Meetings = f.meetings(w.Meetings)
-	b.Bookings = f.bookings(w.Bookings)
+	b.Bookables = f.bookables(w.Bookables)
+	b.Bookings = f.bookings(w.Bookings, b.Bookables)
 	b.Roster = f.roster(w.Roster)
 	b.News = f.news(w.News)
 	b.Gallery = f.gallery(w.Gallery)
@@ -543,7 +573,16 @@ func (f *filter) meetings(in []wireMeeting) []board.Meeting {
 	return out
 }
 
-func (f *filter) bookings(in []wireBooking) []board.Booking {
+// bookings reads the bookings. A booking naming one of the board's
+// bookables (resource_id, v1.2) is that resource's: of two that overlap,
+// the one starting first is kept (on a tie, the lower id) and the other
+// dropped, so the screen never shows a slot taken twice. A resource_id
+// that names no bookable leaves a plain booking, as from a v1 backend.
+func (f *filter) bookings(in []wireBooking, bookables []board.Bookable) []board.Booking {
+	names := map[string]string{}
+	for _, r := range bookables {
+		names[r.ID] = r.Name
+	}
 	seen := ids{}
 	var out []board.Booking
 	for _, w := range in {
@@ -555,15 +594,293 @@ func (f *filter) bookings(in []wireBooking) []board.Booking {
 		if !ok {
 			continue
 		}
-		out = append(out, board.Booking{
+		if !end.IsZero() && !end.After(start) {
+			f.drop("booking", id, "ends before or when it starts")
+			continue
+		}
+		x := board.Booking{
 			ID:        id,
 			Resource:  cleanLine(w.Resource, maxTitleRunes),
 			Start:     start,
 			End:       end,
 			ProfileID: f.who(w.ProfileID),
-		})
+		}
+		if w.ResourceID != "" {
+			rid, ok := cleanID(w.ResourceID)
+			name, known := names[rid]
+			switch {
+			case !ok:
+				f.note("booking", id, "resource_id is not a usable id, kept as a plain booking")
+			case !known:
+				f.note("booking", id, "resource_id "+rid+" names no bookable on the board, kept as a plain booking")
+			case end.IsZero():
+				f.note("booking", id, "a booking of bookable "+rid+" without an end, kept as a plain booking")
+			default:
+				x.ResourceID = rid
+				if x.Resource == "" {
+					x.Resource = name
+				}
+			}
+		}
+		out = append(out, x)
+	}
+	return f.dropOverlaps(out)
+}
+
+// dropOverlaps keeps, of the bookings of one bookable that overlap, the
+// one that starts first (the lower id on a tie); the rest keep their order.
+func (f *filter) dropOverlaps(in []board.Booking) []board.Booking {
+	var order []int
+	for i, x := range in {
+		if x.ResourceID != "" {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		x, y := in[order[a]], in[order[b]]
+		if !x.Start.Equal(y.Start) {
+			return x.Start.Before(y.Start)
+		}
+		return x.ID < y.ID
+	})
+	// Sorted by start, a booking overlaps one kept before it exactly when
+	// it starts before the latest end kept so far on its resource.
+	type kept struct {
+		end time.Time
+		id  string
+	}
+	last := map[string]kept{}
+	dropped := map[int]bool{}
+	for _, i := range order {
+		x := in[i]
+		if k, ok := last[x.ResourceID]; ok && x.Start.Before(k.end) {
+			f.drop("booking", x.ID, "overlaps booking "+k.id+" of the same bookable, which starts first and is kept")
+			dropped[i] = true
+			continue
+		}
+		last[x.ResourceID] = kept{x.End, x.ID} // it starts at or after every end kept before it
+	}
+	if len(dropped) == 0 {
+		return in
+	}
+	out := in[:0:0]
+	for i, x := range in {
+		if !dropped[i] {
+			out = append(out, x)
+		}
 	}
 	return out
+}
+
+// Bounds of a bookable resource's rules (Screen API v1.2).
+const (
+	// maxSlotsPerDay is the most slots one resource may offer a day:
+	// every 15 minutes around the clock. The screen draws each day's slots
+	// as buttons and checks each against the bookings at every redraw; 2000
+	// slot times, or a 1-minute grid on 00:00-24:00 (1440 a day, over
+	// 10,000 a week), is a fault at the backend, and such a resource is
+	// refused rather than drawn as a wall of specks a resident cannot hit.
+	maxSlotsPerDay = 96
+	// maxBookingMinutes is the longest booking a free resource offers: a
+	// week (the guest room for a visit). The screen walks the lengths in
+	// grid steps, so a larger max_minutes is cut to it.
+	maxBookingMinutes = 7 * 24 * 60
+	// maxCancelMinutes is the longest cancel deadline kept: the days a
+	// screen shows. A longer one means the same on the screen (no booking
+	// it shows can be cancelled there) and is cut to it.
+	maxCancelMinutes = (board.DaysAhead + 1) * 24 * 60
+)
+
+// bookables reads the resources residents may book. Each is read on its
+// own: one that breaks the contract (a field of the wrong type, an unknown
+// slot mode, rules that contradict each other, more slots a day than
+// maxSlotsPerDay) is dropped with a note and costs nothing else. A fixed
+// resource's slot time that is malformed, outside its open hours or
+// overlaps another is dropped alone; a fixed resource left with none is
+// dropped.
+func (f *filter) bookables(raw json.RawMessage) []board.Bookable {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		f.drop("bookable", "", "bookables: "+jsonProblem(err)+", none kept")
+		return nil
+	}
+	seen := ids{}
+	var out []board.Bookable
+	for i, item := range items {
+		var w wireBookable
+		if err := json.Unmarshal(item, &w); err != nil {
+			id, _ := cleanID(w.ID)
+			f.drop("bookable", id, fmt.Sprintf("bookables[%d]: %s", i, jsonProblem(err)))
+			continue
+		}
+		id, ok := f.itemID("bookable", w.ID, seen)
+		if !ok {
+			continue
+		}
+		if r, ok := f.bookable(id, &w); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// bookable checks one resource's rules; a note says why one is dropped.
+// A note never quotes a value from the document, only field names and
+// numbers the screen works with.
+func (f *filter) bookable(id string, w *wireBookable) (board.Bookable, bool) {
+	fail := func(reason string) (board.Bookable, bool) {
+		f.drop("bookable", id, reason)
+		return board.Bookable{}, false
+	}
+	r := board.Bookable{
+		ID:            id,
+		Name:          cleanLine(w.Name, maxTitleRunes),
+		Pictogram:     cleanToken(w.Pictogram, maxPictogram),
+		Slots:         board.SlotMode(w.Slots),
+		MaxAheadDays:  w.MaxAheadDays,
+		MaxPerWeek:    w.MaxPerWeek,
+		LoginRequired: w.LoginRequired,
+	}
+	if r.Name == "" {
+		return fail("no name")
+	}
+	open, err := parseClockSpan(w.Open)
+	if err != nil {
+		return fail("open: " + err.Error())
+	}
+	r.Open = open
+	switch {
+	case w.MaxAheadDays < 0:
+		return fail("max_ahead_days is below 0")
+	case w.MaxPerWeek < 0:
+		return fail("max_per_week is below 0")
+	case w.CancelUntilMinutes < 0:
+		return fail("cancel_until_minutes is below 0")
+	}
+	r.CancelUntilMinutes = w.CancelUntilMinutes
+	if r.CancelUntilMinutes > maxCancelMinutes {
+		f.note("bookable", id, fmt.Sprintf("cancel_until_minutes cut to %d", maxCancelMinutes))
+		r.CancelUntilMinutes = maxCancelMinutes
+	}
+	length := open.To - open.From
+	switch r.Slots {
+	case board.FixedSlots:
+		if n := len(w.SlotTimes); n > maxSlotsPerDay {
+			return fail(fmt.Sprintf("%d slot_times, more than the %d a day a screen offers", n, maxSlotsPerDay))
+		}
+		r.SlotTimes = f.slotTimes(id, w.SlotTimes, open)
+		if len(r.SlotTimes) == 0 {
+			return fail("a fixed bookable with no usable slot_times")
+		}
+	case board.FreeSlots:
+		r.GridMinutes, r.MinMinutes, r.MaxMinutes = w.GridMinutes, w.MinMinutes, w.MaxMinutes
+		switch {
+		case r.GridMinutes <= 0:
+			return fail("grid_minutes must be above 0 on a free bookable")
+		case length < r.GridMinutes:
+			return fail("open is shorter than one grid step")
+		case length/r.GridMinutes > maxSlotsPerDay:
+			return fail(fmt.Sprintf("grid_minutes %d makes %d slots a day, more than the %d a screen offers",
+				r.GridMinutes, length/r.GridMinutes, maxSlotsPerDay))
+		case r.MinMinutes <= 0:
+			return fail("min_minutes must be above 0 on a free bookable")
+		case r.MinMinutes > r.MaxMinutes:
+			return fail("min_minutes is above max_minutes")
+		case r.MinMinutes > maxBookingMinutes:
+			return fail(fmt.Sprintf("min_minutes is above %d (a week)", maxBookingMinutes))
+		case !r.AllDay() && r.MinMinutes > length:
+			return fail("min_minutes is longer than open")
+		}
+		if r.MaxMinutes > maxBookingMinutes {
+			f.note("bookable", id, fmt.Sprintf("max_minutes cut to %d (a week)", maxBookingMinutes))
+			r.MaxMinutes = maxBookingMinutes
+		}
+	default:
+		return fail("slots is neither fixed nor free")
+	}
+	return r, true
+}
+
+// slotTimes reads a fixed resource's slot times, in order of start. One
+// that is malformed, not inside open or overlapping an earlier one is
+// dropped with a note.
+func (f *filter) slotTimes(id string, in []string, open board.ClockSpan) []board.ClockSpan {
+	type slot struct {
+		i int
+		c board.ClockSpan
+	}
+	var ok []slot
+	for i, s := range in {
+		c, err := parseClockSpan(s)
+		switch {
+		case err != nil:
+			f.note("bookable", id, fmt.Sprintf("slot_times[%d]: %v, dropped", i, err))
+		case c.From < open.From || c.To > open.To:
+			f.note("bookable", id, fmt.Sprintf("slot_times[%d]: not inside open, dropped", i))
+		default:
+			ok = append(ok, slot{i, c})
+		}
+	}
+	sort.SliceStable(ok, func(a, b int) bool {
+		if ok[a].c.From != ok[b].c.From {
+			return ok[a].c.From < ok[b].c.From
+		}
+		return ok[a].c.To < ok[b].c.To
+	})
+	var out []board.ClockSpan
+	for _, s := range ok {
+		if n := len(out); n > 0 && s.c.From < out[n-1].To {
+			f.note("bookable", id, fmt.Sprintf("slot_times[%d]: overlaps another slot, dropped", s.i))
+			continue
+		}
+		out = append(out, s.c)
+	}
+	return out
+}
+
+// parseClockSpan reads "HH:MM-HH:MM" in the department's wall-clock time:
+// 00:00 to 23:59, and 24:00 as an end; the end after the start. Its errors
+// do not quote the input.
+func parseClockSpan(s string) (board.ClockSpan, error) {
+	if len(s) != len("07:00-09:00") || s[5] != '-' {
+		return board.ClockSpan{}, errors.New("not HH:MM-HH:MM")
+	}
+	from, ok1 := clockMinutes(s[:5], false)
+	to, ok2 := clockMinutes(s[6:], true)
+	switch {
+	case !ok1 || !ok2:
+		return board.ClockSpan{}, errors.New("not HH:MM-HH:MM with times 00:00 to 24:00")
+	case to <= from:
+		return board.ClockSpan{}, errors.New("ends before or when it starts")
+	}
+	return board.ClockSpan{From: from, To: to}, nil
+}
+
+// clockMinutes reads "HH:MM" as minutes after midnight; "24:00" only as an
+// end.
+func clockMinutes(s string, end bool) (int, bool) {
+	if len(s) != 5 || s[2] != ':' {
+		return 0, false
+	}
+	d := [4]int{}
+	for i, j := range []int{0, 1, 3, 4} {
+		c := s[j]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d[i] = int(c - '0')
+	}
+	h, m := d[0]*10+d[1], d[2]*10+d[3]
+	switch {
+	case h == 24 && m == 0 && end:
+		return 24 * 60, true
+	case h > 23 || m > 59:
+		return 0, false
+	}
+	return h*60 + m, true
 }
 
 var shiftKinds = map[board.ShiftKind]bool{board.DayShift: true, board.EveningShift: true, board.NightShift: true}

@@ -379,11 +379,21 @@ func TestCleanText(t *testing.T) {
 
 // FuzzDecode checks Decode never panics and whatever it returns keeps the
 // policy's shape: valid UTF-8, capped names, well-formed hashes, no hidden
-// profile named in a sign-up.
+// profile named in a sign-up or a booking; and the bookables' rules hold:
+// slots within open and in order, at most maxSlotsPerDay a day, a booking
+// of a bookable names one on the board, ends after it starts and overlaps
+// no other booking of it.
 func FuzzDecode(f *testing.F) {
 	f.Add(doc(prof("p1", "Karen", `"avatar": {"sha256": "`+hashA+`"}`), `"activities": [`+act("a1", "p1", "p2")+`]`))
 	f.Add(canaryBoard(hashA, hashB, hashA, hashB, hashA))
 	f.Add(`{"department": {"id": "d1"}, "meals": [{"id": "m", "kind": "lunch", "start": "2026-11-23T12:00:00+01:00"}]}`)
+	f.Add(bookDoc(nil, nil))
+	f.Add(bookDoc([]string{fixed("r3", "00:00-24:00", "22:00-24:00", "09:00-08:00", "10:00-12:00", "11:00-13:00"),
+		free("r4", 0, 30, 60, "07:00-22:00"), free("r8", 1, 1, 60, "00:00-24:00"), free("r9", 15, 15, 1<<40, "00:00-24:00")},
+		[]string{bookingAt("b2", "r1", "14:00", "16:00", "p1"), bookingAt("b0", "r1", "13:00", "14:00", "h1"),
+			bookingAt("b5", "r4", "12:00", "11:00", "p1"), bookingAt("b6", "r77", "10:00", "11:00", "p1")}))
+	f.Add(`{"department": {"id": "d1"}, "bookables": [{"id": "r", "name": "x", "slots": "fixed", "slot_times": ["07:00-24:00"], "open": "00:00-24:00"}],
+		"bookings": [{"id": "b", "resource_id": "r", "start": "2026-11-23T12:00:00+01:00", "end": "2026-11-23T13:00:00+01:00"}]}`)
 	f.Fuzz(func(t *testing.T, s string) {
 		b, err := Decode(strings.NewReader(s))
 		if err != nil {
@@ -418,5 +428,57 @@ func FuzzDecode(f *testing.F) {
 				}
 			}
 		}
+		bookables := map[string]bool{}
+		for _, r := range b.Bookables {
+			bookables[r.ID] = true
+			checkBookable(t, r)
+		}
+		for i, x := range b.Bookings {
+			if x.ProfileID != "" && !on[x.ProfileID] {
+				t.Fatalf("booking names %q, not on the board", x.ProfileID)
+			}
+			if !x.End.IsZero() && !x.End.After(x.Start) {
+				t.Fatalf("booking %s ends before it starts", x.ID)
+			}
+			if x.ResourceID == "" {
+				continue
+			}
+			if !bookables[x.ResourceID] || x.End.IsZero() {
+				t.Fatalf("booking %s of %q: no such bookable, or no end", x.ID, x.ResourceID)
+			}
+			for _, y := range b.Bookings[i+1:] {
+				if y.ResourceID == x.ResourceID && x.Start.Before(y.End) && y.Start.Before(x.End) {
+					t.Fatalf("bookings %s and %s of %s overlap", x.ID, y.ID, x.ResourceID)
+				}
+			}
+		}
 	})
+}
+
+// checkBookable fails t unless r keeps the rules a screen relies on.
+func checkBookable(t *testing.T, r board.Bookable) {
+	t.Helper()
+	span := func(c board.ClockSpan) bool { return 0 <= c.From && c.From < c.To && c.To <= 24*60 }
+	if !span(r.Open) || r.Name == "" || utf8.RuneCountInString(r.Name) > maxTitleRunes || r.MaxAheadDays < 0 ||
+		r.MaxPerWeek < 0 || r.CancelUntilMinutes < 0 || r.CancelUntilMinutes > maxCancelMinutes {
+		t.Fatalf("bookable %+v", r)
+	}
+	switch r.Slots {
+	case board.FixedSlots:
+		if len(r.SlotTimes) == 0 || len(r.SlotTimes) > maxSlotsPerDay {
+			t.Fatalf("fixed bookable %s with %d slot times", r.ID, len(r.SlotTimes))
+		}
+		for i, c := range r.SlotTimes {
+			if !span(c) || c.From < r.Open.From || c.To > r.Open.To || i > 0 && c.From < r.SlotTimes[i-1].To {
+				t.Fatalf("bookable %s: slot %v out of open %v or out of order", r.ID, c, r.Open)
+			}
+		}
+	case board.FreeSlots:
+		if r.GridMinutes <= 0 || (r.Open.To-r.Open.From)/r.GridMinutes > maxSlotsPerDay || r.GridMinutes > r.Open.To-r.Open.From ||
+			r.MinMinutes <= 0 || r.MinMinutes > r.MaxMinutes || r.MaxMinutes > maxBookingMinutes {
+			t.Fatalf("free bookable %+v", r)
+		}
+	default:
+		t.Fatalf("bookable %s: slots %q", r.ID, r.Slots)
+	}
 }

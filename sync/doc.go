@@ -45,6 +45,17 @@
 //     whose GET /capabilities offers it (asked again hourly; a 404 means
 //     plain v1). Weather with a value out of bounds or an unknown symbol is
 //     dropped whole with a note; the rest of the board is kept.
+//   - Booking on the screen (Screen API v1.2) is used only with a backend
+//     whose capabilities name "bookables": then the board's bookables are
+//     read and a booking or cancellation in the outbox (item type booking)
+//     goes to POST /bookings, the board fetched right after it. Otherwise
+//     no bookables are stored, bookings stay plain (v1), and a booking in
+//     the outbox is refused on the screen as unknown_resource without a
+//     request; before the screen has heard the capabilities it asks, and a
+//     booking waits while it cannot tell. A bookable that breaks the
+//     contract (rules that contradict each other, more than 96 slots a
+//     day) is dropped with a note, a bad slot time alone; of two bookings
+//     of one bookable that overlap, the one starting first is kept.
 //   - A 401 from the backend ends Run with ErrUnauthorized: the screen must
 //     be paired again. The cache is kept.
 //   - Decode is silent; the Syncer logs what the filter dropped, by id only.

@@ -22,6 +22,27 @@ type wireSignup struct {
 	Session   string `json:"session,omitempty"` // v1.1: the session it was made in (memory only)
 }
 
+// wireBookingRequest is what POST /bookings carries (v1.2): to book,
+// resource_id, start and end; to cancel, booking_id.
+type wireBookingRequest struct {
+	ID         string `json:"id"`
+	Action     string `json:"action"`
+	ResourceID string `json:"resource_id,omitempty"`
+	BookingID  string `json:"booking_id,omitempty"`
+	ProfileID  string `json:"profile_id"`
+	Start      string `json:"start,omitempty"`
+	End        string `json:"end,omitempty"`
+	At         string `json:"at"`
+	Session    string `json:"session,omitempty"` // the session it was made in (memory only)
+}
+
+// bookingRefusals are the reasons POST /bookings gives for a 409. Another
+// word is kept as "refused": the screen words only these.
+var bookingRefusals = map[string]bool{
+	"taken": true, "outside_hours": true, "too_many": true, "too_far_ahead": true, "too_late_to_cancel": true,
+	"login_required": true, "unknown_resource": true, "unknown_booking": true, "not_yours": true, "closed": true,
+}
+
 // refusal is a definitive no from the backend: the entry is marked Refused
 // with Reason and never sent again.
 type refusal struct{ reason string }
@@ -55,10 +76,17 @@ func (s *Syncer) flushOutbox(ctx context.Context, res *Result) error {
 			pending[e.ID] = true
 			continue
 		}
+		what := "sign-up"
+		if e.ItemType == board.BookingItem {
+			what = "booking"
+		}
 		err := e.Validate()
-		if err != nil {
+		switch {
+		case err != nil:
 			err = refusal{"invalid"}
-		} else {
+		case e.ItemType == board.BookingItem:
+			err = s.sendBooking(ctx, e)
+		default:
 			err = s.sendSignup(ctx, e)
 		}
 		var no refusal
@@ -68,14 +96,14 @@ func (s *Syncer) flushOutbox(ctx context.Context, res *Result) error {
 				return fmt.Errorf("outbox: %w", err)
 			}
 			res.Sent++
-			s.log.Info("sign-up sent", "id", e.ID, "item", e.ItemID, "action", e.Action)
+			s.log.Info(what+" sent", "id", e.ID, "item", e.ItemID, "action", e.Action)
 		case errors.As(err, &no):
 			e.State, e.Reason = board.Refused, no.reason
 			if err := s.cache.UpdateSignup(e); err != nil {
 				return fmt.Errorf("outbox: %w", err)
 			}
 			res.Refused++
-			s.log.Info("sign-up refused", "id", e.ID, "item", e.ItemID, "reason", no.reason)
+			s.log.Info(what+" refused", "id", e.ID, "item", e.ItemID, "reason", no.reason)
 		case errors.Is(err, ErrUnauthorized) || ctx.Err() != nil:
 			s.rememberPending(entries, pending)
 			return err
@@ -84,11 +112,11 @@ func (s *Syncer) flushOutbox(ctx context.Context, res *Result) error {
 			if uerr := s.cache.UpdateSignup(e); uerr != nil {
 				return fmt.Errorf("outbox: %w", uerr)
 			}
-			s.log.Warn("sign-up not sent, will retry", "id", e.ID, "attempts", e.Attempts, "err", err)
+			s.log.Warn(what+" not sent, will retry", "id", e.ID, "attempts", e.Attempts, "err", err)
 			blocked[k] = true
 			pending[e.ID] = true
 			if first == nil {
-				first = fmt.Errorf("send sign-up: %w", err)
+				first = fmt.Errorf("send %s %s: %w", what, e.ID, err)
 			}
 			stop = errors.Is(err, ErrBackendUnreachable)
 		}
@@ -120,9 +148,52 @@ func (s *Syncer) sendSignup(ctx context.Context, e board.Signup) error {
 	if err != nil {
 		return err
 	}
+	return s.postEntry(ctx, "/signups", body, nil)
+}
+
+// sendBooking posts one booking or cancellation to POST /bookings (v1.2),
+// with the answers of sendSignup. A backend that has said it does not offer
+// bookables has no such endpoint: the entry is refused as unknown_resource
+// without a request. When the screen has not yet heard what the backend
+// offers (the first flush after a start), it asks first.
+func (s *Syncer) sendBooking(ctx context.Context, e board.Signup) error {
+	if s.caps.At.IsZero() {
+		if err := s.checkCapabilities(ctx); err != nil {
+			return err
+		}
+		if s.caps.At.IsZero() {
+			return fmt.Errorf("%w: what the backend offers is not known yet, the booking waits", ErrBackendFailed)
+		}
+	}
+	if !s.caps.offers(featureBookables) {
+		s.log.Warn("booking not sent: the backend does not offer bookables (Screen API v1.2), refused on the screen",
+			"id", e.ID, "api", s.caps.API)
+		return refusal{"unknown_resource"}
+	}
+	w := wireBookingRequest{
+		ID: e.ID, Action: string(e.Action), ProfileID: e.ProfileID,
+		At: e.At.Format(time.RFC3339Nano), Session: s.sessionFor(e.ID),
+	}
+	if e.Action == board.Book {
+		w.ResourceID, w.Start, w.End = e.ItemID, e.Start.Format(time.RFC3339Nano), e.End.Format(time.RFC3339Nano)
+	} else {
+		w.BookingID = e.ItemID
+	}
+	body, err := json.Marshal(w)
+	if err != nil {
+		return fmt.Errorf("booking %s: %w", e.ID, err)
+	}
+	return s.postEntry(ctx, "/bookings", body, bookingRefusals)
+}
+
+// postEntry posts an outbox entry's body to path and reads the answer: nil
+// when the backend has it, a refusal when it never will, else an error
+// worth retrying. A 409's reason is the backend's word when known holds it
+// (any short word when known is nil), else "refused".
+func (s *Syncer) postEntry(ctx context.Context, path string, body []byte, known map[string]bool) error {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	resp, err := s.post(ctx, "/signups", "application/json", body)
+	resp, err := s.post(ctx, path, "application/json", body)
 	if err != nil {
 		return err
 	}
@@ -136,6 +207,9 @@ func (s *Syncer) sendSignup(ctx context.Context, e board.Signup) error {
 		}
 		_ = json.Unmarshal(readReason(resp.Body), &answer)
 		reason := cleanToken(answer.Error, 40)
+		if known != nil && !known[reason] {
+			reason = ""
+		}
 		if reason == "" {
 			reason = "refused"
 			if resp.StatusCode != http.StatusConflict {
@@ -144,7 +218,7 @@ func (s *Syncer) sendSignup(ctx context.Context, e board.Signup) error {
 		}
 		return refusal{reason}
 	}
-	return fmt.Errorf("%w: %s", ErrBackendFailed, resp.Status)
+	return fmt.Errorf("%w: %s %s", ErrBackendFailed, path, resp.Status)
 }
 
 // sessionFor is the session a sign-up was made in, from Options.Sessions.

@@ -273,8 +273,9 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 		return err
 	}
 	b, notes, stats, err := decodeWith(bytes.NewReader(body), decodeOptions{
-		Weather: s.caps.offers(featureWeather),
-		Audio:   s.caps.offers(featureAudio),
+		Weather:   s.caps.offers(featureWeather),
+		Audio:     s.caps.offers(featureAudio),
+		Bookables: s.caps.offers(featureBookables),
 	})
 	if err != nil {
 		return err
