@@ -168,6 +168,34 @@ func TestGoldenLanguages(t *testing.T) {
 	}
 }
 
+// TestGoldenBooking renders the laundry's week grid in every language at
+// the three sizes (testdata/golden/booking/).
+func TestGoldenBooking(t *testing.T) {
+	at := goldenAt(t)
+	src := demoCache(t, at)
+	if err := os.MkdirAll(filepath.Join("testdata", "golden", "booking"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	page := layout.ResourcePage("bk-d1-vask")
+	for _, code := range words.Codes() {
+		s, err := newSnapshotScreen(src, at, Options{Clock: clock.NewFake(at), Locale: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sz := range goldenSizes {
+			name := fmt.Sprintf("booking/%s-laundry_%dx%d.png", code, sz[0], sz[1])
+			t.Run(name, func(t *testing.T) {
+				img, err := s.render(page, sz[0], sz[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				compareGolden(t, filepath.Join("testdata", "golden", name), img)
+			})
+		}
+		s.dispose()
+	}
+}
+
 // Golden pictures must match closely: the software renderer draws the same
 // page the same way run after run (measured: not one channel off), so a pixel
 // counts as different when a channel is off by more than pixelTol, and a
