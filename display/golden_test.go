@@ -182,6 +182,31 @@ func TestGoldenBooking(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The sheet for tomorrow 09-11: who books, then the confirmation.
+		loc := time.FixedZone("", 0)
+		if bd, err := src.Board(); err == nil {
+			loc = bd.Location()
+		}
+		y, m, d := at.In(loc).Date()
+		slot := time.Date(y, m, d+1, 9, 0, 0, 0, loc)
+		for _, sheet := range []struct {
+			name string
+			st   layout.State
+		}{
+			{"who", layout.State{Page: page, Slot: slot, SlotEnd: slot.Add(2 * time.Hour)}},
+			{"confirm", layout.State{Page: page, Slot: slot, SlotEnd: slot.Add(2 * time.Hour), Pick: "p1"}},
+		} {
+			for _, sz := range goldenSizes[:2] {
+				name := fmt.Sprintf("booking/%s-%s_%dx%d.png", code, sheet.name, sz[0], sz[1])
+				t.Run(name, func(t *testing.T) {
+					img, err := s.renderState(sheet.st, sz[0], sz[1])
+					if err != nil {
+						t.Fatal(err)
+					}
+					compareGolden(t, filepath.Join("testdata", "golden", name), img)
+				})
+			}
+		}
 		for _, sz := range goldenSizes {
 			name := fmt.Sprintf("booking/%s-laundry_%dx%d.png", code, sz[0], sz[1])
 			t.Run(name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"skaerm/board"
+	"skaerm/display/layout"
 	"skaerm/internal/clock"
 )
 
@@ -64,6 +65,12 @@ func (o *oneShot) Layout(w, h int) (int, int) { return w, h }
 // render reads the source and paints page at w x h at the clock's time. It
 // must run inside the game loop.
 func (s *Screen) render(page board.PageID, w, h int) (image.Image, error) {
+	return s.renderState(layout.State{Page: page}, w, h)
+}
+
+// renderState is render for a page in state st: a slot or a face chosen.
+func (s *Screen) renderState(st layout.State, w, h int) (image.Image, error) {
+	page := st.Page
 	if !page.Valid() {
 		return nil, fmt.Errorf("snapshot: %w %q", board.ErrUnknownPage, page)
 	}
@@ -80,7 +87,7 @@ func (s *Screen) render(page board.PageID, w, h int) (image.Image, error) {
 	if s.login != nil {
 		s.step(now, nil) // take the login's state first: a session opens Min side
 	}
-	s.game.Show(page, now)
+	s.game.ShowState(st, now)
 	s.step(now, nil)
 	return readFrame(s.frame), nil
 }

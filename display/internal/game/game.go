@@ -191,6 +191,14 @@ func (g *Game) Show(page board.PageID, now time.Time) {
 	g.dirty = true
 }
 
+// ShowState opens st at now as if just touched: a page with a slot or a
+// face already chosen (snapshots).
+func (g *Game) ShowState(st layout.State, now time.Time) {
+	g.Show(st.Page, now)
+	g.state = st
+	g.pickAt = now
+}
+
 // Touch counts now as the last touch (the loop's first turn: the idle
 // time starts when the screen is first shown).
 func (g *Game) Touch(now time.Time) { g.lastTouch = now }
