@@ -533,3 +533,69 @@ func TestBackendRunSyncNow(t *testing.T) {
 		return got.Name == "Morgenfrisk"
 	})
 }
+
+// TestBackendDeletedBookerLeavesNoBytes: a profile deleted in the Manager
+// takes its bookings along, and after the next sync neither its bookings'
+// ids nor its profile id are left in the cache file.
+func TestBackendDeletedBookerLeavesNoBytes(t *testing.T) {
+	clk := backendClock()
+	rb := startBackend(t, clk, "", "")
+	c := openCache(t, "", clk)
+	s := newSyncer(t, rb.URL, c, clk, noMedia)
+	ctx := context.Background()
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bd, err := c.Board()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x board.Booking
+	for _, b := range bd.Bookings {
+		if b.ProfileID != "" && b.ResourceID != "" {
+			x = b
+			break
+		}
+	}
+	if x.ID == "" {
+		t.Fatal("no booking of a bookable by a visible profile on the demo board")
+	}
+	var mine []string
+	for _, b := range bd.Bookings {
+		if b.ProfileID == x.ProfileID {
+			mine = append(mine, b.ID)
+		}
+	}
+	before := cacheBytes(t, c)
+	for _, id := range mine {
+		if !bytes.Contains(before, []byte(id)) {
+			t.Fatalf("booking %s not in the cache file before the delete", id)
+		}
+	}
+	c = openCache(t, filepath.Dir(c.Path()), clk)
+	s = newSyncer(t, rb.URL, c, clk, noMedia)
+	if err := rb.admin.DeleteProfile(ctx, x.ProfileID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bd, err = c.Board()
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := cacheBytes(t, c)
+	for _, id := range mine {
+		if bytes.Contains(after, []byte(id)) {
+			t.Errorf("the deleted profile's booking %s is still in the cache file", id)
+		}
+	}
+	for _, b := range bd.Bookings {
+		if b.ProfileID == x.ProfileID {
+			t.Errorf("booking %s of the deleted profile is still on the board", b.ID)
+		}
+	}
+	if _, ok := bd.Bookable(x.ResourceID); !ok {
+		t.Errorf("the resource %s went with its booker", x.ResourceID)
+	}
+}
