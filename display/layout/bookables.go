@@ -401,15 +401,11 @@ func (b *builder) whoSheet(r board.Bookable, at time.Time, tap func(board.Profil
 		height: func(cw float64) float64 { return cw*0.55 + nameH + labelH + 1.2*b.u }}
 	b.pagedGrid(rest, len(people), g, func(cr Rect, i int) {
 		p := people[i]
-		b.box(cr, Card, Line, 0.25*b.u, 1.2*b.u)
-		ci := cr.Inset(0.6 * b.u)
-		d := math.Min(ci.W, ci.H-nameH-labelH)
-		b.face(Rect{ci.X + (ci.W-d)/2, ci.Y, d, d}, p)
-		b.line(Rect{ci.X, ci.Y + d, ci.W, nameH}, p.Name, Font{Size: b.fSmall.Size, Bold: true}, Ink, Center)
+		label := ""
 		if board.AtWeekLimit(b.in.Board, r, p.ID, at) {
-			l := fmt.Sprintf("%d/%d", board.BookedInWeek(b.in.Board, r.ID, p.ID, at), r.MaxPerWeek)
-			b.line(Rect{ci.X, ci.Y + d + nameH, ci.W, labelH}, l, Font{Size: b.fTiny.Size, Bold: true}, Alarm, Center)
+			label = fmt.Sprintf("%d/%d", board.BookedInWeek(b.in.Board, r.ID, p.ID, at), r.MaxPerWeek)
 		}
+		b.faceTile(cr, p, Line, 0.25*b.u, label, Alarm)
 		b.target(cr, tap(p))
 	})
 	bw := math.Min(btns.W, 40*b.u)

@@ -188,7 +188,7 @@ func TestBookingSheet(t *testing.T) {
 		board.Booking{ID: "bk3", ResourceID: "laundry", Resource: "Vaskeriet", Start: start.Add(24 * time.Hour), End: start.Add(26 * time.Hour), ProfileID: "p1"})
 	week0, week1 := board.WeekOf(start, loc)
 	if !start.Add(24*time.Hour).Before(week1) || start.Before(week0) {
-		t.Skip("the fixture's tomorrow and the day after are not in one week")
+		t.Fatal("the fixture's tomorrow and the day after are not in one week")
 	}
 	st.Pick = "p1"
 	p = layout.Build(m, layout.Input{Board: &two, Now: now, W: 1920, H: 1080, State: st})

@@ -2,6 +2,7 @@ package layout
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"sort"
 	"time"
@@ -97,7 +98,11 @@ func (b *builder) residents() []board.Profile {
 			out = append(out, p)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return b.lang.NameKey(out[i].Name) < b.lang.NameKey(out[j].Name) })
+	keys := make(map[string]string, len(out)) // each name's key once, not at every comparison
+	for _, p := range out {
+		keys[p.ID] = b.lang.NameKey(p.Name)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return keys[out[i].ID] < keys[out[j].ID] })
 	return out
 }
 
@@ -280,19 +285,10 @@ func (b *builder) pagedGrid(r Rect, n int, g gridSpec, cell func(cr Rect, i int)
 // faceCell: a face, the name under it and the resident's state in words.
 func (b *builder) faceCell(r Rect, p board.Profile, it item) {
 	mem := MemberOf(it.signups, b.in.Outbox, it.typ, it.id, p.ID)
-	fill, stroke, sw := Card, Line, 0.25*b.u
+	stroke, sw := Line, 0.25*b.u
 	if mem.Joined {
-		fill, stroke, sw = Card, Good, 0.7*b.u
+		stroke, sw = Good, 0.7*b.u
 	}
-	b.box(r, fill, stroke, sw, 1.2*b.u)
-	in := r.Inset(0.6 * b.u)
-	labelH := b.lineH(b.fTiny)
-	nameH := b.lineH(b.fSmall)
-	d := math.Min(in.W, in.H-nameH-labelH)
-	b.face(Rect{in.X + (in.W-d)/2, in.Y, d, d}, p)
-	y := in.Y + d
-	b.line(Rect{in.X, y, in.W, nameH}, p.Name, Font{Size: b.fSmall.Size, Bold: true}, Ink, Center)
-	y += nameH
 	label, c := "", Ink
 	switch {
 	case mem.Pending:
@@ -305,9 +301,7 @@ func (b *builder) faceCell(r Rect, p board.Profile, it item) {
 	case mem.Joined:
 		label, c = b.s.Who, Good
 	}
-	if label != "" {
-		b.line(Rect{in.X, y, in.W, labelH}, label, Font{Size: b.fTiny.Size, Bold: true}, c, Center)
-	}
+	b.faceTile(r, p, stroke, sw, label, c)
 	switch {
 	case !it.open:
 		b.target(r, Intent{Kind: Notify, Notice: b.s.RefusedClosed, Profile: p.ID})
@@ -315,6 +309,22 @@ func (b *builder) faceCell(r Rect, p board.Profile, it item) {
 		b.target(r, Intent{Kind: Notify, Notice: b.s.RefusedFull, Profile: p.ID})
 	default:
 		b.target(r, Intent{Kind: Pick, Profile: p.ID})
+	}
+}
+
+// faceTile is a face to tap: the picture, the name under it and, when
+// label is set, a word about the resident in colour c.
+func (b *builder) faceTile(r Rect, p board.Profile, stroke color.RGBA, strokeW float64, label string, c color.RGBA) {
+	b.box(r, Card, stroke, strokeW, 1.2*b.u)
+	in := r.Inset(0.6 * b.u)
+	labelH := b.lineH(b.fTiny)
+	nameH := b.lineH(b.fSmall)
+	d := math.Min(in.W, in.H-nameH-labelH)
+	b.face(Rect{in.X + (in.W-d)/2, in.Y, d, d}, p)
+	y := in.Y + d
+	b.line(Rect{in.X, y, in.W, nameH}, p.Name, Font{Size: b.fSmall.Size, Bold: true}, Ink, Center)
+	if label != "" {
+		b.line(Rect{in.X, y + nameH, in.W, labelH}, label, Font{Size: b.fTiny.Size, Bold: true}, c, Center)
 	}
 }
 
