@@ -169,7 +169,8 @@ func TestGoldenLanguages(t *testing.T) {
 }
 
 // TestGoldenBooking renders the laundry's week grid in every language at
-// the three sizes (testdata/golden/booking/).
+// the three sizes, the booking sheet and the grid after a refusal
+// (testdata/golden/booking/).
 func TestGoldenBooking(t *testing.T) {
 	at := goldenAt(t)
 	src := demoCache(t, at)
@@ -206,6 +207,37 @@ func TestGoldenBooking(t *testing.T) {
 					compareGolden(t, filepath.Join("testdata", "golden", name), img)
 				})
 			}
+		}
+		s.dispose()
+		// The grid after the backend refused Karen's booking of tomorrow
+		// 13-15: the line in words above the grid.
+		refused := demoCache(t, at)
+		sg := board.Signup{ID: "r-" + code, ItemType: board.BookingItem, ItemID: "bk-d1-vask", ProfileID: "p1", Action: board.Book,
+			Start: slot.Add(4 * time.Hour), End: slot.Add(6 * time.Hour), At: at, State: board.Pending}
+		if err := refused.Enqueue(sg); err != nil {
+			t.Fatal(err)
+		}
+		sg.State, sg.Reason = board.Refused, "taken"
+		if err := refused.UpdateSignup(sg); err != nil {
+			t.Fatal(err)
+		}
+		rs, err := newSnapshotScreen(refused, at, Options{Clock: clock.NewFake(at), Locale: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sz := range goldenSizes[:2] {
+			name := fmt.Sprintf("booking/%s-refused_%dx%d.png", code, sz[0], sz[1])
+			t.Run(name, func(t *testing.T) {
+				img, err := rs.render(page, sz[0], sz[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				compareGolden(t, filepath.Join("testdata", "golden", name), img)
+			})
+		}
+		rs.dispose()
+		if s, err = newSnapshotScreen(src, at, Options{Clock: clock.NewFake(at), Locale: code}); err != nil {
+			t.Fatal(err)
 		}
 		for _, sz := range goldenSizes {
 			name := fmt.Sprintf("booking/%s-laundry_%dx%d.png", code, sz[0], sz[1])

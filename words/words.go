@@ -2,6 +2,7 @@ package words
 
 import (
 	"fmt"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -90,9 +91,16 @@ func (s *Strings) DateInText(t time.Time, loc *time.Location) string {
 
 // InText writes a day name that starts a line as it reads inside one:
 // "Mandag 23." -> "mandag 23.", "I morgen" -> "i morgen" in Danish and
-// Norwegian; as it is in German and English.
+// Norwegian. In German and English a weekday keeps its capital, and today
+// and tomorrow lose theirs ("Morgen" -> "morgen", "Tomorrow" -> "tomorrow").
 func (s *Strings) InText(day string) string {
-	if !s.LowerWeekday {
+	relative := false
+	for _, w := range []string{s.Today, s.Tomorrow} {
+		if rest, ok := strings.CutPrefix(day, w); ok && (rest == "" || rest[0] == ',' || rest[0] == ' ') {
+			relative = true
+		}
+	}
+	if !s.LowerWeekday && !relative {
 		return day
 	}
 	r, n := utf8.DecodeRuneInString(day)

@@ -88,3 +88,23 @@ func TestWords(t *testing.T) {
 		t.Error("unknown locales should fall back to Danish")
 	}
 }
+
+// TestInText: a day inside a sentence. Danish and Norwegian write every
+// day name small; German and English keep a weekday's capital, and write
+// today and tomorrow small.
+func TestInText(t *testing.T) {
+	for _, tc := range []struct{ locale, day, want string }{
+		{"da", "I morgen, tirsdag 24. november", "i morgen, tirsdag 24. november"},
+		{"da", "Onsdag 25.", "onsdag 25."},
+		{"de", "Morgen, Dienstag, 24. November", "morgen, Dienstag, 24. November"},
+		{"de", "Heute", "heute"},
+		{"de", "Mittwoch 25.", "Mittwoch 25."},
+		{"en", "Tomorrow, Tuesday 24 November", "tomorrow, Tuesday 24 November"},
+		{"en", "Tomorrowland", "Tomorrowland"},
+		{"en", "Wednesday 25", "Wednesday 25"},
+	} {
+		if got := words.Locale(tc.locale).InText(tc.day); got != tc.want {
+			t.Errorf("%s: InText(%q) = %q, want %q", tc.locale, tc.day, got, tc.want)
+		}
+	}
+}

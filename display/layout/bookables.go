@@ -107,10 +107,14 @@ func (b *builder) resource(r board.Bookable) {
 	// A booking from this screen that the backend refused (perhaps while
 	// the screen was offline) is said here, where it would have been.
 	if msg := b.refusedBooking(r); msg != "" {
-		f := Font{Size: b.fSmall.Size, Bold: true}
-		lines := len(Wrap(b.m, msg, f, rest.W, 2))
+		// Portrait has room below the grid's columns for the whole advice.
+		f, most := Font{Size: b.fSmall.Size, Bold: true}, 2
+		if b.portrait() {
+			most = 4
+		}
+		lines := len(Wrap(b.m, msg, f, rest.W, most))
 		row, more := rest.takeTop(float64(lines)*b.lineH(f), b.u)
-		b.para(row, msg, f, Alarm, 2)
+		b.para(row, msg, f, Alarm, most)
 		rest = more
 	}
 
