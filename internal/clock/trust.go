@@ -223,6 +223,15 @@ func (t *Trusted) Offset() (Offset, bool) {
 // arrived) and corrects the clock by it. It returns the offset for the cache
 // to keep. The Date header has one-second resolution, which is plenty to
 // know the day.
+//
+// The clock must not jump at every answer: a Date is the server's time
+// cut down to the second and read after the answer travelled, so each one
+// measures the offset up to a second short, differently each time, and a
+// clock stepped back by half a second between two taps makes the second
+// look like a bounce of the first. An offset within a second or so of the
+// one in use is therefore taken only when it is larger (closer to the
+// truth, a step forward of less than a second); a clock moved by more
+// (the backend's, or this one's) is followed at once.
 func (t *Trusted) ObserveDate(date time.Time) (Offset, error) {
 	if !plausible(date) {
 		return Offset{}, fmt.Errorf("observe backend date %s: %w", date.UTC().Format(time.RFC3339), ErrImplausibleDate)
@@ -230,10 +239,19 @@ func (t *Trusted) ObserveDate(date time.Time) (Offset, error) {
 	local := t.base.Now()
 	o := Offset{Offset: date.Sub(local), MeasuredAt: local, BootID: t.bootID, Uptime: t.uptime()}
 	t.mu.Lock()
+	defer t.mu.Unlock()
+	if cur := t.offset; cur != nil && cur.BootID == o.BootID {
+		if d := o.Offset - cur.Offset; d <= 0 && d > -dateJitter {
+			return *cur, nil
+		}
+	}
 	t.offset = &o
-	t.mu.Unlock()
 	return o, nil
 }
+
+// dateJitter is how far apart two honest measurements of the offset by
+// the backend's Date can be: a second of resolution and the answer's trip.
+const dateJitter = 2 * time.Second
 
 // state evaluates the trust rules once.
 func (t *Trusted) state() (time.Time, TrustState) {

@@ -287,3 +287,49 @@ func TestMidnightRollOver(t *testing.T) {
 		t.Fatalf("rolled over at %02d:00, want 00:00", h)
 	}
 }
+
+// TestTrustedDateJitter: Dates cut to the second give offsets up to a
+// second apart; the clock never steps back for them (two taps half a
+// second apart stay half a second apart), takes a nearer one forward, and
+// follows a real step of the backend's clock at once.
+func TestTrustedDateJitter(t *testing.T) {
+	fake := NewFake(time.Unix(42, 0))
+	tc := NewTrusted(TrustOptions{Base: fake, KernelSynced: (&kernel{}).query, BootID: "boot-a"})
+	server := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	// The server is 0.7 s into its second when the first answer leaves.
+	at := func(d time.Duration) time.Time { return server.Add(700*time.Millisecond + d).Truncate(time.Second) }
+	if _, err := tc.ObserveDate(at(0)); err != nil {
+		t.Fatal(err)
+	}
+	first := tc.Now()
+	fake.Advance(500 * time.Millisecond)
+	// 1.2 s into the server's time: its Date says 10:00:01, 0.2 s behind.
+	if _, err := tc.ObserveDate(at(500 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	second := tc.Now()
+	fake.Advance(500 * time.Millisecond)
+	// 1.7 s: the Date says 10:00:01 again, now 0.7 s behind.
+	if _, err := tc.ObserveDate(at(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	third := tc.Now()
+	if d := second.Sub(first); d < 500*time.Millisecond {
+		t.Errorf("0.5 s between two readings came out as %s", d)
+	}
+	if d := third.Sub(second); d != 500*time.Millisecond {
+		t.Errorf("a Date further behind moved the clock: 0.5 s came out as %s", d)
+	}
+	if got, want := third, server.Add(time.Second); got.Before(server) || got.Sub(want) > time.Second || want.Sub(got) > time.Second {
+		t.Errorf("Now %s, want within a second of %s", got, want)
+	}
+	// The backend's clock is set back by a minute: the screen follows.
+	fake.Advance(time.Second)
+	back := server.Add(2*time.Second - time.Minute)
+	if _, err := tc.ObserveDate(back); err != nil {
+		t.Fatal(err)
+	}
+	if got := tc.Now(); !got.Equal(back) {
+		t.Errorf("after the backend's clock went back a minute: Now %s, want %s", got, back)
+	}
+}
