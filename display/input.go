@@ -173,6 +173,7 @@ type outboxWriter struct {
 	queue   chan board.Signup
 	handoff
 	done []game.Written
+	seq  atomic.Uint64 // sign-ups stored so far
 }
 
 // writeWait is how long the turn of the loop that handed a sign-up over
@@ -190,7 +191,7 @@ var errQueueFull = errors.New("display: too many sign-ups waiting for the disk")
 func (w *outboxWriter) add(sgs []board.Signup) {
 	for _, sg := range sgs {
 		if !w.running.Load() {
-			w.finish(game.Written{Signup: sg, Err: w.src.Enqueue(sg)})
+			w.finish(w.store(sg))
 			continue
 		}
 		select {
@@ -199,6 +200,15 @@ func (w *outboxWriter) add(sgs []board.Signup) {
 			w.finish(game.Written{Signup: sg, Err: errQueueFull})
 		}
 	}
+}
+
+// store writes sg to the outbox and counts it.
+func (w *outboxWriter) store(sg board.Signup) game.Written {
+	r := game.Written{Signup: sg, Err: w.src.Enqueue(sg)}
+	if r.Err == nil {
+		r.Seq = w.seq.Add(1)
+	}
+	return r
 }
 
 // finish records an outcome. It reports whether a turn of the loop was
@@ -247,7 +257,7 @@ func (w *outboxWriter) run(ctx context.Context, notify func(r game.Written, take
 	w.signal = make(chan struct{}, 1)
 	w.running.Store(true)
 	write := func(sg board.Signup) {
-		r := game.Written{Signup: sg, Err: w.src.Enqueue(sg)}
+		r := w.store(sg)
 		notify(r, w.finish(r))
 	}
 	for {

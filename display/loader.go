@@ -57,6 +57,9 @@ func (s *Screen) load() {
 	}
 	_, next.reading.Logo = next.assets[layout.LogoKey]
 	r := next.reading
+	// Counted before the outbox is read: every sign-up stored by then is
+	// in this reading (see game.Reading.Writes).
+	r.Writes = s.outbox.seq.Load()
 	switch b, err := s.src.Board(); {
 	case err == nil:
 		r.Board = b

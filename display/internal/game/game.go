@@ -56,6 +56,10 @@ type Reading struct {
 	Meta   cache.Meta
 	Outbox []board.Signup
 	Logo   bool // the care home's logo is in the assets folder
+	// Writes is how many sign-ups the outbox writer had stored when this
+	// reading began: it shows every sign-up whose Written.Seq is at most
+	// Writes, in the outbox or, once sent, on the board.
+	Writes uint64
 }
 
 // Pairing is what the screen shows while it waits to be paired.
@@ -75,6 +79,7 @@ type Pointer struct {
 type Written struct {
 	Signup board.Signup
 	Err    error
+	Seq    uint64 // the writer's count of stored sign-ups with this one; 0 when it failed
 }
 
 // Tick is what happened since the previous turn of the loop.
@@ -119,8 +124,9 @@ type Game struct {
 	pickAt     time.Time
 	press      *press
 	lastTap    time.Time
-	local      []board.Signup // confirmed here, not yet seen in the outbox
-	writes     []board.Signup // confirmed, to be written
+	local      []board.Signup    // confirmed here, not yet seen in the outbox
+	localSeq   map[string]uint64 // a local sign-up's Written.Seq, once it is stored
+	writes     []board.Signup    // confirmed, to be written
 	seenRefuse map[string]bool
 	pairing    Pairing
 	blank      bool
@@ -142,7 +148,7 @@ func New(cfg Config, now time.Time) *Game {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Game{cfg: cfg, state: layout.State{Page: board.PageOf(board.PageToday)}, seenRefuse: map[string]bool{}, lastTouch: now}
+	return &Game{cfg: cfg, state: layout.State{Page: board.PageOf(board.PageToday)}, seenRefuse: map[string]bool{}, localSeq: map[string]uint64{}, lastTouch: now}
 }
 
 // Resize takes a new size; the page is built again for it.
@@ -321,18 +327,7 @@ func (g *Game) adopt(r *Reading, now time.Time) {
 	if r == nil {
 		return
 	}
-	// Forget local sign-ups the outbox (or the board) now carries.
-	inBox := map[string]bool{}
-	for _, o := range r.Outbox {
-		inBox[o.ID] = true
-	}
-	keep := g.local[:0]
-	for _, l := range g.local {
-		if !inBox[l.ID] && now.Sub(l.At) < time.Minute {
-			keep = append(keep, l)
-		}
-	}
-	g.local = keep
+	g.forgetLocal(now)
 	// A refusal that arrives while someone may still be looking is said
 	// in words; older ones only mark the face.
 	for _, o := range r.Outbox {
@@ -343,6 +338,7 @@ func (g *Game) adopt(r *Reading, now time.Time) {
 		if first {
 			continue
 		}
+		g.cfg.Log.Info("refusal shown", "id", o.ID, "item_type", o.ItemType, "item", o.ItemID, "reason", o.Reason)
 		msg := g.strings().Refusal(o.Reason)
 		if o.ItemType == board.BookingItem {
 			msg = g.strings().BookingRefusal(o.Reason)
@@ -415,7 +411,9 @@ func (g *Game) handle(tick time.Time, evs []Pointer) {
 			continue
 		}
 		if !g.lastTap.IsZero() && now.Sub(g.lastTap) < Bounce {
-			continue // a bounce or a double tap: the first tap has acted
+			// A bounce or a double tap: the first tap has acted.
+			g.cfg.Log.Debug("tap ignored", "on", g.page.ID.String(), "why", "bounce", "after", now.Sub(g.lastTap))
+			continue
 		}
 		t, ok := g.page.TargetAt(ev.X, ev.Y)
 		if in, swiped := g.swipe(p, ev); swiped {
@@ -433,6 +431,8 @@ func (g *Game) handle(tick time.Time, evs []Pointer) {
 			g.lastTap = now
 			g.cfg.Log.Debug("tap", "on", g.page.ID.String(), "intent", layout.Open.String(), "page", board.PageOf(board.PageToday).String())
 			g.Open(board.PageOf(board.PageToday))
+		default:
+			g.cfg.Log.Debug("tap ignored", "on", g.page.ID.String(), "why", "no target", "x", int(ev.X), "y", int(ev.Y), "pressed_on_target", p.ok)
 		}
 	}
 }
@@ -482,6 +482,30 @@ func (g *Game) act(now time.Time, in layout.Intent) {
 	}
 }
 
+// forgetLocal drops the local sign-ups the reading shows: those in its
+// outbox, and those stored before it began (sent since, they are on the
+// board or on their way to it). A sign-up is local for a minute at most.
+func (g *Game) forgetLocal(now time.Time) {
+	r := g.shown
+	if r == nil {
+		return
+	}
+	inBox := map[string]bool{}
+	for _, o := range r.Outbox {
+		inBox[o.ID] = true
+	}
+	keep := g.local[:0]
+	for _, l := range g.local {
+		seq, stored := g.localSeq[l.ID]
+		if inBox[l.ID] || (stored && seq <= r.Writes) || now.Sub(l.At) >= time.Minute {
+			delete(g.localSeq, l.ID)
+			continue
+		}
+		keep = append(keep, l)
+	}
+	g.local = keep
+}
+
 // confirm makes the sign-up the resident said yes to. The face shows it as
 // waiting at once; it is handed out to be written to the outbox, and the
 // confirmation (or the failure) is said when the write is done.
@@ -510,6 +534,10 @@ func (g *Game) written(w Written, now time.Time) {
 		return
 	}
 	g.cfg.Log.Info("sign-up enqueued", "id", sg.ID, "item_type", sg.ItemType, "item", sg.ItemID, "action", sg.Action)
+	if w.Seq != 0 {
+		g.localSeq[sg.ID] = w.Seq
+		g.forgetLocal(now)
+	}
 	name := g.name(sg.ProfileID)
 	if name == "" {
 		name = sg.ProfileID

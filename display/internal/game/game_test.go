@@ -112,6 +112,28 @@ func TestSignUpPendingUntilWritten(t *testing.T) {
 	}
 }
 
+// TestSentBeforeSeenIsNotLeftWaiting: a sign-up can be written, sent and
+// gone from the outbox before the screen reads the outbox again. A reading
+// begun before the write still shows it waiting; one begun after it shows
+// what the cache says (here: nothing, as when staff removed it at once),
+// not a minute of "Venter…".
+func TestSentBeforeSeenIsNotLeftWaiting(t *testing.T) {
+	p := newPlay(t)
+	p.signUp()
+	p.step(game.Tick{Written: []game.Written{{Signup: p.writes[0], Seq: 1}}})
+	p.reading = &game.Reading{Board: p.reading.Board, Writes: 0}
+	p.step(game.Tick{})
+	if !has(p.g.Page(), "Venter…") {
+		t.Error("a reading begun before the write forgot the sign-up")
+	}
+	p.reading = &game.Reading{Board: p.reading.Board, Writes: 1}
+	p.now = p.now.Add(time.Second)
+	p.step(game.Tick{})
+	if has(p.g.Page(), "Venter…") {
+		t.Error("a sign-up stored and sent before the reading is still shown as waiting")
+	}
+}
+
 // TestFailedWriteSaidPlainly: a sign-up that could not be written is said
 // to have failed and is no longer shown as waiting.
 func TestFailedWriteSaidPlainly(t *testing.T) {
