@@ -137,6 +137,12 @@ func (a Admin) Put(ctx context.Context, collection, id string, v any) error {
 	return a.do(ctx, http.MethodPut, "/admin/v1/"+esc(collection)+"/"+esc(id), v, nil)
 }
 
+// Delete removes a row of any collection Put takes ("bookings", "news",
+// ...); removing a profile goes through DeleteProfile.
+func (a Admin) Delete(ctx context.Context, collection, id string) error {
+	return a.do(ctx, http.MethodDelete, "/admin/v1/"+esc(collection)+"/"+esc(id), nil, nil)
+}
+
 // Bookables lists every bookable resource of every department.
 func (a Admin) Bookables(ctx context.Context) ([]Bookable, error) {
 	var out []Bookable
