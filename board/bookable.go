@@ -213,21 +213,39 @@ func WeekOf(t time.Time, loc *time.Location) (from, to time.Time) {
 	return from, to
 }
 
-// BookedInWeek counts profile's bookings of a resource in the week of t.
-func BookedInWeek(b *Board, resourceID, profileID string, t time.Time) int {
+// BookedInWeek counts profile's bookings of a resource in the week of t,
+// as the screen holds them: the board's, less those whose cancelling waits
+// in outbox, and the bookings waiting in outbox to be sent.
+func BookedInWeek(b *Board, outbox []Signup, resourceID, profileID string, t time.Time) int {
 	from, to := WeekOf(t, b.Location())
+	in := func(s time.Time) bool { return !s.Before(from) && s.Before(to) }
+	cancelling := map[string]bool{}
 	n := 0
+	for _, o := range outbox {
+		if o.ItemType != BookingItem || o.State != Pending || o.ProfileID != profileID {
+			continue
+		}
+		switch o.Action {
+		case Cancel:
+			cancelling[o.ItemID] = true
+		case Book:
+			if o.ItemID == resourceID && in(o.Start) {
+				n++
+			}
+		}
+	}
 	for _, x := range b.Bookings {
-		if x.ResourceID == resourceID && x.ProfileID == profileID && !x.Start.Before(from) && x.Start.Before(to) {
+		if x.ResourceID == resourceID && x.ProfileID == profileID && in(x.Start) && !cancelling[x.ID] {
 			n++
 		}
 	}
 	return n
 }
 
-// AtWeekLimit reports whether profile may book no more of r in the week of t.
-func AtWeekLimit(b *Board, r Bookable, profileID string, t time.Time) bool {
-	return r.MaxPerWeek > 0 && BookedInWeek(b, r.ID, profileID, t) >= r.MaxPerWeek
+// AtWeekLimit reports whether profile may book no more of r in the week of
+// t, counted as BookedInWeek counts.
+func AtWeekLimit(b *Board, outbox []Signup, r Bookable, profileID string, t time.Time) bool {
+	return r.MaxPerWeek > 0 && BookedInWeek(b, outbox, r.ID, profileID, t) >= r.MaxPerWeek
 }
 
 // CanCancel reports whether a booking of r may still be cancelled at now.

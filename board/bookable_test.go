@@ -124,11 +124,26 @@ func TestWeekLimit(t *testing.T) {
 		{ID: "3", ResourceID: "r1", ProfileID: "p1", Start: at(14, 7), End: at(14, 9)}, // next Monday
 		{ID: "4", ResourceID: "r1", ProfileID: "p2", Start: at(9, 7), End: at(9, 9)},
 	}}
-	if n := BookedInWeek(b, "r1", "p1", at(10, 12)); n != 2 {
+	if n := BookedInWeek(b, nil, "r1", "p1", at(10, 12)); n != 2 {
 		t.Errorf("p1 has %d bookings in the week of 10 December, want 2", n)
 	}
-	if !AtWeekLimit(b, r, "p1", at(11, 12)) || AtWeekLimit(b, r, "p2", at(11, 12)) || AtWeekLimit(b, r, "p1", at(15, 12)) {
+	if !AtWeekLimit(b, nil, r, "p1", at(11, 12)) || AtWeekLimit(b, nil, r, "p2", at(11, 12)) || AtWeekLimit(b, nil, r, "p1", at(15, 12)) {
 		t.Error("the week limit is counted Monday to Sunday per profile")
+	}
+	// What waits in the outbox counts as the screen shows it: p2's booking
+	// made offline fills the week, p1's cancelling frees a place, and a
+	// refused booking or another week's counts nothing.
+	outbox := []Signup{
+		{ItemType: BookingItem, ItemID: "r1", ProfileID: "p2", Action: Book, Start: at(11, 13), End: at(11, 15), State: Pending},
+		{ItemType: BookingItem, ItemID: "r1", ProfileID: "p2", Action: Book, Start: at(12, 13), End: at(12, 15), State: Refused},
+		{ItemType: BookingItem, ItemID: "r1", ProfileID: "p2", Action: Book, Start: at(15, 13), End: at(15, 15), State: Pending},
+		{ItemType: BookingItem, ItemID: "2", ProfileID: "p1", Action: Cancel, State: Pending},
+	}
+	if n := BookedInWeek(b, outbox, "r1", "p2", at(10, 12)); n != 2 || !AtWeekLimit(b, outbox, r, "p2", at(10, 12)) {
+		t.Errorf("p2 with a booking waiting: %d in the week, want 2 and the limit reached", n)
+	}
+	if n := BookedInWeek(b, outbox, "r1", "p1", at(10, 12)); n != 1 || AtWeekLimit(b, outbox, r, "p1", at(10, 12)) {
+		t.Errorf("p1 cancelling one: %d in the week, want 1", n)
 	}
 	if !CanCancel(r, b.Bookings[0], at(7, 5)) || CanCancel(r, b.Bookings[0], at(7, 6).Add(time.Minute)) {
 		t.Error("a booking can be cancelled until 60 minutes before it starts")

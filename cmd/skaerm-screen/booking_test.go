@@ -202,7 +202,7 @@ func (bt *bookingTaps) round(n int, grid board.PageID, rival bool) (screenWon bo
 	st := layout.State{Page: grid, Slot: slot.Start, SlotEnd: slot.End}
 	var who string
 	bt.tap(bt.target(st, func(in layout.Intent) bool {
-		if in.Kind == layout.Pick && !board.AtWeekLimit(bt.bd, res, in.Profile, slot.Start) {
+		if in.Kind == layout.Pick && !board.AtWeekLimit(bt.bd, bt.refused, res, in.Profile, slot.Start) {
 			who = in.Profile
 			return true
 		}
@@ -214,7 +214,7 @@ func (bt *bookingTaps) round(n int, grid board.PageID, rival bool) (screenWon bo
 	// The other screen's resident: another one still free to book.
 	other := ""
 	for _, p := range bt.bd.Profiles {
-		if p.Kind == board.Resident && p.ID != who && !board.AtWeekLimit(bt.bd, res, p.ID, slot.Start) {
+		if p.Kind == board.Resident && p.ID != who && !board.AtWeekLimit(bt.bd, bt.refused, res, p.ID, slot.Start) {
 			other = p.ID
 			break
 		}

@@ -341,7 +341,7 @@ func (b *builder) bookingSheet(r board.Bookable) {
 		}
 	case who == "":
 		b.whoSheet(r, st.Slot, func(p board.Profile) Intent {
-			if board.AtWeekLimit(b.in.Board, r, p.ID, st.Slot) {
+			if board.AtWeekLimit(b.in.Board, b.in.Outbox, r, p.ID, st.Slot) {
 				return Intent{Kind: Notify, Notice: b.weekLimit(r, p), Profile: p.ID}
 			}
 			return Intent{Kind: Pick, Profile: p.ID}
@@ -350,7 +350,7 @@ func (b *builder) bookingSheet(r board.Bookable) {
 		p, _ := b.in.Board.Profile(who)
 		in, btns := b.sheet(false)
 		when := fmt.Sprintf(b.s.BookingWhen, r.Name, b.bookingDay(st.Slot, st.SlotEnd))
-		if board.AtWeekLimit(b.in.Board, r, who, st.Slot) {
+		if board.AtWeekLimit(b.in.Board, b.in.Outbox, r, who, st.Slot) {
 			b.sheetWho(in, p, b.weekLimit(r, p))
 			cancel(btns, nil, "")
 			return
@@ -406,8 +406,8 @@ func (b *builder) whoSheet(r board.Bookable, at time.Time, tap func(board.Profil
 	b.pagedGrid(rest, len(people), g, func(cr Rect, i int) {
 		p := people[i]
 		label := ""
-		if board.AtWeekLimit(b.in.Board, r, p.ID, at) {
-			label = fmt.Sprintf("%d/%d", board.BookedInWeek(b.in.Board, r.ID, p.ID, at), r.MaxPerWeek)
+		if board.AtWeekLimit(b.in.Board, b.in.Outbox, r, p.ID, at) {
+			label = fmt.Sprintf("%d/%d", board.BookedInWeek(b.in.Board, b.in.Outbox, r.ID, p.ID, at), r.MaxPerWeek)
 		}
 		b.faceTile(cr, p, Line, 0.25*b.u, label, Alarm)
 		b.target(cr, tap(p))
