@@ -517,6 +517,32 @@ touch_signup() {
 	echo "$touch_used" >"$OUT/touch-used"
 	touch_step "$num" "$pre-confirm" "$hold" "intent=confirm" confirm -pick "$touch_who"
 }
+# touch_book CHECK HOLD_MS: from Today, taps Bookings, the first resource
+# booked in fixed slots (the demo's laundry), tomorrow's first free slot, a
+# face that may book more this week and "Ja, book"; touch_res is the
+# resource, touch_who the profile booked, touch_slot the slot's start and
+# end (Unix seconds).
+touch_res="" touch_slot=""
+touch_book() {
+	local num="$1" hold="$2" s e
+	touch_step "$num" book-bookings "$hold" "intent=open page=bookings" bookings || return 1
+	touch_step "$num" book-resource "$hold" "intent=open page=bookings/" resource || return 1
+	touch_res="$(echo "$touch_at" | cut -d' ' -f3)"
+	touch_step "$num" book-slot "$hold" "intent=choose" slot -resource "$touch_res" || return 1
+	read -r _ _ s e <<<"$touch_at"
+	touch_slot="$s $e"
+	touch_step "$num" book-face "$hold" "intent=pick" bookface -resource "$touch_res" -start "$s" -end "$e" || return 1
+	touch_who="$(echo "$touch_at" | cut -d' ' -f3)"
+	touch_step "$num" book-confirm "$hold" "intent=confirm" bookconfirm -resource "$touch_res" -start "$s" -end "$e" -pick "$touch_who"
+}
+# booked_once PROFILE: the backend received exactly one booking request of
+# PROFILE for the resource, and booked it.
+booked_once() {
+	local recs
+	recs="$(ask "bookings $touch_res")" || return 1
+	printf 'backend: %s\n' "$recs"
+	[ "$(printf '%s\n' "$recs" | grep -c "^$1 book ")" = 1 ] && printf '%s\n' "$recs" | grep -q "^$1 book booked 1 "
+}
 # touch_begin: today's lab activity from the host, on the screen's board,
 # the touch screen made, the screen woken (a tap on no target: on the
 # slideshow it returns to Today, on Today it does nothing). Fails with the
@@ -570,9 +596,16 @@ check_touch() {
 			expect "the backend received the sign-up of $b once" wait_for 60 sent_once "$b"
 		fi
 	fi
+	# Booking on the screen, with taps of a finger (120 ms): back to
+	# Today, then Bookings, the laundry's week grid, a slot, a face, yes.
+	local c=""
+	if [ -z "$cur_fail" ] && touch_step 4 3-back 120 "intent=open page=today" back && touch_book 4 120; then
+		c="$touch_who"
+		expect "the backend received the booking of $c ($touch_res, $touch_slot) once and booked it" wait_for 60 booked_once "$c"
+	fi
 	note "$touch_dev through Xorg's libinput driver: $((touch_n - t0)) taps, $(($(taps_acted) - n0)) acted on"
-	[ -z "$cur_fail" ] && note "each once (4 of 120 ms, then 5 of 30 ms); the sign-ups of $a and $b each received once by the backend"
-	journalctl -b -u skaerm.service -o cat | grep -E ' msg=(tap|"sign-up)' >>"$OUT/check-4.log"
+	[ -z "$cur_fail" ] && note "each once (4 of 120 ms, then 5 of 30 ms, then 6 of 120 ms); the sign-ups of $a and $b and the booking of $c each received once by the backend"
+	journalctl -b -u skaerm.service -o cat | grep -E ' msg=(tap|"sign-up|"booking)' >>"$OUT/check-4.log"
 	cp /tmp/config.before-touch /etc/skaerm/config.toml
 	end
 }

@@ -204,6 +204,12 @@ serve_requests() {
 			reply="$(admin GET /admin/v1/signups 2>&1 | jq -r --arg i "${verb#signups }" \
 				'.[] | select(.item_id == $i) | "\(.profile_id) \(.action) \(.result) \(.received) \(.id)"' 2>&1)" || rc=1
 			;;
+		bookings\ *)
+			# One line a booking request the backend received for the
+			# resource: profile, action, result, times received, id.
+			reply="$(admin GET /admin/v1/booking-requests 2>&1 | jq -r --arg r "${verb#bookings }" \
+				'.[] | select(.resource_id == $r) | "\(.profile_id) \(.action) \(.result) \(.received) \(.id)"' 2>&1)" || rc=1
+			;;
 		activity) reply="$(lab_activity 2>&1)" || rc=1 ;;
 		now) reply="$(date +%s)" ;;
 		*) reply="unknown request $verb" rc=1 ;;

@@ -11,11 +11,21 @@
 //	touch ... -activity ID -pick PROFILE confirm
 //	touch ... -activity ID back                    -> the activity page's way back to Today
 //	touch ... blank                                -> a point on Today that no target covers
+//	touch ... bookings                             -> the way to Bookings from Today
+//	touch ... resource                             -> "X Y ID": a resource in fixed slots on Bookings
+//	touch ... -resource ID slot                    -> "X Y START END": tomorrow's first free slot
+//	touch ... -resource ID -start S -end E [-not P1,P2] bookface -> "X Y PROFILE"
+//	touch ... -resource ID -start S -end E -pick PROFILE bookconfirm
 //
 // card is the activity's line on the Week page, face the first resident on the
 // activity's page who is not signed up (the board and the cache's outbox
 // together, as the screen counts them) and not in -not, confirm the "Ja,
-// tilmeld" button of the question the screen asks after a face. It fails
+// tilmeld" button of the question the screen asks after a face. resource is
+// the first resource booked in fixed slots without a login, slot the first
+// free slot of tomorrow on its week grid (START and END in Unix seconds),
+// bookface the first face on the booking sheet of that slot whose
+// resident may book more this week, bookconfirm the sheet's "Ja, book"
+// button. It fails
 // (status 1, the reason on stderr) when the page has no such target.
 package main
 
@@ -40,7 +50,10 @@ func main() {
 	at := flag.Int64("at", 0, "the screen's time, Unix seconds (0: this machine's clock)")
 	activity := flag.String("activity", "", "the activity's id (card, face, confirm)")
 	pick := flag.String("pick", "", "the profile the question asks about (confirm)")
-	not := flag.String("not", "", "profiles not to pick, comma-separated (face)")
+	not := flag.String("not", "", "profiles not to pick, comma-separated (face, bookface)")
+	resource := flag.String("resource", "", "the resource's id (slot, bookface, bookconfirm)")
+	start := flag.Int64("start", 0, "the slot's start, Unix seconds (bookface, bookconfirm)")
+	end := flag.Int64("end", 0, "the slot's end, Unix seconds (bookface, bookconfirm)")
 	flag.Parse()
 	// What to find may come before the flags that go with it.
 	what := flag.Arg(0)
@@ -48,13 +61,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "touch: one thing to find, then flags")
 		os.Exit(2)
 	}
-	if err := run(*cachePath, *size, *at, *activity, *pick, *not, what); err != nil {
+	slot := slotArgs{resource: *resource, start: time.Unix(*start, 0), end: time.Unix(*end, 0)}
+	if err := run(*cachePath, *size, *at, *activity, *pick, *not, slot, what); err != nil {
 		fmt.Fprintln(os.Stderr, "touch:", err)
 		os.Exit(1)
 	}
 }
 
-func run(cachePath, size string, at int64, activity, pick, not, what string) error {
+// slotArgs are the flags of the booking steps.
+type slotArgs struct {
+	resource   string
+	start, end time.Time
+}
+
+func run(cachePath, size string, at int64, activity, pick, not string, slot slotArgs, what string) error {
 	var w, h int
 	if _, err := fmt.Sscanf(size, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
 		return fmt.Errorf("size %q: want WxH", size)
@@ -88,6 +108,13 @@ func run(cachePath, size string, at int64, activity, pick, not, what string) err
 		return layout.Build(meas, layout.Input{Board: bd, Now: now, W: float64(w), H: float64(h), State: st, Outbox: outbox})
 	}
 	centre := func(r layout.Rect) (int, int) { return int(r.X + r.W/2), int(r.Y + r.H/2) }
+	if x, y, out, ok, err := bookingStep(build, bd, outbox, now, slot, pick, strings.Split(not, ","), what); ok {
+		if err != nil {
+			return err
+		}
+		fmt.Println(strings.TrimSpace(fmt.Sprint(x, y, " ", out)))
+		return nil
+	}
 	switch what {
 	case "week":
 		for _, tg := range build(layout.State{}).Targets {
@@ -163,5 +190,63 @@ func run(cachePath, size string, at int64, activity, pick, not, what string) err
 		}
 		return fmt.Errorf("every point of Today is a target")
 	}
-	return fmt.Errorf("what to find: week, card, face, confirm, back or blank (not %q)", what)
+	return fmt.Errorf("what to find: week, card, face, confirm, back, blank, bookings, resource, slot, bookface or bookconfirm (not %q)", what)
+}
+
+// bookingStep finds the targets of booking on the screen: ok is false
+// when what is not one of them.
+func bookingStep(build func(layout.State) *layout.Page, bd *board.Board, outbox []board.Signup, now time.Time,
+	slot slotArgs, pick string, skip []string, what string) (x, y int, out string, ok bool, err error) {
+	grid := layout.ResourcePage(slot.resource)
+	sheet := layout.State{Page: grid, Slot: slot.start, SlotEnd: slot.end}
+	find := func(st layout.State, match func(layout.Intent) bool) (int, int, layout.Intent, error) {
+		p := build(st)
+		for _, tg := range p.Targets {
+			if match(tg.Intent) {
+				return int(tg.R.X + tg.R.W/2), int(tg.R.Y + tg.R.H/2), tg.Intent, nil
+			}
+		}
+		return 0, 0, layout.Intent{}, fmt.Errorf("no %s on %s at %s", what, p.ID, now.Format(time.RFC3339))
+	}
+	var in layout.Intent
+	switch what {
+	case "bookings":
+		x, y, _, err = find(layout.State{}, func(in layout.Intent) bool {
+			return in.Kind == layout.Open && in.Page == board.PageOf(board.PageBookings)
+		})
+	case "resource":
+		x, y, in, err = find(layout.State{Page: board.PageOf(board.PageBookings)}, func(in layout.Intent) bool {
+			if in.Kind != layout.Open || in.Page.Kind != grid.Kind {
+				return false
+			}
+			r, found := bd.Bookable(in.Page.ID)
+			return found && r.Slots == board.FixedSlots && !r.LoginRequired
+		})
+		out = in.Page.ID
+	case "slot":
+		loc := bd.Location()
+		y0, m0, d0 := now.In(loc).Date()
+		tomorrow := time.Date(y0, m0, d0+1, 12, 0, 0, 0, loc)
+		x, y, in, err = find(layout.State{Page: grid}, func(in layout.Intent) bool {
+			return in.Kind == layout.Choose && in.Booking == "" && board.SameDay(in.Start, tomorrow, loc)
+		})
+		out = fmt.Sprint(in.Start.Unix(), " ", in.End.Unix())
+	case "bookface":
+		r, found := bd.Bookable(slot.resource)
+		if !found {
+			return 0, 0, "", true, fmt.Errorf("no resource %s on the board", slot.resource)
+		}
+		x, y, in, err = find(sheet, func(in layout.Intent) bool {
+			return in.Kind == layout.Pick && !slices.Contains(skip, in.Profile) && !board.AtWeekLimit(bd, outbox, r, in.Profile, slot.start)
+		})
+		out = in.Profile
+	case "bookconfirm":
+		sheet.Pick = pick
+		x, y, _, err = find(sheet, func(in layout.Intent) bool {
+			return in.Kind == layout.Confirm && in.Signup.Action == board.Book
+		})
+	default:
+		return 0, 0, "", false, nil
+	}
+	return x, y, out, true, err
 }
