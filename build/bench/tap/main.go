@@ -22,13 +22,25 @@
 // -at 08:00). Its slideshow is off, so after start and after -idle the loop
 // sleeps on the static page.
 //
+// Then come -booking rounds on the Bookings page: the page button to
+// Bookings and the resource's button (both counted as page taps), then
+// each round three taps: tomorrow's or a later day's first free slot (->
+// the booking sheet with the faces), a face (-> the confirmation) and the
+// confirmation (-> the banner once the booking is written). The screen has
+// no network after its one sync, so every booking waits in its outbox and
+// holds its slot: the bench books a resource of its own (the laundry's six
+// slots a day, no weekly limit) that the bench's backend adds before the
+// sync, and pages on to the next days (the grid's "Næste", counted with
+// the page taps) when the days shown are full. Rounds end on Bookings'
+// way back to Today.
+//
 // With -browser, a Chromium kiosk of the reference backend's preview runs
 // beside the screen (at 1920x1080 only: its pages are laid out for it) on
 // an Xvfb of its own and is tapped the same way, a round of it after each
 // round of the screen: the board page's link to the slideshow page, and a
 // tap on the slideshow back to the board (browser.go).
 //
-//	go run ./build/bench/tap -rounds 100 -idle 5m [-browser] [-at 09:30]
+//	go run ./build/bench/tap -rounds 100 -booking 30 -idle 5m [-browser] [-at 09:30]
 package main
 
 import (
@@ -67,6 +79,7 @@ import (
 func main() {
 	sizes := flag.String("sizes", "1920x1080,1080x1920", "screen sizes, comma-separated")
 	rounds := flag.Int("rounds", 100, "rounds per series (each: card, face, confirm and a page button)")
+	bookings := flag.Int("booking", 30, "booking rounds per series after the sign-up rounds (each: slot, face, confirm); at most 30 at 1080x1920")
 	idle := flag.Duration("idle", 5*time.Minute, "how long the screen sleeps on its static page before the second series (0: no second series)")
 	display := flag.Int("display", 93, "first X display number to try")
 	keep := flag.Bool("keep", false, "keep the work folder (screen logs, raw timings)")
@@ -101,7 +114,7 @@ func main() {
 			log.Fatalf("size %q: want WxH", sz)
 		}
 		b := &bench{bin: screenBin, work: filepath.Join(work, sz), w: w, h: h, display: benchenv.FreeDisplay(*display + 2*i), profile: *profile,
-			startH: startH, startM: startM}
+			startH: startH, startM: startM, bookingRounds: *bookings}
 		if *withBrowser && w == 1920 && h == 1080 {
 			b.chromium = *chromium
 		}
@@ -131,7 +144,7 @@ type series struct {
 	taps       int
 }
 
-var kinds = []string{"page", "card", "face", "confirm"}
+var kinds = []string{"page", "card", "face", "confirm", "slot", "bookface", "book"}
 
 type point struct{ X, Y int }
 
@@ -167,7 +180,13 @@ type bench struct {
 	frames        float64 // whole frames the last tap presented
 	before, at    []byte
 	browserSeries []series // the browser's, one per series of the screen
+	bookingRounds int
+	booked        []board.Signup // the bookings waiting in the screen's outbox
+	day           int            // the grid's first day shown
 }
+
+// benchResource is the resource the booking rounds book.
+const benchResource = "bk-bench"
 
 // run starts Xvfb and the screen, taps a series right after the first
 // frame and another after idle, and stops both; with a browser, its series
@@ -301,6 +320,13 @@ func (b *bench) prepare(cachePath string) error {
 	hs := &http.Server{Handler: srv.Handler()}
 	go hs.Serve(ln)
 	defer hs.Close()
+	// The booking rounds' own resource: the laundry's slots, no weekly limit.
+	admin := backend.Admin{BaseURL: "http://" + ln.Addr().String()}
+	if err := admin.PutBookable(context.Background(), backend.Bookable{ID: benchResource, Name: "Vaskeriet 2", Pictogram: "laundry",
+		Slots: backend.SlotsFixed, SlotTimes: []string{"07:00-09:00", "09:00-11:00", "11:00-13:00", "13:00-15:00", "15:00-17:00", "17:00-19:00"},
+		Open: "07:00-19:00", MaxAheadDays: 14}); err != nil {
+		return fmt.Errorf("add the bench's resource: %w", err)
+	}
 	c, err := cache.Open(cachePath, cache.Options{Clock: clk})
 	if err != nil {
 		return err
@@ -386,7 +412,92 @@ func (b *bench) series(size, when string, rounds int) (s series, err error) {
 			log.Printf("  %d rounds; confirm p50 so far %.0f ms", i+1, ms(pct(s.times["confirm"], 50)))
 		}
 	}
+	if b.bookingRounds > 0 {
+		if err := b.bookingSeries(&s); err != nil {
+			return s, fmt.Errorf("booking: %w", err)
+		}
+	}
 	return s, nil
+}
+
+// bookingSeries taps the booking rounds into s.
+func (b *bench) bookingSeries(s *series) error {
+	record := func(kind string, at *point, intent string, withWrite bool) error {
+		if at == nil {
+			return fmt.Errorf("%s: no target (page %s, day %d)", kind, layout.ResourcePage(benchResource), b.day)
+		}
+		d, acted, err := b.tap(*at, intent, withWrite)
+		if err != nil {
+			return fmt.Errorf("%s: %w", kind, err)
+		}
+		s.times[kind] = append(s.times[kind], d)
+		s.acted[kind] = append(s.acted[kind], acted)
+		s.frames[kind] = append(s.frames[kind], b.frames)
+		s.taps++
+		return nil
+	}
+	bookings := layout.State{Page: board.PageOf(board.PageBookings)}
+	grid := layout.ResourcePage(benchResource)
+	at, _ := b.target(layout.State{}, isOpen(board.PageBookings))
+	if err := record("page", at, "open", false); err != nil {
+		return err
+	}
+	at, _ = b.target(bookings, func(in layout.Intent) bool { return in.Kind == layout.Open && in.Page == grid })
+	if err := record("page", at, "open", false); err != nil {
+		return err
+	}
+	loc := b.board.Location()
+	for i := range b.bookingRounds {
+		now := time.Now().Add(b.offset)
+		y, m, d := now.In(loc).Date()
+		tomorrow := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+		st := layout.State{Page: grid, Day: b.day}
+		free := func(in layout.Intent) bool {
+			return in.Kind == layout.Choose && in.Booking == "" && !in.Start.Before(tomorrow)
+		}
+		slot, in := b.target(st, free)
+		for slot == nil {
+			// The days shown are full: on to the next ones.
+			next, nin := b.target(st, func(in layout.Intent) bool { return in.Kind == layout.Days && in.Offset > b.day })
+			if next == nil {
+				return fmt.Errorf("round %d: no free slot left in the %d days the grid offers", i+1, board.LastBookableDay(b.resource())+1)
+			}
+			if err := record("page", next, "days", false); err != nil {
+				return err
+			}
+			b.day = nin.Offset
+			st.Day = b.day
+			slot, in = b.target(st, free)
+		}
+		if err := record("slot", slot, "choose", false); err != nil {
+			return fmt.Errorf("round %d: %w", i+1, err)
+		}
+		st.Slot, st.SlotEnd = in.Start, in.End
+		face, who := b.target(st, func(in layout.Intent) bool { return in.Kind == layout.Pick })
+		if err := record("bookface", face, "pick", false); err != nil {
+			return fmt.Errorf("round %d: %w", i+1, err)
+		}
+		st.Pick = who.Profile
+		confirm, _ := b.target(st, func(in layout.Intent) bool { return in.Kind == layout.Confirm })
+		if err := record("book", confirm, "confirm", true); err != nil {
+			return fmt.Errorf("round %d: %w", i+1, err)
+		}
+		b.booked = append(b.booked, board.Signup{ID: fmt.Sprintf("bench-%d", len(b.booked)), ItemType: board.BookingItem, ItemID: benchResource,
+			ProfileID: who.Profile, Action: board.Book, Start: in.Start, End: in.End, State: board.Pending})
+	}
+	// Back to Bookings, and from there to Today for the next series.
+	at, _ = b.target(layout.State{Page: grid, Day: b.day}, isOpen(board.PageBookings))
+	if err := record("page", at, "open", false); err != nil {
+		return err
+	}
+	at, _ = b.target(bookings, isOpen(board.PageToday))
+	return record("page", at, "open", false)
+}
+
+// resource is the bench's bookable resource on the board.
+func (b *bench) resource() board.Bookable {
+	r, _ := b.board.Bookable(benchResource)
+	return r
 }
 
 func newSeries(size, when string) series {
@@ -425,7 +536,7 @@ func (b *bench) signupTargets() (card, face, confirm, toToday *point) {
 
 // build lays out the page for st now, as the screen builds it.
 func (b *bench) build(st layout.State) *layout.Page {
-	return layout.Build(b.meas, layout.Input{Board: b.board, Now: time.Now().Add(b.offset), W: float64(b.w), H: float64(b.h), State: st})
+	return layout.Build(b.meas, layout.Input{Board: b.board, Now: time.Now().Add(b.offset), W: float64(b.w), H: float64(b.h), State: st, Outbox: b.booked})
 }
 
 // target finds the centre of the first target matching on the page the
@@ -555,6 +666,12 @@ func label(kind string) string {
 		return "face -> confirm sheet"
 	case "confirm":
 		return "confirm -> banner"
+	case "slot":
+		return "booking: slot -> sheet with faces"
+	case "bookface":
+		return "booking: face -> confirmation"
+	case "book":
+		return "booking: confirm -> banner"
 	case "link":
 		return "board: link -> slideshow page"
 	case "back":
