@@ -225,31 +225,28 @@ func TestGoldenBooking(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, sz := range goldenSizes[:2] {
-			name := fmt.Sprintf("booking/%s-refused_%dx%d.png", code, sz[0], sz[1])
-			t.Run(name, func(t *testing.T) {
-				img, err := rs.render(page, sz[0], sz[1])
-				if err != nil {
-					t.Fatal(err)
-				}
-				compareGolden(t, filepath.Join("testdata", "golden", name), img)
-			})
-		}
+		compareSizes(t, rs, page, "booking/"+code+"-refused", goldenSizes[:2])
 		rs.dispose()
 		if s, err = newSnapshotScreen(src, at, Options{Clock: clock.NewFake(at), Locale: code}); err != nil {
 			t.Fatal(err)
 		}
-		for _, sz := range goldenSizes {
-			name := fmt.Sprintf("booking/%s-laundry_%dx%d.png", code, sz[0], sz[1])
-			t.Run(name, func(t *testing.T) {
-				img, err := s.render(page, sz[0], sz[1])
-				if err != nil {
-					t.Fatal(err)
-				}
-				compareGolden(t, filepath.Join("testdata", "golden", name), img)
-			})
-		}
+		compareSizes(t, s, page, "booking/"+code+"-laundry", goldenSizes)
 		s.dispose()
+	}
+}
+
+// compareSizes compares page drawn by s at each size with its golden,
+// testdata/golden/NAME_WxH.png.
+func compareSizes(t *testing.T, s *Screen, page board.PageID, name string, sizes [][2]int) {
+	for _, sz := range sizes {
+		file := fmt.Sprintf("%s_%dx%d.png", name, sz[0], sz[1])
+		t.Run(file, func(t *testing.T) {
+			img, err := s.render(page, sz[0], sz[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareGolden(t, filepath.Join("testdata", "golden", file), img)
+		})
 	}
 }
 

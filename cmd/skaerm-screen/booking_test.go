@@ -70,16 +70,7 @@ func TestBookingByTaps(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	addr := freeAddr(t)
-	srv := exec.Command(filepath.Join(bin, "skaerm-backend"), "--demo", "--token", "T", "--token", "U", "--listen", addr, "--data", t.TempDir())
-	var srvLog syncBuffer
-	srv.Stderr = &srvLog
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
-	url := "http://" + addr
-	waitHealthy(t, url)
+	url, _ := startBackend(t, bin, "T", "U")
 
 	for _, sz := range [][2]int{{1920, 1080}, {1080, 1920}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {

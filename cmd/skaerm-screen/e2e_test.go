@@ -36,17 +36,7 @@ func TestDemoSyncSnapshot(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 
-	addr := freeAddr(t)
-	data := t.TempDir()
-	srv := exec.Command(filepath.Join(bin, "skaerm-backend"), "--demo", "--token", "T", "--listen", addr, "--data", data)
-	var srvLog syncBuffer
-	srv.Stderr = &srvLog
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
-	url := "http://" + addr
-	waitHealthy(t, url)
+	url, srvLog := startBackend(t, bin, "T")
 
 	cachePath := filepath.Join(t.TempDir(), "cache.db")
 	skaerm := func(args ...string) string {
@@ -80,7 +70,7 @@ func TestDemoSyncSnapshot(t *testing.T) {
 		t.Errorf("snapshot has only %d colours: nothing drawn?", n)
 	}
 
-	minSidePrivacy(t, skaerm, cachePath, url, &srvLog)
+	minSidePrivacy(t, skaerm, cachePath, url, srvLog)
 
 	// A bad edit in the configuration file does not keep the screen dark:
 	// it starts on the file's other keys, and status, reading the running
@@ -138,6 +128,27 @@ func colours(img image.Image) int {
 		}
 	}
 	return len(seen)
+}
+
+// startBackend runs bin's skaerm-backend with the demo care home and the
+// device tokens, until the test ends; it returns its URL and its log.
+func startBackend(t *testing.T, bin string, tokens ...string) (string, *syncBuffer) {
+	t.Helper()
+	addr := freeAddr(t)
+	args := []string{"--demo", "--listen", addr, "--data", t.TempDir()}
+	for _, tok := range tokens {
+		args = append(args, "--token", tok)
+	}
+	srv := exec.Command(filepath.Join(bin, "skaerm-backend"), args...)
+	srvLog := &syncBuffer{}
+	srv.Stderr = srvLog
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	url := "http://" + addr
+	waitHealthy(t, url)
+	return url, srvLog
 }
 
 func freeAddr(t *testing.T) string {
