@@ -41,6 +41,7 @@ type Board struct {
 	News        []News     `json:"news,omitempty"`
 	Gallery     []Photo    `json:"gallery,omitempty"`
 	Weather     *Weather   `json:"weather,omitempty"` // nil: the backend offers none (Screen API v1)
+	Notices     []Notice   `json:"notices,omitempty"` // staff's urgent word (Screen API v1.2)
 }
 
 // Department is the place the screen hangs in.

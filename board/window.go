@@ -45,6 +45,7 @@ func (b *Board) Trim(w Window) *Board {
 	out.Meetings = keep(b.Meetings, func(m Meeting) bool { return w.overlaps(m.Start, m.End) })
 	out.Bookings = keep(b.Bookings, func(x Booking) bool { return w.overlaps(x.Start, x.End) })
 	out.Roster = keep(b.Roster, func(s Shift) bool { return w.overlaps(s.Start, s.End) })
+	out.Notices = keep(b.Notices, func(n Notice) bool { return w.overlaps(n.From, n.Until) })
 
 	used := out.referenced()
 	out.Profiles = keep(b.Profiles, func(p Profile) bool { return p.Kind != External || used[p.ID] })

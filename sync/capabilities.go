@@ -17,7 +17,8 @@ const capsEvery = time.Hour
 const maxCapsBytes = 16 << 10
 
 // Features a backend may offer (Screen API v1.1 and v1.2). The screen uses
-// weather, audio (recorded readings and announcements) and bookables so far.
+// weather, audio (recorded readings and announcements), bookables and
+// notices so far.
 const (
 	featureWeather  = "weather"
 	featureAudio    = "audio"
@@ -27,6 +28,9 @@ const (
 	// not name it has no such endpoint: its board's bookables (if any) are
 	// not stored, and a booking made on the screen is refused there.
 	featureBookables = "bookables"
+	// featureNotices (v1.2): the board's urgent notices are read; a
+	// backend that does not name it has none for the screen to show.
+	featureNotices = "notices"
 )
 
 // capabilities is what the backend said it offers. A plain v1 backend

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -54,6 +55,16 @@ type (
 		News        []wireNews      `json:"news"`
 		Gallery     []wirePhoto     `json:"gallery"`
 		Weather     json.RawMessage `json:"weather"` // read on its own: a bad one costs only the weather
+		Notices     json.RawMessage `json:"notices"` // read one by one: a bad one costs only itself
+	}
+	wireNotice struct {
+		ID    string `json:"id"`
+		Level string `json:"level"`
+		Title string `json:"title"`
+		Body  string `json:"body"`
+		From  string `json:"from"`
+		Until string `json:"until"`
+		Wake  bool   `json:"wake"`
 	}
 	wireDepartment struct {
 		ID            string             `json:"id"`
@@ -216,12 +227,15 @@ type decodeOptions struct {
 	// board's bookables and its bookings' resource_id are read; otherwise
 	// both are ignored and every booking is a plain one, as in v1.
 	Bookables bool
+	// Notices: the backend offers urgent notices (v1.2), so the board's
+	// notices are read; otherwise they are ignored.
+	Notices bool
 }
 
 // decode is Decode with the filter's notes and counts. It reads
 // everything the screen knows, weather included.
 func decode(r io.Reader) (*board.Board, []note, filterStats, error) {
-	return decodeWith(r, decodeOptions{Weather: true, Audio: true, Bookables: true})
+	return decodeWith(r, decodeOptions{Weather: true, Audio: true, Bookables: true, Notices: true})
 }
 
 // decodeWith is decode for what the backend offers.
@@ -237,6 +251,9 @@ func decodeWith(r io.Reader, opts decodeOptions) (*board.Board, []note, filterSt
 	f := &filter{audio: opts.Audio}
 	if !opts.Weather {
 		w.Weather = nil
+	}
+	if !opts.Notices {
+		w.Notices = nil
 	}
 	if !opts.Bookables {
 		w.Bookables = nil
@@ -310,7 +327,117 @@ func (f *filter) board(w *wireBoard) (*board.Board, error) {
 	b.News = f.news(w.News)
 	b.Gallery = f.gallery(w.Gallery)
 	b.Weather = f.weather(w.Weather, b.Location())
+	b.Notices = f.notices(w.Notices)
 	return b, nil
+}
+
+// Bounds of notices: a screen shows a few at a time; what staff write is
+// cut to what large type holds on a wall.
+const (
+	maxNotices     = 10
+	maxNoticeTitle = 120 // runes
+	maxNoticeBody  = 600 // runes
+)
+
+// notices reads staff's notices. Each is read on its own: one that breaks
+// the contract (a field of the wrong type, no until, until not after from,
+// neither title nor body) is dropped with a note and costs nothing else.
+// An unknown level is read as info (a calm notice rather than none), text
+// too long for the screen is cut, and beyond maxNotices the rest are
+// dropped (urgent ones are kept first).
+func (f *filter) notices(raw json.RawMessage) []board.Notice {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		f.drop("notice", "", "notices: "+jsonProblem(err)+", none kept")
+		return nil
+	}
+	seen := ids{}
+	var out []board.Notice
+	for i, item := range items {
+		var w wireNotice
+		if err := json.Unmarshal(item, &w); err != nil {
+			id, _ := cleanID(w.ID)
+			f.drop("notice", id, fmt.Sprintf("notices[%d]: %s", i, jsonProblem(err)))
+			continue
+		}
+		id, ok := f.itemID("notice", w.ID, seen)
+		if !ok {
+			continue
+		}
+		if n, ok := f.notice(id, &w); ok {
+			out = append(out, n)
+		}
+	}
+	if len(out) > maxNotices {
+		slices.SortStableFunc(out, func(x, y board.Notice) int {
+			return boolOrder(x.Level != board.NoticeUrgent, y.Level != board.NoticeUrgent)
+		})
+		for _, n := range out[maxNotices:] {
+			f.drop("notice", n.ID, fmt.Sprintf("more than %d notices: the board has %d", maxNotices, len(out)))
+		}
+		out = out[:maxNotices]
+	}
+	return out
+}
+
+// boolOrder orders false before true.
+func boolOrder(x, y bool) int {
+	switch {
+	case x == y:
+		return 0
+	case !x:
+		return -1
+	}
+	return 1
+}
+
+// notice checks one notice; a note says why one is dropped or repaired,
+// never quoting its words.
+func (f *filter) notice(id string, w *wireNotice) (board.Notice, bool) {
+	n := board.Notice{ID: id, Level: board.NoticeLevel(w.Level), Wake: w.Wake,
+		Title: cleanLine(w.Title, maxNoticeTitle), Body: cleanText(w.Body, maxNoticeBody)}
+	switch n.Level {
+	case board.NoticeInfo, board.NoticeUrgent:
+	default:
+		f.note("notice", id, "level is neither info nor urgent: shown as info")
+		n.Level = board.NoticeInfo
+	}
+	if n.Title == "" && n.Body == "" {
+		f.drop("notice", id, "neither title nor body")
+		return board.Notice{}, false
+	}
+	if n.Title == "" {
+		f.note("notice", id, "no title: the body is shown alone")
+	}
+	if utf8.RuneCountInString(strings.TrimSpace(w.Title)) > maxNoticeTitle || utf8.RuneCountInString(strings.TrimSpace(w.Body)) > maxNoticeBody {
+		f.note("notice", id, fmt.Sprintf("text cut to %d runes of title and %d of body", maxNoticeTitle, maxNoticeBody))
+	}
+	if w.Until == "" {
+		f.drop("notice", id, "no until: a notice must end")
+		return board.Notice{}, false
+	}
+	until, err := parseTime(w.Until)
+	if err != nil {
+		f.drop("notice", id, "until is not a time")
+		return board.Notice{}, false
+	}
+	n.Until = until
+	if w.From != "" {
+		from, err := parseTime(w.From)
+		if err != nil {
+			f.drop("notice", id, "from is not a time")
+			return board.Notice{}, false
+		}
+		n.From = from
+	}
+	if !n.Until.After(n.From) {
+		f.drop("notice", id, "until is not after from")
+		return board.Notice{}, false
+	}
+	return n, true
 }
 
 func (f *filter) department(w *wireDepartment) (board.Department, error) {

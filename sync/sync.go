@@ -276,6 +276,7 @@ func (s *Syncer) pullBoard(ctx context.Context, res *Result) (err error) {
 		Weather:   s.caps.offers(featureWeather),
 		Audio:     s.caps.offers(featureAudio),
 		Bookables: s.caps.offers(featureBookables),
+		Notices:   s.caps.offers(featureNotices),
 	})
 	if err != nil {
 		return err
