@@ -27,6 +27,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	adminTable(s, a, "meetings", true, func(st *state) *table[Meeting] { return st.meetings })
 	adminTable(s, a, "bookings", true, func(st *state) *table[Booking] { return st.bookings })
 	adminTable(s, a, "bookables", true, func(st *state) *table[Bookable] { return st.bookables })
+	adminTable(s, a, "notices", true, func(st *state) *table[Notice] { return st.notices })
 	adminTable(s, a, "roster", true, func(st *state) *table[RosterEntry] { return st.roster })
 	adminTable(s, a, "news", true, func(st *state) *table[News] { return st.news })
 	adminTable(s, a, "gallery", true, func(st *state) *table[GalleryItem] { return st.gallery })

@@ -161,6 +161,12 @@ func (st *state) renderBoard(deptID string, w window) (*Board, error) {
 			b.Bookables = append(b.Bookables, x)
 		}
 	}
+	for _, n := range st.notices.sorted() {
+		if n.DepartmentID == deptID && w.overlaps(n.From, n.Until) {
+			n.DepartmentID = ""
+			b.Notices = append(b.Notices, n)
+		}
+	}
 	for _, r := range st.roster.rows {
 		if r.DepartmentID == deptID && w.overlaps(r.Start, r.End) {
 			r.DepartmentID = ""
@@ -257,8 +263,9 @@ func (s *Server) board(dept string, q map[string][]string) (renderedBoard, error
 	}
 	b.Weather = weather
 	if s.opts.PlainV1 {
-		// A v1 board: no bookables, bookings by name only.
+		// A v1 board: no bookables, bookings by name only, no notices.
 		b.Bookables = nil
+		b.Notices = nil
 		for i := range b.Bookings {
 			b.Bookings[i].ResourceID = ""
 		}

@@ -131,7 +131,7 @@ func (a Admin) DeleteActivity(ctx context.Context, id string) error {
 }
 
 // Put creates or replaces a row of any collection: "departments",
-// "profiles", "activities", "meals", "meetings", "bookings", "bookables",
+// "profiles", "activities", "meals", "meetings", "bookings", "bookables", "notices",
 // "roster", "news" or "gallery".
 func (a Admin) Put(ctx context.Context, collection, id string, v any) error {
 	return a.do(ctx, http.MethodPut, "/admin/v1/"+esc(collection)+"/"+esc(id), v, nil)

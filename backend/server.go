@@ -287,6 +287,11 @@ func (s *Server) update(reason string, fn func(b *batch) error) error {
 	for dept := range b.touched {
 		s.hub.publish(dept, "", event{name: "sync", data: fmt.Sprintf(`{"reason":%q}`, reason)})
 	}
+	if !s.opts.PlainV1 {
+		for _, n := range b.notices {
+			s.hub.publish(n.dept, "", event{name: "notice", data: n.id})
+		}
+	}
 	return nil
 }
 

@@ -15,7 +15,7 @@ import (
 
 // row is a stored type.
 type row interface {
-	Department | Profile | Activity | Meal | Meeting | Booking | Bookable | RosterEntry | News | GalleryItem
+	Department | Profile | Activity | Meal | Meeting | Booking | Bookable | RosterEntry | News | GalleryItem | Notice
 	rowID() string
 	rowDept() string
 	validate() error
@@ -74,6 +74,7 @@ type state struct {
 	roster      *table[RosterEntry]
 	news        *table[News]
 	gallery     *table[GalleryItem]
+	notices     *table[Notice]
 	// changed is when each department's content last changed; it is the
 	// board's generated_at, so an unchanged board keeps its ETag.
 	changed map[string]time.Time
@@ -91,6 +92,7 @@ func newState() *state {
 		roster:      newTable[RosterEntry]("roster"),
 		news:        newTable[News]("news"),
 		gallery:     newTable[GalleryItem]("gallery"),
+		notices:     newTable[Notice]("notices"),
 		changed:     map[string]time.Time{},
 	}
 }
@@ -98,7 +100,8 @@ func newState() *state {
 // contentBuckets are the buckets a demo reseed replaces.
 func (st *state) contentBuckets() [][]byte {
 	return [][]byte{st.departments.bucket, st.profiles.bucket, st.activities.bucket, st.meals.bucket,
-		st.meetings.bucket, st.bookings.bucket, st.bookables.bucket, st.roster.bucket, st.news.bucket, st.gallery.bucket}
+		st.meetings.bucket, st.bookings.bucket, st.bookables.bucket, st.roster.bucket, st.news.bucket, st.gallery.bucket,
+		st.notices.bucket}
 }
 
 // firstDepartment is the department with the smallest id, "" if none.
@@ -143,6 +146,17 @@ type batch struct {
 	ops     []func()
 	touched map[string]bool // departments whose board content changed
 	all     bool            // every department changed (external profiles)
+	notices []noticeEvent   // notices put or removed: pushed with the event notice
+}
+
+// noticeEvent is a notice to push to its department's screens.
+type noticeEvent struct{ dept, id string }
+
+// noticed records r when it is a notice.
+func (b *batch) noticed(r any) {
+	if n, ok := r.(Notice); ok {
+		b.notices = append(b.notices, noticeEvent{n.DepartmentID, n.ID})
+	}
 }
 
 func (b *batch) touch(dept string) {
@@ -169,6 +183,7 @@ func put[T row](b *batch, t *table[T], r T) error {
 	}
 	b.ops = append(b.ops, func() { t.rows[r.rowID()] = r })
 	b.touch(r.rowDept())
+	b.noticed(r)
 	return nil
 }
 
@@ -183,6 +198,7 @@ func del[T row](b *batch, t *table[T], id string) error {
 	}
 	b.ops = append(b.ops, func() { delete(t.rows, id) })
 	b.touch(old.rowDept())
+	b.noticed(old)
 	return nil
 }
 
@@ -214,7 +230,7 @@ func openDB(path string) (*bolt.DB, error) {
 func loadState(tx *bolt.Tx) (*state, error) {
 	st := newState()
 	loaders := []func(*bolt.Tx) error{st.departments.load, st.profiles.load, st.activities.load, st.meals.load,
-		st.meetings.load, st.bookings.load, st.bookables.load, st.roster.load, st.news.load, st.gallery.load}
+		st.meetings.load, st.bookings.load, st.bookables.load, st.roster.load, st.news.load, st.gallery.load, st.notices.load}
 	for _, load := range loaders {
 		if err := load(tx); err != nil {
 			return nil, err
@@ -263,6 +279,7 @@ func seed(tx *bolt.Tx, st *state, media map[string]blob, day string) error {
 	putAll(func() error { return putRows(b, st.roster) })
 	putAll(func() error { return putRows(b, st.news) })
 	putAll(func() error { return putRows(b, st.gallery) })
+	putAll(func() error { return putRows(b, st.notices) })
 	if err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ type Capabilities struct {
 // capabilities lists what this backend offers beyond v1: weather, personal
 // login and recorded readings (the demo's lunches carry one) from v1.1, and
 // booking on the screen from v1.2.
-var capabilities = Capabilities{API: "1.2", Features: []string{"sessions", "weather", "audio", "bookables"}}
+var capabilities = Capabilities{API: "1.2", Features: []string{"sessions", "weather", "audio", "bookables", "notices"}}
 
 func (s *Server) handleCapabilities(w http.ResponseWriter, r *http.Request, _ screen) {
 	writeJSON(w, http.StatusOK, capabilities)

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The wire types of the Screen API and the admin API. JSON names follow
@@ -242,6 +244,48 @@ type Board struct {
 	News        []News          `json:"news"`
 	Gallery     []GalleryItem   `json:"gallery"`
 	Weather     json.RawMessage `json:"weather,omitempty"` // Screen API v1.1
+	Notices     []Notice        `json:"notices,omitempty"` // Screen API v1.2
+}
+
+// Notice levels.
+const (
+	NoticeInfo   = "info"
+	NoticeUrgent = "urgent"
+)
+
+// Notice is staff's word to every screen of a department, shown over
+// every page while From <= now < Until (Screen API v1.2).
+type Notice struct {
+	ID           string    `json:"id"`
+	Level        string    `json:"level"` // info or urgent
+	Title        string    `json:"title"`
+	Body         string    `json:"body,omitempty"`
+	From         time.Time `json:"from"`
+	Until        time.Time `json:"until"`
+	Wake         bool      `json:"wake,omitempty"` // switch a dark display on
+	DepartmentID string    `json:"department_id,omitempty"`
+}
+
+// Lengths the Manager allows a notice.
+const (
+	maxNoticeTitle = 200
+	maxNoticeBody  = 2000
+)
+
+func (n Notice) validate() error {
+	switch {
+	case n.Level != NoticeInfo && n.Level != NoticeUrgent:
+		return invalid("notice %s: level must be info or urgent", n.ID)
+	case strings.TrimSpace(n.Title) == "" && strings.TrimSpace(n.Body) == "":
+		return invalid("notice %s: it needs a title or a body", n.ID)
+	case utf8.RuneCountInString(n.Title) > maxNoticeTitle || utf8.RuneCountInString(n.Body) > maxNoticeBody:
+		return invalid("notice %s: at most %d characters of title and %d of body", n.ID, maxNoticeTitle, maxNoticeBody)
+	case n.Until.IsZero():
+		return invalid("notice %s: until is required: a notice must end", n.ID)
+	case !n.Until.After(n.From):
+		return invalid("notice %s: until must be after from", n.ID)
+	}
+	return nil
 }
 
 // Item types and actions of a sign-up.
@@ -551,6 +595,10 @@ func (m Meeting) rowDept() string    { return m.DepartmentID }
 func (b Booking) rowID() string      { return b.ID }
 func (b Booking) rowDept() string    { return b.DepartmentID }
 func (x Bookable) rowID() string     { return x.ID }
+func (n Notice) rowID() string       { return n.ID }
+func (n Notice) rowDept() string     { return n.DepartmentID }
+func (n *Notice) setDept(id string)  { n.DepartmentID = id }
+func (n *Notice) setID(id string)    { n.ID = id }
 func (x Bookable) rowDept() string   { return x.DepartmentID }
 func (r RosterEntry) rowID() string  { return r.ID }
 func (r RosterEntry) rowDept() string {

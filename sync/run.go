@@ -261,6 +261,10 @@ func (l *loop) handleEvent(ctx context.Context, ev sseEvent) {
 	switch ev.Type {
 	case "sync":
 		l.pull.plan(s.clock.Now().Add(coalesce))
+	case "notice":
+		// Staff's urgent word (Screen API v1.2): the board at once, not
+		// after the pause that gathers a burst of edits.
+		l.pull.plan(s.clock.Now())
 	case "screenshot":
 		sctx, cancel := context.WithTimeout(ctx, screenshotTimeout)
 		defer cancel()

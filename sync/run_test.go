@@ -147,6 +147,31 @@ func TestRunEvents(t *testing.T) {
 	}
 }
 
+// TestRunNoticeEvent: the event notice pulls the board at once, without
+// the pause that gathers a burst of sync events.
+func TestRunNoticeEvent(t *testing.T) {
+	clk := newStepClock(testNow)
+	f := newFakeBackend(t, clk)
+	f.setBoard(simpleBoard("Banko"), `"v1"`)
+	c := openCache(t, "", clk)
+	s := newSyncer(t, f.URL, c, clk, seeded)
+	runSyncer(t, s)
+	wait.Until(t, "first sync, stream connected", func() bool {
+		return len(f.reqs("/board")) == 1 && f.streamCount() == 1 && clk.waitingUntil(streamIdle)
+	})
+	f.setBoard(simpleBoard("Bingo"), `"v2"`)
+	sent := clk.Now()
+	f.events <- "event: notice\ndata: u1\n\n"
+	wait.Until(t, "new board", func() bool {
+		b, err := c.Board()
+		return err == nil && b.Activities[0].Title == "Bingo"
+	})
+	boards := f.reqs("/board")
+	if d := boards[len(boards)-1].At.Sub(sent); d >= coalesce {
+		t.Errorf("pulled %v after the notice event, want at once (before %v)", d, coalesce)
+	}
+}
+
 // TestRunStreamIdle checks a stream with no keep-alive for 75 s is dropped
 // and reconnected, and the reconnect pulls in case events were missed.
 func TestRunStreamIdle(t *testing.T) {
