@@ -387,3 +387,34 @@ func TestGoldenCatchesOneWord(t *testing.T) {
 	t.Logf("one word changed: %d pixels off (the comparison allows %d; a rule of 0.3%% off by more than 24 would have allowed %d and seen %d)",
 		n, maxOffPixels, w*h*3/1000, offPixels(img, want, 24))
 }
+
+// TestGoldenNotices renders the Today page and the slideshow with an urgent
+// notice and an info one, in Danish and English (testdata/golden/notices/).
+func TestGoldenNotices(t *testing.T) {
+	at := goldenAt(t)
+	src := demoCache(t, at)
+	bd, err := src.Board()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bd.Notices = []board.Notice{
+		{ID: "u1", Level: board.NoticeUrgent, Title: "Vandet er lukket", Body: "Der er ingen vand i Solsikken i dag fra 10 til 12. Brug flaskerne i køkkenet.",
+			From: at.Add(-time.Hour), Until: at.Add(2 * time.Hour), Wake: true},
+		{ID: "u2", Level: board.NoticeInfo, Title: "Frisøren er syg i dag", From: at.Add(-time.Hour), Until: at.Add(8 * time.Hour)},
+	}
+	if err := src.ReplaceBoard(bd, `"notices"`); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join("testdata", "golden", "notices"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"da", "en"} {
+		s, err := newSnapshotScreen(src, at, Options{Clock: clock.NewFake(at), Locale: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareSizes(t, s, board.PageOf(board.PageToday), "notices/"+code+"-today", goldenSizes)
+		compareSizes(t, s, board.PageOf(board.PageIdle), "notices/"+code+"-idle", goldenSizes[:1])
+		s.dispose()
+	}
+}

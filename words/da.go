@@ -29,7 +29,7 @@ var danish = Language{
 		Gallery: "Billeder", Back: "Tilbage", Home: "I dag",
 		Activities: "Aktiviteter i dag", MealsTitle: "Måltider i dag", OnDuty: "På arbejde i dag",
 		Meeting: "Møde", SignedUp: "%d af %d tilmeldt", SignedUpNoLimit: "%d tilmeldt",
-		Eating: "%d spiser med", Full: "FULDT", Closed: "LUKKET", NowMarker: "NU", Pending: "Venter…",
+		Eating: "%d spiser med", Full: "FULDT", Closed: "LUKKET", NowMarker: "NU", Pending: "Venter…", Important: "VIGTIGT",
 		You: "dig", NothingToday: "Ingen aktiviteter i dag", NoMeals: "Ingen måltider i dag",
 		NoStaff: "Ingen vagter i dag", NothingPlanned: "Intet planlagt", NoNews: "Ingen nyheder",
 		NoPhotos: "Ingen billeder", NoBookings: "Ingen bookinger", ForToday: "i dag",

@@ -28,7 +28,7 @@ var german = Language{
 		Gallery: "Bilder", Back: "Zurück", Home: "Heute",
 		Activities: "Aktivitäten heute", MealsTitle: "Essen heute", OnDuty: "Heute im Dienst",
 		Meeting: "Treffen", SignedUp: "%d von %d angemeldet", SignedUpNoLimit: "%d angemeldet",
-		Eating: "%d essen mit", Full: "VOLL", Closed: "GESCHLOSSEN", NowMarker: "JETZT", Pending: "Wartet…",
+		Eating: "%d essen mit", Full: "VOLL", Closed: "GESCHLOSSEN", NowMarker: "JETZT", Pending: "Wartet…", Important: "WICHTIG",
 		You: "dich", NothingToday: "Heute keine Aktivitäten", NoMeals: "Heute keine Mahlzeiten",
 		NoStaff: "Heute niemand im Dienst", NothingPlanned: "Nichts geplant", NoNews: "Keine Neuigkeiten",
 		NoPhotos: "Keine Bilder", NoBookings: "Keine Buchungen", ForToday: "heute",

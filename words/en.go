@@ -27,7 +27,7 @@ var english = Language{
 		Gallery: "Photos", Back: "Back", Home: "Today",
 		Activities: "Activities today", MealsTitle: "Meals today", OnDuty: "At work today",
 		Meeting: "Meeting", SignedUp: "%d of %d signed up", SignedUpNoLimit: "%d signed up",
-		Eating: "%d eating", Full: "FULL", Closed: "CLOSED", NowMarker: "NOW", Pending: "Waiting…",
+		Eating: "%d eating", Full: "FULL", Closed: "CLOSED", NowMarker: "NOW", Pending: "Waiting…", Important: "IMPORTANT",
 		You: "you", NothingToday: "No activities today", NoMeals: "No meals today",
 		NoStaff: "No shifts today", NothingPlanned: "Nothing planned", NoNews: "No news",
 		NoPhotos: "No photos", NoBookings: "No bookings", ForToday: "today",

@@ -30,7 +30,7 @@ var norwegian = Language{
 		Gallery: "Bilder", Back: "Tilbake", Home: "I dag",
 		Activities: "Aktiviteter i dag", MealsTitle: "Måltider i dag", OnDuty: "På jobb i dag",
 		Meeting: "Møte", SignedUp: "%d av %d påmeldt", SignedUpNoLimit: "%d påmeldt",
-		Eating: "%d spiser med", Full: "FULLT", Closed: "STENGT", NowMarker: "NÅ", Pending: "Venter…",
+		Eating: "%d spiser med", Full: "FULLT", Closed: "STENGT", NowMarker: "NÅ", Pending: "Venter…", Important: "VIKTIG",
 		You: "deg", NothingToday: "Ingen aktiviteter i dag", NoMeals: "Ingen måltider i dag",
 		NoStaff: "Ingen vakter i dag", NothingPlanned: "Ingenting planlagt", NoNews: "Ingen nyheter",
 		NoPhotos: "Ingen bilder", NoBookings: "Ingen bookinger", ForToday: "i dag",

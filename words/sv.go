@@ -29,7 +29,7 @@ var swedish = Language{
 		Gallery: "Bilder", Back: "Tillbaka", Home: "I dag",
 		Activities: "Aktiviteter i dag", MealsTitle: "Måltider i dag", OnDuty: "I tjänst i dag",
 		Meeting: "Möte", SignedUp: "%d av %d anmälda", SignedUpNoLimit: "%d anmälda",
-		Eating: "%d äter med", Full: "FULLT", Closed: "STÄNGT", NowMarker: "NU", Pending: "Väntar…",
+		Eating: "%d äter med", Full: "FULLT", Closed: "STÄNGT", NowMarker: "NU", Pending: "Väntar…", Important: "VIKTIGT",
 		You: "dig", NothingToday: "Inga aktiviteter i dag", NoMeals: "Inga måltider i dag",
 		NoStaff: "Inga pass i dag", NothingPlanned: "Inget planerat", NoNews: "Inga nyheter",
 		NoPhotos: "Inga bilder", NoBookings: "Inga bokningar", ForToday: "i dag",

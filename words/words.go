@@ -25,6 +25,7 @@ type Strings struct {
 	SignedUpNoLimit                                          string // "%d tilmeldt"
 	Eating                                                   string // "%d spiser med"
 	Full, Closed, NowMarker, Pending, You                    string
+	Important                                                string // the word before an urgent notice: "VIGTIGT"
 	NothingToday, NoMeals, NoStaff, NothingPlanned, NoNews   string
 	NoPhotos, NoBookings, ForToday                           string
 	TapToJoin                                                string

@@ -5,6 +5,7 @@ import (
 	"math"
 	"skaerm/board"
 	"skaerm/words"
+	"strings"
 )
 
 // portrait reports whether the screen is taller than wide.
@@ -115,7 +116,67 @@ func (b *builder) header() Rect {
 		in.H -= 0.3 * b.u
 		b.headerLogin(in)
 	}
+	rest = b.notices(rest)
 	return Rect{rest.X + M, rest.Y + M, rest.W - 2*M, rest.H - 2*M}
+}
+
+// Notices on a page: at most this many at once, and together at most this
+// share of the room under the header.
+const (
+	noticesShown = 2
+	noticesShare = 0.4
+)
+
+// notices draws staff's notices shown now (urgent first) in bands across
+// the top of r, under the header and its clock, and returns the room left
+// below them: every page takes them, and nothing of the page is hidden
+// under them. An urgent one is on Alarm and says so in words; an info one
+// on a calm colour.
+func (b *builder) notices(r Rect) Rect {
+	if b.in.Board == nil {
+		return r
+	}
+	ns := b.in.Board.NoticesAt(b.in.Now)
+	if len(ns) > noticesShown {
+		ns = ns[:noticesShown]
+	}
+	M := b.margin()
+	titleF := Font{Size: 5.4 * b.u, Bold: true}
+	bodyF := Font{Size: b.fBody.Size}
+	room := r.H * noticesShare
+	for _, n := range ns {
+		fill, ink := Calm, Ink
+		title := n.Title
+		if n.Level == board.NoticeUrgent {
+			fill, ink = Alarm, OnDark
+			title = strings.TrimSpace(b.s.Important + ": " + title)
+		}
+		w := r.W - 2*M
+		tl := len(Wrap(b.m, title, titleF, w, 2))
+		bl := 0
+		if n.Body != "" {
+			bl = len(Wrap(b.m, n.Body, bodyF, w, 3))
+		}
+		h := float64(tl)*b.lineH(titleF) + float64(bl)*b.lineH(bodyF) + 2*M
+		if bl > 0 {
+			h += 0.5 * M
+		}
+		if h > room {
+			h = room
+		}
+		if h < b.lineH(titleF)+2*M {
+			break
+		}
+		band, more := r.takeTop(h, 0)
+		r, room = more, room-h
+		b.box(band, fill, fill, 0, 0)
+		in := band.Inset(M)
+		used := b.para(in, title, titleF, ink, 2)
+		if bl > 0 {
+			b.para(Rect{in.X, in.Y + used + 0.5*M, in.W, in.H - used - 0.5*M}, n.Body, bodyF, ink, 3)
+		}
+	}
+	return r
 }
 
 // partOfDay draws the sky pictogram and the part of the day in words

@@ -104,6 +104,7 @@ var (
 	Chip    = color.RGBA{0xE6, 0xE3, 0xDC, 0xFF} // the neutral "+3" chip
 	Shade   = color.RGBA{0x00, 0x00, 0x00, 0xB0} // dims the page behind a confirmation
 	Blanket = color.RGBA{0x10, 0x10, 0x10, 0xFF} // idle slideshow background
+	Calm    = color.RGBA{0xDD, 0xE8, 0xF6, 0xFF} // an info notice from staff
 )
 
 // faceColors are the backgrounds for initials: dark enough that white

@@ -24,6 +24,7 @@ func (b *builder) idle() {
 		barH = 22 * b.u // a row for now and next
 	}
 	bar, pic := full.takeBottom(barH, 0)
+	pic = b.notices(pic) // staff's notices over the slideshow too
 	type slide struct{ image, caption string }
 	var slides []slide
 	for _, p := range board.SortedPhotos(b.in.Board) {

@@ -186,7 +186,7 @@ func TestPaletteContrast(t *testing.T) {
 		{"white on good", layout.OnDark, layout.Good}, {"ink on now", layout.Ink, layout.NowBg},
 		{"muted on now", layout.Muted, layout.NowBg}, {"now on ink", layout.NowBg, layout.Ink},
 		{"ink on chip", layout.Ink, layout.Chip}, {"alarm on card", layout.Alarm, layout.Card},
-		{"good on card", layout.Good, layout.Card},
+		{"good on card", layout.Good, layout.Card}, {"ink on calm", layout.Ink, layout.Calm},
 	}
 	for _, p := range pairs {
 		if c := layout.Contrast(p.fg, p.bg); c < 7 {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strings"
 	"time"
 
 	"skaerm/board"
@@ -126,6 +127,7 @@ type Game struct {
 	lastTap    time.Time
 	local      []board.Signup    // confirmed here, not yet seen in the outbox
 	localSeq   map[string]uint64 // a local sign-up's Written.Seq, once it is stored
+	noticesOn  string            // the ids of the notices shown, to redraw when they change
 	writes     []board.Signup    // confirmed, to be written
 	seenRefuse map[string]bool
 	pairing    Pairing
@@ -554,8 +556,19 @@ func (g *Game) written(w Written, now time.Time) {
 	}
 }
 
-// timers: notices fade, questions lapse, idle starts, slides turn.
+// timers: notices fade, questions lapse, idle starts, slides turn, staff's
+// notices begin and end.
 func (g *Game) timers(now time.Time) {
+	if g.shown != nil && g.shown.Board != nil {
+		var ids []string
+		for _, n := range g.shown.Board.NoticesAt(now) {
+			ids = append(ids, n.ID)
+		}
+		if on := strings.Join(ids, ","); on != g.noticesOn {
+			g.noticesOn = on
+			g.dirty = true
+		}
+	}
 	if g.state.Notice.Text != "" && now.Sub(g.noticeAt) >= NoticeFor {
 		g.state.Notice = layout.Notice{}
 		g.dirty = true
@@ -601,6 +614,9 @@ func (g *Game) Next(now time.Time) time.Time {
 		consider(g.idleSince.Add(time.Duration(g.state.Slide+1) * SlideFor))
 	default:
 		consider(g.lastTouch.Add(g.cfg.IdleAfter))
+	}
+	if g.shown != nil && g.shown.Board != nil {
+		consider(g.shown.Board.NextNoticeChange(now)) // ended by the screen's clock, offline too
 	}
 	g.loginNext(now, consider)
 	return next

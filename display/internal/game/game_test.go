@@ -288,3 +288,34 @@ func TestDarkDisplayPaintsOnce(t *testing.T) {
 		t.Errorf("lit again: Next = %v, want the next slide within %s", next, game.SlideFor)
 	}
 }
+
+// TestNoticeBeginsAndEndsByTheClock: a notice appears at its from and
+// leaves at its until by the screen's own clock, with no new reading (as
+// offline), and the loop is asked back for both moments.
+func TestNoticeBeginsAndEndsByTheClock(t *testing.T) {
+	p := newPlay(t)
+	bd := *p.reading.Board
+	from, until := p.now.Add(30*time.Second), p.now.Add(90*time.Second)
+	bd.Notices = []board.Notice{{ID: "u1", Level: board.NoticeInfo, Title: "Brandøvelse kl. 14", From: from, Until: until}}
+	p.reading = &game.Reading{Board: &bd}
+	p.step(game.Tick{})
+	if has(p.g.Page(), "Brandøvelse kl. 14") {
+		t.Fatal("the notice is shown before its from")
+	}
+	if next := p.g.Next(p.now); next.After(from) {
+		t.Errorf("the loop is next asked back at %s, after the notice's from %s", next, from)
+	}
+	p.now = from
+	p.step(game.Tick{})
+	if !has(p.g.Page(), "Brandøvelse kl. 14") {
+		t.Fatal("the notice is not shown at its from")
+	}
+	if next := p.g.Next(p.now); next.After(until) {
+		t.Errorf("the loop is next asked back at %s, after the notice's until %s", next, until)
+	}
+	p.now = until
+	p.step(game.Tick{})
+	if has(p.g.Page(), "Brandøvelse kl. 14") {
+		t.Error("the notice is still shown at its until")
+	}
+}
