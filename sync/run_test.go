@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"skaerm/board"
+	"skaerm/cache"
 	"skaerm/internal/testkit/wait"
 )
 
@@ -147,9 +148,11 @@ func TestRunEvents(t *testing.T) {
 	}
 }
 
-// TestRunNoticeEvent: the event notice pulls the board at once, without
-// the pause that gathers a burst of sync events.
-func TestRunNoticeEvent(t *testing.T) {
+// runStreaming runs a syncer against a fake backend serving the board
+// "Banko" and waits until its first sync is done and its event stream is
+// open and quiet.
+func runStreaming(t *testing.T) (*stepClock, *fakeBackend, *cache.Cache) {
+	t.Helper()
 	clk := newStepClock(testNow)
 	f := newFakeBackend(t, clk)
 	f.setBoard(simpleBoard("Banko"), `"v1"`)
@@ -159,6 +162,13 @@ func TestRunNoticeEvent(t *testing.T) {
 	wait.Until(t, "first sync, stream connected", func() bool {
 		return len(f.reqs("/board")) == 1 && f.streamCount() == 1 && clk.waitingUntil(streamIdle)
 	})
+	return clk, f, c
+}
+
+// TestRunNoticeEvent: the event notice pulls the board at once, without
+// the pause that gathers a burst of sync events.
+func TestRunNoticeEvent(t *testing.T) {
+	clk, f, c := runStreaming(t)
 	f.setBoard(simpleBoard("Bingo"), `"v2"`)
 	sent := clk.Now()
 	f.events <- "event: notice\ndata: u1\n\n"
@@ -175,15 +185,7 @@ func TestRunNoticeEvent(t *testing.T) {
 // TestRunStreamIdle checks a stream with no keep-alive for 75 s is dropped
 // and reconnected, and the reconnect pulls in case events were missed.
 func TestRunStreamIdle(t *testing.T) {
-	clk := newStepClock(testNow)
-	f := newFakeBackend(t, clk)
-	f.setBoard(simpleBoard("Banko"), `"v1"`)
-	c := openCache(t, "", clk)
-	s := newSyncer(t, f.URL, c, clk, seeded)
-	runSyncer(t, s)
-	wait.Until(t, "first sync, stream connected", func() bool {
-		return len(f.reqs("/board")) == 1 && f.streamCount() == 1 && clk.waitingUntil(streamIdle)
-	})
+	clk, f, _ := runStreaming(t)
 	connected := clk.Now()
 
 	clk.step(t) // silence: the stream is given up
