@@ -117,7 +117,7 @@ var danish = Language{
 		Date:    "%s den %s %s",
 		Eating:  [2]string{"En spiser med.", "%s spiser med."},
 		Signed:  [2]string{"En er tilmeldt.", "%s er tilmeldt."},
-		Others:  "og %s andre", And2: "og", In: "i", Soon: "Om %s minutter: %s", Soon1: "Om et minut: %s",
+		Others:  "og %s andre", And2: "og", In: "i", Soon: "Om %s minutter: %s", Soon1: "Om et minut: %s", Notice: "Vigtig besked: %s",
 		FreeTimes: "Ledige tider %s: %s.", NoneFree: "Ingen ledige tider %s.",
 	},
 }

@@ -117,7 +117,7 @@ var german = Language{
 		Date:    "%s, der %s %s",
 		Eating:  [2]string{"Eine Person isst mit.", "%s essen mit."},
 		Signed:  [2]string{"Eine Person ist angemeldet.", "%s sind angemeldet."},
-		Others:  "und %s weitere", And2: "und", In: "im", Soon: "In %s Minuten: %s", Soon1: "In einer Minute: %s",
+		Others:  "und %s weitere", And2: "und", In: "im", Soon: "In %s Minuten: %s", Soon1: "In einer Minute: %s", Notice: "Wichtige Mitteilung: %s",
 		FreeTimes: "Freie Zeiten %s: %s.", NoneFree: "Keine freien Zeiten %s.",
 	},
 }

@@ -115,7 +115,7 @@ var english = Language{
 		Date:    "%s the %s of %s",
 		Eating:  [2]string{"One person is eating.", "%s people are eating."},
 		Signed:  [2]string{"One person is signed up.", "%s people are signed up."},
-		Others:  "and %s others", And2: "and", In: "in", Soon: "In %s minutes: %s", Soon1: "In one minute: %s",
+		Others:  "and %s others", And2: "and", In: "in", Soon: "In %s minutes: %s", Soon1: "In one minute: %s", Notice: "Important notice: %s",
 		FreeTimes: "Free times %s: %s.", NoneFree: "No free times %s.",
 	},
 }

@@ -148,6 +148,7 @@ type Spoken struct {
 	In     string    // "i": "Strikkeklub i Dagligstuen"
 	Soon   string    // an announcement: "Om %s minutter: %s"
 	Soon1  string    // the same in one minute
+	Notice string    // an urgent notice from staff: "Vigtig besked: %s" (its title)
 
 	FreeTimes string // a resource's free times on a day: "Ledige tider %s: %s." (day, times)
 	NoneFree  string // "Ingen ledige tider %s." (day)

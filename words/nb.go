@@ -118,7 +118,7 @@ var norwegian = Language{
 		Date:    "%s den %s %s",
 		Eating:  [2]string{"En spiser med.", "%s spiser med."},
 		Signed:  [2]string{"En er påmeldt.", "%s er påmeldt."},
-		Others:  "og %s andre", And2: "og", In: "i", Soon: "Om %s minutter: %s", Soon1: "Om ett minutt: %s",
+		Others:  "og %s andre", And2: "og", In: "i", Soon: "Om %s minutter: %s", Soon1: "Om ett minutt: %s", Notice: "Viktig beskjed: %s",
 		FreeTimes: "Ledige tider %s: %s.", NoneFree: "Ingen ledige tider %s.",
 	},
 }

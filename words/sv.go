@@ -117,7 +117,7 @@ var swedish = Language{
 		Date:    "%s den %s %s",
 		Eating:  [2]string{"En person äter med.", "%s äter med."},
 		Signed:  [2]string{"En person är anmäld.", "%s är anmälda."},
-		Others:  "och %s till", And2: "och", In: "i", Soon: "Om %s minuter: %s", Soon1: "Om en minut: %s",
+		Others:  "och %s till", And2: "och", In: "i", Soon: "Om %s minuter: %s", Soon1: "Om en minut: %s", Notice: "Viktigt meddelande: %s",
 		FreeTimes: "Lediga tider %s: %s.", NoneFree: "Inga lediga tider %s.",
 	},
 }

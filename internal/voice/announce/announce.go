@@ -36,6 +36,7 @@ import (
 const (
 	ActivityKind = "activity"
 	MealKind     = "meal"
+	NoticeKind   = "notice" // an urgent notice from staff, read once
 )
 
 // Inputs are what the decision looks at.
@@ -76,10 +77,20 @@ const minLeft = time.Minute
 // department's quiet hours waits for their end and is said then if the item
 // starts at least a minute later; one due while the display is off by its
 // schedule is said when the display comes on, on the same terms.
+//
+// An urgent notice is read once while it is shown, with or without the
+// department's announcements: at its from, or at the end of quiet hours or
+// of the display's off hours if it is still shown then, unless it wakes
+// the display (wake), which it does at once, quiet hours notwithstanding.
 func Decide(in Inputs) Decision {
 	b := in.Board
-	if b == nil || in.Off || b.Department.Announcements == nil || !b.Department.Announcements.Enabled {
-		return Decision{}
+	var d Decision
+	if b == nil {
+		return d
+	}
+	d = notices(in)
+	if in.Off || b.Department.Announcements == nil || !b.Department.Announcements.Enabled {
+		return d
 	}
 	set := b.Department.Announcements
 	loc := b.Location()
@@ -87,7 +98,6 @@ func Decide(in Inputs) Decision {
 	words := spoken.For(b.Department.Locale)
 	now := in.Now
 	quiet := func(t time.Time) bool { return set.Quiet != nil && set.Quiet.Contains(t, loc) }
-	var d Decision
 	consider := func(kind, id string, start time.Time, text func(minutes int) string) {
 		if in.Said.Has(kind, id, start) {
 			return
@@ -120,7 +130,54 @@ func Decide(in Inputs) Decision {
 	for _, m := range b.Meals {
 		consider(MealKind, m.ID, m.Start, func(n int) string { return words.SoonMeal(n, m.Kind) })
 	}
-	slices.SortStableFunc(d.Say, func(x, y Announcement) int { return x.Start.Compare(y.Start) })
+	slices.SortStableFunc(d.Say, func(x, y Announcement) int {
+		// Staff's urgent word first, then the items by their start.
+		if (x.Kind == NoticeKind) != (y.Kind == NoticeKind) {
+			if x.Kind == NoticeKind {
+				return -1
+			}
+			return 1
+		}
+		return x.Start.Compare(y.Start)
+	})
+	return d
+}
+
+// notices is what Decide says of urgent notices. A said notice is kept by
+// its until (Announcement.Start), so one that lasts days is said once, and
+// one whose until staff move is said again.
+func notices(in Inputs) Decision {
+	b := in.Board
+	var d Decision
+	loc := b.Location()
+	var quietSpan *board.DaySpan
+	if a := b.Department.Announcements; a != nil {
+		quietSpan = a.Quiet
+	}
+	quiet := func(t time.Time) bool { return quietSpan != nil && quietSpan.Contains(t, loc) }
+	words := spoken.For(b.Department.Locale)
+	for _, n := range b.Notices {
+		if n.Level != board.NoticeUrgent || !in.Now.Before(n.Until) || in.Said.Has(NoticeKind, n.ID, n.Until) {
+			continue
+		}
+		at := later(n.From, in.Now)
+		if !n.Wake && quiet(at) {
+			at = quietSpan.End(at, loc)
+		}
+		if !at.Before(n.Until) {
+			continue // it ends before it may be said
+		}
+		if at.After(in.Now) {
+			if d.Next.IsZero() || at.Before(d.Next) {
+				d.Next = at
+			}
+			continue
+		}
+		if in.ScheduledOff && !n.Wake {
+			continue // said when the display comes on, if still shown
+		}
+		d.Say = append(d.Say, Announcement{Kind: NoticeKind, ID: n.ID, Start: n.Until, At: at, Text: words.Notice(n.Title, n.Body)})
+	}
 	return d
 }
 

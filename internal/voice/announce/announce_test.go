@@ -254,3 +254,59 @@ func TestDisplayOffBySchedule(t *testing.T) {
 	check(t, "off", Decide(Inputs{Now: at(t, "2026-12-01 13:50"), Board: b, ScheduledOff: true}), time.Time{})
 	check(t, "on again", Decide(Inputs{Now: at(t, "2026-12-01 13:53"), Board: b}), time.Time{}, "Om syv minutter: Strikkeklub i Dagligstuen.")
 }
+
+// TestUrgentNoticeSaidOnce: an urgent notice is read once while shown,
+// first of all that is due; an info notice is not read; in quiet hours one
+// waits for their end (and is not said if it has ended by then) unless it
+// wakes the display; while the display is off by its schedule only a waking
+// one is said; with the department's announcements off it is still said.
+func TestUrgentNoticeSaidOnce(t *testing.T) {
+	water := board.Notice{ID: "u1", Level: board.NoticeUrgent, Title: "Vandet er lukket", Body: "Der er ingen vand i dag fra 10 til 12.",
+		From: at(t, "2026-12-01 09:50"), Until: at(t, "2026-12-01 12:00")}
+	b := home(t, "2026-12-01 10:00")
+	b.Notices = []board.Notice{water, {ID: "u2", Level: board.NoticeInfo, Title: "Frisøren er syg", From: water.From, Until: water.Until}}
+	said := &Said{}
+	d := Decide(Inputs{Now: at(t, "2026-12-01 09:50"), Board: b, Said: said})
+	if got := texts(d); len(got) != 2 || got[0] != "Vigtig besked: Vandet er lukket. Der er ingen vand i dag fra 10 til 12." || !strings.HasPrefix(got[1], "Om ti minutter") {
+		t.Fatalf("at 09:50: %q, want the urgent notice, then the knitting club", got)
+	}
+	for _, a := range d.Say {
+		said.Add(a)
+	}
+	if got := texts(Decide(Inputs{Now: at(t, "2026-12-01 10:30"), Board: b, Said: said})); len(got) != 0 {
+		t.Errorf("said again: %q", got)
+	}
+
+	// Posted in the night: said when the quiet hours end, at 08:00.
+	night := water
+	night.From, night.Until = at(t, "2026-12-01 06:00"), at(t, "2026-12-01 09:00")
+	b.Notices = []board.Notice{night}
+	d = Decide(Inputs{Now: at(t, "2026-12-01 06:00"), Board: b, Said: &Said{}})
+	if len(d.Say) != 0 || !d.Next.Equal(at(t, "2026-12-01 08:00")) {
+		t.Errorf("in quiet hours: said %q, next %s, want nothing until 08:00", texts(d), d.Next)
+	}
+	if got := texts(Decide(Inputs{Now: at(t, "2026-12-01 08:00"), Board: b, Said: &Said{}})); len(got) != 1 {
+		t.Errorf("at the end of quiet hours: %q, want the notice", got)
+	}
+	gone := night
+	gone.Until = at(t, "2026-12-01 07:00")
+	b.Notices = []board.Notice{gone}
+	// The next thing to say is the knitting club, at 09:50.
+	if d := Decide(Inputs{Now: at(t, "2026-12-01 06:00"), Board: b, Said: &Said{}}); len(d.Say) != 0 || !d.Next.Equal(at(t, "2026-12-01 09:50")) {
+		t.Errorf("a notice ending in quiet hours: said %q, next %s, want nothing and the knitting club next", texts(d), d.Next)
+	}
+	woke := night
+	woke.Wake = true
+	b.Notices = []board.Notice{woke}
+	if got := texts(Decide(Inputs{Now: at(t, "2026-12-01 06:00"), Board: b, ScheduledOff: true, Said: &Said{}})); len(got) != 1 {
+		t.Errorf("a waking notice in the night: %q, want it at once", got)
+	}
+	b.Notices = []board.Notice{night}
+	if got := texts(Decide(Inputs{Now: at(t, "2026-12-01 08:30"), Board: b, ScheduledOff: true, Said: &Said{}})); len(got) != 0 {
+		t.Errorf("the display off by its schedule: %q, want nothing", got)
+	}
+	b.Department.Announcements.Enabled = false
+	if got := texts(Decide(Inputs{Now: at(t, "2026-12-01 08:30"), Board: b, Said: &Said{}})); len(got) != 1 {
+		t.Errorf("announcements off in the department: %q, want the notice still", got)
+	}
+}

@@ -71,6 +71,16 @@ func (w *Words) Soon(minutes int, title, location string) string {
 	return sentences(sprintf(w.l.Soon, w.Number(minutes), what))
 }
 
+// Notice is an urgent notice from staff read aloud: "Vigtig besked:
+// Vandet er lukket. Der er ingen vand i Solsikken i dag fra 10 til 12."
+func (w *Words) Notice(title, body string) string {
+	title = strings.TrimRight(strings.TrimSpace(title), ".!?:")
+	if title == "" {
+		return sentences(sprintf(w.l.Notice, strings.TrimSpace(body)))
+	}
+	return sentences(sprintf(w.l.Notice, title), body)
+}
+
 // SoonMeal is Soon for a meal: "Om ti minutter: Frokost."
 func (w *Words) SoonMeal(minutes int, kind board.MealKind) string {
 	return w.Soon(minutes, w.s.Meal(kind), "")
