@@ -95,6 +95,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	p.start("display power", pw.Run)
 	p.start("motion sensor", sensor.Run)
 	p.start("motion to wake", wakeOnMotion(sensor, pw, screen))
+	p.start("notices to wake", wakeOnNotice(c, trusted, pw, screen, log.With("component", "notices")))
 	p.start("voice", speaker.voice.Run)
 	p.start("announcements", speaker.announcer.Run)
 	p.start("announcements state", speaker.feed(known(trusted)))

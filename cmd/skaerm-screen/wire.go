@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -140,6 +141,57 @@ func wakeOnMotion(sensor *motion.Sensor, pw *power.Controller, screen *display.S
 			}
 		}
 	}
+}
+
+// wakeOnNotice keeps the display on while a notice that wakes it is shown
+// (from its from, by the screen's clock, to its until) and leaves the
+// slideshow for it; it looks again when the cache changes and when a notice
+// begins or ends.
+func wakeOnNotice(c *cache.Cache, clk clock.Clock, pw *power.Controller, screen *display.Screen, log *slog.Logger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		changed, unsubscribe := c.Subscribe()
+		defer unsubscribe()
+		var shown time.Time
+		for {
+			now := clk.Now()
+			until, next := noticeWake(c, now, log)
+			if !until.Equal(shown) {
+				pw.WakeUntil(until)
+				if !until.IsZero() {
+					screen.Wake()
+				}
+				shown = until
+			}
+			var at <-chan time.Time
+			if !next.IsZero() {
+				at = clk.After(next.Sub(now))
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-changed:
+			case <-at:
+			}
+		}
+	}
+}
+
+// noticeWake is how long the display must stay on for the notices that
+// wake it shown at now (zero: none), and when that next changes.
+func noticeWake(c *cache.Cache, now time.Time, log *slog.Logger) (until, next time.Time) {
+	b, err := c.Board()
+	if err != nil || b == nil {
+		if err != nil && !errors.Is(err, cache.ErrNoBoard) {
+			log.Warn("notices: board not read", "err", err)
+		}
+		return time.Time{}, time.Time{}
+	}
+	for _, n := range b.NoticesAt(now) {
+		if n.Wake && n.Until.After(until) {
+			until = n.Until
+		}
+	}
+	return until, b.NextNoticeChange(now)
 }
 
 // followEdits applies each accepted edit of the configuration file, and

@@ -80,6 +80,7 @@ type Controller struct {
 	started    time.Time
 	lastMotion time.Time
 	lastTouch  time.Time
+	wakeUntil  time.Time // a waking notice is shown until then
 	state      State
 
 	// Owned by the Run goroutine.
@@ -112,6 +113,18 @@ func (c *Controller) Motion() {
 	c.lastMotion = c.clk.Now()
 	c.mu.Unlock()
 	c.wake()
+}
+
+// WakeUntil keeps the display on until t (a notice that wakes it is shown
+// till then); a zero t ends that.
+func (c *Controller) WakeUntil(t time.Time) {
+	c.mu.Lock()
+	changed := !c.wakeUntil.Equal(t)
+	c.wakeUntil = t
+	c.mu.Unlock()
+	if changed {
+		c.wake()
+	}
 }
 
 // Touch records a touch on the screen.
@@ -197,7 +210,7 @@ func (c *Controller) step(ctx context.Context) Decision {
 	now := c.clk.Now()
 	c.mu.Lock()
 	p := c.policy
-	in := Inputs{Now: now, LastMotion: c.lastMotion, LastTouch: c.lastTouch, Started: c.started}
+	in := Inputs{Now: now, LastMotion: c.lastMotion, LastTouch: c.lastTouch, Started: c.started, WakeUntil: c.wakeUntil}
 	c.mu.Unlock()
 	in.ClockUnknown = !c.known()
 	in.MotionSensor = c.sensor != nil && c.sensor()

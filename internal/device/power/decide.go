@@ -45,6 +45,10 @@ type Inputs struct {
 	// wake it, so without a sensor the display stays on in the daytime and
 	// only the schedule switches it off.
 	MotionSensor bool
+	// WakeUntil: staff's notice that wakes the display is shown until
+	// then; the display is on till then, whatever the schedule, the
+	// motion sensor or idleness say.
+	WakeUntil time.Time
 }
 
 // Decision is what the display should be, why, and when to look again.
@@ -78,6 +82,9 @@ func (p Policy) Decide(in Inputs) Decision {
 	}
 	boundary := sched.NextChange(now, loc)
 	mode, rule := sched.At(now, loc)
+	if now.Before(in.WakeUntil) {
+		return Decision{On: true, Reason: "woken by a notice from staff", Next: earliest(in.WakeUntil, boundary)}
+	}
 
 	switch mode {
 	case ScheduledOn:

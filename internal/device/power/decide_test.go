@@ -111,3 +111,33 @@ func TestDecideWithoutSensor(t *testing.T) {
 		}
 	}
 }
+
+// TestDecideWakingNotice: a notice that wakes the display keeps it on in
+// the schedule's off hours and when idle, until its until; then the
+// schedule and idleness decide again.
+func TestDecideWakingNotice(t *testing.T) {
+	loc := cph(t)
+	p := Policy{Schedule: mustSchedule(t, "daily off 22:00-06:00"), Location: loc}
+	day := func(h, m int) time.Time { return time.Date(2026, 11, 24, h, m, 0, 0, loc) }
+	boot := day(0, 0).Add(-48 * time.Hour)
+	for _, tt := range []struct {
+		name   string
+		now    time.Time
+		until  time.Time
+		on     bool
+		reason string
+		next   time.Time
+	}{
+		{"at night", day(3, 0), day(4, 0), true, "woken by a notice", day(4, 0)},
+		{"idle in the daytime", day(12, 0), day(13, 0), true, "woken by a notice", day(13, 0)},
+		{"until the schedule's change at most", day(21, 0), day(23, 0), true, "woken by a notice", day(22, 0)},
+		{"after its until", day(4, 0), day(4, 0), false, "scheduled off", day(6, 0)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := p.Decide(Inputs{Now: tt.now, Started: boot, MotionSensor: true, WakeUntil: tt.until})
+			if d.On != tt.on || !strings.Contains(d.Reason, tt.reason) || !d.Next.Equal(tt.next) {
+				t.Fatalf("Decide = on %t %q next %s, want on %t %q next %s", d.On, d.Reason, d.Next.In(loc), tt.on, tt.reason, tt.next.In(loc))
+			}
+		})
+	}
+}
