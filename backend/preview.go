@@ -66,6 +66,16 @@ type previewPage struct {
 	NoActivities, NoMeals, NoStaff           string
 	Full, Closed                             string
 	PhotosLabel                              string
+	// Notices are staff's notices shown now, urgent first, as the screen
+	// shows them under its header; Important is the word before an urgent one.
+	Notices   []previewNotice
+	Important string
+}
+
+// previewNotice is one notice on the preview.
+type previewNotice struct {
+	Urgent      bool
+	Title, Body string
 }
 
 // preview renders the department's page at now; link adds what a link
@@ -121,7 +131,21 @@ func (s *Server) preview(dept string, now time.Time, link func(string) string) (
 		Slideshow:       link("/preview/slideshow?department=" + url.QueryEscape(dept)),
 		ActivitiesTitle: say.Activities, MealsTitle: say.MealsTitle, OnDutyTitle: say.OnDuty,
 		NoActivities: say.NothingToday, NoMeals: say.NoMeals, NoStaff: say.NoStaff, Full: say.Full, Closed: say.Closed,
-		PhotosLabel: say.Gallery}
+		PhotosLabel: say.Gallery, Important: say.Important}
+	for _, n := range b.Notices {
+		if !now.Before(n.From) && now.Before(n.Until) {
+			page.Notices = append(page.Notices, previewNotice{Urgent: n.Level == NoticeUrgent, Title: n.Title, Body: n.Body})
+		}
+	}
+	slices.SortStableFunc(page.Notices, func(a, b previewNotice) int {
+		switch {
+		case a.Urgent == b.Urgent:
+			return 0
+		case a.Urgent:
+			return -1
+		}
+		return 1
+	})
 	var w board.Weather
 	if rawWeather != nil && json.Unmarshal(rawWeather, &w) == nil && w.Fresh(now) {
 		page.Temp, page.Weather = words.Temp(w.Now.TempC), say.Sky[w.Now.Symbol]
@@ -272,6 +296,8 @@ h2{font-size:44px;margin:0 0 16px;color:#2f5d62}
 .staff .name{font-size:32px;font-weight:700}
 .staff .role{font-size:22px;color:#555}
 .empty{font-size:30px;color:#777}
+.notice{background:#dde8f6;color:#141414;padding:16px 48px}.notice.urgent{background:#8e1010;color:#fff}
+.notice .ntitle{font-size:44px;font-weight:700}.notice .nbody{font-size:32px;margin-top:6px}
 </style>
 </head>
 <body>
@@ -281,7 +307,8 @@ h2{font-size:44px;margin:0 0 16px;color:#2f5d62}
  <a class="photos" href="{{.Slideshow}}">{{.PhotosLabel}}</a>
  <div class="clock" id="clock">{{.Clock}}</div>
 </header>
-<main>
+{{range .Notices}}<div class="notice{{if .Urgent}} urgent{{end}}"><div class="ntitle">{{if .Urgent}}{{$.Important}}: {{end}}{{.Title}}</div>{{if .Body}}<div class="nbody">{{.Body}}</div>{{end}}</div>
+{{end}}<main>
 <section>
  <h2>{{.ActivitiesTitle}}</h2>
  {{range .Activities}}

@@ -152,3 +152,28 @@ func TestPreviewShowsTheWeather(t *testing.T) {
 		t.Error("the preview shows weather 7 hours old")
 	}
 }
+
+// TestPreviewShowsNotices: the preview shows the notices shown now, urgent
+// first with the screen's word for it, and not one that has not begun.
+func TestPreviewShowsNotices(t *testing.T) {
+	tb := startBackend(t)
+	ctx := context.Background()
+	now := tb.clock.Now()
+	for _, n := range []Notice{
+		{ID: "u2", Level: NoticeInfo, Title: "Frisøren er syg i dag", From: now.Add(-time.Hour), Until: now.Add(time.Hour), DepartmentID: "d1"},
+		{ID: "u1", Level: NoticeUrgent, Title: "Vandet er lukket", Body: "Ingen vand fra 10 til 12.", From: now.Add(-time.Hour), Until: now.Add(time.Hour), DepartmentID: "d1"},
+		{ID: "u3", Level: NoticeInfo, Title: "Brandøvelse i morgen", From: now.Add(time.Hour), Until: now.Add(2 * time.Hour), DepartmentID: "d1"},
+	} {
+		if err := tb.admin.Put(ctx, "notices", n.ID, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := string(do(t, http.MethodGet, tb.URL+"/preview/board?department=d1", "", nil).body)
+	urgent, info := strings.Index(page, "VIGTIGT: Vandet er lukket"), strings.Index(page, "Frisøren er syg i dag")
+	if urgent < 0 || info < 0 || urgent > info || !strings.Contains(page, "Ingen vand fra 10 til 12.") {
+		t.Errorf("the preview shows the urgent notice at %d and the info one at %d", urgent, info)
+	}
+	if strings.Contains(page, "Brandøvelse") {
+		t.Error("the preview shows a notice that has not begun")
+	}
+}
