@@ -536,6 +536,13 @@ func (l *screenLog) text() string {
 	return l.raw.String()
 }
 
+// since is a copy of the records from from on.
+func (l *screenLog) since(from int) []record {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]record(nil), l.recs[from:]...)
+}
+
 // last is the last record of msg and its place in the log (-1: none).
 func (l *screenLog) last(msg string) (record, int) {
 	l.mu.Lock()
