@@ -124,7 +124,13 @@ func (bt *bookingTaps) start(bin string) {
 	}
 
 	home := t.TempDir()
-	scr := exec.Command(filepath.Join(bin, "skaerm-screen"), "run", "--backend", bt.url, "--token", "T",
+	// No display schedule: the default one darkens the screen from 22:00,
+	// and a dark screen takes the first tap only to wake.
+	conf := filepath.Join(home, "config.toml")
+	if err := os.WriteFile(conf, []byte("[power]\nschedule = []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	scr := exec.Command(filepath.Join(bin, "skaerm-screen"), "run", "--config", conf, "--backend", bt.url, "--token", "T",
 		"--cache", filepath.Join(home, "cache.db"), "--log-level", "debug")
 	scr.Env = append(os.Environ(), "DISPLAY="+disp, "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, "xdg"))
 	pipe, err := scr.StderrPipe()

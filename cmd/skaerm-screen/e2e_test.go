@@ -76,7 +76,7 @@ func TestDemoSyncSnapshot(t *testing.T) {
 	// it starts on the file's other keys, and status, reading the running
 	// screen's report, names the department and the rejected line.
 	conf := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(conf, []byte("[backend]\nurl = \""+url+"\"\n[cache]\npath = \""+cachePath+"\"\n[screen]\nlocale = \"fi\"\n"), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte("[backend]\nurl = \""+url+"\"\n[cache]\npath = \""+cachePath+"\"\n[screen]\nlocale = \"fi\"\n[power]\nschedule = []\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	screen := exec.Command(filepath.Join(bin, "skaerm"), "run", "--config", conf, "--token", "T", "--windowed")
