@@ -41,15 +41,23 @@ func (b *Board) NoticesAt(t time.Time) []Notice {
 		}
 	}
 	slices.SortStableFunc(out, func(x, y Notice) int {
-		if (x.Level == NoticeUrgent) != (y.Level == NoticeUrgent) {
-			if x.Level == NoticeUrgent {
-				return -1
-			}
-			return 1
+		if c := UrgentFirst(x, y); c != 0 {
+			return c
 		}
 		return y.From.Compare(x.From)
 	})
 	return out
+}
+
+// UrgentFirst orders urgent notices before the others (a sort function).
+func UrgentFirst(x, y Notice) int {
+	switch xu, yu := x.Level == NoticeUrgent, y.Level == NoticeUrgent; {
+	case xu == yu:
+		return 0
+	case xu:
+		return -1
+	}
+	return 1
 }
 
 // NextNoticeChange is the first moment after t at which a notice begins or

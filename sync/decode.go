@@ -372,26 +372,13 @@ func (f *filter) notices(raw json.RawMessage) []board.Notice {
 		}
 	}
 	if len(out) > maxNotices {
-		slices.SortStableFunc(out, func(x, y board.Notice) int {
-			return boolOrder(x.Level != board.NoticeUrgent, y.Level != board.NoticeUrgent)
-		})
+		slices.SortStableFunc(out, board.UrgentFirst)
 		for _, n := range out[maxNotices:] {
 			f.drop("notice", n.ID, fmt.Sprintf("more than %d notices: the board has %d", maxNotices, len(out)))
 		}
 		out = out[:maxNotices]
 	}
 	return out
-}
-
-// boolOrder orders false before true.
-func boolOrder(x, y bool) int {
-	switch {
-	case x == y:
-		return 0
-	case !x:
-		return -1
-	}
-	return 1
 }
 
 // notice checks one notice; a note says why one is dropped or repaired,

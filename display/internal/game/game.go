@@ -559,7 +559,8 @@ func (g *Game) written(w Written, now time.Time) {
 // timers: notices fade, questions lapse, idle starts, slides turn, staff's
 // notices begin and end.
 func (g *Game) timers(now time.Time) {
-	if g.shown != nil && g.shown.Board != nil {
+	// Most boards have no notices: nothing to look at in the loop then.
+	if g.shown != nil && g.shown.Board != nil && (len(g.shown.Board.Notices) > 0 || g.noticesOn != "") {
 		var ids []string
 		for _, n := range g.shown.Board.NoticesAt(now) {
 			ids = append(ids, n.ID)
