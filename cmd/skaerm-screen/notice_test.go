@@ -1,8 +1,6 @@
 package main
 
 import (
-	"io"
-	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,7 +10,7 @@ import (
 	"skaerm/internal/clock"
 )
 
-// TestNoticeWake: the display is kept on until the last until of the
+// TestNoticeWake: with the board as the cache stored it, the display is kept on until the last until of the
 // waking notices shown now; a notice that does not wake, or has not begun,
 // keeps nothing on, and the next look is at the next from or until.
 func TestNoticeWake(t *testing.T) {
@@ -22,8 +20,7 @@ func TestNoticeWake(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if until, next := noticeWake(c, now, log); !until.IsZero() || !next.IsZero() {
+	if until, next := noticeWake(nil, now); !until.IsZero() || !next.IsZero() {
 		t.Errorf("no board: until %s, next %s", until, next)
 	}
 	b := &board.Board{Department: board.Department{ID: "d1", Timezone: "Europe/Copenhagen"}, Notices: []board.Notice{
@@ -34,14 +31,18 @@ func TestNoticeWake(t *testing.T) {
 	if err := c.ReplaceBoard(b, `"n"`); err != nil {
 		t.Fatal(err)
 	}
-	until, next := noticeWake(c, now, log)
+	stored, err := c.Board()
+	if err != nil {
+		t.Fatal(err)
+	}
+	until, next := noticeWake(stored, now)
 	if !until.Equal(now.Add(time.Hour)) || !next.Equal(now.Add(30*time.Minute)) {
 		t.Errorf("until %s, next %s; want 04:00 (u1) and 03:30 (u3 begins)", until, next)
 	}
-	if until, _ := noticeWake(c, now.Add(45*time.Minute), log); !until.Equal(now.Add(2 * time.Hour)) {
+	if until, _ := noticeWake(stored, now.Add(45*time.Minute)); !until.Equal(now.Add(2 * time.Hour)) {
 		t.Errorf("with u3 shown too: until %s, want 05:00", until)
 	}
-	if until, _ := noticeWake(c, now.Add(150*time.Minute), log); !until.IsZero() {
+	if until, _ := noticeWake(stored, now.Add(150*time.Minute)); !until.IsZero() {
 		t.Errorf("only the notice that does not wake left: until %s", until)
 	}
 }

@@ -145,16 +145,27 @@ func wakeOnMotion(sensor *motion.Sensor, pw *power.Controller, screen *display.S
 
 // wakeOnNotice keeps the display on while a notice that wakes it is shown
 // (from its from, by the screen's clock, to its until) and leaves the
-// slideshow for it; it looks again when the cache changes and when a notice
-// begins or ends.
+// slideshow for it. It reads the board again when the cache stores a new
+// one (not at every picture stored), and looks again when a notice begins
+// or ends.
 func wakeOnNotice(c *cache.Cache, clk clock.Clock, pw *power.Controller, screen *display.Screen, log *slog.Logger) func(context.Context) error {
 	return func(ctx context.Context) error {
 		changed, unsubscribe := c.Subscribe()
 		defer unsubscribe()
 		var shown time.Time
+		var b *board.Board
+		gen, read := uint64(0), false
 		for {
+			if m, err := c.Meta(); err == nil && (!read || m.Generation != gen) {
+				switch nb, err := c.Board(); {
+				case err == nil:
+					b, gen, read = nb, m.Generation, true
+				case !errors.Is(err, cache.ErrNoBoard):
+					log.Warn("notices: board not read", "err", err)
+				}
+			}
 			now := clk.Now()
-			until, next := noticeWake(c, now, log)
+			until, next := noticeWake(b, now)
 			if !until.Equal(shown) {
 				pw.WakeUntil(until)
 				if !until.IsZero() {
@@ -176,14 +187,10 @@ func wakeOnNotice(c *cache.Cache, clk clock.Clock, pw *power.Controller, screen 
 	}
 }
 
-// noticeWake is how long the display must stay on for the notices that
-// wake it shown at now (zero: none), and when that next changes.
-func noticeWake(c *cache.Cache, now time.Time, log *slog.Logger) (until, next time.Time) {
-	b, err := c.Board()
-	if err != nil || b == nil {
-		if err != nil && !errors.Is(err, cache.ErrNoBoard) {
-			log.Warn("notices: board not read", "err", err)
-		}
+// noticeWake is how long the display must stay on for the notices of b
+// that wake it shown at now (zero: none), and when that next changes.
+func noticeWake(b *board.Board, now time.Time) (until, next time.Time) {
+	if b == nil {
 		return time.Time{}, time.Time{}
 	}
 	for _, n := range b.NoticesAt(now) {
