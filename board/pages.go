@@ -29,12 +29,15 @@ const (
 	PageActivity PageKind = "activity"
 	PageMeal     PageKind = "meal"
 	PageMeeting  PageKind = "meeting"
+	// PageNight is the dimmed page a touch at night shows: the time, the
+	// weekday and what comes first in the morning. Its card reads it.
+	PageNight PageKind = "night"
 )
 
 // Pages lists the pages that stand alone; DetailKinds the kinds that show
 // one item.
 var (
-	Pages       = []PageKind{PageToday, PageRoster, PageWeek, PageBookings, PageNews, PageGallery, PageIdle, PagePairing, PageLogin, PageMe}
+	Pages       = []PageKind{PageToday, PageRoster, PageWeek, PageBookings, PageNews, PageGallery, PageIdle, PagePairing, PageLogin, PageMe, PageNight}
 	DetailKinds = []PageKind{PageActivity, PageMeal, PageMeeting}
 )
 
@@ -117,8 +120,8 @@ func PageNames() string {
 }
 
 // CardKey names a card that can be read aloud: "activity/a1", "meal/m1",
-// "meeting/x1", "booking/b1", "news/n1", and "roster" (who is on duty
-// today).
+// "meeting/x1", "booking/b1", "news/n1", "roster" (who is on duty
+// today) and "night" (the night page).
 type CardKey string
 
 // The kinds of card read aloud besides the detail kinds.
@@ -127,6 +130,7 @@ const (
 	BookableCard PageKind = "bookable" // a resource's week grid: what is free and taken
 	NewsCard     PageKind = "news"
 	RosterCard   PageKind = "roster"
+	NightCard    PageKind = PageNight
 )
 
 // KeyOf is the key of a card of kind k showing item id ("" for the

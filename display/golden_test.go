@@ -25,7 +25,9 @@ var goldenSizes = [][2]int{{1920, 1080}, {1080, 1920}, {1280, 720}}
 func goldenPages(b *board.Board, at time.Time) []board.PageID {
 	var out []board.PageID
 	for _, k := range board.Pages {
-		out = append(out, board.PageOf(k))
+		if k != board.PageNight { // TestGoldenNight draws it at night
+			out = append(out, board.PageOf(k))
+		}
 	}
 	out = append(out, board.PINPage("p1"), board.PageID{Kind: board.PageMe, ID: "keyboard"}, layout.SharedPage("sh1"))
 	return append(out, detailPages(b, at)...)
@@ -417,4 +419,44 @@ func TestGoldenNotices(t *testing.T) {
 		compareSizes(t, s, board.PageOf(board.PageIdle), "notices/"+code+"-idle", goldenSizes[:1])
 		s.dispose()
 	}
+}
+
+// TestGoldenNight renders the night page in every language at the three
+// sizes, at 03:10 in the night before the fixed instant's morning, and at
+// 22:40 the evening before with a notice over it (testdata/golden/night/).
+func TestGoldenNight(t *testing.T) {
+	at := goldenAt(t)
+	src := demoCache(t, at)
+	bd, err := src.Board()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := bd.Location()
+	day := at.In(loc)
+	night := time.Date(day.Year(), day.Month(), day.Day(), 3, 10, 0, 0, loc)
+	evening := time.Date(day.Year(), day.Month(), day.Day()-1, 22, 40, 0, 0, loc)
+	if _, ok := board.FirstInMorning(bd, night); !ok {
+		t.Fatalf("the fixture board has nothing on the morning of %s", night)
+	}
+	if err := os.MkdirAll(filepath.Join("testdata", "golden", "night"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range words.Codes() {
+		s, err := newSnapshotScreen(src, night, Options{Clock: clock.NewFake(night), Locale: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareSizes(t, s, board.PageOf(board.PageNight), "night/"+code, goldenSizes)
+		s.dispose()
+	}
+	bd.Notices = []board.Notice{{ID: "u1", Level: board.NoticeUrgent, Title: "Brandalarmen prøves kl. 23", From: evening.Add(-time.Hour), Until: evening.Add(time.Hour), Wake: true}}
+	if err := src.ReplaceBoard(bd, `"notices"`); err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSnapshotScreen(src, evening, Options{Clock: clock.NewFake(evening)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.dispose()
+	compareSizes(t, s, board.PageOf(board.PageNight), "night/da-evening-notice", goldenSizes[:2])
 }

@@ -39,7 +39,7 @@ func (p *painter) drawIcon(dst *ebiten.Image, name string, x, y, s float32, c co
 	switch {
 	case name == "games": // a die
 		p.roundRect(dst, X(0.12), Y(0.12), 0.76*s, 0.76*s, 0.14*s, c)
-		p.roundRect(dst, X(0.12)+w, Y(0.12)+w, 0.76*s-2*w, 0.76*s-2*w, 0.14*s-w, color.RGBA{255, 255, 255, 255})
+		p.roundRect(dst, X(0.12)+w, Y(0.12)+w, 0.76*s-2*w, 0.76*s-2*w, 0.14*s-w, p.under)
 		for _, d := range [][2]float32{{0.32, 0.32}, {0.68, 0.32}, {0.5, 0.5}, {0.32, 0.68}, {0.68, 0.68}} {
 			dot(d[0], d[1], 0.07)
 		}
@@ -125,7 +125,7 @@ func (p *painter) drawIcon(dst *ebiten.Image, name string, x, y, s float32, c co
 		line(0.5, 0.78, 0.7, 0.66)
 	case name == "meeting": // speech bubbles
 		p.roundRect(dst, X(0.06), Y(0.12), 0.58*s, 0.4*s, 0.1*s, c)
-		p.roundRect(dst, X(0.06)+w, Y(0.12)+w, 0.58*s-2*w, 0.4*s-2*w, 0.1*s-w, color.RGBA{255, 255, 255, 255})
+		p.roundRect(dst, X(0.06)+w, Y(0.12)+w, 0.58*s-2*w, 0.4*s-2*w, 0.1*s-w, p.under)
 		p.roundRect(dst, X(0.36), Y(0.46), 0.58*s, 0.4*s, 0.1*s, c)
 		line(0.5, 0.86, 0.44, 0.98)
 	case name == "role" || name == "role-nurse": // a staff badge with its clip: a heart for care, a cross for nursing

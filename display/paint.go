@@ -27,7 +27,8 @@ type painter struct {
 	scaled map[scaledKey]*cached     // faces and pictures at their drawn size
 	discs  map[discKey]*cached
 	icons  map[iconKey]*cached
-	round  uint64 // counts paints, for eviction
+	under  color.RGBA // the ground of the icon being drawn (icon)
+	round  uint64     // counts paints, for eviction
 	// broken remembers pictures that would not decode, so a bad file costs
 	// one attempt and one log line, not one per paint.
 	broken   map[*still]bool
@@ -382,7 +383,7 @@ func (p *painter) item(dst *ebiten.Image, it layout.Item, media, assets map[stri
 			p.picture(dst, layout.Item{R: it.R, Media: layout.PictogramKey(it.Text), Fit: true}, assets)
 			return
 		}
-		img := p.icon(it.Text, int(math.Round(math.Min(it.R.W, it.R.H))), it.Color)
+		img := p.icon(it.Text, int(math.Round(math.Min(it.R.W, it.R.H))), it.Color, it.Fill)
 		op := &ebiten.DrawImageOptions{}
 		op.GeoM.Translate(math.Round(it.R.X), math.Round(it.R.Y))
 		dst.DrawImage(img, op)
@@ -498,20 +499,28 @@ func (p *painter) disc(d int, c color.RGBA) *ebiten.Image {
 }
 
 type iconKey struct {
-	name string
-	s    int
-	c    color.RGBA
+	name  string
+	s     int
+	c     color.RGBA
+	under color.RGBA
 }
 
 // icon is a pictogram drawn once into its own image, where anti-aliasing
 // is cheap, and reused.
-func (p *painter) icon(name string, s int, c color.RGBA) *ebiten.Image {
-	k := iconKey{name, s, c}
+//
+// under is the colour the pictogram lies on, which its cut-outs (the moon's
+// crescent, a cloud's inside) are drawn in; zero means white, a card's.
+func (p *painter) icon(name string, s int, c, under color.RGBA) *ebiten.Image {
+	if under == (color.RGBA{}) {
+		under = color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}
+	}
+	k := iconKey{name, s, c, under}
 	if e, ok := p.icons[k]; ok {
 		e.used = p.round
 		return e.img
 	}
 	img := ebiten.NewImage(s, s)
+	p.under = under
 	p.drawIcon(img, name, 0, 0, float32(s), c)
 	p.icons[k] = &cached{img: img, used: p.round}
 	return img

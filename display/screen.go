@@ -70,6 +70,12 @@ type Options struct {
 	// OnTouch, when set, is called for every press on the screen, before
 	// the page acts on it (the display power controller wakes on it).
 	OnTouch func()
+	// Night, when set, reports whether a display lit again at t shows the
+	// night page rather than the board (the power controller's Night).
+	Night func(t time.Time) bool
+	// OnFullBoard, when set, is called when a resident on the night page
+	// asks for the day's board (the power controller keeps it lit longer).
+	OnFullBoard func()
 	// AssetsDir is the care home's override folder: logo.png shown in the
 	// header, pictograms/<name>.png drawn instead of the built-in
 	// pictograms. "" for none.
@@ -210,7 +216,7 @@ func (s *Screen) newGame(now time.Time) *game.Game {
 	return game.New(game.Config{
 		Measurer: s.meas, Log: o.Logger, Locale: o.Locale,
 		IdleAfter: o.IdleAfter, OfflineAfter: o.OfflineAfter,
-		NewID: o.NewID, OnTouch: o.OnTouch,
+		NewID: o.NewID, OnTouch: o.OnTouch, OnFullBoard: o.OnFullBoard,
 	}, now)
 }
 
@@ -373,6 +379,7 @@ func (s *Screen) step(now time.Time, events []pointerEvent) {
 		Pairing:    s.pairingNow(),
 		Blank:      s.opts.Blank != nil && s.opts.Blank(),
 		DayUnknown: s.opts.DayKnown != nil && !s.opts.DayKnown(),
+		Night:      s.opts.Night != nil && s.opts.Night(now),
 		Woken:      s.woken.Swap(false),
 		Pointers:   events,
 		Written:    s.outbox.results(),

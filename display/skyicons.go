@@ -19,7 +19,7 @@ func (p *painter) drawSkyIcon(dst *ebiten.Image, name string, x, y, s float32, c
 	Y := func(f float32) float32 { return y + f*s }
 	line := func(x0, y0, x1, y1 float32) { vector.StrokeLine(dst, X(x0), Y(y0), X(x1), Y(y1), w, c, true) }
 	dot := func(cx, cy, r float32, col color.RGBA) { vector.DrawFilledCircle(dst, X(cx), Y(cy), r*s, col, true) }
-	white := color.RGBA{0xFF, 0xFF, 0xFF, 0xFF}
+	white := p.under // what the cut-outs are drawn in
 	// sun: a disc with rays all round (from, to in turns, 0 = right).
 	sun := func(cx, cy, r float32, from, to float64) {
 		dot(cx, cy, r, c)

@@ -2,6 +2,7 @@ package display
 
 import (
 	"crypto/sha256"
+	"image/color"
 	"testing"
 	"time"
 
@@ -22,10 +23,10 @@ func TestSkyPictogramsAreDrawn(t *testing.T) {
 		names = append(names, layout.WeatherPictogram(sym))
 	}
 	const size = 96
-	calendar := readFrame(s.paint.icon("no-such-pictogram", size, layout.Accent))
+	calendar := readFrame(s.paint.icon("no-such-pictogram", size, layout.Accent, color.RGBA{}))
 	seen := map[[32]byte]string{sha256.Sum256(calendar.Pix): "the calendar"}
 	for _, name := range names {
-		img := readFrame(s.paint.icon(name, size, layout.Accent))
+		img := readFrame(s.paint.icon(name, size, layout.Accent, color.RGBA{}))
 		ink := 0
 		for i := 0; i < len(img.Pix); i += 4 {
 			r, g, b, a := img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3]

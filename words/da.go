@@ -46,9 +46,11 @@ var danish = Language{
 		Waiting: "Skærmen starter", WaitingHint: "Opslagstavlen hentes. Det tager et øjeblik.",
 		Tomorrow: "I morgen", Earlier: "Forrige", Later: "Næste", BookedBy: "Booket af %s",
 		More: "+%d flere", IdleHint: "Tryk på skærmen for at se dagens program",
-		DayParts:    [5]string{"morgen", "formiddag", "eftermiddag", "aften", "nat"},
-		NightBefore: "natten til %s",
-		NowLabel:    "Nu:", NextLabel: "Næste:", NothingNow: "ingenting planlagt", In: "i",
+		DayParts:     [5]string{"morgen", "formiddag", "eftermiddag", "aften", "nat"},
+		NightBefore:  "natten til %s",
+		ItIs:         [5]string{"Det er tidlig morgen", "Det er formiddag", "Det er eftermiddag", "Det er aften", "Det er nat"},
+		MorningFirst: "%s kl. %s", ShowBoard: "Vis dagens program",
+		NowLabel: "Nu:", NextLabel: "Næste:", NothingNow: "ingenting planlagt", In: "i",
 		NoMoreActivities: "Ikke flere aktiviteter i dag", NoMoreMeals: "Ikke flere måltider i dag", Over: "FORBI",
 		Sky: map[board.Symbol]string{
 			board.Clear: "Klart", board.PartlyCloudy: "Let skyet", board.Cloudy: "Skyet", board.Fog: "Tåge",
@@ -117,7 +119,7 @@ var danish = Language{
 		Date:    "%s den %s %s",
 		Eating:  [2]string{"En spiser med.", "%s spiser med."},
 		Signed:  [2]string{"En er tilmeldt.", "%s er tilmeldt."},
-		Others:  "og %s andre", And2: "og", In: "i", Soon: "Om %s minutter: %s", Soon1: "Om et minut: %s", Notice: "Vigtig besked: %s",
+		Others:  "og %s andre", And2: "og", In: "i", Soon: "Om %s minutter: %s", Soon1: "Om et minut: %s", Notice: "Vigtig besked: %s", TimeIs: [2]string{"Klokken er %s.", "Klokken er %s."},
 		FreeTimes: "Ledige tider %s: %s.", NoneFree: "Ingen ledige tider %s.",
 	},
 }

@@ -45,9 +45,11 @@ var german = Language{
 		Waiting: "Der Bildschirm startet", WaitingHint: "Die Tafel wird geladen. Einen Moment bitte.",
 		Tomorrow: "Morgen", Earlier: "Zurück", Later: "Weiter", BookedBy: "Gebucht von %s",
 		More: "+%d weitere", IdleHint: "Berühren Sie den Bildschirm für das Tagesprogramm",
-		DayParts:    [5]string{"Morgen", "Vormittag", "Nachmittag", "Abend", "Nacht"},
-		NightBefore: "Nacht zum %s",
-		NowLabel:    "Jetzt:", NextLabel: "Als Nächstes:", NothingNow: "nichts geplant", In: "",
+		DayParts:     [5]string{"Morgen", "Vormittag", "Nachmittag", "Abend", "Nacht"},
+		NightBefore:  "Nacht zum %s",
+		ItIs:         [5]string{"Es ist früher Morgen", "Es ist Vormittag", "Es ist Nachmittag", "Es ist Abend", "Es ist Nacht"},
+		MorningFirst: "%s um %s Uhr", ShowBoard: "Tagesprogramm zeigen",
+		NowLabel: "Jetzt:", NextLabel: "Als Nächstes:", NothingNow: "nichts geplant", In: "",
 		NoMoreActivities: "Heute keine Aktivitäten mehr", NoMoreMeals: "Heute keine Mahlzeiten mehr", Over: "VORBEI",
 		Sky: map[board.Symbol]string{
 			board.Clear: "Klar", board.PartlyCloudy: "Leicht bewölkt", board.Cloudy: "Bewölkt", board.Fog: "Nebel",
@@ -117,7 +119,7 @@ var german = Language{
 		Date:    "%s, der %s %s",
 		Eating:  [2]string{"Eine Person isst mit.", "%s essen mit."},
 		Signed:  [2]string{"Eine Person ist angemeldet.", "%s sind angemeldet."},
-		Others:  "und %s weitere", And2: "und", In: "im", Soon: "In %s Minuten: %s", Soon1: "In einer Minute: %s", Notice: "Wichtige Mitteilung: %s",
+		Others:  "und %s weitere", And2: "und", In: "im", Soon: "In %s Minuten: %s", Soon1: "In einer Minute: %s", Notice: "Wichtige Mitteilung: %s", TimeIs: [2]string{"Es ist %s.", "Es ist %s Uhr."},
 		FreeTimes: "Freie Zeiten %s: %s.", NoneFree: "Keine freien Zeiten %s.",
 	},
 }

@@ -44,9 +44,11 @@ var english = Language{
 		Waiting: "The screen is starting", WaitingHint: "Fetching the board. This takes a moment.",
 		Tomorrow: "Tomorrow", Earlier: "Previous", Later: "Next", BookedBy: "Booked by %s",
 		More: "+%d more", IdleHint: "Touch the screen for today's programme",
-		DayParts:    [5]string{"morning", "morning", "afternoon", "evening", "night"},
-		NightBefore: "",
-		NowLabel:    "Now:", NextLabel: "Next:", NothingNow: "nothing planned", In: "in",
+		DayParts:     [5]string{"morning", "morning", "afternoon", "evening", "night"},
+		NightBefore:  "",
+		ItIs:         [5]string{"It's early morning", "It's morning", "It's afternoon", "It's evening", "It's night-time"},
+		MorningFirst: "%s at %s", ShowBoard: "Show today's programme",
+		NowLabel: "Now:", NextLabel: "Next:", NothingNow: "nothing planned", In: "in",
 		NoMoreActivities: "No more activities today", NoMoreMeals: "No more meals today", Over: "ENDED",
 		Sky: map[board.Symbol]string{
 			board.Clear: "Clear", board.PartlyCloudy: "Partly cloudy", board.Cloudy: "Cloudy", board.Fog: "Fog",
@@ -115,7 +117,7 @@ var english = Language{
 		Date:    "%s the %s of %s",
 		Eating:  [2]string{"One person is eating.", "%s people are eating."},
 		Signed:  [2]string{"One person is signed up.", "%s people are signed up."},
-		Others:  "and %s others", And2: "and", In: "in", Soon: "In %s minutes: %s", Soon1: "In one minute: %s", Notice: "Important notice: %s",
+		Others:  "and %s others", And2: "and", In: "in", Soon: "In %s minutes: %s", Soon1: "In one minute: %s", Notice: "Important notice: %s", TimeIs: [2]string{"It is %s.", "It is %s o'clock."},
 		FreeTimes: "Free times %s: %s.", NoneFree: "No free times %s.",
 	},
 }

@@ -149,6 +149,9 @@ type Spoken struct {
 	Soon   string    // an announcement: "Om %s minutter: %s"
 	Soon1  string    // the same in one minute
 	Notice string    // an urgent notice from staff: "Vigtig besked: %s" (its title)
+	// TimeIs says the time on the night page: "Klokken er %s" with "kvart
+	// over tre", and at a full hour with the hour alone ("tre").
+	TimeIs [2]string
 
 	FreeTimes string // a resource's free times on a day: "Ledige tider %s: %s." (day, times)
 	NoneFree  string // "Ingen ledige tider %s." (day)

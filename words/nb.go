@@ -47,9 +47,11 @@ var norwegian = Language{
 		Waiting: "Skjermen starter", WaitingHint: "Oppslagstavlen hentes. Det tar et øyeblikk.",
 		Tomorrow: "I morgen", Earlier: "Forrige", Later: "Neste", BookedBy: "Booket av %s",
 		More: "+%d flere", IdleHint: "Trykk på skjermen for å se dagens program",
-		DayParts:    [5]string{"morgen", "formiddag", "ettermiddag", "kveld", "natt"},
-		NightBefore: "natt til %s",
-		NowLabel:    "Nå:", NextLabel: "Neste:", NothingNow: "ingenting planlagt", In: "i",
+		DayParts:     [5]string{"morgen", "formiddag", "ettermiddag", "kveld", "natt"},
+		NightBefore:  "natt til %s",
+		ItIs:         [5]string{"Det er tidlig morgen", "Det er formiddag", "Det er ettermiddag", "Det er kveld", "Det er natt"},
+		MorningFirst: "%s kl. %s", ShowBoard: "Vis dagens program",
+		NowLabel: "Nå:", NextLabel: "Neste:", NothingNow: "ingenting planlagt", In: "i",
 		NoMoreActivities: "Ingen flere aktiviteter i dag", NoMoreMeals: "Ingen flere måltider i dag", Over: "FERDIG",
 		Sky: map[board.Symbol]string{
 			board.Clear: "Klart", board.PartlyCloudy: "Lettskyet", board.Cloudy: "Skyet", board.Fog: "Tåke",
@@ -118,7 +120,7 @@ var norwegian = Language{
 		Date:    "%s den %s %s",
 		Eating:  [2]string{"En spiser med.", "%s spiser med."},
 		Signed:  [2]string{"En er påmeldt.", "%s er påmeldt."},
-		Others:  "og %s andre", And2: "og", In: "i", Soon: "Om %s minutter: %s", Soon1: "Om ett minutt: %s", Notice: "Viktig beskjed: %s",
+		Others:  "og %s andre", And2: "og", In: "i", Soon: "Om %s minutter: %s", Soon1: "Om ett minutt: %s", Notice: "Viktig beskjed: %s", TimeIs: [2]string{"Klokka er %s.", "Klokka er %s."},
 		FreeTimes: "Ledige tider %s: %s.", NoneFree: "Ingen ledige tider %s.",
 	},
 }

@@ -46,9 +46,11 @@ var swedish = Language{
 		Waiting: "Skärmen startar", WaitingHint: "Tavlan hämtas. Det tar en liten stund.",
 		Tomorrow: "I morgon", Earlier: "Föregående", Later: "Nästa", BookedBy: "Bokad av %s",
 		More: "+%d till", IdleHint: "Tryck på skärmen för att se dagens program",
-		DayParts:    [5]string{"morgon", "förmiddag", "eftermiddag", "kväll", "natt"},
-		NightBefore: "natten till %s",
-		NowLabel:    "Nu:", NextLabel: "Sedan:", NothingNow: "inget planerat", In: "i",
+		DayParts:     [5]string{"morgon", "förmiddag", "eftermiddag", "kväll", "natt"},
+		NightBefore:  "natten till %s",
+		ItIs:         [5]string{"Det är tidig morgon", "Det är förmiddag", "Det är eftermiddag", "Det är kväll", "Det är natt"},
+		MorningFirst: "%s kl. %s", ShowBoard: "Visa dagens program",
+		NowLabel: "Nu:", NextLabel: "Sedan:", NothingNow: "inget planerat", In: "i",
 		NoMoreActivities: "Inga fler aktiviteter i dag", NoMoreMeals: "Inga fler måltider i dag", Over: "SLUT",
 		Sky: map[board.Symbol]string{
 			board.Clear: "Klart", board.PartlyCloudy: "Halvklart", board.Cloudy: "Mulet", board.Fog: "Dimma",
@@ -117,7 +119,7 @@ var swedish = Language{
 		Date:    "%s den %s %s",
 		Eating:  [2]string{"En person äter med.", "%s äter med."},
 		Signed:  [2]string{"En person är anmäld.", "%s är anmälda."},
-		Others:  "och %s till", And2: "och", In: "i", Soon: "Om %s minuter: %s", Soon1: "Om en minut: %s", Notice: "Viktigt meddelande: %s",
+		Others:  "och %s till", And2: "och", In: "i", Soon: "Om %s minuter: %s", Soon1: "Om en minut: %s", Notice: "Viktigt meddelande: %s", TimeIs: [2]string{"Klockan är %s.", "Klockan är %s."},
 		FreeTimes: "Lediga tider %s: %s.", NoneFree: "Inga lediga tider %s.",
 	},
 }

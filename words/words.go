@@ -60,6 +60,11 @@ type Strings struct {
 	Span                                string // "%s til %s"
 	Slippery, Windy, LaterToday         string // "Glat føre", "Blæsende, %d m/s", "%s senere i dag"
 
+	// The night page.
+	ItIs         [5]string // by DayPart, in very large type: "Det er nat"
+	MorningFirst string    // what comes first in the morning: "%s kl. %s" (what, time)
+	ShowBoard    string    // the button to the day's board: "Vis dagens program"
+
 	// Booking on the screen.
 	BookablesTitle, Free, Taken, HowLong                                                   string
 	Until                                                                                  string // "til %s": the end of a length to choose

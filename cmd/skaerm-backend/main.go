@@ -15,8 +15,10 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"skaerm/backend"
+	"skaerm/internal/clock"
 )
 
 func main() {
@@ -54,10 +56,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	adminToken := fs.String("admin-token", "", "token admin clients other than loopback must send")
 	verbose := fs.Bool("v", false, "log debug messages")
 	plainV1 := fs.Bool("v1", false, "answer as a plain Screen API v1 backend: no capabilities, no weather, no booking on the screen")
+	clockFrom := fs.String("clock-from", "", "start the backend's clock at this instant, RFC 3339 (a demo of the night), and run on from there")
 	var toks tokens
 	fs.Var(&toks, "token", "fixed device token for the first department (repeatable, or comma separated)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: skaerm-backend [--listen ADDR] [--data DIR] [--demo] [--token T]... [--admin-token T] [--v1]")
+		fmt.Fprintln(stderr, "usage: skaerm-backend [--listen ADDR] [--data DIR] [--demo] [--token T]... [--admin-token T] [--v1] [--clock-from RFC3339]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -68,6 +71,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 
+	var clk clock.Clock
+	if *clockFrom != "" {
+		t, err := time.Parse(time.RFC3339, *clockFrom)
+		if err != nil {
+			return fmt.Errorf("--clock-from %q is not an RFC 3339 time (e.g. 2027-01-12T03:00:00+01:00)", *clockFrom)
+		}
+		clk = clock.NewShifted(t)
+	}
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug
@@ -80,6 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Demo:       *demo,
 		PlainV1:    *plainV1,
 		Logger:     log,
+		Clock:      clk,
 	})
 	if err != nil {
 		return err

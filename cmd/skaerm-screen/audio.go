@@ -65,10 +65,12 @@ func (x *audio) apply(a config.Audio) {
 	}
 }
 
-// volume is [audio] volume, or night_volume in the schedule's off hours.
+// volume is [audio] volume, or night_volume in the schedule's off hours
+// and while it is night for the screen (the night page's hours).
 func (x *audio) volume() int {
 	a := x.settings.Load()
-	if off, _ := x.power.OffHours(x.clock.Now()); off {
+	now := x.clock.Now()
+	if off, _ := x.power.OffHours(now); off || x.power.Night(now) {
 		return a.NightVolume
 	}
 	return a.Volume
@@ -89,7 +91,7 @@ func (x *audio) feed(known func() bool) func(context.Context) error {
 			x.announcer.Update(announce.State{
 				Board:        b,
 				Off:          x.settings.Load().Announcements == config.AnnouncementsOff,
-				ScheduledOff: off || !known(),
+				ScheduledOff: off || x.power.Night(now) || !known(),
 			})
 			// The clock may become trusted, or jump, without telling: look
 			// again at least every minute.

@@ -97,11 +97,25 @@ type bookingTaps struct {
 	// refused is what the screen's outbox holds refused: the grid shows
 	// the last one in words above it, which moves the slots down.
 	refused []board.Signup
+	// clk is the clock the backend and the screen were started at (nil:
+	// the real one); conf the screen's configuration file (empty: no
+	// display schedule) and args more flags for its run.
+	clk  clock.Clock
+	conf string
+	args []string
 }
 
 // start runs an Xvfb of the size, the screen on it and the test's own sync.
 func (bt *bookingTaps) start(bin string) {
 	t := bt.t
+	if bt.clk == nil {
+		bt.clk = clock.Real{}
+	}
+	if bt.conf == "" {
+		// No display schedule: the default one darkens the screen from
+		// 22:00, and a dark screen takes the first tap only to wake.
+		bt.conf = "[power]\nschedule = []\n"
+	}
 	disp := startXvfb(t, bt.w, bt.h)
 	var err error
 	if bt.x, err = xgb.NewConnDisplay(disp); err != nil {
@@ -115,23 +129,22 @@ func (bt *bookingTaps) start(bin string) {
 	if bt.meas, err = layout.NewFontMeasurer(assets.FontRegular, assets.FontBold); err != nil {
 		t.Fatal(err)
 	}
-	if bt.own, err = cache.Open(filepath.Join(t.TempDir(), "own.db"), cache.Options{Clock: clock.Real{}}); err != nil {
+	if bt.own, err = cache.Open(filepath.Join(t.TempDir(), "own.db"), cache.Options{Clock: bt.clk}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bt.own.Close() })
-	if bt.sync, err = skaermsync.New(skaermsync.Options{BaseURL: bt.url, Token: "U", Cache: bt.own, Version: "test", Clock: clock.Real{}}); err != nil {
+	if bt.sync, err = skaermsync.New(skaermsync.Options{BaseURL: bt.url, Token: "U", Cache: bt.own, Version: "test", Clock: bt.clk}); err != nil {
 		t.Fatal(err)
 	}
 
 	home := t.TempDir()
-	// No display schedule: the default one darkens the screen from 22:00,
-	// and a dark screen takes the first tap only to wake.
 	conf := filepath.Join(home, "config.toml")
-	if err := os.WriteFile(conf, []byte("[power]\nschedule = []\n"), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(bt.conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	scr := exec.Command(filepath.Join(bin, "skaerm-screen"), "run", "--config", conf, "--backend", bt.url, "--token", "T",
-		"--cache", filepath.Join(home, "cache.db"), "--log-level", "debug")
+	args := append([]string{"run", "--config", conf, "--backend", bt.url, "--token", "T",
+		"--cache", filepath.Join(home, "cache.db"), "--log-level", "debug"}, bt.args...)
+	scr := exec.Command(filepath.Join(bin, "skaerm-screen"), args...)
 	scr.Env = append(os.Environ(), "DISPLAY="+disp, "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, "xdg"))
 	pipe, err := scr.StderrPipe()
 	if err != nil {
@@ -184,7 +197,7 @@ func (bt *bookingTaps) run(races int) {
 func (bt *bookingTaps) round(n int, grid board.PageID, rival bool) (screenWon bool) {
 	t := bt.t
 	loc := bt.bd.Location()
-	y, m, d := time.Now().In(loc).Date()
+	y, m, d := bt.clk.Now().In(loc).Date()
 	tomorrow := time.Date(y, m, d+1, 12, 0, 0, 0, loc)
 	var slot layout.Intent
 	at := bt.target(layout.State{Page: grid}, func(in layout.Intent) bool {
@@ -395,7 +408,7 @@ func (bt *bookingTaps) book(id, profile string, start, end time.Time) (int, stri
 // lays out for st now.
 func (bt *bookingTaps) target(st layout.State, match func(layout.Intent) bool) point {
 	bt.t.Helper()
-	p := layout.Build(bt.meas, layout.Input{Board: bt.bd, Now: time.Now(), W: float64(bt.w), H: float64(bt.h), State: st,
+	p := layout.Build(bt.meas, layout.Input{Board: bt.bd, Now: bt.clk.Now(), W: float64(bt.w), H: float64(bt.h), State: st,
 		Outbox: bt.refused, Login: &layout.LoginView{Offered: true}})
 	for _, tg := range p.Targets {
 		if match(tg.Intent) {

@@ -134,8 +134,14 @@ func colours(img image.Image) int {
 // device tokens, until the test ends; it returns its URL and its log.
 func startBackend(t *testing.T, bin string, tokens ...string) (string, *syncBuffer) {
 	t.Helper()
+	return startBackendWith(t, bin, nil, tokens...)
+}
+
+// startBackendWith is startBackend with more flags.
+func startBackendWith(t *testing.T, bin string, extra []string, tokens ...string) (string, *syncBuffer) {
+	t.Helper()
 	addr := freeAddr(t)
-	args := []string{"--demo", "--listen", addr, "--data", t.TempDir()}
+	args := append([]string{"--demo", "--listen", addr, "--data", t.TempDir()}, extra...)
 	for _, tok := range tokens {
 		args = append(args, "--token", tok)
 	}

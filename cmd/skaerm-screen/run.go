@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -37,21 +38,35 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 			"file", s.ConfigPath, "problems", strings.Count(s.Rejected.Error(), "\n")+1)
 	}
 
-	c, err := cache.Open(cfg.Cache.Path, cache.Options{Logger: log.With("component", "cache")})
+	// The machine's clock, or with --clock-from (a technician's look at
+	// another hour) the same moved to start there: the cache's window, the
+	// sync's and the screen's clock all go by it, and it follows neither
+	// NTP nor the backend's Date.
+	var base clock.Clock = clock.Real{}
+	if !f.ClockFrom.IsZero() {
+		base = clock.NewShifted(f.ClockFrom)
+		log.Warn("the screen's clock is set by --clock-from, not by NTP or the backend", "from", f.ClockFrom.Format(time.RFC3339))
+	}
+	c, err := cache.Open(cfg.Cache.Path, cache.Options{Logger: log.With("component", "cache"), Clock: base})
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	trusted := newTrusted(c, log)
-	sensor := motion.Setup(app.MotionConfig(cfg.Motion), clock.Real{}, log.With("component", "motion"))
-	pw, err := newPower(cfg.Power, departmentZone(c), trusted, sensor, log.With("component", "power"))
+	if !f.ClockFrom.IsZero() {
+		trusted = clock.NewTrusted(clock.TrustOptions{Base: base, KernelSynced: func() (bool, error) { return true, nil }})
+	}
+	sensor := motion.Setup(app.MotionConfig(cfg.Motion), base, log.With("component", "motion"))
+	var screen *display.Screen // set before any part runs
+	// The renderer draws black (or the page again) as soon as the
+	// display goes off or on, not at its next frame.
+	pw, err := newPower(cfg.Power, departmentZone(c), trusted, sensor, func(bool) { screen.Poke() }, log.With("component", "power"))
 	if err != nil {
 		return err
 	}
 	watcher := newWatcher(s, log.With("component", "config"))
 	shown := new(pairing.Shown)
 	turns := newBeats()
-	var screen *display.Screen // set before any part runs
 	// One connection to the backend for the sync, the login and pairing:
 	// one pool of connections, one device token.
 	conn, err := sync.NewBackend(cfg.Backend.URL, cfg.Backend.CAFile, token, version)
@@ -70,6 +85,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 		IdleAfter: cfg.Screen.IdleAfter.D(), OfflineAfter: cfg.Screen.OfflineAfter.D(),
 		NewID: uuid.NewString, Fullscreen: cfg.Screen.Fullscreen && !f.Windowed, ShotsDir: f.Shots,
 		Heartbeat: turns.beat, Blank: pw.Blank, OnTouch: pw.Touch, DayKnown: known(trusted),
+		Night: pw.Night, OnFullBoard: pw.FullBoard,
 		AssetsDir: cfg.Screen.AssetsDir, Voice: speaker.voice, Login: loginPort,
 	})
 	if err != nil {
@@ -77,6 +93,7 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	facts := facts{voice: speaker.voice, power: pw, clock: trusted, sensor: sensor, pin: cfg.Motion.Pin, blankAfter: cfg.Power.BlankAfter.D(), watcher: watcher, page: screen.Page, screen: screen}
 	so := syncOptions(s, facts, screen, log)
+	so.Clock = base
 	so.Backend = conn // a token from pairing reaches the login at once
 	if login != nil {
 		so.Sessions = login.l

@@ -24,7 +24,7 @@ import (
 // newPower is the display power controller for the [power] section. A
 // hardware backend that cannot be used is logged and the screen draws black
 // instead.
-func newPower(c config.Power, loc *time.Location, trusted *clock.Trusted, sensor *motion.Sensor, log *slog.Logger) (*power.Controller, error) {
+func newPower(c config.Power, loc *time.Location, trusted *clock.Trusted, sensor *motion.Sensor, onChange func(bool), log *slog.Logger) (*power.Controller, error) {
 	hw, err := power.NewBackend(app.PowerBackend(c))
 	if err != nil {
 		log.Error("display power backend unusable: drawing black instead", "err", err)
@@ -35,7 +35,7 @@ func newPower(c config.Power, loc *time.Location, trusted *clock.Trusted, sensor
 		return nil, err // validated with the configuration; not reached
 	}
 	return power.NewController(power.Options{Backend: hw, Policy: policy, Clock: trusted,
-		Log: log, ClockKnown: known(trusted), MotionSensor: sensor.Active}), nil
+		Log: log, ClockKnown: known(trusted), MotionSensor: sensor.Active, OnChange: onChange}), nil
 }
 
 // known reports whether the trusted clock knows the day.

@@ -252,6 +252,8 @@ func Build(m Measurer, in Input) *Page {
 		b.gallery()
 	case board.PageIdle:
 		b.idle()
+	case board.PageNight:
+		b.night()
 	case board.PageLogin:
 		if id.PINProfile() != "" {
 			b.pin(id)

@@ -25,6 +25,20 @@ func (Real) Now() time.Time { return time.Now() }
 // After is time.After.
 func (Real) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
+// Shifted is the machine's clock moved to another instant: it starts at
+// the instant given to NewShifted and runs on at the real rate. A
+// technician sees a screen at 03:00 in the afternoon with it (--clock-from).
+type Shifted struct{ by time.Duration }
+
+// NewShifted is a clock that shows from now and runs on from there.
+func NewShifted(from time.Time) Shifted { return Shifted{by: time.Until(from)} }
+
+// Now is the real time moved.
+func (s Shifted) Now() time.Time { return time.Now().Add(s.by) }
+
+// After is time.After: durations are real.
+func (Shifted) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
 // Fake is a clock that moves only when told to. It is safe for concurrent use.
 type Fake struct {
 	mu      sync.Mutex

@@ -333,3 +333,18 @@ func TestTrustedDateJitter(t *testing.T) {
 		t.Errorf("after the backend's clock went back a minute: Now %s, want %s", got, back)
 	}
 }
+
+// TestShifted: a shifted clock starts at its instant and runs at the real
+// rate.
+func TestShifted(t *testing.T) {
+	from := time.Date(2027, 1, 12, 3, 0, 0, 0, time.UTC)
+	c := NewShifted(from)
+	a := c.Now()
+	if d := a.Sub(from); d < 0 || d > time.Second {
+		t.Fatalf("Now = %s, want %s", a, from)
+	}
+	<-c.After(20 * time.Millisecond)
+	if d := c.Now().Sub(a); d < 20*time.Millisecond || d > 5*time.Second {
+		t.Fatalf("after 20 ms the clock moved %s", d)
+	}
+}

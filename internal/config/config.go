@@ -120,6 +120,10 @@ type Power struct {
 	BlankAfter Duration `toml:"blank_after"`
 	// NightWake is how long the display stays on when woken during off hours.
 	NightWake Duration `toml:"night_wake"`
+	// NightPage is how long a touch or motion at night (the off hours, or
+	// 23:00-05:00) shows the night page before the display goes dark
+	// again; "0s" shows the day's board instead, for NightWake.
+	NightPage Duration `toml:"night_page"`
 }
 
 // Motion is the optional PIR sensor on a GPIO pin.
@@ -204,6 +208,7 @@ func Default() Config {
 			Schedule:   []string{"daily off 22:00-06:00"},
 			BlankAfter: Duration(10 * time.Minute),
 			NightWake:  Duration(3 * time.Minute),
+			NightPage:  Duration(30 * time.Second),
 		},
 		Motion: Motion{
 			Pin:      "GPIO17",
@@ -589,6 +594,9 @@ func (c Config) Validate() error {
 	}
 	positive(bad, "power.blank_after", c.Power.BlankAfter)
 	positive(bad, "power.night_wake", c.Power.NightWake)
+	if d := c.Power.NightPage.D(); d < 0 || d > time.Hour {
+		bad("power.night_page", "%s is out of range (0s for none, up to 1h)", d)
+	}
 
 	if !gpioPin.MatchString(c.Motion.Pin) {
 		bad("motion.pin", "%q is not a GPIO line name (e.g. \"GPIO17\")", c.Motion.Pin)

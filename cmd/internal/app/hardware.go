@@ -16,7 +16,7 @@ func PowerPolicy(c config.Power, loc *time.Location) (power.Policy, error) {
 	if err != nil {
 		return power.Policy{}, fmt.Errorf("power.schedule: %w", err)
 	}
-	return power.Policy{Schedule: sched, Location: loc, BlankAfter: c.BlankAfter.D(), NightWake: c.NightWake.D()}, nil
+	return power.Policy{Schedule: sched, Location: loc, BlankAfter: c.BlankAfter.D(), NightWake: c.NightWake.D(), NightPage: c.NightPage.D()}, nil
 }
 
 // PowerBackend is the [power] section's hardware backend.

@@ -18,13 +18,17 @@ import (
 // hands over (it needs no display for either), and skaerm-screen draws.
 
 // RunSynopsis is the synopsis of `skaerm run`.
-const RunSynopsis = "[--config FILE] [--backend URL --token T] [--cache FILE] [--windowed] [--shots DIR]"
+const RunSynopsis = "[--config FILE] [--backend URL --token T] [--cache FILE] [--windowed] [--shots DIR] [--clock-from RFC3339]"
 
 // RunFlags are the flags of `skaerm run`.
 type RunFlags struct {
 	Flags
 	Windowed bool
 	Shots    string
+	// ClockFrom, when set, is the instant the screen's clock starts at;
+	// it runs on from there and follows neither NTP nor the backend.
+	ClockFrom time.Time
+	clockFrom string
 }
 
 // Register adds the flags to fs.
@@ -32,6 +36,7 @@ func (r *RunFlags) Register(fs *flag.FlagSet) {
 	r.Flags.Register(fs, true)
 	fs.BoolVar(&r.Windowed, "windowed", false, "draw in a window instead of fullscreen")
 	fs.StringVar(&r.Shots, "shots", "", "write a PNG of each newly drawn page into this folder")
+	fs.StringVar(&r.clockFrom, "clock-from", "", "start the screen's clock at this instant, RFC 3339, and run on from there (to see the night page or the schedule by day)")
 }
 
 // ParseRun parses the command line of `skaerm run`; --help gives
@@ -40,7 +45,17 @@ func ParseRun(args []string, w io.Writer) (RunFlags, error) {
 	fs := NewFlags("run", RunSynopsis, w)
 	var f RunFlags
 	f.Register(fs)
-	return f, Parse(fs, args)
+	if err := Parse(fs, args); err != nil {
+		return f, err
+	}
+	if f.clockFrom != "" {
+		t, err := time.Parse(time.RFC3339, f.clockFrom)
+		if err != nil {
+			return f, UsageError(fmt.Errorf("--clock-from %q is not an RFC 3339 time (e.g. 2027-01-12T03:00:00+01:00)", f.clockFrom))
+		}
+		f.ClockFrom = t
+	}
+	return f, nil
 }
 
 // ParseSnapshot parses and checks the command line of `skaerm snapshot`

@@ -49,6 +49,9 @@ type Config struct {
 	NewID func() string
 	// OnTouch, when set, is called for every press, before the page acts.
 	OnTouch func()
+	// OnFullBoard, when set, is called when the resident leaves the night
+	// page for the day's board.
+	OnFullBoard func()
 }
 
 // Reading is one reading of the Source, immutable once made.
@@ -90,9 +93,11 @@ type Tick struct {
 	Pairing    Pairing
 	Blank      bool // the display is off: draw black, a touch only wakes
 	DayUnknown bool // the clock cannot name today
-	Woken      bool // a motion sensor saw someone
-	Pointers   []Pointer
-	Written    []Written
+	// Night: a display lit again now shows the night page, not the board.
+	Night    bool
+	Woken    bool // a motion sensor saw someone
+	Pointers []Pointer
+	Written  []Written
 	// Speaking is the card the voice is reading ("" when silent).
 	Speaking board.CardKey
 	// Login is the login client's state; nil when the screen has none.
@@ -132,6 +137,7 @@ type Game struct {
 	seenRefuse map[string]bool
 	pairing    Pairing
 	blank      bool
+	night      bool // the last tick's Night
 	dayUnknown bool
 	speaking   board.CardKey // what the voice says it is reading
 	speech     *Speech       // asked of the voice in this Step
@@ -253,7 +259,17 @@ func (g *Game) Step(t Tick) (repaint bool, writes []board.Signup) {
 	if blankChanged {
 		g.blank = t.Blank
 		g.dirty = true
+		if !g.blank && t.Night && !g.state.Page.Is(board.PageNight) {
+			// Lit again at night: the calm page, not the bright board.
+			g.Open(board.PageOf(board.PageNight))
+			g.lastTouch = now
+		}
 	}
+	if g.night && !t.Night && g.state.Page.Is(board.PageNight) {
+		// The morning came while the night page was shown.
+		g.Open(board.PageOf(board.PageToday))
+	}
+	g.night = t.Night
 	if t.DayUnknown != g.dayUnknown {
 		g.dayUnknown = t.DayUnknown
 		g.dirty = true
@@ -444,6 +460,9 @@ func (g *Game) act(now time.Time, in layout.Intent) {
 	g.dirty = true
 	switch in.Kind {
 	case layout.Open:
+		if g.state.Page.Is(board.PageNight) && g.cfg.OnFullBoard != nil {
+			g.cfg.OnFullBoard()
+		}
 		g.Open(in.Page)
 	case layout.Turn:
 		g.state.Offset = in.Offset
@@ -579,7 +598,7 @@ func (g *Game) timers(now time.Time) {
 		g.state.Slot, g.state.SlotEnd, g.state.Booking = time.Time{}, time.Time{}, ""
 		g.dirty = true
 	}
-	if !g.state.Page.Is(board.PageIdle) && now.Sub(g.lastTouch) >= g.cfg.IdleAfter && g.shown != nil && g.shown.Board != nil && g.login.state.Who == "" {
+	if !g.state.Page.Is(board.PageIdle) && !g.state.Page.Is(board.PageNight) && now.Sub(g.lastTouch) >= g.cfg.IdleAfter && g.shown != nil && g.shown.Board != nil && g.login.state.Who == "" {
 		g.Open(board.PageOf(board.PageIdle))
 		g.idleSince = now
 	}

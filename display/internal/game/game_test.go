@@ -23,6 +23,8 @@ type play struct {
 	writes  []board.Signup
 	// speaking is what the voice says it is reading, on every turn.
 	speaking board.CardKey
+	// night is whether it is night for the screen, on every turn.
+	night bool
 }
 
 func newPlay(t *testing.T, edit ...func(*game.Config)) *play {
@@ -55,7 +57,7 @@ func newPlay(t *testing.T, edit ...func(*game.Config)) *play {
 // step runs one turn at p.now with what tick carries, and keeps what the
 // game hands out to be written.
 func (p *play) step(tick game.Tick) bool {
-	tick.Now, tick.Reading, tick.Speaking = p.now, p.reading, p.speaking
+	tick.Now, tick.Reading, tick.Speaking, tick.Night = p.now, p.reading, p.speaking, p.night
 	repaint, writes := p.g.Step(tick)
 	p.writes = append(p.writes, writes...)
 	return repaint

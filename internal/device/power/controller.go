@@ -61,6 +61,11 @@ type Options struct {
 	// the sensor's Active; nil means none. Without one, idleness never
 	// blanks the display in the daytime (see Inputs.MotionSensor).
 	MotionSensor func() bool
+	// OnChange, when set, is called from the controller's goroutine after
+	// the display went on or off, e.g. to make the renderer draw the
+	// change at once (black, or the page again) rather than at its next
+	// frame.
+	OnChange func(on bool)
 }
 
 // Controller applies the policy to the display. Build it with
@@ -72,6 +77,7 @@ type Controller struct {
 	clk    clock.Clock
 	known  func() bool
 	sensor func() bool
+	change func(on bool)
 	log    *slog.Logger
 	poke   chan struct{}
 
@@ -81,6 +87,7 @@ type Controller struct {
 	lastMotion time.Time
 	lastTouch  time.Time
 	wakeUntil  time.Time // a waking notice is shown until then
+	fullBoard  bool      // woken at night, the resident asked for the board; until dark again
 	state      State
 
 	// Owned by the Run goroutine.
@@ -90,7 +97,7 @@ type Controller struct {
 
 // NewController returns a controller that has not switched anything yet.
 func NewController(o Options) *Controller {
-	c := &Controller{hw: o.Backend, black: &Black{}, clk: o.Clock, known: o.ClockKnown, sensor: o.MotionSensor, log: o.Log, policy: o.Policy, poke: make(chan struct{}, 1)}
+	c := &Controller{hw: o.Backend, black: &Black{}, clk: o.Clock, known: o.ClockKnown, sensor: o.MotionSensor, change: o.OnChange, log: o.Log, policy: o.Policy, poke: make(chan struct{}, 1)}
 	if b, ok := c.hw.(*Black); ok {
 		c.black, c.hw = b, nil
 	}
@@ -125,6 +132,33 @@ func (c *Controller) WakeUntil(t time.Time) {
 	if changed {
 		c.wake()
 	}
+}
+
+// FullBoard records that the resident woken at night asked for the day's
+// board: the display stays lit for the policy's NightWake after the last
+// touch instead of NightPage, until it goes dark.
+func (c *Controller) FullBoard() {
+	c.mu.Lock()
+	changed := !c.fullBoard
+	c.fullBoard = true
+	wake := c.policy.NightWake
+	c.mu.Unlock()
+	if changed {
+		if wake <= 0 {
+			wake = DefaultNightWake
+		}
+		c.log.Info("display kept lit for the day's board, asked for on the night page", "for", wake)
+		c.wake()
+	}
+}
+
+// Night reports whether a display woken at t shows the night page (see
+// Policy.Night). Cheap enough for every frame.
+func (c *Controller) Night(t time.Time) bool {
+	c.mu.Lock()
+	p := c.policy
+	c.mu.Unlock()
+	return p.Night(t, c.known())
 }
 
 // Touch records a touch on the screen.
@@ -210,7 +244,7 @@ func (c *Controller) step(ctx context.Context) Decision {
 	now := c.clk.Now()
 	c.mu.Lock()
 	p := c.policy
-	in := Inputs{Now: now, LastMotion: c.lastMotion, LastTouch: c.lastTouch, Started: c.started, WakeUntil: c.wakeUntil}
+	in := Inputs{Now: now, LastMotion: c.lastMotion, LastTouch: c.lastTouch, Started: c.started, WakeUntil: c.wakeUntil, FullBoard: c.fullBoard}
 	c.mu.Unlock()
 	in.ClockUnknown = !c.known()
 	in.MotionSensor = c.sensor != nil && c.sensor()
@@ -245,9 +279,15 @@ func (c *Controller) apply(ctx context.Context, d Decision, now time.Time) {
 		st.Since = now
 	}
 	c.state = st
+	if !d.On {
+		c.fullBoard = false // the next wake at night shows the night page again
+	}
 	c.mu.Unlock()
 	if prev.On != d.On || prev.Reason == "starting" {
 		c.log.Info("display power", "on", d.On, "reason", d.Reason, "backend", st.Backend)
+	}
+	if prev.On != d.On && c.change != nil {
+		c.change(d.On)
 	}
 }
 

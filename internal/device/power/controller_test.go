@@ -296,3 +296,57 @@ func TestControllerOffHours(t *testing.T) {
 		t.Fatal("off hours followed with a clock that cannot be believed")
 	}
 }
+
+// TestControllerNightPage: a touch at night lights the night page for its
+// time and OnChange tells of each change; the board asked for keeps the
+// display lit for the night wake, and the next wake is the night page's
+// again.
+func TestControllerNightPage(t *testing.T) {
+	loc := cph(t)
+	fake := clock.NewFake(time.Date(2026, 11, 24, 3, 0, 0, 0, loc))
+	changes := make(chan bool, 16)
+	c := NewController(Options{
+		Policy: Policy{Schedule: mustSchedule(t, "daily off 22:00-06:00"), Location: loc, NightPage: 30 * time.Second},
+		Clock:  fake, Log: quiet, OnChange: func(on bool) { changes <- on },
+	})
+	c.started = fake.Now().Add(-time.Hour)
+	ctx := context.Background()
+	step := func() Decision { return c.step(ctx) }
+	if d := step(); d.On {
+		t.Fatalf("at 03:00 untouched: %+v", d)
+	}
+	if on := <-changes; on {
+		t.Fatal("OnChange said on")
+	}
+	if !c.Night(fake.Now()) || c.Night(time.Date(2026, 11, 24, 12, 0, 0, 0, loc)) {
+		t.Fatal("Night wrong at 03:00 or noon")
+	}
+	c.Touch()
+	if d := step(); !d.On || !strings.Contains(d.Reason, "night page") {
+		t.Fatalf("after a touch: %+v", d)
+	}
+	if on := <-changes; !on {
+		t.Fatal("OnChange said off after the touch")
+	}
+	fake.Advance(30 * time.Second)
+	if d := step(); d.On || !c.Blank() {
+		t.Fatalf("30 s after the touch: %+v", d)
+	}
+	<-changes
+	c.Touch()
+	step()
+	c.FullBoard()
+	fake.Advance(2 * time.Minute)
+	if d := step(); !d.On || strings.Contains(d.Reason, "night page") {
+		t.Fatalf("2 min into the board asked for: %+v", d)
+	}
+	fake.Advance(time.Minute)
+	if d := step(); d.On {
+		t.Fatalf("3 min into the board asked for: %+v", d)
+	}
+	c.Touch()
+	fake.Advance(31 * time.Second)
+	if d := step(); d.On {
+		t.Fatalf("the next wake kept the board's time: %+v", d)
+	}
+}

@@ -11,6 +11,20 @@ const (
 	DefaultNightWake  = 3 * time.Minute
 )
 
+// The night hours, by the department's clock: from 23:00 until 05:00,
+// the hours words.PartOfDay calls the night. In them a dark display woken
+// by a touch or motion shows the night page, schedule or not.
+const (
+	NightFrom = 23
+	NightTo   = 5
+)
+
+// NightHour reports whether t falls in the night hours in loc.
+func NightHour(t time.Time, loc *time.Location) bool {
+	h := t.In(loc).Hour()
+	return h >= NightFrom || h < NightTo
+}
+
 // Policy is when the display should be on. It is a value: the controller
 // swaps it whole when the configuration changes.
 type Policy struct {
@@ -25,6 +39,29 @@ type Policy struct {
 	// NightWake is how long a touch or motion lights the display during
 	// scheduled-off hours. 0 means 3 minutes.
 	NightWake time.Duration
+	// NightPage is how long a touch or motion lights the display at night
+	// (the off hours, or the night hours by the department's clock) when
+	// it shows the night page rather than the day's board; 0 means the
+	// screen has no night page, and a wake at night shows the board for
+	// NightWake as in the day.
+	NightPage time.Duration
+}
+
+// Night reports whether a dark display woken at t shows the night page: the
+// screen has one, and t falls in the schedule's off hours or the night
+// hours. With a clock that cannot be believed it is never night.
+func (p Policy) Night(t time.Time, clockKnown bool) bool {
+	if p.NightPage <= 0 || !clockKnown {
+		return false
+	}
+	loc := p.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	if mode, _ := p.Schedule.At(t, loc); mode == ScheduledOff {
+		return true
+	}
+	return NightHour(t, loc)
 }
 
 // Inputs are what the decision looks at. Zero times mean "never".
@@ -49,6 +86,10 @@ type Inputs struct {
 	// then; the display is on till then, whatever the schedule, the
 	// motion sensor or idleness say.
 	WakeUntil time.Time
+	// FullBoard says the resident woken at night asked for the day's board
+	// ("Vis dagens program"): it stays for NightWake after the last touch,
+	// not the night page's shorter NightPage.
+	FullBoard bool
 }
 
 // Decision is what the display should be, why, and when to look again.
@@ -90,9 +131,13 @@ func (p Policy) Decide(in Inputs) Decision {
 	case ScheduledOn:
 		return Decision{On: true, Reason: fmt.Sprintf("scheduled on (%s)", rule), Next: boundary}
 	case ScheduledOff:
-		if !act.IsZero() && now.Sub(act) < nightWake {
-			return Decision{On: true, Reason: fmt.Sprintf("woken by %s during off hours (%s)", what, rule),
-				Next: earliest(act.Add(nightWake), boundary)}
+		hold, page := nightWake, ""
+		if p.NightPage > 0 && !in.FullBoard {
+			hold, page = p.NightPage, ", showing the night page"
+		}
+		if !act.IsZero() && now.Sub(act) < hold {
+			return Decision{On: true, Reason: fmt.Sprintf("woken by %s during off hours (%s)%s", what, rule, page),
+				Next: earliest(act.Add(hold), boundary)}
 		}
 		return Decision{On: false, Reason: fmt.Sprintf("scheduled off (%s)", rule), Next: boundary}
 	}
@@ -105,6 +150,14 @@ func (p Policy) Decide(in Inputs) Decision {
 	}
 	if blankAfter < 0 {
 		return Decision{On: true, Reason: "idle blanking disabled" + note, Next: boundary}
+	}
+	if p.NightPage > 0 && !in.FullBoard && !in.ClockUnknown && NightHour(now, loc) && p.NightPage < blankAfter {
+		// At night the display a touch lit shows the night page, and goes
+		// dark again as soon.
+		if !act.IsZero() && now.Sub(act) < p.NightPage {
+			return Decision{On: true, Reason: "woken by " + what + " in the night hours, showing the night page", Next: earliest(act.Add(p.NightPage), boundary)}
+		}
+		return Decision{On: false, Reason: fmt.Sprintf("night hours: no touch or motion for %s", p.NightPage), Next: earliest(nextNightEnd(now, loc), boundary)}
 	}
 	if !act.IsZero() && now.Sub(act) < blankAfter {
 		return Decision{On: true, Reason: "in use (" + what + ")" + note, Next: earliest(act.Add(blankAfter), boundary)}
@@ -136,4 +189,14 @@ func earliest(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// nextNightEnd is when the night hours holding now end (NightTo o'clock).
+func nextNightEnd(now time.Time, loc *time.Location) time.Time {
+	t := now.In(loc)
+	end := time.Date(t.Year(), t.Month(), t.Day(), NightTo, 0, 0, 0, loc)
+	if !end.After(t) {
+		end = time.Date(t.Year(), t.Month(), t.Day()+1, NightTo, 0, 0, 0, loc)
+	}
+	return end
 }

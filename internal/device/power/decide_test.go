@@ -1,6 +1,7 @@
 package power
 
 import (
+	"skaerm/words"
 	"strings"
 	"testing"
 	"time"
@@ -139,5 +140,78 @@ func TestDecideWakingNotice(t *testing.T) {
 				t.Fatalf("Decide = on %t %q next %s, want on %t %q next %s", d.On, d.Reason, d.Next.In(loc), tt.on, tt.reason, tt.next.In(loc))
 			}
 		})
+	}
+}
+
+// TestDecideNightPage: at night a wake lights the night page for
+// NightPage, the day's board asked for lasts NightWake, and the night
+// hours count without a schedule on a screen that blanks by a sensor.
+func TestDecideNightPage(t *testing.T) {
+	loc := cph(t)
+	day := func(h, m, s int) time.Time { return time.Date(2026, 11, 24, h, m, s, 0, loc) }
+	sched := Policy{Schedule: mustSchedule(t, "daily off 22:00-06:00"), Location: loc, NightPage: 30 * time.Second}
+	none := Policy{Location: loc, NightPage: 30 * time.Second}
+	boot := day(0, 0, 0).Add(-48 * time.Hour)
+	tests := []struct {
+		name   string
+		p      Policy
+		now    time.Time
+		touch  time.Time
+		full   bool
+		sensor bool
+		on     bool
+		reason string
+		next   time.Time
+	}{
+		{"night page after a touch at 03:00", sched, day(3, 0, 10), day(3, 0, 0), false, false, true, "showing the night page", day(3, 0, 30)},
+		{"dark 30 s after", sched, day(3, 0, 30), day(3, 0, 0), false, false, false, "scheduled off", day(6, 0, 0)},
+		{"the board asked for lasts the night wake", sched, day(3, 2, 0), day(3, 0, 0), true, false, true, "woken by touch during off hours (daily off 22:00-06:00)", day(3, 3, 0)},
+		{"night hours without a schedule, with a sensor", none, day(3, 0, 10), day(3, 0, 0), false, true, true, "in the night hours, showing the night page", day(3, 0, 30)},
+		{"dark again in the night hours", none, day(3, 0, 40), day(3, 0, 0), false, true, false, "night hours", day(5, 0, 0)},
+		{"the board asked for in the night hours", none, day(3, 5, 0), day(3, 0, 0), true, true, true, "in use (touch)", day(3, 10, 0)},
+		{"after 05:00 the day's rules", none, day(5, 5, 0), day(5, 0, 0), false, true, true, "in use (touch)", day(5, 10, 0)},
+		{"without a sensor the night hours keep the display on", none, day(3, 5, 0), day(3, 0, 0), false, false, true, "daytime", time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.p.Decide(Inputs{Now: tt.now, LastTouch: tt.touch, Started: boot, FullBoard: tt.full, MotionSensor: tt.sensor})
+			if d.On != tt.on || !strings.Contains(d.Reason, tt.reason) {
+				t.Fatalf("Decide = on %t %q, want on %t %q", d.On, d.Reason, tt.on, tt.reason)
+			}
+			if !d.Next.Equal(tt.next) {
+				t.Fatalf("Next = %s, want %s", d.Next.In(loc), tt.next.In(loc))
+			}
+		})
+	}
+	for _, tt := range []struct {
+		p     Policy
+		at    time.Time
+		known bool
+		night bool
+	}{
+		{sched, day(22, 30, 0), true, true}, // off hours, before the night hours
+		{sched, day(5, 30, 0), true, true},
+		{sched, day(6, 0, 0), true, false},
+		{none, day(22, 30, 0), true, false},
+		{none, day(23, 0, 0), true, true},
+		{none, day(4, 59, 0), true, true},
+		{none, day(3, 0, 0), false, false},                                           // a clock that cannot be believed
+		{Policy{Schedule: sched.Schedule, Location: loc}, day(3, 0, 0), true, false}, // no night page
+	} {
+		if got := tt.p.Night(tt.at, tt.known); got != tt.night {
+			t.Errorf("Night(%s, known %t) = %t, want %t", tt.at.Format("15:04"), tt.known, got, tt.night)
+		}
+	}
+}
+
+// TestNightHoursArePartOfDayNight: the night hours are the hours the
+// screen's words call the night.
+func TestNightHoursArePartOfDayNight(t *testing.T) {
+	loc := cph(t)
+	for h := range 24 {
+		at := time.Date(2026, 11, 24, h, 30, 0, 0, loc)
+		if got, want := NightHour(at, loc), words.PartOfDay(at, loc) == words.Night; got != want {
+			t.Errorf("%02d:30: NightHour %t, words say night %t", h, got, want)
+		}
 	}
 }

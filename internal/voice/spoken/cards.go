@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"skaerm/board"
+	"skaerm/words"
 )
 
 // Meal is a meal's card read aloud: "Frokost klokken tolv. Boller i karry
@@ -209,6 +210,21 @@ func (w *Words) Roster(b *board.Board, now time.Time) string {
 	return sentences(w.s.OnDuty + ": " + names)
 }
 
+// Night is the night page read aloud: "Det er nat. Klokken er kvart over
+// tre. Natten til tirsdag. Morgenmad klokken halv otte."
+func (w *Words) Night(b *board.Board, now time.Time) string {
+	loc := b.Location()
+	parts := []string{w.s.ItIs[words.PartOfDay(now, loc)], w.TimeIs(now, loc), w.s.PartOfDay(now, loc)}
+	if m, ok := board.FirstInMorning(b, now); ok {
+		what := m.Title
+		if what == "" {
+			what = w.s.Meal(m.Meal)
+		}
+		parts = append(parts, what+" "+w.Time(m.Start, loc))
+	}
+	return sentences(parts...)
+}
+
 // Card is what the card named key says on the board at now, and the staff
 // recording that reads it instead (nil for none); ok is false when the
 // board no longer holds it.
@@ -255,6 +271,8 @@ func (w *Words) Card(b *board.Board, key board.CardKey, now time.Time) (text str
 		}
 	case board.RosterCard:
 		return w.Roster(b, now), nil, true
+	case board.NightCard:
+		return w.Night(b, now), nil, true
 	}
 	return "", nil, false
 }

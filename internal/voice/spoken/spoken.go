@@ -134,31 +134,48 @@ func itoa(n int) string {
 // "klokken halv tre", "klokken kvart i elleve", "klokken fem minutter over
 // ni".
 func (w *Words) Time(t time.Time, loc *time.Location) string {
+	phrase, full := w.clock(t, loc)
+	if full {
+		return sprintf(w.l.OClock, phrase)
+	}
+	return sprintf(w.l.At, phrase)
+}
+
+// TimeIs says the time of t in loc as a sentence: "Klokken er kvart over
+// tre.", "It is three o'clock."
+func (w *Words) TimeIs(t time.Time, loc *time.Location) string {
+	phrase, full := w.clock(t, loc)
+	if full {
+		return sprintf(w.l.TimeIs[1], phrase)
+	}
+	return sprintf(w.l.TimeIs[0], phrase)
+}
+
+// clock is the time read on a clock without its frame ("kvart over tre"),
+// and whether it is a full hour (then only the hour: "tre").
+func (w *Words) clock(t time.Time, loc *time.Location) (string, bool) {
 	l := w.l
 	t = t.In(loc)
 	h, m := t.Hour(), t.Minute()
 	hour := func(h int) string { return l.ClockHours[(h+11)%12+1] }
-	var s string
 	switch {
 	case m == 0:
 		if (h+11)%12+1 == 1 && l.FullOne != "" {
-			return sprintf(l.OClock, l.FullOne)
+			return l.FullOne, true
 		}
-		return sprintf(l.OClock, hour(h))
+		return hour(h), true
 	case m == 15:
-		s = sprintf(l.Quarter[0], hour(h))
+		return sprintf(l.Quarter[0], hour(h)), false
 	case m == 45:
-		s = sprintf(l.Quarter[1], hour(h+1))
+		return sprintf(l.Quarter[1], hour(h+1)), false
 	case m == 30 && l.HalfNext:
-		s = sprintf(l.Half, hour(h+1))
+		return sprintf(l.Half, hour(h+1)), false
 	case m == 30:
-		s = sprintf(l.Half, hour(h))
+		return sprintf(l.Half, hour(h)), false
 	case m < 30:
-		s = w.minutesPhrase(0, m, hour(h))
-	default:
-		s = w.minutesPhrase(1, 60-m, hour(h+1))
+		return w.minutesPhrase(0, m, hour(h)), false
 	}
-	return sprintf(l.At, s)
+	return w.minutesPhrase(1, 60-m, hour(h+1)), false
 }
 
 func (w *Words) minutesPhrase(i, n int, hour string) string {

@@ -317,3 +317,29 @@ func TestBookableReadAloud(t *testing.T) {
 		t.Errorf("nothing free, today only: %q", text)
 	}
 }
+
+// TestNight: the night page read aloud says the part of the day, the time
+// as a sentence, the night by the morning it leads to, and what comes
+// first in the morning.
+func TestNight(t *testing.T) {
+	at := func(d, h, m int) time.Time { return time.Date(2026, 12, d, h, m, 0, 0, cph) }
+	b := &board.Board{
+		Department: board.Department{Timezone: "Europe/Copenhagen", Locale: "da"},
+		Meals:      []board.Meal{{ID: "m1", Kind: board.Breakfast, Start: at(1, 7, 30)}},
+	}
+	inEach(t, "night page at 03:15", [4]string{
+		"Det er nat. Klokken er kvart over tre. Natten til tirsdag. Morgenmad klokken halv otte.",
+		"Det er natt. Klokka er kvart over tre. Natt til tirsdag. Frokost klokka halv åtte.",
+		"Es ist Nacht. Es ist Viertel nach drei. Nacht zum Dienstag. Frühstück um halb acht.",
+		"It's night-time. It is quarter past three. Monday night. Breakfast at half past seven.",
+	}, func(w *Words) string { return w.Night(b, at(1, 3, 15)) })
+	inEach(t, "night page at 23:00 without a morning", [4]string{
+		"Det er nat. Klokken er elleve. Natten til onsdag.",
+		"Det er natt. Klokka er elleve. Natt til onsdag.",
+		"Es ist Nacht. Es ist elf Uhr. Nacht zum Mittwoch.",
+		"It's night-time. It is eleven o'clock. Tuesday night.",
+	}, func(w *Words) string { return w.Night(b, at(1, 23, 0)) })
+	if got, _, ok := For("da").Card(b, board.KeyOf(board.NightCard, ""), at(1, 3, 15)); !ok || got == "" {
+		t.Fatalf("the night card: %q %t", got, ok)
+	}
+}
