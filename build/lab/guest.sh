@@ -285,9 +285,9 @@ phase_install() {
 	# authority, as for a backend with a private CA).
 	install -m 0644 "$LAB/ca.pem" /etc/skaerm/lab-ca.pem
 	sed -i 's|^url = .*|url = "https://backend.lab"|; s|^ca_file = .*|ca_file = "/etc/skaerm/lab-ca.pem"|' /etc/skaerm/config.toml
-	# No off hours: what the display shows must not depend on the hour the
-	# lab runs at (check 6 sets its own schedule).
-	set_power schedule '[]'
+	# No off hours and no night page: what the display shows must not
+	# depend on the hour the lab runs at (check 6 sets its own schedule).
+	set_power schedule '[]' night_page '"0s"'
 	cp /etc/skaerm/config.toml "$OUT/config.toml"
 	finish
 }
@@ -709,9 +709,9 @@ check_cec() {
 	# applies at the next start of the screen; the schedule at once. The
 	# restarted screen goes on with the backend's clock offset its cache
 	# kept in this boot, so the schedule holds at once (the lab has no NTP).
-	# A screen started in off hours stays lit for night_wake after its
-	# start, as after a touch: 20 s here instead of 3 minutes.
-	set_power backend '"dpms"' schedule "$(off_now)" night_wake '"20s"'
+	# A screen started in off hours stays lit for night_page after its
+	# start, as after a touch: 20 s here instead of 30 s.
+	set_power backend '"dpms"' schedule "$(off_now)" night_wake '"20s"' night_page '"20s"'
 	local inv
 	systemctl restart skaerm.service
 	wait_screen 120 || fail "skaerm.service not back after its restart"
@@ -719,6 +719,17 @@ check_cec() {
 	expect "the restarted screen keeps the backend's clock" wait_for 30 sh -c "journalctl -b _SYSTEMD_INVOCATION_ID=$inv -o cat | grep -q 'kept backend clock offset used'"
 	if wait_for 60 sh -c 'xset q | grep -q "Monitor is Off"'; then
 		note "dpms: off in the off hours"
+		# Staff's urgent notice with wake switches the dark display on
+		# until it ends, whatever the schedule says.
+		local t0
+		t0="$(uptime_s)"
+		if ask "notice lab-wake 300" >>"$OUT/check-6.log" && wait_for 30 sh -c 'xset q | grep -q "Monitor is On"'; then
+			note "dpms: on $(awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }') s after staff posted a waking notice"
+		else
+			fail "dpms: a waking notice did not switch the display on within 30 s ($(xset q 2>&1 | grep -i monitor | tr -s ' '))"
+		fi
+		ask "notice lab-wake end" >>"$OUT/check-6.log" || fail "the lab could not end its notice"
+		expect "dpms: off again when the notice ends" wait_for 60 sh -c 'xset q | grep -q "Monitor is Off"'
 	else
 		fail "dpms: the monitor is not off ($(xset q 2>&1 | grep -i monitor | tr -s ' '))"
 	fi

@@ -210,6 +210,19 @@ serve_requests() {
 			reply="$(admin GET /admin/v1/booking-requests 2>&1 | jq -r --arg r "${verb#bookings }" \
 				'.[] | select(.resource_id == $r) | "\(.profile_id) \(.action) \(.result) \(.received) \(.id)"' 2>&1)" || rc=1
 			;;
+		notice\ *)
+			# An urgent notice that wakes the display, for the seconds given
+			# ("notice ID SECONDS"), or "notice ID end" to end it.
+			local nid nfor
+			read -r nid nfor <<<"${verb#notice }"
+			if [ "$nfor" = end ]; then
+				reply="$(admin DELETE "/admin/v1/notices/$nid" 2>&1)" || rc=1
+			else
+				reply="$(admin PUT "/admin/v1/notices/$nid" "$(jq -nc --arg id "$nid" --arg d "$department" \
+					--arg from "$(date -u -d '-5 sec' +%Y-%m-%dT%H:%M:%SZ)" --arg until "$(date -u -d "+${nfor:-60} sec" +%Y-%m-%dT%H:%M:%SZ)" \
+					'{id: $id, level: "urgent", title: "Brandøvelse i aften", from: $from, until: $until, wake: true, department_id: $d}')" 2>&1)" || rc=1
+			fi
+			;;
 		activity) reply="$(lab_activity 2>&1)" || rc=1 ;;
 		now) reply="$(date +%s)" ;;
 		*) reply="unknown request $verb" rc=1 ;;

@@ -32,6 +32,7 @@ import (
 	"skaerm/cache"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
+	"skaerm/internal/testkit/soundtest"
 	"skaerm/internal/testkit/wait"
 	"skaerm/internal/testkit/xneed"
 	skaermsync "skaerm/sync"
@@ -103,6 +104,9 @@ type bookingTaps struct {
 	clk  clock.Clock
 	conf string
 	args []string
+	// speaker routes the screen's sound to the file heard (soundtest).
+	speaker bool
+	heard   string
 }
 
 // start runs an Xvfb of the size, the screen on it and the test's own sync.
@@ -141,6 +145,11 @@ func (bt *bookingTaps) start(bin string) {
 	conf := filepath.Join(home, "config.toml")
 	if err := os.WriteFile(conf, []byte(bt.conf), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	if bt.speaker {
+		if bt.heard, err = soundtest.WriteRC(home); err != nil {
+			t.Fatal(err)
+		}
 	}
 	args := append([]string{"run", "--config", conf, "--backend", bt.url, "--token", "T",
 		"--cache", filepath.Join(home, "cache.db"), "--log-level", "debug"}, bt.args...)

@@ -14,6 +14,8 @@ import (
 	"skaerm/board"
 	"skaerm/display/layout"
 	"skaerm/internal/clock"
+	"skaerm/internal/testkit/soundtest"
+	"skaerm/internal/testkit/wait"
 	"skaerm/internal/testkit/xneed"
 )
 
@@ -41,7 +43,8 @@ func TestNightPageAtThree(t *testing.T) {
 	clk := clock.NewShifted(at)
 	url, _ := startBackendWith(t, bin, []string{"--clock-from", from}, "T", "U")
 	bt := &bookingTaps{t: t, url: url, admin: backend.Admin{BaseURL: url}, w: 1920, h: 1080, clk: clk, args: []string{"--clock-from", from},
-		conf: "[power]\nschedule = [\"daily off 22:00-06:00\"]\nnight_page = \"30s\"\nnight_wake = \"45s\"\n"}
+		conf:    "[power]\nschedule = [\"daily off 22:00-06:00\"]\nnight_page = \"30s\"\nnight_wake = \"45s\"\n[audio]\nvolume = 100\nnight_volume = 30\n",
+		speaker: true}
 	bt.start(bin)
 	if _, err := bt.sync.SyncOnce(context.Background()); err != nil {
 		t.Fatal(err)
@@ -96,13 +99,37 @@ func TestNightPageAtThree(t *testing.T) {
 	if !waitLuma(bt, func(l float64) bool { return l > 0 }, 5*time.Second) {
 		t.Fatalf("the X screen stays black after the second tap (%s)", bt.shot())
 	}
-	var show point
+	var show, speak point
 	for _, tg := range night.Targets {
-		if tg.Intent.Kind == layout.Open && tg.Intent.Page.Is(board.PageToday) {
-			show = point{int(tg.R.X + tg.R.W/2), int(tg.R.Y + tg.R.H/2)}
+		c := point{int(tg.R.X + tg.R.W/2), int(tg.R.Y + tg.R.H/2)}
+		switch {
+		case tg.Intent.Kind == layout.Open && tg.Intent.Page.Is(board.PageToday):
+			show = c
+		case tg.Intent.Kind == layout.Read && tg.Intent.Card == board.KeyOf(board.NightCard, ""):
+			speak = c
 		}
 	}
+	// The speaker button reads the page, at the night volume: 30 of 100,
+	// a gain of 0.09, so no sample is above 9 % of full scale.
 	time.Sleep(700 * time.Millisecond) // past the bounce after the waking tap
+	bt.tap(speak, layout.Read)
+	var said []int16
+	if !wait.For(func() bool {
+		s, err := soundtest.Read(bt.heard)
+		said = s
+		return err == nil && len(s) > 22050 // half a second at espeak-ng's rate
+	}, 20*time.Second) {
+		t.Fatalf("nothing heard 20 s after the speaker button (%d samples)", len(said))
+	}
+	peak := 0
+	for _, v := range said {
+		peak = max(peak, int(math.Abs(float64(v))))
+	}
+	t.Logf("the night page read aloud: %d samples so far, peak %d of 32767", len(said), peak)
+	if peak == 0 || peak > 32767*9/100+1 {
+		t.Errorf("peak %d: want a sound at most 9 %% of full scale (night_volume 30)", peak)
+	}
+	time.Sleep(700 * time.Millisecond)
 	bt.tap(show, layout.Open)
 	shown := time.Now()
 	bt.log.await(t, mark, "the board kept lit", 5*time.Second, func(r record) bool {
