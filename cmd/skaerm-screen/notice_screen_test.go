@@ -11,6 +11,7 @@ import (
 
 	"skaerm/backend"
 	"skaerm/display/layout"
+	"skaerm/internal/testkit/soundtest"
 	"skaerm/internal/testkit/wait"
 	"skaerm/internal/testkit/xneed"
 )
@@ -21,8 +22,8 @@ var noticeRounds = flag.Int("notices", 3, "TestNoticeOnTheScreen: notices posted
 // backend's admin API to the real skaerm-screen on Xvfb and reads the X
 // screen back: each appears under the header (its band's colour) and
 // leaves when staff end it, pushed by the backend, not polled. The screen
-// tries to read each aloud once (the test has no loudspeaker, so its log
-// says it could not). It logs the time from the post to the frame, and
+// reads each aloud once, and the loudspeaker (ALSA's default device routed
+// to a file) hears it. It logs the time from the post to the frame, and
 // from the end to the frame (-args -notices 50 for figures).
 func TestNoticeOnTheScreen(t *testing.T) {
 	if msg := xneed.Missing("the notice test"); msg != "" {
@@ -37,7 +38,7 @@ func TestNoticeOnTheScreen(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	url, _ := startBackend(t, bin, "T", "U")
-	bt := &bookingTaps{t: t, url: url, admin: backend.Admin{BaseURL: url}, w: 1920, h: 1080}
+	bt := &bookingTaps{t: t, url: url, admin: backend.Admin{BaseURL: url}, w: 1920, h: 1080, speaker: true}
 	bt.start(bin)
 	// A point in the first band, under the header (11 % of the height).
 	x, y := 3, bt.h*11/100+20
@@ -60,9 +61,12 @@ func TestNoticeOnTheScreen(t *testing.T) {
 			t.Fatalf("notice %s: not on the X screen 10 s after it was posted (%s)", id, bt.shot())
 		}
 		on = append(on, time.Since(t0))
-		bt.log.await(t, mark, "the notice read aloud (or tried)", 20*time.Second, func(r record) bool {
-			return (r["msg"] == "announced" || r["msg"] == "announcement not said") && r["kind"] == "notice" && r["id"] == id
+		bt.log.await(t, mark, "the notice read aloud", 20*time.Second, func(r record) bool {
+			return r["msg"] == "announced" && r["kind"] == "notice" && r["id"] == id
 		})
+		if heard, err := soundtest.Read(bt.heard); err != nil || len(heard) < 22050 {
+			t.Fatalf("notice %s: said, but the loudspeaker heard %d samples (%v)", id, len(heard), err)
+		}
 		t1 := time.Now()
 		if err := bt.admin.Delete(ctx, "notices", id); err != nil {
 			t.Fatal(err)
