@@ -54,23 +54,7 @@ const laundry = "bk-d1-vask"
 // screen by the refusal in words over the grid (its red line in the header
 // read back from the X screen).
 func TestBookingByTaps(t *testing.T) {
-	if msg := xneed.Missing("the booking test"); msg != "" {
-		if xneed.CI() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		if xneed.CI() {
-			t.Fatal("the booking test needs Xvfb")
-		}
-		t.Skip("the booking test needs Xvfb")
-	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+"/", "skaerm/cmd/skaerm-screen", "skaerm/cmd/skaerm-backend")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := screenBinaries(t, "the booking test")
 	url, _ := startBackend(t, bin, "T", "U")
 
 	for _, sz := range [][2]int{{1920, 1080}, {1080, 1920}} {
@@ -649,4 +633,29 @@ func parseRecord(line string) record {
 		line = rest
 	}
 	return rec
+}
+
+// screenBinaries skips (or under CI fails) a test of the real screen on
+// an X display of its own when the machine cannot run one, and builds
+// skaerm-screen and skaerm-backend into a folder it returns.
+func screenBinaries(t *testing.T, what string) string {
+	t.Helper()
+	if msg := xneed.Missing(what); msg != "" {
+		if xneed.CI() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	if _, err := exec.LookPath("Xvfb"); err != nil {
+		if xneed.CI() {
+			t.Fatal(what + " needs Xvfb")
+		}
+		t.Skip(what + " needs Xvfb")
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", bin+"/", "skaerm/cmd/skaerm-screen", "skaerm/cmd/skaerm-backend")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"math"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"skaerm/internal/clock"
 	"skaerm/internal/testkit/soundtest"
 	"skaerm/internal/testkit/wait"
-	"skaerm/internal/testkit/xneed"
 )
 
 // TestNightPageAtThree runs the real backend and screen at 03:00 by their
@@ -26,17 +24,7 @@ import (
 // night page's mean luminance, read back from the X screen, is at most a
 // third of the day's board, which "Vis dagens program" shows.
 func TestNightPageAtThree(t *testing.T) {
-	if msg := xneed.Missing("the night page test"); msg != "" {
-		if xneed.CI() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+"/", "skaerm/cmd/skaerm-screen", "skaerm/cmd/skaerm-backend")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := screenBinaries(t, "the night page test")
 	// A Tuesday night in January, 03:00 in Copenhagen.
 	from := time.Date(2027, 1, 12, 3, 0, 0, 0, time.FixedZone("CET", 3600)).Format(time.RFC3339)
 	at, _ := time.Parse(time.RFC3339, from)

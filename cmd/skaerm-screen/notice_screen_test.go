@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os/exec"
 	"slices"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"skaerm/display/layout"
 	"skaerm/internal/testkit/soundtest"
 	"skaerm/internal/testkit/wait"
-	"skaerm/internal/testkit/xneed"
 )
 
 var noticeRounds = flag.Int("notices", 3, "TestNoticeOnTheScreen: notices posted and ended, one after the other")
@@ -26,17 +24,7 @@ var noticeRounds = flag.Int("notices", 3, "TestNoticeOnTheScreen: notices posted
 // to a file) hears it. It logs the time from the post to the frame, and
 // from the end to the frame (-args -notices 50 for figures).
 func TestNoticeOnTheScreen(t *testing.T) {
-	if msg := xneed.Missing("the notice test"); msg != "" {
-		if xneed.CI() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+"/", "skaerm/cmd/skaerm-screen", "skaerm/cmd/skaerm-backend")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := screenBinaries(t, "the notice test")
 	url, _ := startBackend(t, bin, "T", "U")
 	bt := &bookingTaps{t: t, url: url, admin: backend.Admin{BaseURL: url}, w: 1920, h: 1080, speaker: true}
 	bt.start(bin)
