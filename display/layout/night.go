@@ -41,17 +41,8 @@ func (b *builder) night() {
 	f := b.shrink(label, Font{Size: 4.6 * b.u, Bold: true}, btn.W-3*b.u, b.fSmall.Size)
 	b.line(btn.Inset(1.5*b.u), label, f, NightInk, Center)
 	b.target(btn, Intent{Kind: Open, Page: board.PageOf(board.PageToday)})
-	key := board.KeyOf(board.NightCard, "")
 	sb := Rect{foot.Right() - spk, foot.Y + (foot.H-spk)/2, spk, spk}
-	if b.in.Speaking == key {
-		b.box(sb, NightInk, NightInk, 0, spk/2)
-		b.p.Items = append(b.p.Items, Item{Kind: Icon, R: sb.Inset(spk * 0.2), Text: "speaker-stop", Color: NightBg, Fill: NightInk})
-	} else {
-		b.box(sb, NightBg, NightLine, 0.35*b.u, spk/2)
-		b.p.Items = append(b.p.Items, Item{Kind: Icon, R: sb.Inset(spk * 0.2), Text: "speaker", Color: NightInk, Fill: NightBg})
-	}
-	reach := math.Max(0, (7.45*b.u-spk)/2)
-	b.target(sb.Inset(-reach), Intent{Kind: Read, Card: key})
+	b.speakerIn(sb, board.KeyOf(board.NightCard, ""), NightInk, NightBg, NightLine, NightBg)
 
 	// The rows, centred in what is left: the sky, "Det er nat", the time,
 	// the night's name and the morning's first thing.

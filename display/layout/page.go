@@ -368,14 +368,23 @@ func (b *builder) speakerAt(r Rect, pad float64) Rect {
 // card's own target so a tap on it reads rather than opens. While the card
 // is being read the button is filled and shows a stop sign.
 func (b *builder) speaker(btn Rect, key board.CardKey) {
-	icon, fg := "speaker", Accent
+	b.speakerIn(btn, key, Accent, Card, Accent, OnDark)
+}
+
+// speakerIn is speaker in the colours of a page: ink for the icon and the
+// filled button, ground behind it, line its outline, onInk the stop sign.
+func (b *builder) speakerIn(btn Rect, key board.CardKey, ink, ground, line, onInk color.RGBA) {
+	icon, fg, under := "speaker", ink, ground
 	if b.in.Speaking == key {
-		b.box(btn, Accent, Accent, 0, btn.W/2)
-		icon, fg = "speaker-stop", OnDark
+		b.box(btn, ink, ink, 0, btn.W/2)
+		icon, fg, under = "speaker-stop", onInk, ink
 	} else {
-		b.box(btn, Card, Accent, 0.35*b.u, btn.W/2)
+		b.box(btn, ground, line, 0.35*b.u, btn.W/2)
 	}
-	b.p.Items = append(b.p.Items, Item{Kind: Icon, R: btn.Inset(btn.W * 0.2), Text: icon, Color: fg})
+	if under == Card {
+		under = color.RGBA{} // a card: the icons' own white
+	}
+	b.p.Items = append(b.p.Items, Item{Kind: Icon, R: btn.Inset(btn.W * 0.2), Text: icon, Color: fg, Fill: under})
 	reach := math.Max(0, (7.45*b.u-btn.W)/2)
 	b.target(btn.Inset(-reach), Intent{Kind: Read, Card: key})
 }
