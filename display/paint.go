@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"slices"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
@@ -130,6 +131,21 @@ func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[
 		next.items[i] = drawn{it, sourceOf(it, media, assets)}
 	}
 	area := dst.Bounds()
+	if p.shown != nil && p.shown.bg == next.bg && len(next.items) > len(p.shown.items) && slices.Equal(p.shown.items, next.items[:len(p.shown.items)]) {
+		// Only new items on top (a sheet laid over its page): dst shows
+		// the rest already.
+		from := len(p.shown.items)
+		var clip image.Rectangle
+		for _, d := range next.items[from:] {
+			clip = clip.Union(extent(d.it))
+		}
+		p.round++
+		p.lastDrawn, p.lastClip = 0, clip.Intersect(area)
+		p.items(dst, next.items, from, area, media, assets)
+		p.shown = &next
+		p.evict()
+		return true
+	}
 	clip := area
 	if p.shown != nil && p.shown.bg == next.bg {
 		clip = changed(p.shown.items, next.items).Intersect(area)
@@ -147,23 +163,11 @@ func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[
 	if clip != area {
 		target = dst.SubImage(clip).(*ebiten.Image)
 	}
+	p.lastDrawn, p.lastClip = 0, clip
 	if !opaqueFirst(next.items, clip) {
 		target.Fill(page.Bg)
 	}
-	p.lastDrawn, p.lastClip = 0, clip
-	for i, d := range next.items {
-		if clip != area && !extent(d.it).Overlaps(clip) {
-			continue
-		}
-		p.lastDrawn++
-		if d.it.Kind == layout.Box {
-			if hole := p.coveredBy(d.it, next.items[i+1:], clip, media); !hole.Empty() {
-				p.boxAround(target, d.it, hole)
-				continue
-			}
-		}
-		p.item(target, d.it, media, assets)
-	}
+	p.items(target, next.items, 0, clip, media, assets)
 	p.shown = &next
 	if clip == area {
 		// Everything shown was drawn just now: big pictures not drawn are
@@ -172,6 +176,25 @@ func (p *painter) paint(dst *ebiten.Image, page *layout.Page, media, assets map[
 	}
 	p.evict()
 	return true
+}
+
+// items paints items[from:] that touch clip onto target, which shows
+// items[:from] already.
+func (p *painter) items(target *ebiten.Image, items []drawn, from int, clip image.Rectangle, media, assets map[string]*still) {
+	for i := from; i < len(items); i++ {
+		d := items[i]
+		if !extent(d.it).Overlaps(clip) {
+			continue
+		}
+		p.lastDrawn++
+		if d.it.Kind == layout.Box {
+			if hole := p.coveredBy(d.it, items[i+1:], clip, media); !hole.Empty() {
+				p.boxAround(target, d.it, hole)
+				continue
+			}
+		}
+		p.item(target, d.it, media, assets)
+	}
 }
 
 // opaqueFirst reports whether the first item painted in clip is a plain
@@ -200,7 +223,8 @@ func pixelRect(r layout.Rect) image.Rectangle {
 }
 
 // coveredBy is the part of a plain box that a big picture drawn after it
-// (among rest) covers with opaque pixels, empty for none: the slideshow's
+// (among rest), or for a translucent box an opaque box drawn after it,
+// covers with opaque pixels, empty for none: the slideshow's
 // photo over its background. Painting the box there would be a pass of the
 // GL driver over 1.5 megapixels that the photo then paints over (under
 // llvmpipe, a sixth of a slide's painting). The photo is decoded now if it
@@ -210,6 +234,21 @@ func (p *painter) coveredBy(box layout.Item, rest []drawn, clip image.Rectangle,
 		return image.Rectangle{}
 	}
 	br := pixelRect(box.R)
+	if box.Fill.A > 0 && box.Fill.A < 0xff {
+		// A sheet's shade: under the sheet's opaque dialog it would be a
+		// blend over a megapixel that the dialog then paints over.
+		for _, d := range rest {
+			it := d.it
+			if it.Kind != layout.Box || it.Fill.A != 0xff || it.StrokeW > 0 && it.Stroke.A != 0xff {
+				continue
+			}
+			if r := pixelRect(it.R); r.In(br) {
+				// Inside its rounded, soft-edged corners.
+				return r.Inset(int(math.Ceil(it.Radius)) + 1)
+			}
+		}
+		return image.Rectangle{}
+	}
 	for _, d := range rest {
 		it := d.it
 		if it.Kind != layout.Picture || it.Fit || layout.IsAssetKey(it.Media) || !extent(it).Overlaps(clip) {

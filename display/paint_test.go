@@ -1,6 +1,7 @@
 package display
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -229,4 +230,67 @@ func TestSlideshowWritesIntoOneTexture(t *testing.T) {
 		t.Errorf("%d textures made for %d photos over the slides, want 1: it is made for the photo's box, which every slide's photo fits", made, len(photos))
 	}
 	t.Logf("%d photos, %d textures, the last %v", len(photos), made, slot.Bounds())
+}
+
+// TestSheetPaintedOverItsPage: a sheet opening over its page paints only
+// the sheet, and its shade only around its dialog; the next step (the
+// faces, then the confirmation) and the sheet's closing are painted as
+// changes. Each frame is the picture a whole paint of its page gives.
+func TestSheetPaintedOverItsPage(t *testing.T) {
+	at := goldenAt(t)
+	clk := clock.NewFake(at)
+	s := shownScreen(t, Options{Source: demoCache(t, at), Clock: clk})
+	l := &loop{t: t, s: s, clk: clk}
+	same := func(step string) {
+		t.Helper()
+		p := newPainter(s.paint.faces[0], s.paint.faces[1])
+		defer p.dispose()
+		img := ebiten.NewImageWithOptions(s.frame.Bounds(), &ebiten.NewImageOptions{Unmanaged: true})
+		defer img.Deallocate()
+		p.paint(img, s.game.Page(), s.login.withPersonal(s.shown.media), s.shown.assets)
+		if n := countDiff(readFrame(s.frame).Pix, readFrame(img).Pix); n > 0 {
+			t.Errorf("%s: the frame differs from a whole paint of its page in %d bytes", step, n)
+		}
+	}
+	shade := func() (layout.Item, []drawn) {
+		items := s.paint.shown.items
+		for i, d := range items {
+			if d.it.Kind == layout.Box && d.it.Fill == layout.Shade {
+				return d.it, items[i+1:]
+			}
+		}
+		t.Fatal("no shade on the sheet")
+		return layout.Item{}, nil
+	}
+	l.tap(l.find(func(in layout.Intent) bool {
+		return in.Kind == layout.Open && in.Page.Is(board.PageBookings) && in.Page.ID == ""
+	}))
+	l.tap(l.find(func(in layout.Intent) bool {
+		return in.Kind == layout.Open && in.Page == layout.ResourcePage("bk-d1-vask")
+	}))
+	grid := s.game.Page().Items
+	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Choose }))
+	sheet := s.game.Page().Items
+	if len(sheet) <= len(grid) || !slices.Equal(sheet[:len(grid)], grid) {
+		t.Fatal("the faces' sheet does not lie over the grid as it was")
+	}
+	if n := len(sheet) - len(grid); s.paint.lastDrawn != n {
+		t.Errorf("opening the sheet drew %d items, want its own %d", s.paint.lastDrawn, n)
+	}
+	sh, rest := shade()
+	hole := s.paint.coveredBy(sh, rest, s.frame.Bounds(), nil)
+	if share := float64(hole.Dx()*hole.Dy()) / (1920 * 1080); share < 0.3 {
+		t.Errorf("the shade is left out under %v of the dialog, %.0f%% of the screen", hole, 100*share)
+	}
+	same("the faces' sheet")
+
+	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Pick }))
+	if !slices.ContainsFunc(s.game.Page().Targets, func(tg layout.Target) bool { return tg.Intent.Kind == layout.Confirm }) {
+		t.Fatal("no confirmation after the face")
+	}
+	same("the confirmation")
+
+	l.tap(l.find(func(in layout.Intent) bool { return in.Kind == layout.Confirm }))
+	l.reload()
+	same("the grid after booking")
 }
