@@ -43,9 +43,10 @@ for arg in "$@"; do
 	esac
 done
 
-# Build: cgo and the headers GLFW (inside Ebitengine) compiles against.
+# Build: cgo, the headers GLFW (inside Ebitengine) compiles against, and
+# libjpeg-turbo's TurboJPEG (the sync's scaled photo decoding).
 pkgs=(gcc libc6-dev pkg-config make libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev
-	libxrandr-dev libxxf86vm-dev)
+	libxrandr-dev libxxf86vm-dev libturbojpeg0-dev)
 # Display: the GL runtime, Mesa's software renderer and a virtual X server.
 if [ "$display" = 1 ]; then
 	pkgs+=(libgles2 libegl1 libgl1-mesa-dri xvfb xauth)
@@ -62,7 +63,7 @@ fi
 if [ "$cross" = 1 ]; then
 	pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross libgl1-mesa-dev:arm64 libx11-dev:arm64
 		libxrandr-dev:arm64 libxcursor-dev:arm64 libxi-dev:arm64 libxinerama-dev:arm64
-		libxxf86vm-dev:arm64 file)
+		libxxf86vm-dev:arm64 libturbojpeg0-dev:arm64 file)
 fi
 # Lab: QEMU, the disk image tools, and what the lab's host side runs.
 if [ "$lab" = 1 ]; then
@@ -74,7 +75,7 @@ fi
 if [ "$cross_armhf" = 1 ]; then
 	pkgs+=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross libgl1-mesa-dev:armhf libx11-dev:armhf
 		libxrandr-dev:armhf libxcursor-dev:armhf libxi-dev:armhf libxinerama-dev:armhf
-		libxxf86vm-dev:armhf file)
+		libxxf86vm-dev:armhf libturbojpeg0-dev:armhf file)
 fi
 
 # Package: Debian's package checker, and man to render the man pages.

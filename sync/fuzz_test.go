@@ -64,12 +64,15 @@ func FuzzPrepareMedia(f *testing.F) {
 			admitted = int64(cfg.Width) * int64(cfg.Height)
 		}
 
-		// Decoding may hold a few copies of the image (source, scaled,
-		// encoder buffers): 64 bytes a pixel the header admits, 64 bytes an
-		// input byte, and 48 MiB for the 1920x1080 output and the scaler's
-		// buffers. Preparing media takes 2 to 13 bytes a pixel; an
-		// unchecked 5000x5000 header costs over 140 MB, a 50000x50000 one 10 GB.
-		budget := 64*admitted + 64*int64(len(data)) + 48<<20
+		// On the Go heap: a JPEG is decoded by libjpeg-turbo at the scale
+		// it is kept at and a PNG shrunk row by row, so only WebP (and CMYK
+		// JPEG, interlaced PNG) are decoded whole there, at 1.5 to 8 bytes a
+		// pixel. 12 bytes a pixel the header admits, 16 an input byte, and
+		// 40 MiB for the 1920x1080 output and the scaler's and encoder's
+		// buffers. (It was 64 and 64 and 48 MiB while image/jpeg and
+		// image/png decoded everything at full size.) An unchecked
+		// 5000x5000 header costs over 140 MB, a 50000x50000 one 10 GB.
+		budget := 12*admitted + 16*int64(len(data)) + 40<<20
 		var (
 			out []byte
 			err error

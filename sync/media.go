@@ -3,16 +3,17 @@ package sync
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"math"
 
 	"golang.org/x/image/draw"
-	_ "golang.org/x/image/webp" // registers WebP with image.Decode
+	"golang.org/x/image/webp" // also registers WebP with image.DecodeConfig
 
 	"skaerm/internal/picture"
 )
@@ -94,18 +95,20 @@ func prepareMedia(hash, contentType string, data []byte, kind mediaKind, maxPixe
 		return nil, fmt.Errorf("%w: %dx%d pixels in %d bytes: too little data for that many pixels",
 			ErrBadMedia, cfg.Width, cfg.Height, len(data))
 	}
-	if format == "jpeg" {
-		if n := jpegScans(data, maxJPEGScans); n > maxJPEGScans {
-			return nil, fmt.Errorf("%w: a JPEG of more than %d scans", ErrBadMedia, maxJPEGScans)
-		}
-	}
-	src, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%w: decode %s: %v", ErrBadMedia, format, err)
-	}
 	o := 1
 	if format == "jpeg" {
 		o = jpegOrientation(data)
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > freeMediaPixels {
+		// One large picture at a time in this process: a burst of photos
+		// waits here instead of holding several decoders' memory at once.
+		bigDecode <- struct{}{}
+		defer func() { <-bigDecode }()
+	}
+	minW, minH := keptSize(cfg.Width, cfg.Height, kind, o)
+	src, err := decodeAt(format, data, cfg, minW, minH)
+	if err != nil {
+		return nil, err
 	}
 	// Scale first, then turn upright: turning is per pixel, so it runs on
 	// the small image. A quarter turn swaps the box the photo must fit.
@@ -122,6 +125,114 @@ func prepareMedia(hash, contentType string, data []byte, kind mediaKind, maxPixe
 		return nil, fmt.Errorf("encode: %w", err)
 	}
 	return out.Bytes(), nil
+}
+
+// bigDecode lets one picture of more than freeMediaPixels be decoded at a
+// time in the process, by all its syncs and media workers.
+var bigDecode = make(chan struct{}, 1)
+
+// What a picture may hold while it is decoded. A baseline JPEG is decoded
+// at the scale it is kept at and a PNG is shrunk row by row, so neither
+// ever holds its full-size pixels; these bound what does.
+const (
+	// maxCoefficientBytes bounds the DCT coefficients libjpeg holds for a
+	// progressive (or one scan a colour) JPEG: 150 MiB for a 50 MP photo
+	// with the usual half-size colour, twice that with full-size colour.
+	maxCoefficientBytes = 160 << 20
+	// fullDecodeBytes bounds a picture decoded at full size: a CMYK JPEG,
+	// an interlaced PNG, and WebP (lossy WebP holds 1.5 bytes a pixel, one
+	// with alpha or lossless 4).
+	fullDecodeBytes = 128 << 20
+)
+
+// keptSize is the size a w x h picture is kept at, turned by orientation
+// o, as prepareMedia scales it: the size its decoding must not go below.
+func keptSize(w, h int, kind mediaKind, o int) (int, int) {
+	if kind == avatarMedia {
+		s := math.Max(float64(avatarSize)/float64(w), float64(avatarSize)/float64(h))
+		return min(w, int(math.Ceil(float64(w)*s))), min(h, int(math.Ceil(float64(h)*s)))
+	}
+	bw, bh := photoMaxW, photoMaxH
+	if o >= 5 {
+		bw, bh = bh, bw
+	}
+	if w <= bw && h <= bh {
+		return w, h
+	}
+	s := math.Min(float64(bw)/float64(w), float64(bh)/float64(h))
+	return max(1, int(float64(w)*s)), max(1, int(float64(h)*s))
+}
+
+// decodeAt decodes a checked picture at no less than minW x minH, and as
+// close to it as the format allows: JPEG by libjpeg-turbo at a scale of
+// eighths, PNG shrunk row by row by a whole factor. What must be decoded
+// at full size is refused when it would hold more than fullDecodeBytes.
+func decodeAt(format string, data []byte, cfg image.Config, minW, minH int) (image.Image, error) {
+	px := int64(cfg.Width) * int64(cfg.Height)
+	full := func(bytesPerPixel float64, what string) error {
+		if need := int64(float64(px) * bytesPerPixel); need > fullDecodeBytes {
+			return fmt.Errorf("%w: %s of %dx%d is decoded at full size, %d MiB, more than %d MiB",
+				ErrBadMedia, what, cfg.Width, cfg.Height, need>>20, fullDecodeBytes>>20)
+		}
+		return nil
+	}
+	var (
+		src image.Image
+		err error
+	)
+	switch format {
+	case "jpeg":
+		l := picture.ReadJPEGLayout(data, maxJPEGScans)
+		switch {
+		case l.Scans > maxJPEGScans:
+			return nil, fmt.Errorf("%w: a JPEG of more than %d scans", ErrBadMedia, maxJPEGScans)
+		case !l.Ended:
+			return nil, fmt.Errorf("%w: the JPEG ends before its end marker (a truncated file)", ErrBadMedia)
+		case l.CoefficientBytes > maxCoefficientBytes:
+			return nil, fmt.Errorf("%w: a progressive JPEG of %dx%d holds %d MiB while it is decoded, more than %d MiB",
+				ErrBadMedia, cfg.Width, cfg.Height, l.CoefficientBytes>>20, maxCoefficientBytes>>20)
+		}
+		if picture.ScaledJPEG {
+			src, err = picture.DecodeJPEG(data, minW, minH)
+			if !errors.Is(err, picture.ErrCMYK) {
+				break
+			}
+		}
+		// image/jpeg: CMYK, or a build without libjpeg-turbo. It holds the
+		// picture at full size, and a progressive one's coefficients twice
+		// over (four bytes each).
+		if err := full(4+float64(2*l.CoefficientBytes)/float64(px), "a CMYK JPEG"); err != nil {
+			return nil, err
+		}
+		src, err = jpeg.Decode(bytes.NewReader(data))
+	case "png":
+		src, err = picture.ShrinkPNG(data, minW, minH)
+		if !errors.Is(err, picture.ErrInterlaced) {
+			break
+		}
+		bpp := 4.0
+		switch cfg.ColorModel {
+		case color.RGBA64Model, color.NRGBA64Model, color.Gray16Model:
+			bpp = 8
+		}
+		if err := full(bpp, "an interlaced PNG"); err != nil {
+			return nil, err
+		}
+		src, err = png.Decode(bytes.NewReader(data))
+	default: // webp
+		bpp := 4.0
+		if len(data) >= 16 && string(data[12:16]) == "VP8 " {
+			bpp = 1.5 // lossy, no alpha: YCbCr at half-size colour
+		}
+		if err := full(bpp, "a lossless or transparent WebP"); err != nil {
+			return nil, err
+		}
+		src, err = webp.Decode(bytes.NewReader(data))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: decode %s: %v", ErrBadMedia, format, err)
+	}
+	return src, nil
 }
 
 // fitWithin scales src down (never up) to fit in w x h, on white where it
@@ -148,41 +259,4 @@ func fitWithin(src image.Image, w, h int) image.Image {
 		picture.Scaler(b.Dx(), dw).Scale(dst, dst.Bounds(), src, b, op, nil)
 	}
 	return dst
-}
-
-// jpegScans counts a JPEG's scans (start-of-scan segments), at most
-// limit+1. It walks the segments the way image/jpeg does: bytes between
-// segments, 0xFF fill bytes and restart markers are skipped, a segment is
-// skipped by its length, and a scan's entropy-coded data runs to the next
-// marker that is neither a stuffed 0xFF00 nor a restart marker. It only
-// looks at the bytes, so it costs a pass over the file.
-func jpegScans(data []byte, limit int) int {
-	n := 0
-	p := 2 // after the start-of-image marker
-	for p+1 < len(data) && n <= limit {
-		if data[p] != 0xFF || data[p+1] == 0x00 || data[p+1] == 0xFF {
-			p++ // between segments, a stuffed 0xFF or a fill byte
-			continue
-		}
-		marker := data[p+1]
-		switch {
-		case marker == 0xD9: // end of image
-			return n
-		case marker >= 0xD0 && marker <= 0xD7: // restart, no length
-			p += 2
-			continue
-		}
-		if p+4 > len(data) {
-			break
-		}
-		p += 2 + int(binary.BigEndian.Uint16(data[p+2:]))
-		if marker != 0xDA {
-			continue
-		}
-		n++
-		for p+1 < len(data) && (data[p] != 0xFF || data[p+1] == 0x00 || data[p+1] >= 0xD0 && data[p+1] <= 0xD7) {
-			p++
-		}
-	}
-	return n
 }

@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"skaerm/internal/picture"
 )
 
 func TestPrepareMedia(t *testing.T) {
@@ -225,13 +227,13 @@ func TestCheapMediaKept(t *testing.T) {
 // TestJPEGScans checks the scan count of what image/jpeg's encoder writes
 // (one scan) and of progressive files with byte-stuffed data.
 func TestJPEGScans(t *testing.T) {
-	if n := jpegScans(jpegBytes(t, 300, 200), maxJPEGScans); n != 1 {
+	if n := picture.ReadJPEGLayout(jpegBytes(t, 300, 200), maxJPEGScans).Scans; n != 1 {
 		t.Errorf("baseline JPEG: %d scans, want 1", n)
 	}
-	if n := jpegScans(scanJPEG(640, 480, 9), maxJPEGScans); n != 10 {
+	if n := picture.ReadJPEGLayout(scanJPEG(640, 480, 9), maxJPEGScans).Scans; n != 10 {
 		t.Errorf("progressive JPEG: %d scans, want 10", n)
 	}
-	if n := jpegScans(scanJPEG(64, 48, 1000), 5); n != 6 {
+	if n := picture.ReadJPEGLayout(scanJPEG(64, 48, 1000), 5).Scans; n != 6 {
 		t.Errorf("counting stops after the limit: %d, want 6", n)
 	}
 	// image/jpeg itself decodes any number of scans.

@@ -22,8 +22,8 @@ import (
 const (
 	DefaultPollInterval   = 5 * time.Minute
 	DefaultMaxBoardBytes  = 8 << 20
-	DefaultMaxMediaBytes  = 10 << 20
-	DefaultMaxMediaPixels = 40_000_000
+	DefaultMaxMediaBytes  = 32 << 20
+	DefaultMaxMediaPixels = 52_000_000
 )
 
 // Options configure a Syncer. Backend (or BaseURL and Token) and Cache are

@@ -194,7 +194,7 @@ func Default() Config {
 		Sync: Sync{
 			PollInterval:  Duration(5 * time.Minute),
 			MaxBoardBytes: 8 << 20,
-			MaxMediaBytes: 16 << 20,
+			MaxMediaBytes: 32 << 20, // a 50 MP phone photo is 10 to 25 MB
 		},
 		Screen: Screen{
 			Fullscreen:   true,
