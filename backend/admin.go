@@ -271,7 +271,7 @@ func (s *Server) adminPutMedia(w http.ResponseWriter, r *http.Request) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxMediaBody))
 	if err != nil {
 		if tooLarge(err) {
-			writeError(w, http.StatusRequestEntityTooLarge, "too_large", "media over 16 MiB")
+			writeError(w, http.StatusRequestEntityTooLarge, "too_large", "media over 32 MiB")
 			return
 		}
 		writeError(w, http.StatusBadRequest, "bad_request", "could not read the body")

@@ -45,7 +45,7 @@ type Options struct {
 const (
 	maxJSONBody       = 64 << 10
 	maxAdminBody      = 1 << 20
-	maxMediaBody      = 16 << 20
+	maxMediaBody      = 32 << 20 // a 50 MP phone photo is 10 to 25 MB
 	maxScreenshotBody = 8 << 20
 )
 

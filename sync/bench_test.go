@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -97,6 +98,25 @@ func BenchmarkPrepareAvatar(b *testing.B) {
 	h := hashOf(data)
 	for b.Loop() {
 		if _, err := prepareMedia(h, "image/png", data, avatarMedia, DefaultMaxMediaPixels); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPrepare12MP checks, scales and re-encodes a phone's 12 MP
+// photo (4032x3024) for the screen; SKAERM_PHOTO names a real one to use
+// instead of the gradient.
+func BenchmarkPrepare12MP(b *testing.B) {
+	data := jpegBytes(b, 4032, 3024)
+	if f := os.Getenv("SKAERM_PHOTO"); f != "" {
+		var err error
+		if data, err = os.ReadFile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	h := hashOf(data)
+	for b.Loop() {
+		if _, err := prepareMedia(h, "image/jpeg", data, photoMedia, DefaultMaxMediaPixels); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"hash/crc32"
 	"image"
 	"image/jpeg"
+	"image/png"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"strings"
@@ -333,4 +335,91 @@ func scanJPEG(w, h, n int) []byte {
 		b = entropy(b, 0x3FFF, 15, (blocks+32766)/32767) // code 0, then 14 one bits
 	}
 	return append(b, 0xFF, 0xD9)
+}
+
+// TestLargePhotoDecodedAtItsKeptSize: a 24 MP JPEG and a 12 MP PNG are
+// kept at 1080p without their full-size pixels on the Go heap (image/jpeg
+// would hold 36 MB for the JPEG, image/png 48 MB for the PNG).
+func TestLargePhotoDecodedAtItsKeptSize(t *testing.T) {
+	for _, tt := range []struct {
+		name, typ    string
+		data         []byte
+		wantW, wantH int
+		most         uint64
+	}{
+		{"24 MP JPEG", "image/jpeg", jpegBytes(t, 6000, 4000), 1620, 1080, 20 << 20},
+		{"12 MP PNG", "image/png", noisyPNG(t, 4000, 3000), 1440, 1080, 20 << 20},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		out, err := prepareMedia(hashOf(tt.data), tt.typ, tt.data, photoMedia, DefaultMaxMediaPixels)
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if cfg, err := jpeg.DecodeConfig(bytes.NewReader(out)); err != nil || cfg.Width != tt.wantW || cfg.Height != tt.wantH {
+			t.Errorf("%s: kept %dx%d (%v), want %dx%d", tt.name, cfg.Width, cfg.Height, err, tt.wantW, tt.wantH)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > tt.most {
+			t.Errorf("%s: allocated %d MiB on the Go heap, want at most %d", tt.name, grew>>20, tt.most>>20)
+		}
+	}
+}
+
+// TestJPEGRefusedFromItsSegments: a truncated JPEG, and a progressive one
+// whose coefficients would hold more than maxCoefficientBytes while it is
+// decoded (50 MP with full-size colour: 274 MiB), are refused before a
+// pixel is decoded.
+func TestJPEGRefusedFromItsSegments(t *testing.T) {
+	whole := jpegBytes(t, 640, 480)
+	cut := whole[:len(whole)*2/3]
+	if _, err := prepareMedia(hashOf(cut), "image/jpeg", cut, photoMedia, DefaultMaxMediaPixels); !errors.Is(err, ErrBadMedia) || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("a truncated JPEG: %v", err)
+	}
+
+	segment := func(b []byte, marker byte, body []byte) []byte {
+		b = append(b, 0xFF, marker)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(body)+2))
+		return append(b, body...)
+	}
+	b := []byte{0xFF, 0xD8}
+	for range 12 { // enough bytes for the pixels it claims
+		b = segment(b, 0xFE, make([]byte, 65000))
+	}
+	b = segment(b, 0xC2, []byte{8, 6000 >> 8, 6000 & 0xFF, 8000 >> 8, 8000 & 0xFF, 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0})
+	for c := byte(1); c <= 3; c++ {
+		b = segment(b, 0xDA, []byte{1, c, 0, 0, 0, 0})
+	}
+	b = append(b, 0xFF, 0xD9)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := prepareMedia(hashOf(b), "image/jpeg", b, photoMedia, DefaultMaxMediaPixels)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrBadMedia) || !strings.Contains(err.Error(), "progressive") || !strings.Contains(err.Error(), "274 MiB") {
+		t.Errorf("a 50 MP progressive JPEG at full colour: %v", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 4<<20 {
+		t.Errorf("allocated %d MiB refusing it", grew>>20)
+	}
+}
+
+// noisyPNG is a w x h photo-like PNG: a gradient with noise, which does
+// not compress to nothing.
+func noisyPNG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	r := rand.New(rand.NewPCG(1, 2))
+	for y := range h {
+		for x := range w {
+			i := img.PixOffset(x, y)
+			n := uint8(r.Uint32() & 31)
+			copy(img.Pix[i:i+4], []uint8{uint8(x*200/w) + n, uint8(y*200/h) + n, 100 + n, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
