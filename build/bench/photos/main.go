@@ -36,6 +36,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"skaerm/backend"
+	"skaerm/build/bench/internal/benchenv"
 	"skaerm/internal/clock"
 )
 
@@ -212,7 +213,7 @@ func run(ps []photo, bin string, runs int) error {
 			return fmt.Errorf("%s: %w", p.name, err)
 		}
 	}
-	fmt.Printf("machine: %d cores, load %s; %s\n", nproc(), load(), bin)
+	fmt.Printf("machine: %d cores, load %s; %s\n", nproc(), benchenv.LoadAvg(), bin)
 	fmt.Println("| photo | kind | size | bytes |")
 	fmt.Println("| --- | --- | --- | --- |")
 	for _, p := range ps {
@@ -273,12 +274,3 @@ func counts(out string) (kept, refused int) {
 }
 
 func nproc() int { return runtime.NumCPU() }
-
-func load() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
-}
