@@ -54,9 +54,10 @@ if [ "$display" = 1 ]; then
 	# and play it with aplay (to a file PCM when there is no sound card).
 	pkgs+=(espeak-ng alsa-utils)
 fi
-# Bench: the browser kiosk of the comparisons and the X server both run on.
+# Bench: the browser kiosk of the comparisons and the X server both run on,
+# GNU time (the photo bench reads the sync's peak RSS) and cjpeg.
 if [ "$bench" = 1 ]; then
-	pkgs+=(xvfb xauth chromium)
+	pkgs+=(xvfb xauth chromium time libjpeg-turbo-progs)
 fi
 # Cross: an arm64 C toolchain plus the arm64 GL/X11 headers and libraries
 # (multiarch), and `file` to check what was built.
